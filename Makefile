@@ -1,0 +1,59 @@
+# Sightline: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+VENV := .venv
+BIN := $(VENV)/bin
+ASSETS := sightline/core/static/govuk
+
+.PHONY: run test install system-packages assets lint bench demo-data clean
+
+## run: install, migrate, load the demo district and serve it on 127.0.0.1:8000
+run: install
+	$(BIN)/sightline demo
+
+## install: Python packages (uv, locked), front-end assets
+install: $(BIN)/sightline assets
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+$(BIN)/sightline: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+assets: $(ASSETS)/govuk-frontend.min.css
+
+$(ASSETS)/govuk-frontend.min.css: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(ASSETS) && mkdir -p $(ASSETS) sightline/core/static/axe
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(ASSETS)/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(ASSETS)/
+	sed 's#/assets/#/static/govuk/assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $@
+	cp node_modules/axe-core/axe.min.js sightline/core/static/axe/
+
+## system-packages: Debian's Chromium for the browser journeys (never a downloaded browser)
+system-packages:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; fi
+
+## lint: ruff, mypy, import-linter, Django's checks
+lint: install
+	$(BIN)/ruff check sightline
+	$(BIN)/ruff format --check sightline
+	$(BIN)/lint-imports
+	$(BIN)/mypy sightline
+	$(BIN)/sightline makemigrations --check --dry-run
+	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=a-long-random-value-for-the-deploy-check-only-0123456789abcdef \
+		DJANGO_ALLOWED_HOSTS=sightline.example $(BIN)/sightline check --deploy --fail-level WARNING
+
+## test: install everything and pass the whole suite (lint, unit, browser)
+test: install system-packages lint
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+## bench: benchmarks; results in docs/benchmarks.md
+bench: install
+	$(BIN)/python -m sightline.bench
+
+clean:
+	rm -rf $(VENV) node_modules $(ASSETS) data

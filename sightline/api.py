@@ -1,0 +1,14 @@
+"""The HTTP API for agency systems: /api/v1/, OpenAPI at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from sightline.frontdoor.api import router as contacts_router
+
+api = NinjaAPI(
+    title="Sightline API",
+    version="1",
+    description="Agency systems send contacts (and, later, feed events) to Sightline. "
+    "Authenticate with your agency's token: `Authorization: Bearer <token>`.",
+    urls_namespace="api",
+)
+api.add_router("/contacts", contacts_router)

@@ -1,0 +1,91 @@
+"""The chronology: every significant event, and each person it concerns in a role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from sightline.accounts.models import Agency
+from sightline.people.models import Person
+
+
+class EventType(models.TextChoices):
+    # The agency feed vocabulary (DESIGN.md section 5)
+    CONTACT = "contact", "Contact to the front door"
+    ASSESSMENT_STARTED = "assessment_started", "Assessment started"
+    ASSESSMENT_COMPLETED = "assessment_completed", "Assessment completed"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    S47_STARTED = "s47_started", "Section 47 enquiry started"
+    ICPC = "icpc", "Initial child protection conference"
+    CP_PLAN_STARTED = "cp_plan_started", "Child protection plan started"
+    CP_PLAN_ENDED = "cp_plan_ended", "Child protection plan ended"
+    CIN_PLAN_STARTED = "cin_plan_started", "Child in need plan started"
+    CIN_PLAN_ENDED = "cin_plan_ended", "Child in need plan ended"
+    EPISODE_CLOSED = "episode_closed", "Episode closed"
+    DOMESTIC_ABUSE_INCIDENT = "domestic_abuse_incident", "Domestic abuse incident"
+    INJURY_OBSERVED = "injury_observed", "Injury observed"
+    ED_ATTENDANCE = "ed_attendance", "Emergency department attendance"
+    APPOINTMENT_NOT_BROUGHT = "appointment_not_brought", "Appointment: was not brought"
+    ADDRESS_CHANGE = "address_change", "Change of address"
+    HOUSEHOLD_MEMBER_JOINED = "household_member_joined", "Someone joined the household"
+    HOUSEHOLD_MEMBER_LEFT = "household_member_left", "Someone left the household"
+    CUSTODY_RELEASE = "custody_release", "Release from custody"
+    MATERNITY_BOOKING = "maternity_booking", "Maternity booking"
+    MISSING_EPISODE = "missing_episode", "Missing episode"
+    SCHOOL_EXCLUSION = "school_exclusion", "School exclusion"
+    # Front door steps recorded by Sightline itself
+    CONTACT_DECIDED = "contact_decided", "Front door decision"
+    INFORMATION_REQUESTED = "information_requested", "Partner information requested"
+    INFORMATION_SHARED = "information_shared", "Partner information shared"
+
+
+class Role(models.TextChoices):
+    CHILD = "child", "Child"
+    VICTIM = "victim", "Victim"
+    PERPETRATOR = "perpetrator", "Alleged perpetrator"
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    CARER = "carer", "Carer"
+    MEMBER = "member", "Household member"
+    SUBJECT = "subject", "Subject"
+    REFERRER = "referrer", "Referrer"
+
+
+class Event(models.Model):
+    type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    recorded_at = models.DateTimeField()
+    summary = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    source = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
+    source_event_id = models.CharField(max_length=100, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    people = models.ManyToManyField(Person, through="Participant", related_name="events")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_event_id"], name="event_unique_source_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.get_type_display()}"
+
+
+class Participant(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # Copied from the event so a person's timeline is one index range scan.
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person", "role"], name="participant_unique")
+        ]
+        indexes = [models.Index(fields=["person", "-occurred_at"])]

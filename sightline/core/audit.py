@@ -1,0 +1,131 @@
+"""The audit service: every read of personal data and every change writes one entry.
+
+Call it inside the same transaction as the change it records. Entries form a hash chain;
+`verify_chain` walks it and reports every break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from sightline.core.models import AuditEntry
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x5157_4C4E  # advisory lock id for appending to the chain on PostgreSQL
+
+Kind = AuditEntry.Kind
+
+
+def _label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    full = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
+    agency = getattr(actor, "agency", None)
+    return f"{full} ({agency.name})" if agency else str(full)
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Any,
+    kind: str,
+    action: str,
+    target: models.Model | None = None,
+    person_id: int | None = None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. `actor` is a user, a named system actor (str) or None."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    user = actor if hasattr(actor, "pk") and not isinstance(actor, str) else None
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=user if user is not None and user.pk else None,
+        actor_label=_label(actor),
+        kind=kind,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        person_id=person_id,
+        reason=reason,
+        detail=detail or {},
+        prev_hash=last or GENESIS,
+    )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    return entry
+
+
+def record_read(
+    *,
+    actor: Any,
+    target: models.Model,
+    person_id: int | None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    action: str | None = None,
+) -> AuditEntry:
+    return record(
+        actor=actor,
+        kind=Kind.READ,
+        action=action or f"{target._meta.model_name}.viewed",
+        target=target,
+        person_id=person_id,
+        reason=reason,
+        detail=detail,
+    )
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    person_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return record(
+        actor=actor,
+        kind=Kind.CHANGE,
+        action=action,
+        target=target,
+        person_id=person_id,
+        detail=detail,
+    )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    problem: str
+
+
+def verify_chain(batch_size: int = 5000) -> Iterator[ChainBreak]:
+    """Yield every place where the chain is broken: an edited entry, a removed one, a reorder."""
+    expected_prev = GENESIS
+    last_id = 0
+    queryset = AuditEntry.objects.order_by("id")
+    while True:
+        batch = list(queryset.filter(id__gt=last_id)[:batch_size])
+        if not batch:
+            return
+        for entry in batch:
+            if entry.prev_hash != expected_prev:
+                yield ChainBreak(
+                    entry.id,
+                    "does not follow the entry before it (an entry was removed or inserted)",
+                )
+            if entry.compute_hash() != entry.hash:
+                yield ChainBreak(entry.id, "its contents do not match its hash (it was edited)")
+            expected_prev = entry.hash
+            last_id = entry.id

@@ -1,0 +1,143 @@
+"""GOV.UK Design System markup for Django forms.
+
+Every form in Sightline subclasses `GovukForm` (or `GovukModelForm`): fields render with
+GOV.UK classes, hints and error messages, and `{% include "govuk/error_summary.html" %}`
+gives the error summary at the top of the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+
+
+class GovukFormRenderer(DjangoTemplates):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+class GovukDateWidget(forms.MultiWidget):
+    template_name = "govuk/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                    "inputmode": "numeric",
+                    "maxlength": "2",
+                }
+            ),
+            "month": forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                    "inputmode": "numeric",
+                    "maxlength": "2",
+                }
+            ),
+            "year": forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                    "inputmode": "numeric",
+                    "maxlength": "4",
+                }
+            ),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A GOV.UK date input (day, month, year) that explains what is wrong with a date."""
+
+    widget = GovukDateWidget
+
+    def __init__(
+        self, *, allow_future: bool = True, allow_past: bool = True, **kwargs: Any
+    ) -> None:
+        self.allow_future = allow_future
+        self.allow_past = allow_past
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = (self.label or "The date").strip()
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
+        if missing:
+            raise ValidationError(f"{label} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{label} must be a real date, written in numbers")
+        if len(year) != 4:
+            raise ValidationError(f"{label} must have a year with 4 numbers, like 2024")
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+        today = dt.date.today()
+        if not self.allow_future and value > today:
+            raise ValidationError(f"{label} must be today or in the past")
+        if not self.allow_past and value < today:
+            raise ValidationError(f"{label} must be today or in the future")
+        return value
+
+
+def _style(field: forms.Field) -> None:
+    widget = field.widget
+    css = {
+        forms.Textarea: "govuk-textarea",
+        forms.Select: "govuk-select",
+        forms.RadioSelect: "govuk-radios__input",
+        forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+        forms.CheckboxInput: "govuk-checkboxes__input",
+        forms.FileInput: "govuk-file-upload",
+    }
+    if isinstance(widget, GovukDateWidget):
+        return
+    for kind, name in css.items():
+        if isinstance(widget, kind):
+            widget.attrs.setdefault("class", name)
+            break
+    else:
+        widget.attrs.setdefault("class", "govuk-input")
+    if isinstance(widget, forms.RadioSelect):
+        widget.template_name = "govuk/widgets/radios.html"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        widget.template_name = "govuk/widgets/checkboxes.html"
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to every widget and turns service errors into form errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            _style(field)
+
+    def add_errors_from(self, error: ValidationError) -> None:
+        """Attach a service's ValidationError to the matching fields (others to the form)."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)  # type: ignore[attr-defined]
+        else:
+            self.add_error(None, error)  # type: ignore[attr-defined]
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass

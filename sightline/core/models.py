@@ -1,0 +1,124 @@
+"""Core records: the tamper-evident access and audit trail, and the notification outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One line of the trail: who did or saw what, when and why.
+
+    Each entry carries the hash of the one before it, so removing or editing an entry
+    breaks the chain, which `sightline audit verify` reports.
+    """
+
+    class Kind(models.TextChoices):
+        READ = "read", "Read a record"
+        SEARCH = "search", "Searched"
+        LIST = "list", "Listed records"
+        CHANGE = "change", "Changed a record"
+        BREAK_GLASS = "break_glass", "Opened a record without a relationship"
+        EXPORT = "export", "Exported"
+        SIGN_IN = "sign_in", "Signed in or out"
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def canonical(self) -> str:
+        return json.dumps(
+            {
+                "prev": self.prev_hash,
+                "at": self.at.isoformat(),
+                "actor": self.actor_id,
+                "actor_label": self.actor_label,
+                "kind": self.kind,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "person_id": self.person_id,
+                "reason": self.reason,
+                "detail": self.detail,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise AppendOnlyError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The audit trail is append-only.")
+
+
+class Notification(models.Model):
+    """An outbox message. Stored first, delivered after commit, retried until sent."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (will retry)"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient_email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    topic = models.CharField(max_length=60, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient_email or self.recipient_user_id}"

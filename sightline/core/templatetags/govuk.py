@@ -1,0 +1,41 @@
+"""Template helpers for GOV.UK markup."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def widget_type(field: BoundField) -> str:
+    return field.field.widget.__class__.__name__.lower()
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render the widget, adding the error modifier class and the aria links to hint and error."""
+    attrs: dict[str, str] = {}
+    css = field.field.widget.attrs.get("class", "")
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+        for base in ("govuk-input", "govuk-textarea", "govuk-select"):
+            if css.split(" ")[:1] == [base]:
+                attrs["class"] = f"{css} {base}--error"
+    if described and widget_type(field) not in {
+        "radioselect",
+        "checkboxselectmultiple",
+        "govukdatewidget",
+    }:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("govuk/tag.html")
+def status_tag(text: str, colour: str = "") -> dict[str, str]:
+    return {"text": text, "colour": colour}

@@ -1,0 +1,58 @@
+"""Pages every area shares: home, health check, and the friendly CSRF failure page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+HOME_LINKS = [
+    # (permission or "", url name, label, hint)
+    ("frontdoor.view_queue", "frontdoor:queue", "Front door queue", "Contacts awaiting a decision"),
+    ("", "frontdoor:requests", "Information requests", "Partner checks sent to your agency"),
+    ("", "frontdoor:contact-new", "Report a concern about a child", ""),
+    ("", "people:search", "Find a person", "Search by name, date of birth, NHS number or postcode"),
+    (
+        "core.view_break_glass_report",
+        "people:break-glass-report",
+        "Break-glass report",
+        "Records opened without a working relationship",
+    ),
+]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    links = [
+        {"url": reverse(name), "label": label, "hint": hint}
+        for perm, name, label, hint in HOME_LINKS
+        if not perm or request.user.has_perm(perm)
+    ]
+    return render(request, "core/home.html", {"links": links})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "core/message.html",
+        {
+            "title": "Your form could not be sent",
+            "lines": [
+                "The page had expired or the form did not come from Sightline, so nothing was saved.",
+                "Go back, reload the page and try again.",
+            ],
+        },
+        status=403,
+    )

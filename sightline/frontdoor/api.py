@@ -1,0 +1,5 @@
+"""SCAFFOLD"""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Front door services: every write to contacts, information requests and decisions."""

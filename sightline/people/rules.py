@@ -1,0 +1,9 @@
+import rules
+
+from sightline.accounts.models import Role
+from sightline.accounts.rules import has_role, is_information_governance
+
+rules.add_perm("people.view_access_trail", is_information_governance)
+rules.add_perm(
+    "core.view_break_glass_report", is_information_governance | has_role(Role.PARTNERSHIP_OFFICER)
+)

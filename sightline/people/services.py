@@ -1,0 +1,301 @@
+"""Writes to people's records. Every function takes the acting user and records an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, User
+from sightline.core import audit
+from sightline.people.identifiers import (
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+    validate_upn,
+)
+from sightline.people.models import (
+    Address,
+    BreakGlass,
+    Involvement,
+    Person,
+    PersonName,
+    Sex,
+    SourceRecord,
+)
+from sightline.people.names import name_key
+
+Actor = User | str
+
+
+def _check_person(
+    *,
+    kind: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    expected_date_of_birth: dt.date | None,
+    nhs_number: str,
+    upn: str,
+    sex: str,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if not (given_name.strip() or family_name.strip()) and kind != Person.Kind.UNBORN:
+        errors.setdefault("given_name", []).append("Enter at least a first name or a last name")
+    if date_of_birth and date_of_birth > today:
+        errors.setdefault("date_of_birth", []).append("Date of birth must be today or in the past")
+    if date_of_birth and date_of_birth.year < 1900:
+        errors.setdefault("date_of_birth", []).append("Date of birth must be after 1900")
+    if kind == Person.Kind.UNBORN:
+        if date_of_birth:
+            errors.setdefault("date_of_birth", []).append(
+                "An unborn child has an expected date of birth, not a date of birth"
+            )
+        if expected_date_of_birth and expected_date_of_birth < today - dt.timedelta(days=60):
+            errors.setdefault("expected_date_of_birth", []).append(
+                "Expected date of birth is too far in the past: record the child as born"
+            )
+    elif expected_date_of_birth:
+        errors.setdefault("expected_date_of_birth", []).append(
+            "Only an unborn child has an expected date of birth"
+        )
+    if nhs_number:
+        try:
+            validate_nhs_number(nhs_number)
+        except ValidationError as error:
+            errors.setdefault("nhs_number", []).extend(error.messages)
+    if upn:
+        try:
+            validate_upn(upn)
+        except ValidationError as error:
+            errors.setdefault("upn", []).extend(error.messages)
+    if sex and sex not in Sex.values:
+        errors.setdefault("sex", []).append("Sex must be F, M or U")
+    return errors
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    given_name: str = "",
+    family_name: str = "",
+    kind: str = Person.Kind.CHILD,
+    date_of_birth: dt.date | None = None,
+    expected_date_of_birth: dt.date | None = None,
+    sex: str = Sex.UNKNOWN,
+    nhs_number: str = "",
+    upn: str = "",
+    ethnicity: str = "",
+    address: dict[str, Any] | None = None,
+    address_source: Agency | None = None,
+) -> Person:
+    nhs_number = normalise_nhs_number(nhs_number)
+    upn = (upn or "").strip().upper()
+    errors = _check_person(
+        kind=kind,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        nhs_number=nhs_number,
+        upn=upn,
+        sex=sex,
+    )
+    if address and address.get("postcode"):
+        try:
+            validate_postcode(address["postcode"])
+        except ValidationError as error:
+            errors.setdefault("postcode", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    person = Person.objects.create(
+        kind=kind,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex or Sex.UNKNOWN,
+        nhs_number=nhs_number,
+        upn=upn,
+        ethnicity=ethnicity,
+        given_name_key=name_key(given_name),
+        family_name_key=name_key(family_name),
+    )
+    if address and (address.get("line") or address.get("postcode")):
+        address_add(
+            actor=actor,
+            person=person,
+            line=address.get("line", ""),
+            town=address.get("town", ""),
+            postcode=address.get("postcode", ""),
+            moved_in=address.get("moved_in"),
+            source=address_source,
+        )
+    audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_name_add(
+    *,
+    actor: Actor,
+    person: Person,
+    given_name: str,
+    family_name: str,
+    kind: str = PersonName.Kind.ALIAS,
+) -> PersonName:
+    other = PersonName.objects.create(
+        person=person,
+        given_name=given_name,
+        family_name=family_name,
+        kind=kind,
+        given_name_key=name_key(given_name),
+        family_name_key=name_key(family_name),
+    )
+    audit.record_change(actor=actor, action="person.name_added", target=person, person_id=person.pk)
+    return other
+
+
+@transaction.atomic
+def address_add(
+    *,
+    actor: Actor,
+    person: Person,
+    line: str,
+    postcode: str,
+    town: str = "",
+    moved_in: dt.date | None = None,
+    source: Agency | None = None,
+) -> Address:
+    """Record a new current address; the previous current address ends the day before."""
+    moved_in = moved_in or timezone.localdate()
+    postcode = normalise_postcode(postcode)
+    current = person.addresses.filter(moved_out__isnull=True).first()
+    if current and current.line.lower() == line.lower() and current.postcode == postcode:
+        return current
+    person.addresses.filter(moved_out__isnull=True).update(
+        moved_out=moved_in - dt.timedelta(days=1)
+    )
+    address = Address.objects.create(
+        person=person,
+        line=line.strip(),
+        town=town.strip(),
+        postcode=postcode,
+        moved_in=moved_in,
+        source=source,
+    )
+    audit.record_change(
+        actor=actor, action="person.address_added", target=address, person_id=person.pk
+    )
+    return address
+
+
+@transaction.atomic
+def source_record_link(
+    *, actor: Actor, person: Person, agency: Agency, record_id: str, **as_recorded: Any
+) -> SourceRecord:
+    """Link an agency's own record of a person to them (idempotent)."""
+    record, created = SourceRecord.objects.get_or_create(
+        agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
+    )
+    if created:
+        audit.record_change(
+            actor=actor, action="source_record.linked", target=record, person_id=person.pk
+        )
+    return record
+
+
+def social_care_agency() -> Agency:
+    """The local authority children's social care agency that runs the front door."""
+    code = getattr(settings, "FRONT_DOOR_AGENCY_CODE", "csc")
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        agency = Agency.objects.filter(kind=Agency.Kind.SOCIAL_CARE).order_by("pk").first()
+    if agency is None:
+        raise ValidationError(
+            "No children's social care agency is registered: add one with "
+            "`sightline agency add csc --name ... --kind social_care`."
+        )
+    return agency
+
+
+@transaction.atomic
+def person_ensure_social_care_record(*, actor: Actor, person: Person) -> SourceRecord:
+    """Give the person a local authority child ID the first time social care hears of them."""
+    agency = social_care_agency()
+    existing = person.source_records.filter(agency=agency).first()
+    if existing:
+        return existing
+    return source_record_link(
+        actor=actor,
+        person=person,
+        agency=agency,
+        record_id=f"LA{person.pk:08d}",
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+    )
+
+
+@transaction.atomic
+def involvement_start(
+    *,
+    actor: Actor,
+    person: Person,
+    agency: Agency,
+    role: str,
+    user: User | None = None,
+    team: Any = None,
+    started: dt.date | None = None,
+) -> Involvement:
+    existing = Involvement.objects.filter(
+        person=person, agency=agency, user=user, team=team, role=role, ended__isnull=True
+    ).first()
+    if existing:
+        return existing
+    involvement = Involvement.objects.create(
+        person=person,
+        agency=agency,
+        user=user,
+        team=team,
+        role=role,
+        started=started or timezone.localdate(),
+    )
+    audit.record_change(
+        actor=actor, action="involvement.started", target=involvement, person_id=person.pk
+    )
+    return involvement
+
+
+@transaction.atomic
+def break_glass_open(*, actor: User, person: Person, reason: str) -> BreakGlass:
+    """Open a record without a working relationship: the reason is recorded and reported."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": "Say why you need to open this record (at least 10 characters)"}
+        )
+    now = timezone.now()
+    grant = BreakGlass.objects.create(
+        user=actor,
+        person=person,
+        reason=reason[:2000],
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    audit.record(
+        actor=actor,
+        kind=audit.Kind.BREAK_GLASS,
+        action="person.break_glass",
+        target=person,
+        person_id=person.pk,
+        reason=reason,
+    )
+    return grant

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sightline.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("people/search/", views.search, name="search"),
+    path("people/<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("people/<int:person_id>/access-trail/", views.access_trail, name="access-trail"),
+    path("audit/break-glass/", views.break_glass_report, name="break-glass-report"),
+]

@@ -1,0 +1,14 @@
+"""Sightline's URLs. The public concern form and /healthz need no sign-in; the rest do."""
+
+from django.urls import include, path
+
+from sightline.api import api
+
+urlpatterns = [
+    path("", include("sightline.core.urls")),
+    path("accounts/", include("sightline.accounts.urls")),
+    path("", include("sightline.people.urls")),
+    path("", include("sightline.chronology.urls")),
+    path("", include("sightline.frontdoor.urls")),
+    path("api/v1/", api.urls),
+]
