@@ -9,6 +9,7 @@ A user sees a person through a legitimate relationship (DESIGN.md section 4):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,7 +18,9 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, Role, User
 from sightline.core import audit
+from sightline.people.identifiers import normalise_nhs_number, normalise_postcode
 from sightline.people.models import BreakGlass, HouseholdMember, Involvement, Person, SourceRecord
+from sightline.people.names import given_name_keys, name_key
 
 # Roles that may open a record they have no relationship with, by giving a reason.
 MAY_BREAK_GLASS = frozenset(Role.values) - {Role.UNSCHEDULED_CARE}
@@ -112,3 +115,59 @@ def person_get(*, user: User, person_id: int, purpose: str = "record") -> Person
         detail={"purpose": purpose, "break_glass": bool(grant)},
     )
     return PersonAccess(person=person, break_glass=grant)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    visible: list[Person]
+    restricted: list[Person]  # match, but the user has no relationship (break glass to open)
+
+
+def people_search(
+    *,
+    user: User,
+    name: str = "",
+    date_of_birth: dt.date | None = None,
+    nhs_number: str = "",
+    postcode: str = "",
+    limit: int = 50,
+) -> SearchResult:
+    """Find people by name (spelling-tolerant), date of birth, NHS number or postcode.
+
+    Returns the matches the user may open, and separately those they could open only by
+    breaking the glass. The search itself is recorded.
+    """
+    criteria = Q()
+    if name.strip():
+        parts = name.split()
+        given, family = (parts[0], parts[-1]) if len(parts) > 1 else ("", parts[0])
+        family_key = name_key(family)
+        name_q = Q(family_name_key=family_key) | Q(other_names__family_name_key=family_key)
+        if len(parts) == 1:
+            name_q |= Q(given_name_key=family_key)
+        if given:
+            keys = given_name_keys(given)
+            name_q &= Q(given_name_key__in=keys) | Q(other_names__given_name_key__in=keys)
+        criteria &= name_q
+    if date_of_birth:
+        criteria &= Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    if nhs_number.strip():
+        criteria &= Q(nhs_number=normalise_nhs_number(nhs_number))
+    if postcode.strip():
+        criteria &= Q(addresses__postcode=normalise_postcode(postcode))
+    if not criteria:
+        return SearchResult(visible=[], restricted=[])
+    matches = Person.objects.filter(criteria).distinct()
+    visible = list(matches.filter(_relationship_filter(user)).order_by("family_name", "given_name")[:limit])
+    restricted: list[Person] = []
+    if user.role in MAY_BREAK_GLASS:
+        restricted = list(matches.exclude(pk__in=[p.pk for p in visible])
+                          .exclude(_relationship_filter(user))
+                          .order_by("family_name", "given_name")[:limit])
+    audit.record(
+        actor=user, kind=audit.Kind.SEARCH, action="people.searched",
+        detail={"name": name, "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
+                "nhs_number": nhs_number, "postcode": postcode,
+                "shown": [p.pk for p in visible], "restricted": [p.pk for p in restricted]},
+    )
+    return SearchResult(visible=visible, restricted=restricted)

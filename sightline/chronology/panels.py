@@ -1,0 +1,45 @@
+"""Panels that higher layers add to a person's page (open work, alerts, plans).
+
+The person page lives in `chronology` (layer 3) but open work belongs to apps above it
+(`frontdoor`, later `casework`, `risk`). Each registers a provider in its AppConfig.ready:
+
+    panels.register_open_work(provider)
+
+A provider is called as provider(user=user, person=person) and returns a list of OpenWork
+items the user may see. It must not record audit entries: the page records one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sightline.accounts.models import User
+from sightline.people.models import Person
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    kind: str  # e.g. "Contact awaiting decision"
+    title: str  # e.g. the contact reference
+    url: str
+    due_at: Any = None  # datetime or date, or None
+    owner: str = ""  # who holds it
+    overdue: bool = False
+
+
+OpenWorkProvider = Callable[..., list[OpenWork]]
+_open_work: list[OpenWorkProvider] = []
+
+
+def register_open_work(provider: OpenWorkProvider) -> None:
+    if provider not in _open_work:
+        _open_work.append(provider)
+
+
+def open_work_for(*, user: User, person: Person) -> list[OpenWork]:
+    items: list[OpenWork] = []
+    for provider in _open_work:
+        items.extend(provider(user=user, person=person))
+    return sorted(items, key=lambda item: (item.due_at is None, str(item.due_at or "")))
