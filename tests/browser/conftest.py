@@ -1,0 +1,67 @@
+"""Browser journeys: Playwright driving Debian's Chromium (never a downloaded browser),
+against Django's live server, each page checked with axe."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SIGHTLINE_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "sightline" / "core" / "static" / "axe" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }
+
+
+@pytest.fixture
+def site(live_server, page):  # type: ignore[no-untyped-def]
+    """A browser page with helpers bound to the live server."""
+    return Site(live_server.url, page)
+
+
+class Site:
+    def __init__(self, base_url: str, page) -> None:  # type: ignore[no-untyped-def]
+        self.base_url = base_url
+        self.page = page
+        self.checked: list[str] = []
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.go("/accounts/sign-in/")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+
+    def sign_out(self) -> None:
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_load_state()
+
+    def check_accessibility(self) -> None:
+        """Run axe on the current page; fail with each violation and the elements concerned."""
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})")
+        violations = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+        ]
+        self.checked.append(self.page.url)
+        assert not violations, (f"Accessibility violations on {self.page.url}:\n"
+                                + json.dumps(violations, indent=2))
