@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "sightline.people",
     "sightline.chronology",
     "sightline.frontdoor",
+    "sightline.partnership",
+    "sightline.learning",
     "sightline.demo",
 ]
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("sightline.people.urls")),
     path("", include("sightline.chronology.urls")),
     path("", include("sightline.frontdoor.urls")),
+    path("partnership/", include("sightline.partnership.urls")),
+    path("training/", include("sightline.learning.urls")),
     path("api/v1/", api.urls),
 ]
