@@ -122,3 +122,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.recipient_email or self.recipient_user_id}"
+
+
+class Theme(models.Model):
+    """A learning theme the partnership tracks (for example information sharing, neglect).
+
+    Shared by the partnership's reviews and action plan and by the training programme, so
+    that "who has been trained in what the reviews asked for" is one join.
+    """
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
