@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Profession, User
@@ -17,11 +18,41 @@ from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.core.working_days import working_day_deadline
-from sightline.frontdoor.models import Channel, Contact, ReferralSource, Urgency
-from sightline.people.models import Person
-from sightline.people.services import person_ensure_social_care_record, social_care_agency
+from sightline.frontdoor.models import (
+    Channel,
+    Consent,
+    Contact,
+    LawfulBasis,
+    ReferralSource,
+    Urgency,
+)
+from sightline.people.identifiers import (
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+    validate_upn,
+)
+from sightline.people.models import Person, Sex
+from sightline.people.services import (
+    involvement_start,
+    person_create,
+    person_ensure_social_care_record,
+    social_care_agency,
+)
 
 MAX_TEXT = 20_000  # characters in any one free-text answer
+# Short answers, at the length of their columns.
+MAX_LENGTH = {
+    "referrer_name": 200,
+    "referrer_relationship": 200,
+    "referrer_phone": 40,
+    "external_id": 100,
+}
+CONSENT_NEEDS_DETAIL = {
+    Consent.REFUSED: "Explain why you are sharing this without the family's consent",
+    Consent.NOT_SOUGHT: "Explain why asking the family for consent could put the child at risk",
+}
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 AGENCY_SOURCE = {
@@ -86,6 +117,34 @@ def _check_text(errors: dict[str, list[str]], **fields: str) -> None:
             )
 
 
+def _check_sharing(
+    errors: dict[str, list[str]], *, lawful_basis: str, consent: str, consent_detail: str
+) -> None:
+    if lawful_basis and lawful_basis not in LawfulBasis.values:
+        errors["lawful_basis"] = [f"{lawful_basis!r} is not a lawful basis for sharing"]
+    if consent and consent not in Consent.values:
+        errors["consent"] = [f"{consent!r} is not an answer about consent"]
+    elif consent in CONSENT_NEEDS_DETAIL and not (consent_detail or "").strip():
+        errors.setdefault("consent_detail", []).append(CONSENT_NEEDS_DETAIL[Consent(consent)])
+
+
+def _check_referrer(errors: dict[str, list[str]], **fields: str) -> None:
+    for name, value in fields.items():
+        limit = MAX_LENGTH.get(name)
+        if limit and value and len(value) > limit:
+            errors.setdefault(name, []).append(
+                f"This answer is too long: use at most {limit} characters"
+            )
+    email = fields.get("referrer_email", "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("referrer_email", []).append(
+                "Enter an email address in the correct format, like name@example.com"
+            )
+
+
 @transaction.atomic
 def contact_create(
     *,
@@ -132,6 +191,17 @@ def contact_create(
         errors["urgency"] = ["Choose how urgent this is"]
     if referral_source and referral_source not in ReferralSource.values:
         errors["referral_source"] = [f"{referral_source!r} is not a DfE referral source code"]
+    _check_sharing(
+        errors, lawful_basis=lawful_basis, consent=consent, consent_detail=consent_detail
+    )
+    _check_referrer(
+        errors,
+        referrer_name=referrer_name,
+        referrer_relationship=referrer_relationship,
+        referrer_email=referrer_email,
+        referrer_phone=referrer_phone,
+        external_id=external_id,
+    )
     if errors:
         raise ValidationError(errors)
     received_at = received_at or timezone.now()
@@ -233,3 +303,213 @@ def _referrer_label(contact: Contact) -> str:
         if contact.anonymous
         else (contact.referrer_name or "Member of the public")
     )
+
+
+# --- A practitioner's referral: the child (found or new), the contact and their involvement --
+
+
+@transaction.atomic
+def contact_refer(
+    *,
+    actor: User,
+    child: Person | None = None,
+    new_child: dict[str, Any] | None = None,
+    **concern: Any,
+) -> Contact:
+    """A practitioner's contact about a child they found, or one they describe for the first time.
+
+    The new child (if any), the contact and the referrer's involvement with the child are
+    written together: a ValidationError from any of them leaves nothing behind. Errors about
+    the new child carry person_create's field names (given_name, date_of_birth, nhs_number,
+    upn, sex, postcode); errors about the concern carry contact_create's.
+    """
+    if (child is None) == (new_child is None):
+        raise ValueError("Give either the child found or the details of a new child")
+    if child is None:
+        assert new_child is not None
+        child = person_create(actor=actor, address_source=actor.agency, **new_child)
+    contact = contact_create(
+        actor=actor,
+        channel=Channel.PRACTITIONER,
+        child=child,
+        referrer_user=actor,
+        referrer_agency=actor.agency,
+        referrer_name=actor.get_full_name(),
+        referrer_email=actor.email,
+        referrer_phone=actor.phone,
+        referrer_relationship=actor.job_title or actor.get_profession_display(),
+        **concern,
+    )
+    if actor.agency is not None:
+        # So the referrer can see the child they told us about.
+        involvement_start(
+            actor=actor, person=child, agency=actor.agency, role="referrer", user=actor
+        )
+    return contact
+
+
+def contact_referred_by(*, user: User, reference: str) -> Contact | None:
+    """A contact this user referred (for their confirmation page); None for anyone else's."""
+    return (
+        Contact.objects.select_related("child")
+        .filter(reference=reference, referrer_user=user)
+        .first()
+    )
+
+
+# --- Contacts from agency systems (the HTTP API) -------------------------------------------
+
+
+class ContactConflict(Exception):
+    """The agency already sent a different contact under the same external id."""
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__(contact.reference)
+        self.contact = contact
+
+
+# The fields whose stored values must match for a resend to be the same contact.
+_RESEND_FIELDS = (
+    "concern",
+    "urgency",
+    "child_details",
+    "child_voice",
+    "child_presentation",
+    "actions_taken",
+    "lawful_basis",
+    "consent",
+    "consent_detail",
+    "referrer_name",
+    "referrer_email",
+    "referrer_phone",
+    "referral_source",
+)
+
+
+def child_details_clean(details: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The child as an agency described them, normalised, and what is wrong with it.
+
+    Error keys are dotted paths: `child.nhs_number`, `child.address.postcode`.
+    """
+    errors: dict[str, list[str]] = {}
+    address = details.get("address") or {}
+    dob = details.get("date_of_birth")
+    clean = {
+        "given_name": (details.get("given_name") or "").strip(),
+        "family_name": (details.get("family_name") or "").strip(),
+        "date_of_birth": dob.isoformat() if isinstance(dob, dt.date) else (dob or ""),
+        "nhs_number": normalise_nhs_number(details.get("nhs_number") or ""),
+        "upn": (details.get("upn") or "").strip().upper(),
+        "sex": details.get("sex") or Sex.UNKNOWN,
+        "address": {
+            "line": (address.get("line") or "").strip(),
+            "postcode": normalise_postcode(address.get("postcode") or ""),
+        },
+    }
+    if not (clean["given_name"] or clean["family_name"] or clean["nhs_number"]):
+        errors["child.given_name"] = ["Give at least the child's name or NHS number"]
+    if isinstance(dob, dt.date):
+        if dob > timezone.localdate():
+            errors["child.date_of_birth"] = ["Date of birth must be today or in the past"]
+        elif dob.year < 1900:
+            errors["child.date_of_birth"] = ["Date of birth must be after 1900"]
+    for key, check in (
+        ("nhs_number", validate_nhs_number),
+        ("upn", validate_upn),
+    ):
+        if clean[key]:
+            try:
+                check(clean[key])
+            except ValidationError as error:
+                errors[f"child.{key}"] = error.messages
+    if clean["sex"] not in Sex.values:
+        errors["child.sex"] = ["Sex must be F, M or U"]
+    if clean["address"]["postcode"]:
+        try:
+            validate_postcode(clean["address"]["postcode"])
+        except ValidationError as error:
+            errors["child.address.postcode"] = error.messages
+    return clean, errors
+
+
+def _person_with_nhs_number(nhs_number: str) -> Person | None:
+    """The one person with this NHS number; None when nobody or more than one has it."""
+    if not nhs_number:
+        return None
+    matches = list(Person.objects.filter(nhs_number=nhs_number)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _same_or_conflict(existing: Contact, values: dict[str, Any]) -> tuple[Contact, bool]:
+    stored = {name: getattr(existing, name) for name in _RESEND_FIELDS}
+    if stored != {name: values[name] for name in _RESEND_FIELDS}:
+        raise ContactConflict(existing)
+    return existing, False
+
+
+@transaction.atomic
+def contact_receive_from_agency(
+    *,
+    agency: Agency,
+    external_id: str,
+    concern: str,
+    child: dict[str, Any],
+    urgency: str = Urgency.NOT_URGENT,
+    child_voice: str = "",
+    child_presentation: str = "",
+    actions_taken: str = "",
+    lawful_basis: str = "",
+    consent: str = "",
+    consent_detail: str = "",
+    referrer_name: str = "",
+    referrer_email: str = "",
+    referrer_phone: str = "",
+    referral_source: str = "",
+) -> tuple[Contact, bool]:
+    """A contact sent by an agency's system. Returns (contact, created).
+
+    Sending the same `external_id` again with the same content returns the first contact and
+    changes nothing; with different content it raises ContactConflict. The child is linked
+    when their NHS number matches exactly one person; otherwise the front door identifies
+    them from `child_details` (no person is created from an agency's message).
+    """
+    external_id = (external_id or "").strip()
+    child_details, errors = child_details_clean(child)
+    if not external_id:
+        errors["external_id"] = ["Give your system's own id for this contact"]
+    if referral_source and referral_source not in ReferralSource.values:
+        errors["referral_source"] = [f"{referral_source!r} is not a DfE referral source code"]
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, Any] = {
+        "concern": (concern or "").strip(),
+        "urgency": urgency,
+        "child_details": child_details,
+        "child_voice": (child_voice or "").strip(),
+        "child_presentation": (child_presentation or "").strip(),
+        "actions_taken": (actions_taken or "").strip(),
+        "lawful_basis": lawful_basis or "",
+        "consent": consent or "",
+        "consent_detail": (consent_detail or "").strip(),
+        "referrer_name": (referrer_name or "").strip(),
+        "referrer_email": (referrer_email or "").strip(),
+        "referrer_phone": (referrer_phone or "").strip(),
+        "referral_source": referral_source or referral_source_for_agency(agency),
+    }
+    existing = Contact.objects.filter(referrer_agency=agency, external_id=external_id).first()
+    if existing is not None:
+        return _same_or_conflict(existing, values)
+    try:
+        with transaction.atomic():
+            contact = contact_create(
+                actor=f"{agency.name} system",
+                channel=Channel.API,
+                child=_person_with_nhs_number(child_details["nhs_number"]),
+                referrer_agency=agency,
+                external_id=external_id,
+                **values,
+            )
+    except IntegrityError:  # the same message arrived twice at once
+        existing = Contact.objects.get(referrer_agency=agency, external_id=external_id)
+        return _same_or_conflict(existing, values)
+    return contact, True
