@@ -2,33 +2,56 @@
 
 from __future__ import annotations
 
-import base64
+import time
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sightline.accounts.forms import SignInForm, TwoFactorForm
-from sightline.accounts.services import SignInRefused, sign_in_check
-from sightline.core import audit
+from sightline.accounts.middleware import (
+    LAST_SEEN,
+    SIGNED_IN_AT,
+    SIGNED_OUT_BECAUSE,
+    signed_out_notice,
+)
+from sightline.accounts.models import User
+from sightline.accounts.services import (
+    SignInRefused,
+    sign_in_check,
+    sign_out_record,
+    two_factor_device_for,
+    two_factor_verify,
+)
 
 
 def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: a page on this site, never somewhere else."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return "/"
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    notice = signed_out_notice(request.session.pop(SIGNED_OUT_BECAUSE, ""))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,56 +64,54 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            now = int(time.time())
+            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
+            if settings.TWO_FACTOR_REQUIRED:
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{resolve_url('accounts:two-factor')}?{query}")
             return redirect(_next_url(request))
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": _next_url(request), "notice": notice},
+    )
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record(
-            actor=request.user, kind=audit.Kind.SIGN_IN, action="sign_out", target=request.user
-        )
+        assert isinstance(request.user, User)
+        sign_out_record(user=request.user)
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("accounts:sign-in")
 
 
+@sensitive_post_parameters("token")
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; a user with no confirmed device sets one up first."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=request.user, name="Authenticator app", confirmed=False
-            )
+    assert isinstance(request.user, User)
+    found = two_factor_device_for(user=request.user)
     form = TwoFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit.record_change(
-                    actor=request.user, action="two_factor.device_confirmed", target=request.user
-                )
-            otp_login(request, device)
-            return redirect(_next_url(request))
-        form.add_error(
-            "token", "The security code is wrong or has expired. Enter the current code."
+        problem = two_factor_verify(
+            user=request.user, device=found.device, token=form.cleaned_data["token"]
         )
-    qr = segno.make(device.config_url).svg_inline(scale=4) if setting_up else ""
+        if not problem:
+            otp_login(request, found.device)
+            return redirect(_next_url(request))
+        form.add_error("token", problem)
     return render(
         request,
         "accounts/two_factor.html",
         {
             "form": form,
-            "setting_up": setting_up,
-            "qr": qr,
-            "secret": base64.b32encode(device.bin_key).decode() if setting_up else "",
+            "setting_up": found.setting_up,
+            "qr": segno.make(found.config_url).svg_inline(scale=4) if found.setting_up else "",
+            "secret": found.secret if found.setting_up else "",
             "next": _next_url(request),
         },
     )

@@ -2,14 +2,21 @@
 
 Call it inside the same transaction as the change it records. Entries form a hash chain;
 `verify_chain` walks it and reports every break.
+
+The chain shows an entry edited or removed from the middle. Removing the newest entries
+leaves a shorter chain that is still whole, so `sightline audit verify` prints the newest
+hash: kept somewhere else (a ticket, the operations log), it is an anchor that
+`sightline audit verify --anchor HASH` checks is still there.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -19,6 +26,11 @@ GENESIS = "0" * 64
 _LOCK_KEY = 0x5157_4C4E  # advisory lock id for appending to the chain on PostgreSQL
 
 Kind = AuditEntry.Kind
+
+
+def _as_stored(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """The detail exactly as the database will give it back, so its hash still matches."""
+    return json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
 
 
 def _label(actor: Any) -> str:
@@ -42,7 +54,12 @@ def record(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. `actor` is a user, a named system actor (str) or None."""
+    """Append one entry. `actor` is a user, a named system actor (str) or None.
+
+    On PostgreSQL a transaction-scoped advisory lock makes concurrent writers take turns, so
+    each entry links to the one committed before it; SQLite's IMMEDIATE transactions (see
+    settings) already serialise writers.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -51,14 +68,14 @@ def record(
     entry = AuditEntry(
         at=timezone.now(),
         actor=user if user is not None and user.pk else None,
-        actor_label=_label(actor),
+        actor_label=_label(actor)[:200],
         kind=kind,
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         person_id=person_id,
         reason=reason,
-        detail=detail or {},
+        detail=_as_stored(detail),
         prev_hash=last or GENESIS,
     )
     entry.hash = entry.compute_hash()
@@ -129,3 +146,13 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainBreak]:
                 yield ChainBreak(entry.id, "its contents do not match its hash (it was edited)")
             expected_prev = entry.hash
             last_id = entry.id
+
+
+def chain_head() -> str:
+    """The hash of the newest entry (the genesis value for an empty trail)."""
+    return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
+def anchor_present(anchor: str) -> bool:
+    """Whether an entry with this hash (noted earlier from `chain_head`) is still in the trail."""
+    return anchor == GENESIS or AuditEntry.objects.filter(hash=anchor.strip().lower()).exists()

@@ -14,11 +14,19 @@ class AppendOnlyError(Exception):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Reads only: entries are added one at a time by `sightline.core.audit.record`."""
+
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("The audit trail is append-only.")
 
     def delete(self):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("The audit trail is append-only.")
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Add audit entries with sightline.core.audit.record (hash chain).")
 
 
 class AuditEntry(models.Model):
@@ -61,6 +69,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise AppendOnlyError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The audit trail is append-only.")
+
     def canonical(self) -> str:
         return json.dumps(
             {
@@ -83,14 +99,6 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise AppendOnlyError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError("The audit trail is append-only.")
 
 
 class Notification(models.Model):

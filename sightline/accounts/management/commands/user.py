@@ -1,0 +1,85 @@
+"""`sightline user add USERNAME --role ROLE --agency CODE [--email EMAIL]`: add a member of staff.
+
+The password is read from the environment variable SIGHTLINE_NEW_PASSWORD when it is set
+(for scripts), otherwise asked for twice without echo. It is never taken as an argument,
+which would leave it in the shell history and the process list.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sightline.accounts.models import Agency, Profession, Role
+from sightline.accounts.services import COMMAND_LINE, user_create
+
+PASSWORD_VARIABLE = "SIGHTLINE_NEW_PASSWORD"
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a member of staff. Roles: " + ", ".join(Role.values) + ". The password comes from "
+        f"{PASSWORD_VARIABLE} or a prompt."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["add"])
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, help="one of: " + ", ".join(Role.values))
+        parser.add_argument("--agency", default="", help="the code of the user's agency")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument(
+            "--profession", default="", help="one of: " + ", ".join(Profession.values)
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agency = None
+        if options["agency"]:
+            agency = Agency.objects.filter(code=options["agency"]).first()
+            if agency is None:
+                raise CommandError(
+                    f"There is no agency with the code {options['agency']!r}. "
+                    "Register it first with `sightline agency add`."
+                )
+        if options["profession"] and options["profession"] not in Profession.values:
+            raise CommandError(
+                f"Unknown profession {options['profession']!r}; "
+                f"use one of {', '.join(Profession.values)}."
+            )
+        password = self._password()
+        try:
+            user = user_create(
+                actor=COMMAND_LINE,
+                username=options["username"].strip(),
+                role=options["role"],
+                agency=agency,
+                password=password,
+                email=options["email"].strip(),
+                first_name=options["first_name"].strip(),
+                last_name=options["last_name"].strip(),
+                profession=options["profession"],
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        where = f" at {agency.name}" if agency else ""
+        self.stdout.write(
+            f"Added {user.username} ({user.get_role_display()}{where}). "
+            "They set up two-factor sign-in the first time they sign in."
+        )
+
+    def _password(self) -> str:
+        from_environment = os.environ.get(PASSWORD_VARIABLE)
+        if from_environment:
+            return from_environment
+        first = getpass.getpass("Password for the new user: ")
+        if first != getpass.getpass("The same password again: "):
+            raise CommandError("The passwords did not match; nothing was changed.")
+        if not first:
+            raise CommandError("Enter a password.")
+        return first

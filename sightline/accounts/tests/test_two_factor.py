@@ -1,0 +1,185 @@
+"""Two-factor sign-in (TOTP): set-up, codes, and the pages that stay open before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sightline.accounts.services import two_factor_reset
+from sightline.core.models import AuditEntry
+from sightline.testing.factories import PASSWORD
+
+TWO_FACTOR = "/accounts/two-factor/"
+START = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def two_factor_required(settings, time_machine):
+    settings.TWO_FACTOR_REQUIRED = True
+    time_machine.move_to(START, tick=False)
+
+
+def code_for(device: TOTPDevice, *, wrong: bool = False) -> str:
+    device.refresh_from_db()
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if wrong:
+        value = (value + 1) % 10**device.digits
+    return f"{value:0{device.digits}d}"
+
+
+def sign_in(client, username: str = "pc.ash", **extra: str):
+    return client.post(
+        reverse("accounts:sign-in"), {"username": username, "password": PASSWORD, **extra}
+    )
+
+
+def set_up_device(client, user) -> TOTPDevice:
+    client.get(TWO_FACTOR)
+    device = TOTPDevice.objects.get(user=user)
+    client.post(TWO_FACTOR, {"token": code_for(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+    return device
+
+
+def test_after_the_password_the_user_is_sent_to_two_factor_sign_in(client, police_officer):
+    response = sign_in(client, next="/people/")
+    assert response["Location"] == f"{TWO_FACTOR}?next=%2Fpeople%2F"
+
+
+def test_no_other_page_opens_until_two_factor_sign_in_is_passed(client, police_officer):
+    sign_in(client)
+    response = client.get("/people/?q=ava")
+    assert response.status_code == 302
+    assert response["Location"] == f"{TWO_FACTOR}?next=%2Fpeople%2F%3Fq%3Dava"
+    assert client.get(reverse("core:home"))["Location"].startswith(TWO_FACTOR)
+
+
+def test_the_first_time_the_user_sets_up_an_authenticator_app(client, police_officer):
+    sign_in(client)
+    page = client.get(TWO_FACTOR)
+    body = page.content.decode()
+    assert "Set up two-factor sign-in" in body
+    assert "<svg" in body  # the QR code
+    device = TOTPDevice.objects.get(user=police_officer)
+    assert not device.confirmed
+    assert page.context["secret"] in body
+    client.get(TWO_FACTOR)
+    assert TOTPDevice.objects.filter(user=police_officer).count() == 1  # reused, not piled up
+
+
+def test_the_set_up_link_names_sightline_and_carries_the_key(police_officer):
+    from sightline.accounts.services import two_factor_device_for
+
+    found = two_factor_device_for(user=police_officer)
+    assert found.config_url.startswith("otpauth://totp/Sightline%3Apc.ash?")
+    assert f"secret={found.secret}" in found.config_url
+    assert "issuer=Sightline" in found.config_url
+
+
+def test_the_right_code_confirms_the_device_and_opens_sightline(client, police_officer):
+    sign_in(client)
+    client.get(TWO_FACTOR)
+    device = TOTPDevice.objects.get(user=police_officer)
+    response = client.post(f"{TWO_FACTOR}?next=/people/", {"token": code_for(device)})
+    assert response["Location"] == "/people/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("core:home")).status_code == 200
+    actions = AuditEntry.objects.filter(actor=police_officer).values_list("action", flat=True)
+    assert {"two_factor.device_confirmed", "two_factor.verified"} <= set(actions)
+
+
+def test_a_wrong_code_is_refused_with_a_message(client, police_officer):
+    sign_in(client)
+    client.get(TWO_FACTOR)
+    device = TOTPDevice.objects.get(user=police_officer)
+    response = client.post(TWO_FACTOR, {"token": code_for(device, wrong=True)})
+    assert response.status_code == 200
+    assert "The security code is wrong or has expired" in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert client.get(reverse("core:home"))["Location"].startswith(TWO_FACTOR)
+    assert AuditEntry.objects.filter(actor=police_officer, action="two_factor.failed").exists()
+
+
+def test_a_code_that_is_not_six_digits_is_refused_by_the_form(client, police_officer):
+    sign_in(client)
+    response = client.post(TWO_FACTOR, {"token": "12ab"})
+    assert "The security code must be 6 digits" in response.content.decode()
+
+
+def test_after_a_wrong_code_the_user_must_wait_before_trying_again(
+    client, police_officer, time_machine
+):
+    sign_in(client)
+    client.get(TWO_FACTOR)
+    device = TOTPDevice.objects.get(user=police_officer)
+    client.post(TWO_FACTOR, {"token": code_for(device, wrong=True)})
+    too_soon = client.post(TWO_FACTOR, {"token": code_for(device)})
+    assert "Too many wrong security codes. Wait 1 second," in too_soon.content.decode()
+    time_machine.move_to(START + dt.timedelta(seconds=2), tick=False)
+    assert client.post(TWO_FACTOR, {"token": code_for(device)}).status_code == 302
+
+
+def test_next_time_the_user_only_enters_a_code(client, police_officer, time_machine):
+    sign_in(client)
+    device = set_up_device(client, police_officer)
+    client.post(reverse("accounts:sign-out"))
+
+    time_machine.move_to(START + dt.timedelta(minutes=5), tick=False)
+    sign_in(client)
+    page = client.get(TWO_FACTOR).content.decode()
+    assert "Enter your security code" in page
+    assert "<svg" not in page and device.key not in page  # the key is never shown again
+    assert client.post(TWO_FACTOR, {"token": code_for(device)}).status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_a_code_cannot_be_used_twice(client, police_officer):
+    sign_in(client)
+    device = set_up_device(client, police_officer)
+    used = code_for(device)
+    client.post(reverse("accounts:sign-out"))
+    sign_in(client)
+    response = client.post(TWO_FACTOR, {"token": used})
+    assert "wrong or has expired" in response.content.decode()
+
+
+def test_a_reset_lets_a_user_who_lost_their_phone_set_up_again(client, police_officer, ig_officer):
+    sign_in(client)
+    set_up_device(client, police_officer)
+    two_factor_reset(actor=ig_officer, account=police_officer)
+    client.post(reverse("accounts:sign-out"))
+    sign_in(client)
+    assert "Set up two-factor sign-in" in client.get(TWO_FACTOR).content.decode()
+
+
+def test_the_two_factor_page_needs_a_password_sign_in_first(client, db):
+    response = client.get(TWO_FACTOR)
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+def test_a_user_can_sign_out_before_passing_two_factor(client, police_officer):
+    sign_in(client)
+    client.post(reverse("accounts:sign-out"))
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/report-a-concern/", "/api/v1/openapi.json", "/accounts/sign-in/"]
+)
+def test_public_pages_and_the_api_stay_open_before_two_factor(client, police_officer, path):
+    sign_in(client)
+    response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_without_the_setting_no_second_step_is_asked_for(client, police_officer, settings):
+    settings.TWO_FACTOR_REQUIRED = False
+    assert sign_in(client)["Location"] == reverse("core:home")
+    assert client.get(reverse("core:home")).status_code == 200
