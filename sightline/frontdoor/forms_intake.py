@@ -40,6 +40,14 @@ def _textarea(rows: int = 5) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "spellcheck": "true"})
 
 
+def _date_field(**kwargs: Any) -> GovukDateField:
+    """A GOV.UK date whose missing parts are named ("must include a year"), not "incomplete"."""
+    field = GovukDateField(**kwargs)
+    for part in field.fields:
+        part.required = False
+    return field
+
+
 def _clean_postcode(value: str) -> str:
     value = (value or "").strip()
     if value:
@@ -79,7 +87,7 @@ class ChildForm(GovukForm):
         max_length=100,
         error_messages={"max_length": "Last name must be 100 characters or fewer"},
     )
-    date_of_birth = GovukDateField(
+    date_of_birth = _date_field(
         label="Date of birth",
         required=False,
         allow_future=False,
@@ -252,7 +260,7 @@ class YourDetailsForm(GovukForm):
 
 class ChildSearchForm(GovukForm):
     name = forms.CharField(label="Name", required=False, max_length=200)
-    date_of_birth = GovukDateField(
+    date_of_birth = _date_field(
         label="Date of birth",
         required=False,
         allow_future=False,
@@ -286,7 +294,7 @@ class NewChildForm(GovukForm):
 
     given_name = forms.CharField(label="First name", required=False, max_length=100)
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
-    date_of_birth = GovukDateField(
+    date_of_birth = _date_field(
         label="Date of birth", required=False, help_text="For example, 27 3 2017"
     )
     sex = forms.ChoiceField(
