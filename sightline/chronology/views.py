@@ -1,11 +1,107 @@
-"""SCAFFOLD: replaced by the work that owns this module."""
+"""The person page: who they are, their chronology, household, professionals and open work."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from sightline.chronology.forms import TimelineFilterForm
+from sightline.chronology.models import EventType
+from sightline.chronology.panels import open_work_for
+from sightline.chronology.selectors import (
+    person_timeline,
+    timeline_agencies,
+    timeline_event_types,
+)
+from sightline.people.models import Person
+from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
+from sightline.people.views import paginate
+
+PER_PAGE = 50
 
 
-def person_page(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _open(request: HttpRequest, person_id: int, purpose: str) -> PersonAccess | HttpResponse:
+    """The person for this user, or a redirect to give a reason when they have no relationship."""
+    try:
+        return person_get(user=request.user, person_id=person_id, purpose=purpose)
+    except NeedsBreakGlass:
+        url = reverse("people:break-glass", args=[person_id])
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
 
 
-def person_print(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _filter_form(request: HttpRequest, person: Person) -> TimelineFilterForm:
+    submitted = any(key.startswith(tuple(TimelineFilterForm.base_fields)) for key in request.GET)
+    return TimelineFilterForm(
+        request.GET if submitted else None,
+        agencies=timeline_agencies(person=person),
+        types=timeline_event_types(person=person),
+    )
+
+
+def _describe(filters: dict[str, Any]) -> str:
+    """The filters in words, for the printout ('Northmoor Police; Contact; from 1 April 2024')."""
+    parts = []
+    if filters.get("agency"):
+        parts.append(filters["agency"].name)
+    if filters.get("type"):
+        parts.append(EventType(filters["type"]).label)
+    if filters.get("date_from"):
+        parts.append(f"from {filters['date_from']:%-d %B %Y}")
+    if filters.get("date_to"):
+        parts.append(f"to {filters['date_to']:%-d %B %Y}")
+    return "; ".join(parts)
+
+
+def _context(request: HttpRequest, access: PersonAccess) -> dict[str, Any]:
+    person = access.person
+    form = _filter_form(request, person)
+    return {
+        "person": person,
+        "access": access,
+        "details": person_details(person=person),
+        "form": form,
+        "timeline": person_timeline(user=request.user, person=person, **form.filters),
+        "filtered": bool(form.filters),
+        "filter_description": _describe(form.filters),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+@require_GET
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    access = _open(request, person_id, purpose="person page")
+    if isinstance(access, HttpResponse):
+        return access
+    context = _context(request, access)
+    page = paginate(request, context.pop("timeline"), PER_PAGE)
+    context["page"] = page
+    context["caption"] = (
+        f"Showing {page.start_index()} to {page.end_index()} of {page.paginator.count} "
+        f"{'matching ' if context['filtered'] else ''}events, newest first"
+    )
+    context["open_work"] = open_work_for(user=request.user, person=access.person)
+    context["print_query"] = request.GET.copy()
+    context["print_query"].pop("page", None)
+    return render(request, "chronology/person.html", context)
+
+
+@login_required
+@require_GET
+def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+    access = _open(request, person_id, purpose="print chronology")
+    if isinstance(access, HttpResponse):
+        return access
+    context = _context(request, access)
+    context["events"] = events = list(context.pop("timeline"))
+    context["caption"] = (
+        f"All {len(events)} {'matching ' if context['filtered'] else ''}events, newest first"
+    )
+    return render(request, "chronology/person_print.html", context)

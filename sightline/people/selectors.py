@@ -5,22 +5,37 @@ A user sees a person through a legitimate relationship (DESIGN.md section 4):
   record), and the members of their households;
 - an agency practitioner: people their agency has a record of, or whose team they are on;
 - anyone else who may open records: only after breaking the glass with a reason.
+
+Reads that show personal data record an audit entry here, once per read; helpers that add
+detail to a person already read (`person_details`) do not record again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import jellyfish
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Role, User
 from sightline.core import audit
+from sightline.core.models import AuditEntry
 from sightline.people.identifiers import normalise_nhs_number, normalise_postcode
-from sightline.people.models import BreakGlass, HouseholdMember, Involvement, Person, SourceRecord
-from sightline.people.names import given_name_keys, name_key
+from sightline.people.models import (
+    Address,
+    BreakGlass,
+    HouseholdMember,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+    SourceRecord,
+)
+from sightline.people.names import fold, given_name_keys, name_key
 
 # Roles that may open a record they have no relationship with, by giving a reason.
 MAY_BREAK_GLASS = frozenset(Role.values) - {Role.UNSCHEDULED_CARE}
@@ -117,10 +132,116 @@ def person_get(*, user: User, person_id: int, purpose: str = "record") -> Person
     return PersonAccess(person=person, break_glass=grant)
 
 
+def person_for_break_glass(*, user: User, person_id: int) -> Person:
+    """The person a user asks to open without a relationship (name and year of birth only).
+
+    Raises Http404 when there is no such person or the user's role may never break the glass
+    (unscheduled care uses the CP-IS style lookup instead). Not recorded: opening the
+    record afterwards is.
+    """
+    if user.role not in MAY_BREAK_GLASS:
+        raise Http404("No such person")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    return person
+
+
+# --- Search ------------------------------------------------------------------------------
+
+FUZZY_FAMILY_NAME_SIMILARITY = 0.9  # Jaro-Winkler: Thomson finds Thompson, not Simpson
+FUZZY_CANDIDATES = 500
+
+
 @dataclass(frozen=True)
 class SearchResult:
     visible: list[Person]
     restricted: list[Person]  # match, but the user has no relationship (break glass to open)
+
+
+def _spellings(name: str) -> set[str]:
+    """The name and the spellings phonetic keys miss: a 'y' written for an 'i' (Smyth, Smith)."""
+    folded = fold(name)
+    if not folded:
+        return set()
+    spellings = {folded, folded[0] + folded[1:].replace("y", "i")}
+    spellings |= {
+        folded[:i] + "y" + folded[i + 1 :] for i in range(1, len(folded)) if folded[i] == "i"
+    }
+    return spellings
+
+
+def family_name_search_keys(name: str) -> set[str]:
+    return {name_key(spelling) for spelling in _spellings(name)}
+
+
+def given_name_search_keys(name: str) -> set[str]:
+    """Keys of a given name, its nicknames and formal names (Bill finds William), and spellings."""
+    keys: set[str] = set()
+    for spelling in _spellings(name):
+        keys |= given_name_keys(spelling)
+    return keys
+
+
+def _family_matches(keys: set[str]) -> Q:
+    other = PersonName.objects.filter(person=OuterRef("pk"), family_name_key__in=keys)
+    return Q(family_name_key__in=keys) | Q(Exists(other))
+
+
+def _given_matches(keys: set[str]) -> Q:
+    other = PersonName.objects.filter(person=OuterRef("pk"), given_name_key__in=keys)
+    return Q(given_name_key__in=keys) | Q(Exists(other))
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(given, family) from 'Given Family', 'Given Middle Family' or 'Family, Given'."""
+    if "," in name:
+        family, _, given = name.partition(",")
+        return given.split()[0] if given.split() else "", family.strip()
+    parts = name.split()
+    if len(parts) == 1:
+        return "", parts[0]
+    return parts[0], parts[-1]
+
+
+def _near_family_names(given: str, family: str) -> list[int]:
+    """People with the given name whose family name is a near spelling (a typing slip)."""
+    wanted = fold(family)
+    if len(wanted) < 3:
+        return []
+    candidates = (
+        Person.objects.filter(_given_matches(given_name_search_keys(given)))
+        .filter(family_name__istartswith=wanted[0])
+        .values_list("pk", "family_name")[:FUZZY_CANDIDATES]
+    )
+    return [
+        pk
+        for pk, family_name in candidates
+        if jellyfish.jaro_winkler_similarity(wanted, fold(family_name))
+        >= FUZZY_FAMILY_NAME_SIMILARITY
+    ]
+
+
+def _name_criteria(name: str) -> Q:
+    given, family = _split_name(name)
+    family_keys = family_name_search_keys(family)
+    if not given:
+        return _family_matches(family_keys) | _given_matches(given_name_search_keys(family))
+    criteria = _family_matches(family_keys) & _given_matches(given_name_search_keys(given))
+    near = _near_family_names(given, family)
+    if near:
+        criteria |= Q(pk__in=near)
+    return criteria
+
+
+def _with_current_address(people: QuerySet[Person]) -> QuerySet[Person]:
+    return people.prefetch_related(
+        Prefetch(
+            "addresses",
+            queryset=Address.objects.filter(moved_out__isnull=True),
+            to_attr="current_addresses",
+        )
+    )
 
 
 def people_search(
@@ -134,40 +255,209 @@ def people_search(
 ) -> SearchResult:
     """Find people by name (spelling-tolerant), date of birth, NHS number or postcode.
 
-    Returns the matches the user may open, and separately those they could open only by
-    breaking the glass. The search itself is recorded.
+    Names match on phonetic keys (Smyth finds Smith), nicknames (Bill finds William), other
+    names the person is known by, and near spellings of the family name. Returns the matches
+    the user may open, and separately those they could open only by breaking the glass
+    (none for roles that may not). The search itself is recorded.
     """
     criteria = Q()
     if name.strip():
-        parts = name.split()
-        given, family = (parts[0], parts[-1]) if len(parts) > 1 else ("", parts[0])
-        family_key = name_key(family)
-        name_q = Q(family_name_key=family_key) | Q(other_names__family_name_key=family_key)
-        if len(parts) == 1:
-            name_q |= Q(given_name_key=family_key)
-        if given:
-            keys = given_name_keys(given)
-            name_q &= Q(given_name_key__in=keys) | Q(other_names__given_name_key__in=keys)
-        criteria &= name_q
+        criteria &= _name_criteria(name.strip())
     if date_of_birth:
         criteria &= Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
     if nhs_number.strip():
-        criteria &= Q(nhs_number=normalise_nhs_number(nhs_number))
+        number = normalise_nhs_number(nhs_number)
+        recorded = SourceRecord.objects.filter(person=OuterRef("pk"), nhs_number=number)
+        criteria &= Q(nhs_number=number) | Q(Exists(recorded))
     if postcode.strip():
-        criteria &= Q(addresses__postcode=normalise_postcode(postcode))
+        lived = Address.objects.filter(person=OuterRef("pk"), postcode=normalise_postcode(postcode))
+        criteria &= Q(Exists(lived))
     if not criteria:
         return SearchResult(visible=[], restricted=[])
-    matches = Person.objects.filter(criteria).distinct()
-    visible = list(matches.filter(_relationship_filter(user)).order_by("family_name", "given_name")[:limit])
+    matches = Person.objects.filter(criteria)
+    order = ("family_name", "given_name", "date_of_birth", "pk")
+    visible = list(
+        _with_current_address(matches.filter(_relationship_filter(user))).order_by(*order)[:limit]
+    )
     restricted: list[Person] = []
     if user.role in MAY_BREAK_GLASS:
-        restricted = list(matches.exclude(pk__in=[p.pk for p in visible])
-                          .exclude(_relationship_filter(user))
-                          .order_by("family_name", "given_name")[:limit])
+        restricted = list(matches.exclude(_relationship_filter(user)).order_by(*order)[:limit])
     audit.record(
-        actor=user, kind=audit.Kind.SEARCH, action="people.searched",
-        detail={"name": name, "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
-                "nhs_number": nhs_number, "postcode": postcode,
-                "shown": [p.pk for p in visible], "restricted": [p.pk for p in restricted]},
+        actor=user,
+        kind=audit.Kind.SEARCH,
+        action="people.searched",
+        detail={
+            "name": name,
+            "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
+            "nhs_number": nhs_number,
+            "postcode": postcode,
+            "shown": [p.pk for p in visible],
+            "restricted": [p.pk for p in restricted],
+        },
     )
     return SearchResult(visible=visible, restricted=restricted)
+
+
+# --- What the person page shows beside the chronology --------------------------------------
+
+# How the other person relates to this one, when the relationship was recorded the other way
+# round ("this person is the mother of X" makes X this person's child).
+INVERSE_RELATIONSHIP = {
+    Relationship.Kind.MOTHER: "Child",
+    Relationship.Kind.FATHER: "Child",
+    Relationship.Kind.STEP_PARENT: "Step-child",
+    Relationship.Kind.PARTNER_OF_PARENT: "Child of partner",
+    Relationship.Kind.CARER: "Cared for by this person",
+    Relationship.Kind.SIBLING: "Brother or sister",
+    Relationship.Kind.GRANDPARENT: "Grandchild",
+    Relationship.Kind.OTHER_RELATIVE: "Other relative",
+    Relationship.Kind.PARTNER: "Partner",
+}
+
+
+@dataclass(frozen=True)
+class Relative:
+    person: Person
+    relationship: str
+    parental_responsibility: bool
+    since: dt.date | None
+    until: dt.date | None
+
+
+@dataclass(frozen=True)
+class HouseholdMate:
+    person: Person
+    household: str
+    joined: dt.date | None
+    left: dt.date | None
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    current_address: Address | None
+    other_names: list[PersonName]
+    source_ids: list[str]  # "agency_code:record_id"
+    household: list[HouseholdMate]
+    relatives: list[Relative]
+    involvements: list[Involvement]  # current first
+    today: dt.date = field(default_factory=timezone.localdate)
+
+
+def person_details(*, person: Person) -> PersonDetails:
+    """Names, identifiers, address, household, relatives and professionals of a person.
+
+    The caller has already authorised and recorded the read of `person` (`person_get`).
+    A fixed number of queries, however large the family.
+    """
+    today = timezone.localdate()
+    current_address = person.addresses.filter(moved_out__isnull=True).first()
+    other_names = list(person.other_names.order_by("kind", "family_name", "given_name"))
+    source_ids = [
+        f"{code}:{record_id}"
+        for code, record_id in person.source_records.order_by(
+            "agency__code", "record_id"
+        ).values_list("agency__code", "record_id")
+    ]
+    household = [
+        HouseholdMate(
+            person=member.person,
+            household=str(member.household),
+            joined=member.joined,
+            left=member.left,
+        )
+        for member in HouseholdMember.objects.filter(
+            household__members__person=person, household__members__left__isnull=True
+        )
+        .exclude(person=person)
+        .select_related("person", "household")
+        .distinct()
+        .order_by(F("left").asc(nulls_first=True), "person__date_of_birth", "pk")
+    ]
+    relatives = [
+        Relative(
+            person=rel.relative,
+            relationship=INVERSE_RELATIONSHIP.get(rel.kind, rel.get_kind_display()),
+            parental_responsibility=False,
+            since=rel.since,
+            until=rel.until,
+        )
+        for rel in person.relationships.select_related("relative")
+    ] + [
+        Relative(
+            person=rel.person,
+            relationship=rel.get_kind_display(),
+            parental_responsibility=rel.parental_responsibility,
+            since=rel.since,
+            until=rel.until,
+        )
+        for rel in person.relationships_to.select_related("person")
+    ]
+    relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
+    involvements = sorted(
+        person.involvements.select_related("user", "team", "agency"),
+        key=lambda inv: (inv.ended is not None and inv.ended < today, -inv.started.toordinal()),
+    )
+    return PersonDetails(
+        current_address=current_address,
+        other_names=other_names,
+        source_ids=source_ids,
+        household=household,
+        relatives=relatives,
+        involvements=involvements,
+        today=today,
+    )
+
+
+# --- Information governance ----------------------------------------------------------------
+
+
+def person_access_trail(*, user: User, person_id: int) -> tuple[Person, QuerySet[AuditEntry]]:
+    """Who has seen or changed a person's record, newest first (information governance only).
+
+    Viewing the trail is itself recorded on the trail.
+    """
+    if not user.has_perm("people.view_access_trail"):
+        raise PermissionDenied("Only information governance can see who has seen a record.")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    audit.record_read(
+        actor=user,
+        target=person,
+        person_id=person.pk,
+        action="person.access_trail_viewed",
+        detail={"purpose": "access trail"},
+    )
+    entries = AuditEntry.objects.filter(person_id=person.pk).order_by("-at", "-id")
+    return person, entries.select_related("actor")
+
+
+def break_glass_grants(
+    *, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[BreakGlass]:
+    """Records opened without a working relationship, newest first, for the partnership report.
+
+    `date_from` and `date_to` are inclusive local dates. Viewing the report is recorded.
+    """
+    if not user.has_perm("core.view_break_glass_report"):
+        raise PermissionDenied("Only information governance and the partnership see this report.")
+    grants = BreakGlass.objects.select_related("user__agency", "person")
+    if date_from:
+        grants = grants.filter(granted_at__gte=_start_of_day(date_from))
+    if date_to:
+        grants = grants.filter(granted_at__lt=_start_of_day(date_to + dt.timedelta(days=1)))
+    audit.record(
+        actor=user,
+        kind=audit.Kind.LIST,
+        action="break_glass.report_viewed",
+        detail={
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
+        },
+    )
+    return grants.order_by("-granted_at", "-id")
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a local date, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,19 +1,101 @@
-"""SCAFFOLD: replaced by the work that owns this module."""
+"""People pages: find a person, break the glass, the access trail and the break-glass report."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sightline.people import selectors
+from sightline.people.forms import BreakGlassForm, BreakGlassReportFilterForm, PersonSearchForm
+from sightline.people.services import break_glass_open
+
+PER_PAGE = 50
 
 
-def search(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def paginate(request: HttpRequest, items: object, per_page: int = PER_PAGE) -> Page:
+    """The requested page (the first for a bad number, the last past the end), with the page
+    numbers to show (`elided_range`) for people/includes/pagination.html."""
+    paginator = Paginator(items, per_page)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
+    page.elided_range = list(  # type: ignore[attr-defined]
+        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
 
 
-def break_glass(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _submitted(request: HttpRequest, form_class: type) -> bool:
+    return any(key.startswith(tuple(form_class.base_fields)) for key in request.GET)
 
 
-def access_trail(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET if _submitted(request, PersonSearchForm) else None)
+    result = None
+    if form.is_valid():
+        result = selectors.people_search(user=request.user, **form.cleaned_data)
+    return render(request, "people/search.html", {"form": form, "result": result})
 
 
-def break_glass_report(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_for_break_glass(user=request.user, person_id=person_id)
+    person_url = reverse("chronology:person", args=[person.pk])
+    next_url = _safe_next(request, person_url)
+    if request.method == "GET" and selectors.person_visible(user=request.user, person=person):
+        return redirect(next_url)
+    form = BreakGlassForm(request.POST or None)
+    if form.is_valid():
+        try:
+            break_glass_open(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, "Your reason has been recorded. You can now see this record.")
+            return redirect(next_url)
+    return render(
+        request,
+        "people/break_glass.html",
+        {"person": person, "form": form, "next": next_url, "hours": settings.BREAK_GLASS_HOURS},
+    )
+
+
+@login_required
+@require_GET
+def access_trail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person, entries = selectors.person_access_trail(user=request.user, person_id=person_id)
+    return render(
+        request, "people/access_trail.html", {"person": person, "page": paginate(request, entries)}
+    )
+
+
+@login_required
+@require_GET
+def break_glass_report(request: HttpRequest) -> HttpResponse:
+    bound = _submitted(request, BreakGlassReportFilterForm)
+    form = BreakGlassReportFilterForm(request.GET if bound else None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    grants = selectors.break_glass_grants(user=request.user, **filters)
+    return render(
+        request,
+        "people/break_glass_report.html",
+        {"form": form, "page": paginate(request, grants)},
+    )

@@ -1,0 +1,64 @@
+"""The filters of a person's chronology (a GET form: agency, type of event, dates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from sightline.accounts.models import Agency
+from sightline.core.forms import GovukDateField, GovukForm
+from sightline.people.forms import explain_missing_date_parts
+
+
+class TimelineFilterForm(GovukForm):
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="All agencies",
+        to_field_name="code",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    type = forms.ChoiceField(
+        label="Type of event",
+        required=False,
+        error_messages={"invalid_choice": "Choose a type of event from the list"},
+    )
+    date_from = GovukDateField(label="From", required=False, help_text="For example, 1 4 2024")
+    date_to = GovukDateField(label="To", required=False, help_text="For example, 31 3 2025")
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        types: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        explain_missing_date_parts(self)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["type"].choices = [("", "All types"), *types]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to", ValidationError("The 'to' date must be on or after the 'from' date")
+            )
+        return cleaned
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        """The filters that are valid (an invalid one is ignored and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name]
+            for name in ("agency", "type", "date_from", "date_to")
+            if self.cleaned_data.get(name)
+        }
