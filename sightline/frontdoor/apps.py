@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class FrontdoorConfig(AppConfig):
     name = "sightline.frontdoor"
     label = "frontdoor"
     verbose_name = "Integrated Front Door"
+
+    def ready(self) -> None:
+        from sightline.chronology import panels
+        from sightline.frontdoor.selectors import open_work_for_child
+
+        panels.register_open_work(open_work_for_child)

@@ -1,31 +1,287 @@
-"""SCAFFOLD: replaced by the work that owns this module."""
+"""The front door's pages: the queue, a contact, claiming, the child, the decision."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sightline.frontdoor import selectors
+from sightline.frontdoor.forms_triage import (
+    AuthoriseForm,
+    ChildCreateForm,
+    ChildSearchForm,
+    DecisionForm,
+    QueueFilterForm,
+    ReassignForm,
+)
+from sightline.frontdoor.models import Contact
+from sightline.frontdoor.services import decisions, triage
+from sightline.people.models import Person
+from sightline.people.selectors import people_search
+from sightline.people.services import person_create
+
+VIEW_QUEUE = "frontdoor.view_queue"
+TEMPLATES = "frontdoor/triage"
 
 
-def queue(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def front_door(view: Any) -> Any:
+    """Signed in (else the sign-in page) and working at the front door (else 403)."""
+    return login_required(permission_required(VIEW_QUEUE, raise_exception=True)(view))
 
 
-def contact_detail(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _contact_url(contact: Contact) -> str:
+    return reverse("frontdoor:contact", args=[contact.pk])
 
 
-def contact_claim(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
-def contact_reassign(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+@front_door
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None, initial={"show": selectors.Show.ALL})
+    filters = (
+        form.filters() if form.is_bound else {"show": selectors.Show.ALL, "overdue_only": False}
+    )
+    page = selectors.contact_queue(
+        user=request.user, page_number=request.GET.get("page", 1), **filters
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        f"{TEMPLATES}/queue.html",
+        {"form": form, "page": page, "filters": filters, "query": query.urlencode()},
+    )
 
 
-def contact_identify_child(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _contact_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    history = (
+        selectors.contacts_in_last_12_months(
+            user=request.user, child=contact.child, before=contact.received_at
+        )
+        if contact.child_id
+        else []
+    )
+    now = timezone.now()
+    return {
+        "contact": contact,
+        "now": now,
+        "overdue": contact.status != Contact.Status.DECIDED and contact.decision_due_at < now,
+        "described": selectors.described_child(contact),
+        "decision": selectors.contact_decision(contact),
+        "history": history,
+        "returned": selectors.contact_last_return(contact),
+    }
 
 
-def contact_decide(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+def _render_contact(
+    request: HttpRequest,
+    contact: Contact,
+    *,
+    reassign_form: ReassignForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = _contact_context(request, contact)
+    context.update(
+        {
+            "requests": selectors.contact_information_requests(contact),
+            "reassign_form": reassign_form or ReassignForm(initial={"to": contact.claimed_by_id}),
+            "error": error,
+        }
+    )
+    return render(request, f"{TEMPLATES}/contact.html", context, status=status)
 
 
-def contact_authorise(request, *args, **kwargs):
-    return HttpResponse("not built yet", status=501)
+@front_door
+@require_GET
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    return _render_contact(request, contact)
+
+
+@front_door
+@require_POST
+def contact_claim(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    try:
+        triage.contact_claim(actor=request.user, contact=contact)
+    except ValidationError as error:
+        return _render_contact(request, contact, error=_error_message(error), status=400)
+    messages.success(request, f"You are now working on contact {contact.reference}.")
+    return redirect(_contact_url(contact))
+
+
+@front_door
+@require_POST
+def contact_reassign(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            triage.contact_reassign(actor=request.user, contact=contact, to=form.cleaned_data["to"])
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(
+                request, f"Contact {contact.reference} is now with {form.cleaned_data['to']}."
+            )
+            return redirect(_contact_url(contact))
+    return _render_contact(request, contact, reassign_form=form, status=400)
+
+
+@front_door
+@require_http_methods(["GET", "POST"])
+def contact_identify_child(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Search for the child and choose them, or record a child Sightline does not know yet."""
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    if contact.child_id:
+        messages.success(request, f"This contact is already about {contact.child}.")
+        return redirect(_contact_url(contact))
+    details = contact.child_details or {}
+    described_name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()
+    search_form = ChildSearchForm(
+        request.GET if "search" in request.GET else None,
+        initial={"name": described_name, "postcode": details.get("postcode", "")},
+        auto_id="search_%s",
+    )
+    create_form = ChildCreateForm(
+        request.POST if request.POST.get("action") == "create" else None,
+        prefix="new",
+        initial={
+            "given_name": details.get("given_name", ""),
+            "family_name": details.get("family_name", ""),
+            "postcode": details.get("postcode", ""),
+            "address_line": details.get("address") or details.get("address_line", ""),
+        },
+    )
+    results = None
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "choose":
+        person = Person.objects.filter(pk=request.POST.get("person_id") or 0).first()
+        if person is None:
+            raise Http404("No such person")
+        try:
+            triage.contact_identify_child(actor=request.user, contact=contact, child=person)
+        except ValidationError as problem:
+            error = _error_message(problem)
+        else:
+            messages.success(request, f"Contact {contact.reference} is now about {person}.")
+            return redirect(_contact_url(contact))
+    elif request.method == "POST" and create_form.is_valid():
+        data = create_form.cleaned_data
+        try:
+            person = person_create(
+                actor=request.user,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+                address={"line": data["address_line"], "postcode": data["postcode"]},
+                address_source=request.user.agency,
+            )
+            triage.contact_identify_child(actor=request.user, contact=contact, child=person)
+        except ValidationError as problem:
+            create_form.add_errors_from(problem)
+        else:
+            messages.success(request, f"{person} is recorded and this contact is about them.")
+            return redirect(_contact_url(contact))
+    if search_form.is_bound and search_form.is_valid():
+        data = search_form.cleaned_data
+        results = people_search(
+            user=request.user,
+            name=data["name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+            nhs_number=data["nhs_number"],
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        f"{TEMPLATES}/child.html",
+        {
+            "contact": contact,
+            "search_form": search_form,
+            "create_form": create_form,
+            "results": results,
+            "error": error,
+            "described": selectors.described_child(contact),
+        },
+        status=status,
+    )
+
+
+@front_door
+@permission_required("frontdoor.decide_contact", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    if contact.status != Contact.Status.AWAITING_DECISION:
+        messages.success(request, f"Contact {contact.reference} already has a decision.")
+        return redirect(_contact_url(contact))
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = decisions.contact_decide(
+                actor=request.user, contact=contact, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            if contact.status == Contact.Status.AWAITING_AUTHORISATION:
+                messages.success(
+                    request,
+                    "Decision recorded. The child had another contact in the last 12 months, "
+                    "so a manager must authorise no further action.",
+                )
+            else:
+                told = "" if contact.anonymous else " The referrer will be told the outcome."
+                messages.success(
+                    request, f"Decision recorded: {decision.get_outcome_display()}.{told}"
+                )
+            return redirect("frontdoor:queue")
+    context = _contact_context(request, contact)
+    context["form"] = form
+    return render(request, f"{TEMPLATES}/decide.html", context, status=400 if form.errors else 200)
+
+
+@front_door
+@permission_required("frontdoor.authorise_decision", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def contact_authorise(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    decision = selectors.contact_decision(contact)
+    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision is None:
+        messages.success(request, f"Contact {contact.reference} has no decision to authorise.")
+        return redirect(_contact_url(contact))
+    form = AuthoriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == AuthoriseForm.AUTHORISE:
+                decisions.decision_authorise(actor=request.user, decision=decision)
+                message = "No further action authorised. The decision is final."
+            else:
+                decisions.decision_return(
+                    actor=request.user, decision=decision, reason=form.cleaned_data["reason"]
+                )
+                message = f"Decision sent back to {decision.decided_by} to decide again."
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, message)
+            return redirect("frontdoor:queue")
+    context = _contact_context(request, contact)
+    context.update({"form": form, "decision": decision})
+    return render(
+        request, f"{TEMPLATES}/authorise.html", context, status=400 if form.errors else 200
+    )

@@ -1,0 +1,193 @@
+"""Forms for the front door's work on a contact and for partner agencies' answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sightline.accounts.models import Agency, User
+from sightline.core.forms import GovukDateField, GovukForm
+from sightline.frontdoor.models import NeedLevel, Outcome
+from sightline.frontdoor.selectors import Show, front_door_users
+from sightline.people.models import Sex
+
+
+class QueueFilterForm(GovukForm):
+    show = forms.ChoiceField(
+        label="Show", choices=Show.CHOICES, required=False, widget=forms.RadioSelect
+    )
+    overdue = forms.BooleanField(label="Only overdue contacts", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["show"].widget.attrs["small"] = True
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {"show": Show.ALL, "overdue_only": False}
+        return {
+            "show": self.cleaned_data.get("show") or Show.ALL,
+            "overdue_only": bool(self.cleaned_data.get("overdue")),
+        }
+
+
+def _colleague_label(user: User) -> str:
+    return f"{user.get_full_name()} ({user.get_role_display()})"
+
+
+class ReassignForm(GovukForm):
+    to = forms.ModelChoiceField(
+        label="Give this contact to",
+        queryset=User.objects.none(),
+        empty_label="Choose a colleague",
+        error_messages={"required": "Choose who to give this contact to"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        field.queryset = front_door_users()
+        field.label_from_instance = _colleague_label
+
+
+class ChildSearchForm(GovukForm):
+    name = forms.CharField(
+        label="Name", required=False, max_length=200, help_text="First and last name, or either"
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2019"
+    )
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=12)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["nhs_number"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(key) for key in ("name", "date_of_birth", "postcode", "nhs_number")):
+            raise ValidationError("Enter a name, date of birth, postcode or NHS number to search")
+        return data
+
+
+class ChildCreateForm(GovukForm):
+    given_name = forms.CharField(label="First name", required=False, max_length=100)
+    family_name = forms.CharField(label="Last name", required=False, max_length=100)
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        allow_future=False,
+        help_text="Leave blank if it is not known. For example, 27 3 2019",
+    )
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
+    )
+    address_line = forms.CharField(label="First line of address", required=False, max_length=200)
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["sex"].widget.attrs["small"] = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("given_name") or data.get("family_name")):
+            self.add_error("given_name", "Enter at least a first name or a last name")
+        return data
+
+
+class InformationRequestForm(GovukForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label="Which agencies do you want to ask?",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={"required": "Choose at least one agency to ask"},
+    )
+    question = forms.CharField(
+        label="What do you want to know?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="They will also see the concern and the child's details, so they can search "
+        "their records",
+        initial=(
+            "What do you know about this child and their household? Please include any "
+            "current involvement, concerns and the name of the professional who knows them."
+        ),
+        error_messages={"required": "Enter what you want the agencies to tell you"},
+    )
+
+    def __init__(self, *args: Any, already_asked: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(active=True).exclude(pk__in=already_asked or [])
+        self.fields["agencies"].queryset = agencies.order_by("name")
+
+
+class AnswerForm(GovukForm):
+    known_to_agency = forms.TypedChoiceField(
+        label="Is this child or their household known to your agency?",
+        choices=(("yes", "Yes"), ("no", "No")),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if your agency knows this child or household"},
+    )
+    answer = forms.CharField(
+        label="What does your agency know?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Include current involvement, concerns, dates, and who knows the family. If "
+        "you have no record, say where you searched",
+        error_messages={"required": "Enter what your agency knows, or that you have no record"},
+    )
+
+
+class DecisionForm(GovukForm):
+    level = forms.ChoiceField(
+        label="Level of need (Continuum of Need)",
+        choices=NeedLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of need"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happens next",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text="No further action for a child with another contact in the last 12 months "
+        "needs a manager's authorisation",
+        error_messages={"required": "Select what happens next"},
+    )
+    rationale = forms.CharField(
+        label="Why have you made this decision?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Say what you weighed: the concern, the child's voice, what partners told you "
+        "and the child's history",
+        error_messages={"required": "Say why you made this decision"},
+    )
+
+
+class AuthoriseForm(GovukForm):
+    AUTHORISE = "authorise"
+    RETURN = "return"
+    action = forms.ChoiceField(
+        label="Do you agree with this decision?",
+        choices=(
+            (AUTHORISE, "Yes, authorise no further action"),
+            (RETURN, "No, send it back to be decided again"),
+        ),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree with this decision"},
+    )
+    reason = forms.CharField(
+        label="If you are sending it back, say what needs to change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.RETURN and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say what needs to change before this can be agreed")
+        return data

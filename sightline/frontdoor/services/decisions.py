@@ -1,0 +1,266 @@
+"""Deciding the response to a contact, and a manager's authorisation of no further action.
+
+No further action for a child who had another contact in the 12 months before this one needs
+a manager: cumulative concerns are how children are missed. A manager's own decision is
+authorised at once; anyone else's waits for a manager, who authorises it or sends it back.
+
+When a decision is final the contact is decided, the child's chronology records it, and the
+referrer (unless anonymous) is told the outcome in plain words. All of it is saved together
+or not at all.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Role, User
+from sightline.chronology.models import EventType
+from sightline.chronology.models import Role as ParticipantRole
+from sightline.chronology.services import event_record
+from sightline.core import audit
+from sightline.core.notifications import notification_queue
+from sightline.frontdoor.models import Contact, Decision, NeedLevel, Outcome
+from sightline.frontdoor.selectors import has_earlier_contact
+from sightline.frontdoor.services.triage import lock_contact, require_front_door
+from sightline.people.services import social_care_agency
+
+MAX_RATIONALE = 20_000
+
+# What the chronology (and the rules reading it) calls each outcome (DESIGN.md section 5).
+FEED_OUTCOME = {
+    Outcome.NFA: "nfa",
+    Outcome.ADVICE: "advice",
+    Outcome.EARLY_HELP: "early_help",
+    Outcome.REFERRAL: "referral",
+    Outcome.STRATEGY: "referral",
+}
+
+# What the referrer is told: plain words, nothing about the child or family.
+REFERRER_MESSAGE = {
+    Outcome.NFA: "Children's social care will not take further action at this time. "
+    "If you are worried again, please tell us again.",
+    Outcome.ADVICE: "We have given advice, or pointed the family to services that can help.",
+    Outcome.EARLY_HELP: "The family will be offered early help: support from services working "
+    "together with them.",
+    Outcome.REFERRAL: "Children's social care will assess the child's needs.",
+    Outcome.STRATEGY: "Children's social care is taking this forward with partner agencies.",
+}
+
+
+def needs_manager_authorisation(*, contact: Contact, outcome: str) -> bool:
+    """No further action for a child with another contact in the 12 months before this one."""
+    return (
+        outcome == Outcome.NFA
+        and contact.child_id is not None
+        and has_earlier_contact(child=contact.child, contact=contact)
+    )
+
+
+def _is_manager(user: User) -> bool:
+    return bool(user.is_active and user.role == Role.IFD_MANAGER)
+
+
+@transaction.atomic
+def contact_decide(
+    *, actor: User, contact: Contact, level: str, outcome: str, rationale: str
+) -> Decision:
+    """Record the front door's decision on a contact (see the module docstring)."""
+    require_front_door(actor)
+    locked = lock_contact(contact)
+    if locked.status == Contact.Status.AWAITING_AUTHORISATION:
+        raise ValidationError("A decision on this contact is already waiting for a manager.")
+    if (
+        locked.status != Contact.Status.AWAITING_DECISION
+        or Decision.objects.filter(contact=locked).exists()
+    ):
+        raise ValidationError("This contact has already been decided: it cannot be decided twice.")
+    rationale = (rationale or "").strip()
+    errors: dict[str, list[str]] = {}
+    if level not in NeedLevel.values:
+        errors["level"] = ["Select the level of need"]
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["Select what happens next"]
+    if not rationale:
+        errors["rationale"] = ["Say why you made this decision"]
+    elif len(rationale) > MAX_RATIONALE:
+        errors["rationale"] = [f"The reasons must be {MAX_RATIONALE:,} characters or fewer"]
+    if locked.child_id is None:
+        errors.setdefault("__all__", []).append(
+            "Identify the child before you decide: the decision goes on their record"
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    needs_authorisation = needs_manager_authorisation(contact=locked, outcome=outcome)
+    authorised_at_once = needs_authorisation and _is_manager(actor)
+    decision = Decision.objects.create(
+        contact=locked,
+        level=level,
+        outcome=outcome,
+        rationale=rationale,
+        decided_by=actor,
+        decided_at=now,
+        needs_authorisation=needs_authorisation,
+        authorised_by=actor if authorised_at_once else None,
+        authorised_at=now if authorised_at_once else None,
+    )
+    audit.record_change(
+        actor=actor,
+        action="contact.decided",
+        target=decision,
+        person_id=locked.child_id,
+        detail={
+            "reference": locked.reference,
+            "level": level,
+            "outcome": outcome,
+            "needs_authorisation": needs_authorisation,
+        },
+    )
+    if needs_authorisation and not authorised_at_once:
+        locked.status = Contact.Status.AWAITING_AUTHORISATION
+        locked.save(update_fields=["status"])
+        _ask_managers(actor=actor, contact=locked)
+    else:
+        _finalise(actor=actor, decision=decision, contact=locked)
+    contact.status = locked.status
+    return decision
+
+
+@transaction.atomic
+def decision_authorise(*, actor: User, decision: Decision) -> Decision:
+    """A front door manager agrees a decision that needed authorisation; it becomes final."""
+    if not _is_manager(actor):
+        raise PermissionDenied("Only a front door manager can authorise a decision.")
+    contact = lock_contact(decision.contact)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
+        raise ValidationError("This decision is not waiting for authorisation.")
+    decision.authorised_by = actor
+    decision.authorised_at = timezone.now()
+    decision.save(update_fields=["authorised_by", "authorised_at"])
+    audit.record_change(
+        actor=actor,
+        action="decision.authorised",
+        target=decision,
+        person_id=contact.child_id,
+        detail={"reference": contact.reference, "outcome": decision.outcome},
+    )
+    _finalise(actor=actor, decision=decision, contact=contact)
+    return decision
+
+
+@transaction.atomic
+def decision_return(*, actor: User, decision: Decision, reason: str) -> Contact:
+    """A manager sends a decision back for rework, saying why. The contact can be decided again.
+
+    The returned decision is kept in the audit trail (with the reason); the contact goes back
+    to awaiting a decision.
+    """
+    if not _is_manager(actor):
+        raise PermissionDenied("Only a front door manager can send a decision back.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what needs to change before this can be agreed"})
+    contact = lock_contact(decision.contact)
+    decision = Decision.objects.select_for_update().select_related("decided_by").get(pk=decision.pk)
+    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
+        raise ValidationError("This decision is not waiting for authorisation.")
+    decided_by = decision.decided_by
+    audit.record_change(
+        actor=actor,
+        action="decision.returned",
+        target=contact,
+        person_id=contact.child_id,
+        detail={
+            "reason": reason,
+            "reference": contact.reference,
+            "returned_decision": {
+                "level": decision.level,
+                "outcome": decision.outcome,
+                "rationale": decision.rationale,
+                "decided_by": decided_by.pk,
+                "decided_at": decision.decided_at.isoformat(),
+            },
+        },
+    )
+    decision.delete()
+    contact.status = Contact.Status.AWAITING_DECISION
+    contact.save(update_fields=["status"])
+    notification_queue(
+        subject=f"Your decision on contact {contact.reference} was sent back",
+        body=(
+            f"{actor} has sent back your decision on contact {contact.reference} and said what "
+            "needs to change. Open the contact in Sightline to see why and decide again."
+        ),
+        recipient_user=decided_by,
+        topic="decision.returned",
+        about=contact,
+    )
+    return contact
+
+
+def _ask_managers(*, actor: User, contact: Contact) -> None:
+    managers = User.objects.filter(role=Role.IFD_MANAGER, is_active=True)
+    for manager in managers:
+        notification_queue(
+            subject=f"Contact {contact.reference}: no further action needs your authorisation",
+            body=(
+                f"{actor} has decided no further action on contact {contact.reference}. The "
+                "child had another contact in the last 12 months, so a manager must agree.\n"
+                "Open the front door queue in Sightline to authorise it or send it back."
+            ),
+            recipient_user=manager,
+            topic="decision.needs_authorisation",
+            about=contact,
+        )
+
+
+def _finalise(*, actor: User, decision: Decision, contact: Contact) -> None:
+    contact.status = Contact.Status.DECIDED
+    contact.save(update_fields=["status"])
+    decided_at = decision.authorised_at or decision.decided_at
+    details = {
+        "outcome": FEED_OUTCOME[Outcome(decision.outcome)],
+        "level": decision.level,
+        "contact_reference": contact.reference,
+    }
+    if decision.outcome == Outcome.STRATEGY:
+        details["strategy"] = True
+    event_record(
+        type=EventType.CONTACT_DECIDED,
+        occurred_at=decided_at,
+        summary=(
+            f"Front door decision on contact {contact.reference}: "
+            f"{decision.get_outcome_display()} ({decision.get_level_display()})."
+        ),
+        source=actor.agency if actor.agency_id else social_care_agency(),
+        participants=[(contact.child, ParticipantRole.CHILD)],
+        recorded_by=actor,
+        details=details,
+    )
+    _tell_referrer(contact=contact, decision=decision)
+
+
+def _tell_referrer(*, contact: Contact, decision: Decision) -> None:
+    if contact.anonymous:
+        return
+    email = contact.referrer_email or (
+        contact.referrer_user.email if contact.referrer_user_id else ""
+    )
+    if not email and contact.referrer_user_id is None:
+        return
+    notification_queue(
+        subject=f"Your contact {contact.reference}: what happens next",
+        body=(
+            f"Thank you for telling us about your concern for a child (reference "
+            f"{contact.reference}).\n\n"
+            f"The front door has made its decision. {REFERRER_MESSAGE[Outcome(decision.outcome)]}"
+            "\n\nIf you think a child is in immediate danger, call 999."
+        ),
+        recipient_email=email,
+        recipient_user=contact.referrer_user,
+        topic="contact.outcome",
+        about=contact,
+    )
