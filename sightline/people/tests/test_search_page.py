@@ -14,15 +14,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("people:search")
 
 
-@pytest.fixture
-def signed_in(client):  # type: ignore[no-untyped-def]
-    def sign_in(user):  # type: ignore[no-untyped-def]
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302
