@@ -1,0 +1,120 @@
+"""Loading the demo district: Northmoor, an invented English district, and a year of its front
+door. The same seed gives the same people on every run with the same date; dates are anchored
+on the day of loading, so the queue always has contacts due today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, ApiToken, User
+from sightline.accounts.services import api_token_issue
+from sightline.core import audit
+from sightline.core.working_days import LONDON
+from sightline.demo.clock import DemoClock, clock_set
+from sightline.demo.history import contacts_per_year, history_replay
+from sightline.demo.organisations import DEMO_USERNAMES, LOADER, agencies_create, staff_create
+from sightline.demo.population import PopulationBuilder, district_write
+from sightline.demo.synthetic import Synthetic
+from sightline.frontdoor.models import Contact
+from sightline.people.models import Person
+
+DEMO_TOKEN_NAME = "Demo police system"
+
+
+@dataclass(frozen=True)
+class Size:
+    children: int
+    contacts_per_year: int
+    queue: int  # contacts left waiting for a decision
+
+
+SIZES = {
+    "full": Size(children=2000, contacts_per_year=contacts_per_year(2000), queue=40),
+    # Small enough for tests, with more contacts per child so every screen has something.
+    "small": Size(children=60, contacts_per_year=48, queue=8),
+}
+
+
+@dataclass
+class LoadResult:
+    counts: dict[str, int]
+    api_token: str
+    seconds: float
+
+
+def district_loaded() -> bool:
+    return User.objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+def database_is_empty() -> bool:
+    return not (Person.objects.exists() or Agency.objects.exists() or User.objects.exists())
+
+
+def migrations_pending() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def demo_api_token_issue() -> str:
+    """A fresh token for the police demo system; earlier demo tokens are revoked."""
+    police = Agency.objects.get(code="police")
+    with transaction.atomic():
+        for token in ApiToken.objects.filter(
+            agency=police, name=DEMO_TOKEN_NAME, revoked_at__isnull=True
+        ):
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record_change(actor=LOADER, action="api_token.revoked", target=token)
+        _, secret = api_token_issue(actor=LOADER, agency=police, name=DEMO_TOKEN_NAME)
+    return secret
+
+
+def district_load(*, size: str = "full", as_of: dt.date | None = None) -> LoadResult:
+    """Load the district into an empty database (the commands check that first)."""
+    started = time.monotonic()
+    spec = SIZES[size]
+    now = timezone.now()
+    if as_of is not None:
+        now = min(now, dt.datetime.combine(as_of, dt.time(12, 0), tzinfo=LONDON))
+    today = timezone.localtime(now, LONDON).date()
+    synthetic = Synthetic()
+    # Notifications are stored as the services queue them; delivering a year of old e-mails
+    # to the console would bury the sign-ins, so they are marked delivered without sending.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        with clock_set(DemoClock(now - dt.timedelta(days=366))):
+            agencies, teams = agencies_create()
+            staff = staff_create(synthetic, agencies, teams)
+            district = PopulationBuilder(synthetic, staff, today).build(children=spec.children)
+            district_write(district, synthetic, staff)
+        history = history_replay(
+            synthetic=synthetic,
+            staff=staff,
+            district=district,
+            now=now,
+            per_year=spec.contacts_per_year,
+            queue=spec.queue,
+        )
+        counts = {"agencies": len(agencies), "users": User.objects.count(), **district.counts}
+        counts.update(sorted(history.items()))
+        counts["contacts awaiting a decision"] = Contact.objects.filter(
+            status=Contact.Status.AWAITING_DECISION
+        ).count()
+        counts["of them overdue"] = Contact.objects.filter(
+            status=Contact.Status.AWAITING_DECISION, decision_due_at__lt=timezone.now()
+        ).count()
+        audit.record_change(
+            actor=LOADER, action="demo.district_loaded", target=agencies["csc"], detail=counts
+        )
+        secret = demo_api_token_issue()
+    return LoadResult(counts=counts, api_token=secret, seconds=time.monotonic() - started)
