@@ -124,7 +124,12 @@ class InformationRequestForm(GovukForm):
     def __init__(self, *args: Any, already_asked: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(active=True).exclude(pk__in=already_asked or [])
-        self.fields["agencies"].queryset = agencies.order_by("name")
+        field = self.fields["agencies"]
+        field.queryset = agencies.order_by("name")
+        # CheckboxSelectMultiple is a RadioSelect to Django, so the shared styling gives it
+        # radios: make it checkboxes again.
+        field.widget.template_name = "govuk/widgets/checkboxes.html"
+        field.widget.attrs["class"] = "govuk-checkboxes__input"
 
 
 class AnswerForm(GovukForm):
