@@ -1,0 +1,208 @@
+"""Running the programme: courses, sessions, who has booked, and the attendance register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sightline.core import audit
+from sightline.learning import selectors
+from sightline.learning.forms import CourseForm, SessionCancelForm, SessionForm, register_form
+from sightline.learning.services import (
+    attendance_record,
+    charge_amount,
+    course_create,
+    course_update,
+    session_cancel,
+    session_create,
+    session_update,
+)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("learning.manage_training"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    courses = selectors.courses_for_management(user=request.user)
+    return render(request, "learning/manage.html", {"courses": courses})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = CourseForm(request.POST or None)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            course = course_create(actor=request.user, **data)
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, f"Course “{course.title}” added. Now add its sessions.")
+            return redirect("learning:course", course_id=course.pk)
+    return render(request, "learning/course_form.html", {"form": form, "course": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_get_for_management(user=request.user, course_id=course_id)
+    form = CourseForm(request.POST or None, instance=course)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        themes = data.pop("themes")
+        try:
+            course_update(actor=request.user, course=course, themes=themes, **data)
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, "Course changes saved.")
+            return redirect("learning:course", course_id=course.pk)
+    return render(request, "learning/course_form.html", {"form": form, "course": course})
+
+
+@login_required
+@require_GET
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_get_for_management(user=request.user, course_id=course_id)
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "course": course,
+            "sessions": selectors.course_sessions(user=request.user, course=course),
+            "follow_ups": selectors.course_follow_ups(user=request.user, course=course)[:20],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_get_for_management(user=request.user, course_id=course_id)
+    form = SessionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            session = session_create(actor=request.user, course=course, **form.session_fields())
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, "Session added to the training calendar.")
+            return redirect("learning:session", session_id=session.pk)
+    return render(
+        request, "learning/session_form.html", {"form": form, "course": course, "session": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    _require_manager(request)
+    session = selectors.session_get(user=request.user, session_id=session_id)
+    form = SessionForm(
+        request.POST or None, initial=SessionForm.initial_for(session), allow_past=True
+    )
+    if form.is_valid():
+        try:
+            session_update(
+                actor=request.user,
+                session=session,
+                trainer=session.trainer,
+                **form.session_fields(),
+            )
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, "Session changes saved.")
+            return redirect("learning:session", session_id=session.pk)
+    return render(
+        request,
+        "learning/session_form.html",
+        {"form": form, "course": session.course, "session": session},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    _require_manager(request)
+    session = selectors.session_get(user=request.user, session_id=session_id)
+    form = SessionCancelForm(request.POST or None)
+    if form.is_valid():
+        try:
+            session_cancel(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, "Session cancelled. Everyone booked has been told.")
+            return redirect("learning:session", session_id=session.pk)
+    return render(request, "learning/session_cancel.html", {"form": form, "session": session})
+
+
+@login_required
+@require_GET
+def session_bookings(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get(user=request.user, session_id=session_id)
+    grouped = selectors.session_booking_list(user=request.user, session=session)
+    audit.record(
+        actor=request.user,
+        kind=audit.Kind.LIST,
+        action="training_session.bookings_listed",
+        target=session,
+    )
+    return render(
+        request,
+        "learning/session_bookings.html",
+        {
+            "session": session,
+            "confirmed": grouped["confirmed"],
+            "waiting": grouped["waiting"],
+            "cancelled": grouped["cancelled"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get(user=request.user, session_id=session_id)
+    bookings = selectors.session_register(user=request.user, session=session)
+    form = register_form(bookings, request.POST or None)
+    started = session.starts_at <= timezone.now()
+    if request.method == "POST" and form.is_valid():
+        marks = {
+            int(name.removeprefix("attendance_")): value
+            for name, value in form.cleaned_data.items()
+        }
+        try:
+            changed = attendance_record(actor=request.user, session=session, marks=marks)
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            charged = sum(
+                1 for b in changed if b.attendance in ("did_not_attend", "cancelled_late")
+            )
+            note = f" {charged} non-attendance charge(s) raised." if charged else ""
+            messages.success(request, f"Register saved.{note}")
+            return redirect("learning:register", session_id=session.pk)
+    return render(
+        request,
+        "learning/register.html",
+        {
+            "session": session,
+            "form": form,
+            "bookings": bookings,
+            "started": started,
+            "charge": charge_amount(),
+        },
+    )
