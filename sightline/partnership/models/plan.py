@@ -1,0 +1,196 @@
+"""The thematic action plan: recommendations from every review, their themes and actions.
+
+An action carries evidence of completion and, separately, evidence of impact. It is
+`achieved` only when impact is signed off (see `services.actions.action_impact_sign_off`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from sightline.accounts.models import Agency
+from sightline.core.models import Theme
+from sightline.partnership.models.reviews import PracticeReview, RapidReview
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "ActionUpdate",
+    "ImpactAssessment",
+    "Recommendation",
+    "Subgroup",
+]
+
+
+class Subgroup(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    terms_of_reference = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.Model):
+    class Source(models.TextChoices):
+        LOCAL_REVIEW = "local_review", "Local practice review"
+        RAPID_REVIEW = "rapid_review", "Rapid review"
+        NATIONAL_REVIEW = "national_review", "National review"
+        INSPECTION = "inspection", "Inspection"
+        AUDIT = "audit", "Audit"
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_reference = models.CharField(
+        "source title or reference", max_length=200, help_text="For example the review's name"
+    )
+    practice_review = models.ForeignKey(
+        PracticeReview,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    rapid_review = models.ForeignKey(
+        RapidReview,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    number = models.CharField(max_length=20, blank=True, help_text="Its number in the source")
+    text = models.TextField("recommendation")
+    for_partnership = models.BooleanField("addressed to the partnership", default=False)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    themes = models.ManyToManyField(Theme, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source_reference", "number", "pk"]
+
+    def __str__(self) -> str:
+        number = f" {self.number}" if self.number else ""
+        return f"{self.source_reference}{number}"
+
+    @property
+    def addressed_to(self) -> str:
+        names = [agency.name for agency in self.agencies.all()]
+        if self.for_partnership:
+            names.insert(0, "The partnership")
+        return ", ".join(names)
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+    ACHIEVED = "achieved", "Achieved (impact signed off)"
+
+
+# GOV.UK tag colours; the text always says the status too.
+STATUS_COLOURS = {
+    ActionStatus.NOT_STARTED: "grey",
+    ActionStatus.ON_TRACK: "green",
+    ActionStatus.AT_RISK: "yellow",
+    ActionStatus.OFF_TRACK: "red",
+    ActionStatus.COMPLETED: "blue",
+    ActionStatus.ACHIEVED: "purple",
+}
+OPEN_STATUSES = (
+    ActionStatus.NOT_STARTED,
+    ActionStatus.ON_TRACK,
+    ActionStatus.AT_RISK,
+    ActionStatus.OFF_TRACK,
+)
+
+
+class ImpactAssessment(models.TextChoices):
+    NOT_EVIDENCED = "not_evidenced", "Not evidenced"
+    SOME_IMPACT = "some_impact", "Some impact"
+    IMPACT_SHOWN = "impact_shown", "Impact shown"
+
+
+class Action(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField()
+    owner_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_subgroup = models.ForeignKey(
+        Subgroup, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    lead_person = models.CharField(max_length=200, blank=True)
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    completion_evidence = models.TextField(blank=True)
+    impact_evidence = models.TextField(blank=True)
+    impact_assessment = models.CharField(
+        max_length=20, choices=ImpactAssessment.choices, default=ImpactAssessment.NOT_EVIDENCED
+    )
+    impact_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    impact_signed_off_at = models.DateTimeField(null=True, blank=True)
+    impact_sign_off_basis = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_agency__isnull=False)
+                | models.Q(owner_subgroup__isnull=False),
+                name="partnership_action_has_an_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def owner(self) -> str:
+        return str(self.owner_agency or self.owner_subgroup or "")
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "grey")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.is_open and today > self.due_on
+
+
+class ActionUpdate(models.Model):
+    """One change to an action: who, when, what it became and why (the action's history)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

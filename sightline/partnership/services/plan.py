@@ -1,0 +1,308 @@
+"""The thematic action plan: subgroups, recommendations and their actions.
+
+Every change to an action writes an `ActionUpdate` (who, when, what) and an audit entry in
+the same transaction. An action is "achieved" only through `action_impact_sign_off`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, Role, User
+from sightline.core import audit
+from sightline.core.models import Theme
+from sightline.core.notifications import notification_queue
+from sightline.partnership.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Escalation,
+    ImpactAssessment,
+    PracticeReview,
+    RapidReview,
+    Recommendation,
+    Subgroup,
+)
+from sightline.partnership.services.reviews import _require_manager
+
+DEFAULT_LEAD_PARTNERS_EMAIL = "lead-safeguarding-partners@sightline.invalid"
+
+
+@transaction.atomic
+def subgroup_create(*, actor: User, name: str, terms_of_reference: str = "") -> Subgroup:
+    _require_manager(actor)
+    if not name.strip():
+        raise ValidationError({"name": "Enter the subgroup's name"})
+    if Subgroup.objects.filter(name__iexact=name.strip()).exists():
+        raise ValidationError({"name": "There is already a subgroup with this name"})
+    subgroup = Subgroup.objects.create(
+        name=name.strip(), terms_of_reference=terms_of_reference.strip()
+    )
+    audit.record_change(actor=actor, action="subgroup.created", target=subgroup)
+    return subgroup
+
+
+@transaction.atomic
+def recommendation_create(
+    *,
+    actor: User,
+    source: str,
+    source_reference: str,
+    text: str,
+    themes: Iterable[Theme],
+    for_partnership: bool = False,
+    agencies: Iterable[Agency] = (),
+    number: str = "",
+    practice_review: PracticeReview | None = None,
+    rapid_review: RapidReview | None = None,
+) -> Recommendation:
+    _require_manager(actor)
+    themes, agencies = list(themes), list(agencies)
+    errors = {}
+    if source not in Recommendation.Source.values:
+        errors["source"] = "Choose where the recommendation comes from"
+    if not source_reference.strip():
+        errors["source_reference"] = (
+            "Enter the title or reference of the review, inspection or audit"
+        )
+    if not text.strip():
+        errors["text"] = "Enter the recommendation"
+    if not themes:
+        errors["themes"] = "Choose at least one theme"
+    if not for_partnership and not agencies:
+        errors["agencies"] = "Address the recommendation to the partnership or to named agencies"
+    if errors:
+        raise ValidationError(errors)
+    recommendation = Recommendation.objects.create(
+        source=source,
+        source_reference=source_reference.strip(),
+        text=text.strip(),
+        for_partnership=for_partnership,
+        number=number.strip(),
+        practice_review=practice_review,
+        rapid_review=rapid_review,
+        created_by=actor,
+    )
+    recommendation.themes.set(themes)
+    recommendation.agencies.set(agencies)
+    audit.record_change(
+        actor=actor,
+        action="recommendation.created",
+        target=recommendation,
+        detail={
+            "themes": sorted(t.code for t in themes),
+            "agencies": sorted(a.code for a in agencies),
+        },
+    )
+    return recommendation
+
+
+def _log(
+    *, actor: User, action: Action, kind: str, note: str = "", changes: dict[str, Any] | None = None
+) -> ActionUpdate:
+    update = ActionUpdate.objects.create(
+        action=action,
+        by=actor,
+        kind=kind,
+        status=action.status,
+        note=note,
+        changes=audit._as_stored(changes),
+    )
+    audit.record_change(
+        actor=actor,
+        action=f"action.{kind}",
+        target=action,
+        detail={"status": action.status, "changes": sorted((changes or {}).keys())},
+    )
+    return update
+
+
+def _check_owner_and_date(
+    owner_agency: Agency | None, owner_subgroup: Subgroup | None, due_on: dt.date | None
+) -> None:
+    errors = {}
+    if owner_agency is None and owner_subgroup is None:
+        errors["owner_agency"] = "Choose the agency or subgroup that owns the action"
+    if owner_agency is not None and owner_subgroup is not None:
+        errors["owner_agency"] = "Choose an agency or a subgroup as the owner, not both"
+    if due_on is None:
+        errors["due_on"] = "Enter the date the action is due"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    description: str,
+    due_on: dt.date | None,
+    owner_agency: Agency | None = None,
+    owner_subgroup: Subgroup | None = None,
+    lead_person: str = "",
+) -> Action:
+    _require_manager(actor)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the action"})
+    _check_owner_and_date(owner_agency, owner_subgroup, due_on)
+    action = Action.objects.create(
+        recommendation=recommendation,
+        description=description.strip(),
+        owner_agency=owner_agency,
+        owner_subgroup=owner_subgroup,
+        lead_person=lead_person.strip(),
+        due_on=due_on,
+    )
+    _log(
+        actor=actor,
+        action=action,
+        kind="created",
+        changes={"owner": action.owner, "due_on": due_on, "lead_person": action.lead_person},
+    )
+    return action
+
+
+@transaction.atomic
+def action_progress_record(
+    *,
+    actor: User,
+    action: Action,
+    status: str,
+    completion_evidence: str = "",
+    impact_evidence: str = "",
+    impact_assessment: str = ImpactAssessment.NOT_EVIDENCED,
+    note: str = "",
+    due_on: dt.date | None = None,
+) -> Action:
+    """Progress from the owner or the partnership: status, evidence of completion and impact.
+
+    Never makes an action achieved: that needs the impact sign-off.
+    """
+    if not actor.has_perm("partnership.update_action", action):
+        raise PermissionDenied("This action is not addressed to your agency.")
+    if action.status == ActionStatus.ACHIEVED:
+        raise ValidationError("This action's impact has been signed off; it can no longer change")
+    errors = {}
+    if status == ActionStatus.ACHIEVED:
+        errors["status"] = (
+            "An action is achieved only when the scrutineer or the oversight group signs off "
+            "its impact: mark it completed and record the evidence of impact"
+        )
+    elif status not in ActionStatus.values:
+        errors["status"] = "Choose a status"
+    if status == ActionStatus.COMPLETED and not completion_evidence.strip():
+        errors["completion_evidence"] = "Record the evidence that the action is complete"
+    if impact_assessment not in ImpactAssessment.values:
+        errors["impact_assessment"] = "Choose an assessment of impact"
+    elif impact_assessment != ImpactAssessment.NOT_EVIDENCED and not impact_evidence.strip():
+        errors["impact_evidence"] = "Record the evidence of impact behind this assessment"
+    if errors:
+        raise ValidationError(errors)
+    new = {
+        "status": status,
+        "completion_evidence": completion_evidence.strip(),
+        "impact_evidence": impact_evidence.strip(),
+        "impact_assessment": impact_assessment,
+    }
+    if due_on is not None:
+        new["due_on"] = due_on
+    changes = {name: value for name, value in new.items() if getattr(action, name) != value}
+    if not changes and not note.strip():
+        raise ValidationError("Nothing has changed: update the status or evidence, or add a note")
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.updated_at = timezone.now()
+    action.save()
+    _log(actor=actor, action=action, kind="progress", note=note.strip(), changes=changes)
+    return action
+
+
+@transaction.atomic
+def action_impact_sign_off(
+    *,
+    actor: User,
+    action: Action,
+    note: str = "",
+    oversight_meeting_on: dt.date | None = None,
+) -> Action:
+    """The scrutineer, or a partnership officer for the oversight group, signs off impact."""
+    if not actor.has_perm("partnership.sign_off_impact"):
+        raise PermissionDenied(
+            "Only the independent scrutineer or the oversight group signs off impact."
+        )
+    if actor.role == Role.PARTNERSHIP_OFFICER and oversight_meeting_on is None:
+        raise ValidationError(
+            {
+                "oversight_meeting_on": "Enter the date of the oversight group meeting that agreed "
+                "the sign-off"
+            }
+        )
+    if action.status == ActionStatus.ACHIEVED:
+        raise ValidationError("This action's impact has already been signed off")
+    if not action.impact_evidence.strip():
+        raise ValidationError(
+            "Impact cannot be signed off without evidence of impact: the owner must record it first"
+        )
+    if action.status != ActionStatus.COMPLETED or not action.completion_evidence.strip():
+        raise ValidationError(
+            "The action must be completed, with evidence, before impact is signed off"
+        )
+    if action.impact_assessment != ImpactAssessment.IMPACT_SHOWN:
+        raise ValidationError(
+            f"The impact is assessed as “{action.get_impact_assessment_display().lower()}”: "
+            "sign off only when impact is shown"
+        )
+    basis = (
+        "Independent scrutineer"
+        if actor.role == Role.SCRUTINEER
+        else f"Oversight group meeting on {oversight_meeting_on:%-d %B %Y}"
+    )
+    action.status = ActionStatus.ACHIEVED
+    action.impact_signed_off_by = actor
+    action.impact_signed_off_at = timezone.now()
+    action.impact_sign_off_basis = basis
+    action.updated_at = action.impact_signed_off_at
+    action.save()
+    _log(
+        actor=actor,
+        action=action,
+        kind="impact_signed_off",
+        note=note.strip(),
+        changes={"status": ActionStatus.ACHIEVED, "basis": basis},
+    )
+    return action
+
+
+@transaction.atomic
+def action_escalate(*, actor: User, action: Action, reason: str) -> Escalation:
+    """Raise a blocked action with the lead safeguarding partners, saying why it is blocked."""
+    _require_manager(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the action is blocked and what is needed"})
+    if not action.is_open:
+        raise ValidationError("Only an open action can be escalated")
+    escalation = Escalation.objects.create(action=action, reason=reason.strip(), raised_by=actor)
+    _log(actor=actor, action=action, kind="escalated", note=reason.strip())
+    audit.record_change(actor=actor, action="escalation.raised", target=escalation)
+    email = getattr(settings, "PARTNERSHIP_LEAD_PARTNERS_EMAIL", DEFAULT_LEAD_PARTNERS_EMAIL)
+    notification_queue(
+        subject=f"Blocked action escalated: {action.recommendation}",
+        body=(
+            f"An action in the thematic action plan is blocked and needs the lead safeguarding "
+            f"partners.\n\nAction: {action.description}\nOwner: {action.owner}\n"
+            f"Due: {action.due_on:%-d %B %Y}\n\nWhy it is blocked:\n{escalation.reason}\n\n"
+            f"Raised by {actor.get_full_name() or actor.username}."
+        ),
+        recipient_email=email,
+        topic="partnership.escalation",
+        about=escalation,
+    )
+    return escalation

@@ -1,0 +1,375 @@
+"""Case reviews: serious incident notifications, rapid reviews and local practice reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, User
+from sightline.core import audit
+from sightline.partnership import deadlines
+from sightline.partnership.models import (
+    AgencyInformationRequest,
+    PracticeReview,
+    PracticeReviewMilestone,
+    RapidReview,
+    SeriousIncident,
+)
+from sightline.people.models import Person
+from sightline.people.selectors import person_visible
+
+
+def _require_manager(actor: User) -> None:
+    if not actor.has_perm("partnership.manage"):
+        raise PermissionDenied(
+            "Only the partnership's business unit, subgroup chairs and the "
+            "scrutineer manage case reviews."
+        )
+
+
+def _not_future(name: str, day: dt.date | None, label: str) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({name: f"{label} must be today or in the past"})
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"SI-{year}-"
+    count = SeriousIncident.objects.filter(reference__startswith=prefix).count()
+    reference = f"{prefix}{count + 1:03d}"
+    while SeriousIncident.objects.filter(reference=reference).exists():
+        count += 1
+        reference = f"{prefix}{count + 1:03d}"
+    return reference
+
+
+@transaction.atomic
+def serious_incident_create(
+    *,
+    actor: User,
+    summary: str,
+    aware_on: dt.date,
+    incident_on: dt.date | None = None,
+    child: Person | None = None,
+    child_description: str = "",
+    notified_on: dt.date | None = None,
+) -> SeriousIncident:
+    _require_manager(actor)
+    errors: dict[str, str] = {}
+    if not summary.strip():
+        errors["summary"] = "Describe the incident"
+    if child is None and not child_description.strip():
+        errors["child_description"] = "Choose the child's record or describe the child"
+    if child is not None and not person_visible(user=actor, person=child):
+        errors["child_description"] = "You cannot link a child whose record you cannot see"
+    if aware_on is None:
+        errors["aware_on"] = "Enter the date the local authority became aware"
+    if incident_on and aware_on and incident_on > aware_on:
+        errors["incident_on"] = "The incident must be on or before the date the LA became aware"
+    if notified_on and aware_on and notified_on < aware_on:
+        errors["notified_on"] = "The notification must be on or after the date the LA became aware"
+    if errors:
+        raise ValidationError(errors)
+    _not_future("aware_on", aware_on, "The date the local authority became aware")
+    _not_future("notified_on", notified_on, "The notification date")
+    incident = SeriousIncident.objects.create(
+        reference=_next_reference(aware_on.year),
+        summary=summary.strip(),
+        child=child,
+        child_description=child_description.strip(),
+        incident_on=incident_on,
+        aware_on=aware_on,
+        notification_due_on=deadlines.panel_notification_due(aware_on),
+        notified_on=notified_on,
+        created_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="serious_incident.recorded",
+        target=incident,
+        person_id=child.pk if child else None,
+        detail={"aware_on": aware_on, "notification_due_on": incident.notification_due_on},
+    )
+    return incident
+
+
+@transaction.atomic
+def serious_incident_notify(
+    *, actor: User, incident: SeriousIncident, notified_on: dt.date
+) -> SeriousIncident:
+    _require_manager(actor)
+    if incident.notified_on:
+        raise ValidationError({"notified_on": "The national panel has already been notified"})
+    if notified_on < incident.aware_on:
+        raise ValidationError(
+            {"notified_on": "The notification must be on or after the date the LA became aware"}
+        )
+    _not_future("notified_on", notified_on, "The notification date")
+    incident.notified_on = notified_on
+    incident.save(update_fields=["notified_on"])
+    audit.record_change(
+        actor=actor,
+        action="serious_incident.notified",
+        target=incident,
+        person_id=incident.child_id,
+        detail={"notified_on": notified_on, "late": incident.notified_late},
+    )
+    return incident
+
+
+@transaction.atomic
+def rapid_review_start(*, actor: User, incident: SeriousIncident) -> RapidReview:
+    _require_manager(actor)
+    if incident.notified_on is None:
+        raise ValidationError(
+            "Record the notification to the national panel first: the rapid review is due "
+            "15 working days after it"
+        )
+    if RapidReview.objects.filter(incident=incident).exists():
+        raise ValidationError("This incident already has a rapid review")
+    review = RapidReview.objects.create(
+        incident=incident,
+        due_on=deadlines.rapid_review_due(incident.notified_on),
+        created_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="rapid_review.started",
+        target=review,
+        detail={"due_on": review.due_on},
+    )
+    return review
+
+
+@transaction.atomic
+def rapid_review_request_information(
+    *, actor: User, rapid_review: RapidReview, agency: Agency, due_on: dt.date
+) -> AgencyInformationRequest:
+    _require_manager(actor)
+    if rapid_review.decided_on:
+        raise ValidationError("The rapid review has already reached its decision")
+    if rapid_review.information_requests.filter(agency=agency).exists():
+        raise ValidationError({"agency": f"{agency.name} has already been asked"})
+    if due_on > rapid_review.due_on:
+        raise ValidationError(
+            {
+                "due_on": f"Ask for the return by {rapid_review.due_on:%-d %B %Y}, when the "
+                "rapid review is due"
+            }
+        )
+    request = AgencyInformationRequest.objects.create(
+        rapid_review=rapid_review, agency=agency, due_on=due_on
+    )
+    audit.record_change(
+        actor=actor,
+        action="rapid_review.information_requested",
+        target=request,
+        detail={"agency": agency.code, "due_on": due_on},
+    )
+    return request
+
+
+@transaction.atomic
+def rapid_review_record_return(
+    *, actor: User, request: AgencyInformationRequest, returned_on: dt.date, summary: str
+) -> AgencyInformationRequest:
+    _require_manager(actor)
+    if not summary.strip():
+        raise ValidationError({"summary": "Summarise what the agency returned"})
+    _not_future("returned_on", returned_on, "The date of the return")
+    request.returned_on = returned_on
+    request.summary = summary.strip()
+    request.save(update_fields=["returned_on", "summary"])
+    audit.record_change(
+        actor=actor,
+        action="rapid_review.return_recorded",
+        target=request,
+        detail={"returned_on": returned_on},
+    )
+    return request
+
+
+@transaction.atomic
+def rapid_review_decide(
+    *,
+    actor: User,
+    rapid_review: RapidReview,
+    meeting_on: dt.date,
+    decision: str,
+    rationale: str,
+) -> RapidReview:
+    _require_manager(actor)
+    errors = {}
+    if decision not in RapidReview.Decision.values:
+        errors["decision"] = "Choose whether to hold a local child safeguarding practice review"
+    if not rationale.strip():
+        errors["decision_rationale"] = "Say why the partnership reached this decision"
+    if (
+        meeting_on
+        and rapid_review.incident.notified_on
+        and (meeting_on < rapid_review.incident.notified_on)
+    ):
+        errors["meeting_on"] = "The meeting must be on or after the notification"
+    if errors:
+        raise ValidationError(errors)
+    _not_future("meeting_on", meeting_on, "The meeting date")
+    rapid_review.meeting_on = meeting_on
+    rapid_review.decision = decision
+    rapid_review.decision_rationale = rationale.strip()
+    rapid_review.decided_on = meeting_on
+    rapid_review.save(update_fields=["meeting_on", "decision", "decision_rationale", "decided_on"])
+    audit.record_change(
+        actor=actor,
+        action="rapid_review.decided",
+        target=rapid_review,
+        detail={"decision": decision, "late": rapid_review.completed_late},
+    )
+    return rapid_review
+
+
+@transaction.atomic
+def rapid_review_record_panel_response(
+    *, actor: User, rapid_review: RapidReview, response: str, responded_on: dt.date
+) -> RapidReview:
+    _require_manager(actor)
+    if not rapid_review.decided_on:
+        raise ValidationError("Record the rapid review's decision before the panel's response")
+    if not response.strip():
+        raise ValidationError({"panel_response": "Summarise the national panel's response"})
+    _not_future("panel_responded_on", responded_on, "The date of the response")
+    rapid_review.panel_response = response.strip()
+    rapid_review.panel_responded_on = responded_on
+    rapid_review.save(update_fields=["panel_response", "panel_responded_on"])
+    audit.record_change(actor=actor, action="rapid_review.panel_responded", target=rapid_review)
+    return rapid_review
+
+
+PRACTICE_REVIEW_FIELDS = (
+    "title",
+    "terms_of_reference",
+    "author",
+    "scope_from",
+    "scope_to",
+    "final_report_on",
+    "published_on",
+    "learning_brief",
+)
+
+
+def _check_practice_review(values: dict[str, Any], decided_on: dt.date) -> None:
+    errors = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = "Give the review the name it will be published under"
+    scope_from, scope_to = values.get("scope_from"), values.get("scope_to")
+    if scope_from and scope_to and scope_from > scope_to:
+        errors["scope_to"] = "The end of the scope period must be after its start"
+    if values.get("published_on") and not values.get("final_report_on"):
+        errors["published_on"] = "Record the final report's date before publication"
+    if values.get("published_on") and not (values.get("learning_brief") or "").strip():
+        errors["learning_brief"] = "Write the learning brief that is published with the review"
+    final = values.get("final_report_on")
+    if final and final < decided_on:
+        errors["final_report_on"] = "The final report must be after the decision to hold the review"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def practice_review_create(
+    *,
+    actor: User,
+    title: str,
+    decided_on: dt.date,
+    rapid_review: RapidReview | None = None,
+    agencies: Iterable[Agency] = (),
+    **fields: Any,
+) -> PracticeReview:
+    _require_manager(actor)
+    if rapid_review is not None and rapid_review.decision != RapidReview.Decision.PRACTICE_REVIEW:
+        raise ValidationError("The rapid review did not decide to hold a local practice review")
+    values = {"title": title, **fields}
+    _check_practice_review(values, decided_on)
+    review = PracticeReview.objects.create(
+        decided_on=decided_on,
+        publication_due_on=deadlines.practice_review_publication_due(decided_on),
+        rapid_review=rapid_review,
+        created_by=actor,
+        **{
+            key: (value.strip() if isinstance(value, str) else value)
+            for key, value in values.items()
+        },
+    )
+    review.agencies.set(agencies)
+    audit.record_change(
+        actor=actor,
+        action="practice_review.commissioned",
+        target=review,
+        detail={"publication_due_on": review.publication_due_on},
+    )
+    return review
+
+
+@transaction.atomic
+def practice_review_update(
+    *, actor: User, review: PracticeReview, agencies: Iterable[Agency] | None = None, **fields: Any
+) -> PracticeReview:
+    _require_manager(actor)
+    unknown = set(fields) - set(PRACTICE_REVIEW_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown practice review fields: {sorted(unknown)}")
+    values = {name: getattr(review, name) for name in PRACTICE_REVIEW_FIELDS} | fields
+    _check_practice_review(values, review.decided_on)
+    _not_future("published_on", values.get("published_on"), "The publication date")
+    changed = {}
+    for name, value in fields.items():
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(review, name) != value:
+            changed[name] = value
+            setattr(review, name, value)
+    review.save()
+    if agencies is not None:
+        review.agencies.set(agencies)
+        changed["agencies"] = sorted(agency.code for agency in agencies)
+    audit.record_change(
+        actor=actor,
+        action="practice_review.updated",
+        target=review,
+        detail={"changed": sorted(changed)},
+    )
+    return review
+
+
+@transaction.atomic
+def practice_review_milestone_add(
+    *,
+    actor: User,
+    review: PracticeReview,
+    kind: str,
+    description: str,
+    due_on: dt.date,
+    done_on: dt.date | None = None,
+) -> PracticeReviewMilestone:
+    _require_manager(actor)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the milestone or event"})
+    milestone = PracticeReviewMilestone.objects.create(
+        review=review, kind=kind, description=description.strip(), due_on=due_on, done_on=done_on
+    )
+    audit.record_change(actor=actor, action="practice_review.milestone_added", target=milestone)
+    return milestone
+
+
+@transaction.atomic
+def practice_review_milestone_complete(
+    *, actor: User, milestone: PracticeReviewMilestone, done_on: dt.date
+) -> PracticeReviewMilestone:
+    _require_manager(actor)
+    _not_future("done_on", done_on, "The date it was done")
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    audit.record_change(actor=actor, action="practice_review.milestone_done", target=milestone)
+    return milestone
