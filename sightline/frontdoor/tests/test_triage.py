@@ -295,3 +295,33 @@ def test_recording_a_child_needs_a_name(agencies, ifd_practitioner):
     assert response.status_code == 400
     assert "Enter at least a first name or a last name" in response.content.decode()
     assert not Person.objects.exists()
+
+
+# Open work on the child's page --------------------------------------------------------------
+
+
+def test_the_childs_page_lists_undecided_contacts_and_open_requests_for_the_front_door(
+    agencies, ifd_practitioner, health_visitor, police_officer
+):
+    from sightline.chronology.panels import open_work_for
+    from sightline.frontdoor.services.requests import information_request_create
+
+    child = f.child()
+    contact = fd.contact(child=child)
+    Contact.objects.filter(pk=fd.contact(child=child).pk).update(status=Contact.Status.DECIDED)
+    [health] = information_request_create(
+        actor=ifd_practitioner, contact=contact, agencies=[agencies["health"]], question="Known?"
+    )
+    before = AuditEntry.objects.count()
+
+    front_door = open_work_for(user=ifd_practitioner, person=child)
+    agency = open_work_for(user=health_visitor, person=child)
+    other_agency = open_work_for(user=police_officer, person=child)
+
+    assert sorted((item.kind, item.title) for item in front_door) == [
+        ("Contact awaiting decision", contact.reference),
+        ("Information request awaiting an answer", f"{contact.reference}: {agencies['health']}"),
+    ]
+    assert [item.url for item in agency] == [reverse("frontdoor:request-answer", args=[health.pk])]
+    assert other_agency == []
+    assert AuditEntry.objects.count() == before  # the person page records its own read
