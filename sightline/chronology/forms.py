@@ -43,7 +43,8 @@ class TimelineFilterForm(GovukForm):
         self.fields["type"].choices = [("", "All types"), *types]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error(

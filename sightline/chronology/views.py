@@ -22,12 +22,12 @@ from sightline.chronology.selectors import (
 )
 from sightline.people.models import Person
 from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
-from sightline.people.views import paginate
+from sightline.people.views import SignedInRequest, paginate
 
 PER_PAGE = 50
 
 
-def _open(request: HttpRequest, person_id: int, purpose: str) -> PersonAccess | HttpResponse:
+def _open(request: SignedInRequest, person_id: int, purpose: str) -> PersonAccess | HttpResponse:
     """The person for this user, or a redirect to give a reason when they have no relationship."""
     try:
         return person_get(user=request.user, person_id=person_id, purpose=purpose)
@@ -59,7 +59,7 @@ def _describe(filters: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _context(request: HttpRequest, access: PersonAccess) -> dict[str, Any]:
+def _context(request: SignedInRequest, access: PersonAccess) -> dict[str, Any]:
     person = access.person
     form = _filter_form(request, person)
     return {
@@ -76,7 +76,7 @@ def _context(request: HttpRequest, access: PersonAccess) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = _open(request, person_id, purpose="person page")
     if isinstance(access, HttpResponse):
         return access
@@ -95,7 +95,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_print(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = _open(request, person_id, purpose="print chronology")
     if isinstance(access, HttpResponse):
         return access

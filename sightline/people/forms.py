@@ -75,12 +75,12 @@ class PersonSearchForm(GovukForm):
         return normalise_postcode(value)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         entered = any(self.data.get(key, "").strip() for key in self.data if key != "page")
         if not self.errors and not entered:
             # GOV.UK pattern: the error belongs to the first field, so the summary links there.
             self.add_error("name", "Enter a name, date of birth, NHS number or postcode")
-        return cleaned
+        return self.cleaned_data
 
 
 class BreakGlassForm(GovukForm):
@@ -114,6 +114,6 @@ class BreakGlassReportFilterForm(GovukForm):
         explain_missing_date_parts(self)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        check_date_range(self, cleaned)
-        return cleaned
+        super().clean()
+        check_date_range(self, self.cleaned_data)
+        return self.cleaned_data

@@ -302,7 +302,7 @@ def people_search(
 
 # How the other person relates to this one, when the relationship was recorded the other way
 # round ("this person is the mother of X" makes X this person's child).
-INVERSE_RELATIONSHIP = {
+INVERSE_RELATIONSHIP: dict[str, str] = {
     Relationship.Kind.MOTHER: "Child",
     Relationship.Kind.FATHER: "Child",
     Relationship.Kind.STEP_PARENT: "Step-child",

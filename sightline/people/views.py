@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.accounts.models import User
 from sightline.people import selectors
 from sightline.people.forms import BreakGlassForm, BreakGlassReportFilterForm, PersonSearchForm
 from sightline.people.services import break_glass_open
@@ -20,10 +22,16 @@ from sightline.people.services import break_glass_open
 PER_PAGE = 50
 
 
+class SignedInRequest(HttpRequest):
+    """A request behind login_required: its user is a signed-in Sightline user."""
+
+    user: User
+
+
 def paginate(request: HttpRequest, items: object, per_page: int = PER_PAGE) -> Page:
     """The requested page (the first for a bad number, the last past the end), with the page
     numbers to show (`elided_range`) for people/includes/pagination.html."""
-    paginator = Paginator(items, per_page)  # type: ignore[arg-type]
+    paginator: Paginator = Paginator(items, per_page)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
     page.elided_range = list(  # type: ignore[attr-defined]
         paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
@@ -31,13 +39,13 @@ def paginate(request: HttpRequest, items: object, per_page: int = PER_PAGE) -> P
     return page
 
 
-def _submitted(request: HttpRequest, form_class: type) -> bool:
+def _submitted(request: HttpRequest, form_class: type[forms.Form]) -> bool:
     return any(key.startswith(tuple(form_class.base_fields)) for key in request.GET)
 
 
 @login_required
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SignedInRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET if _submitted(request, PersonSearchForm) else None)
     result = None
     if form.is_valid():
@@ -56,7 +64,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+def break_glass(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for_break_glass(user=request.user, person_id=person_id)
     person_url = reverse("chronology:person", args=[person.pk])
     next_url = _safe_next(request, person_url)
@@ -80,7 +88,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_trail(request: HttpRequest, person_id: int) -> HttpResponse:
+def access_trail(request: SignedInRequest, person_id: int) -> HttpResponse:
     person, entries = selectors.person_access_trail(user=request.user, person_id=person_id)
     return render(
         request, "people/access_trail.html", {"person": person, "page": paginate(request, entries)}
@@ -89,7 +97,7 @@ def access_trail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def break_glass_report(request: HttpRequest) -> HttpResponse:
+def break_glass_report(request: SignedInRequest) -> HttpResponse:
     bound = _submitted(request, BreakGlassReportFilterForm)
     form = BreakGlassReportFilterForm(request.GET if bound else None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

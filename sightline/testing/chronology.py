@@ -36,13 +36,15 @@ def event(
 ) -> Event:
     """One event about `person` (in `role`) or about every one of `participants`."""
     number = next(_counter)
-    people = list(participants) if participants is not None else [(person, role)]
+    if participants is None:
+        assert person is not None, "give a person or participants"
+        participants = [(person, role)]
     return event_record(
         type=type,
         occurred_at=occurred_at or at("2024-01-01") + dt.timedelta(hours=number),
         summary=summary or f"Synthetic {EventType(type).label.lower()} number {number}",
         source=source,
-        participants=people,
+        participants=participants,
         recorded_by=recorded_by,
         recorded_by_label=recorded_by_label or ("" if recorded_by else "Test feed"),
         details=details or {},
