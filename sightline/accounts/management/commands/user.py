@@ -11,6 +11,7 @@ import getpass
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -68,10 +69,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         where = f" at {agency.name}" if agency else ""
-        self.stdout.write(
-            f"Added {user.username} ({user.get_role_display()}{where}). "
-            "They set up two-factor sign-in the first time they sign in."
-        )
+        self.stdout.write(f"Added {user.username} ({user.get_role_display()}{where}).")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write("They set up two-factor sign-in the first time they sign in.")
 
     def _password(self) -> str:
         from_environment = os.environ.get(PASSWORD_VARIABLE)
