@@ -47,7 +47,7 @@ class PersonSearchForm(GovukForm):
         help_text="For example, 27 3 2019",
     )
     nhs_number = forms.CharField(
-        label="NHS number", required=False, max_length=20, help_text="10 digits, like 485 777 3456"
+        label="NHS number", required=False, max_length=20, help_text="10 digits, like 943 476 5919"
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
 
