@@ -1,0 +1,106 @@
+"""Assurance requests: asked of one agency, answered only by it, judged by the oversight group."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from sightline.core.models import Notification
+from sightline.partnership import selectors
+from sightline.partnership.models import AssuranceRequest
+from sightline.partnership.services import assurance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def police_request(partnership_officer, agencies, police_action):
+    return assurance.assurance_request_create(
+        actor=partnership_officer,
+        agency=agencies["police"],
+        action=police_action,
+        question="Show that address changes reach the lead professional within a day.",
+        due_on=dt.date(2030, 1, 31),
+    )
+
+
+@pytest.fixture
+def health_request(partnership_officer, agencies):
+    return assurance.assurance_request_create(
+        actor=partnership_officer,
+        agency=agencies["health"],
+        question="How many health visitors have had was-not-brought training?",
+        due_on=dt.date(2030, 1, 31),
+    )
+
+
+def test_the_agency_is_told_it_has_been_asked(police_request):
+    assert Notification.objects.filter(
+        topic="partnership.assurance_requested", recipient_email="police@example.org"
+    ).exists()
+
+
+def test_an_agency_user_sees_only_their_own_agencys_requests(
+    police_officer, health_visitor, police_request, health_request
+):
+    assert list(selectors.assurance_requests_visible_to(police_officer)) == [police_request]
+    assert list(selectors.assurance_requests_visible_to(health_visitor)) == [health_request]
+    with pytest.raises(Exception) as error:
+        selectors.assurance_request_get(user=health_visitor, request_id=police_request.pk)
+    assert error.type.__name__ == "Http404"
+
+
+def test_only_the_agency_asked_may_answer(health_visitor, police_officer, police_request):
+    with pytest.raises(PermissionDenied):
+        assurance.assurance_request_answer(
+            actor=health_visitor, request=police_request, response="Not ours."
+        )
+    assurance.assurance_request_answer(
+        actor=police_officer, request=police_request, response="Audit attached: 95% in a day."
+    )
+    police_request.refresh_from_db()
+    assert police_request.responded_by == police_officer
+    assert police_request.state == "Answered, awaiting judgement"
+
+
+def test_an_empty_answer_is_refused(police_officer, police_request):
+    with pytest.raises(ValidationError, match="Enter your agency's answer"):
+        assurance.assurance_request_answer(
+            actor=police_officer, request=police_request, response=""
+        )
+
+
+def test_the_judgement_waits_for_an_answer_and_needs_reasons(
+    scrutineer, police_officer, police_request
+):
+    with pytest.raises(ValidationError, match="has not answered"):
+        assurance.assurance_request_judge(
+            actor=scrutineer, request=police_request, judgement="assured", notes="Fine."
+        )
+    assurance.assurance_request_answer(
+        actor=police_officer, request=police_request, response="Audit shows 95%."
+    )
+    with pytest.raises(ValidationError, match="Explain the judgement"):
+        assurance.assurance_request_judge(
+            actor=scrutineer, request=police_request, judgement="assured", notes=""
+        )
+    assurance.assurance_request_judge(
+        actor=scrutineer,
+        request=police_request,
+        judgement="partly_assured",
+        notes="Good audit; sample too small.",
+    )
+    police_request.refresh_from_db()
+    assert police_request.judgement == AssuranceRequest.Judgement.PARTLY_ASSURED
+    with pytest.raises(ValidationError, match="already judged"):
+        assurance.assurance_request_answer(
+            actor=police_officer, request=police_request, response="More."
+        )
+
+
+def test_a_request_needs_an_agency_a_question_and_a_future_date(partnership_officer):
+    with pytest.raises(ValidationError) as error:
+        assurance.assurance_request_create(
+            actor=partnership_officer, agency=None, question="", due_on=dt.date(2000, 1, 1)
+        )
+    assert set(error.value.message_dict) == {"agency", "question", "due_on"}
