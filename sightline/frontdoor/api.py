@@ -91,7 +91,7 @@ class ContactIn(Schema):
         max_length=MAX_TEXT,
         description="Required when consent is 'refused' or 'not_sought': why",
     )
-    referrer: ReferrerIn = Field(default_factory=ReferrerIn)
+    referrer: ReferrerIn | None = None
     referral_source: str | None = Field(
         None,
         description="DfE CIN census referral source code; defaults to your agency's. One of: "
@@ -169,6 +169,7 @@ def contact_send(request: HttpRequest, payload: ContactIn) -> Status:
     """
     agency: Agency = request.auth  # type: ignore[attr-defined]
     child = payload.child.model_dump()
+    referrer = payload.referrer.model_dump() if payload.referrer else {}
     try:
         contact, created = contact_receive_from_agency(
             agency=agency,
@@ -182,9 +183,9 @@ def contact_send(request: HttpRequest, payload: ContactIn) -> Status:
             lawful_basis=payload.lawful_basis.value,
             consent=payload.consent.value,
             consent_detail=payload.consent_detail,
-            referrer_name=payload.referrer.name,
-            referrer_email=payload.referrer.email,
-            referrer_phone=payload.referrer.phone,
+            referrer_name=referrer.get("name", ""),
+            referrer_email=referrer.get("email", ""),
+            referrer_phone=referrer.get("phone", ""),
             referral_source=payload.referral_source or "",
         )
     except DjangoValidationError as error:

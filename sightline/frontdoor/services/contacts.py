@@ -394,7 +394,7 @@ def child_details_clean(details: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     errors: dict[str, list[str]] = {}
     address = details.get("address") or {}
     dob = details.get("date_of_birth")
-    clean = {
+    clean: dict[str, Any] = {
         "given_name": (details.get("given_name") or "").strip(),
         "family_name": (details.get("family_name") or "").strip(),
         "date_of_birth": dob.isoformat() if isinstance(dob, dt.date) else (dob or ""),

@@ -240,3 +240,16 @@ def test_the_openapi_document_describes_the_contacts_endpoint(client):
 
 def test_the_interactive_docs_are_served(client):
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_referrer_and_optional_answers_may_be_left_out(client, police_token):
+    body = {
+        "external_id": "NICHE-2025-0002",
+        "concern": "Child found alone at a bus station late at night.",
+        "child": {"given_name": "Rowan"},
+        "lawful_basis": "safeguarding",
+        "consent": "not_applicable",
+    }
+    assert post(client, body, police_token).status_code == 201
+    contact = Contact.objects.get()
+    assert contact.referrer_name == "" and contact.urgency == "not_urgent"

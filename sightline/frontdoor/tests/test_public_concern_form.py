@@ -237,3 +237,12 @@ def test_the_sent_page_without_a_report_goes_to_the_start(public):
 
 def test_check_your_answers_with_nothing_answered_goes_to_the_start(public):
     assert public.get(CHECK)["Location"] == START
+
+
+def test_details_given_before_choosing_to_stay_anonymous_are_not_kept(public):
+    fill_in_to_check(public, anonymous=False)
+    public.post(step("about-you") + "?change=1", {"anonymous": "yes"})
+    assert "Sam Neighbour" not in public.get(CHECK).content.decode()
+    public.post(CHECK)
+    contact = Contact.objects.get()
+    assert contact.anonymous and contact.referrer_name == "" and contact.referrer_phone == ""

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.accounts.models import User
 from sightline.core.forms import GovukForm
 from sightline.frontdoor.forms_intake import (
     ChildSearchForm,
@@ -38,12 +39,17 @@ from sightline.people.selectors import NeedsBreakGlass, people_search, person_ge
 SEARCH_KEYS = ("name", "nhs_number", "postcode", "date_of_birth_day", "date_of_birth_year")
 
 
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required
+    return request.user
+
+
 def _chosen_child(request: HttpRequest, person_id: str) -> Person:
     """The child the practitioner chose: only someone they may see (the read is recorded)."""
     if not person_id.isdigit():
         raise Http404("No such person")
     try:
-        return person_get(user=request.user, person_id=int(person_id), purpose="referral").person
+        return person_get(user=_user(request), person_id=int(person_id), purpose="referral").person
     except NeedsBreakGlass:
         raise Http404("No such person") from None
 
@@ -76,7 +82,7 @@ def _find_child(request: HttpRequest) -> HttpResponse:
     if searched and form.is_valid():
         data = form.cleaned_data
         results = people_search(
-            user=request.user,
+            user=_user(request),
             name=data["name"],
             date_of_birth=data["date_of_birth"],
             nhs_number=data["nhs_number"],
@@ -105,7 +111,7 @@ def _concern(request: HttpRequest, *, child: Person | None) -> HttpResponse:
             concern: dict[str, Any] = dict(form.cleaned_data)
             try:
                 contact = contact_refer(
-                    actor=request.user,
+                    actor=_user(request),
                     child=child,
                     new_child=child_form.person_fields() if child_form else None,
                     **concern,
@@ -124,7 +130,7 @@ def _concern(request: HttpRequest, *, child: Person | None) -> HttpResponse:
             "forms": [f for f in (child_form, form) if f is not None],
             "has_errors": bool(form.errors or (child_form is not None and child_form.errors)),
             "referral_source_label": ReferralSource(
-                referral_source_for_agency(request.user.agency, request.user.profession)
+                referral_source_for_agency(_user(request).agency, _user(request).profession)
             ).label,
             "back_url": reverse("frontdoor:contact-new"),
             "action": request.get_full_path(),
@@ -135,7 +141,7 @@ def _concern(request: HttpRequest, *, child: Person | None) -> HttpResponse:
 @login_required
 @require_GET
 def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    contact = contact_referred_by(user=request.user, reference=reference)
+    contact = contact_referred_by(user=_user(request), reference=reference)
     if contact is None:
         raise Http404("No such contact")
     return render(
