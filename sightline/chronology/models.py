@@ -89,3 +89,6 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["event", "person", "role"], name="participant_unique")
         ]
         indexes = [models.Index(fields=["person", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.role} in {self.event}"

@@ -65,7 +65,8 @@ class GovukDateField(forms.MultiValueField):
     ) -> None:
         self.allow_future = allow_future
         self.allow_past = allow_past
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = (forms.CharField(required=False), forms.CharField(required=False),
+                  forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> dt.date | None:

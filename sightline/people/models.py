@@ -176,6 +176,9 @@ class HouseholdMember(models.Model):
     class Meta:
         ordering = ["joined"]
 
+    def __str__(self) -> str:
+        return f"{self.person} in {self.household}"
+
 
 class Relationship(models.Model):
     """`person` is `kind` of `relative` (for example: person is mother of relative)."""
@@ -231,6 +234,9 @@ class Involvement(models.Model):
         ordering = ["-started"]
         indexes = [models.Index(fields=["user", "person"]), models.Index(fields=["team", "person"])]
 
+    def __str__(self) -> str:
+        return f"{self.role} ({self.agency}) for {self.person}"
+
 
 class BreakGlass(models.Model):
     """A user opened a record without a working relationship, giving a reason."""
@@ -246,3 +252,6 @@ class BreakGlass(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.person} at {self.granted_at:%Y-%m-%d %H:%M}"
