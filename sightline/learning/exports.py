@@ -20,9 +20,10 @@ FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, fmt: str) -> Any:
+    """Money as a number in a spreadsheet, and with its pence in a CSV file."""
     if isinstance(value, Decimal):
-        return float(value)
+        return float(value) if fmt == "xlsx" else f"{value:.2f}"
     return value
 
 
@@ -44,7 +45,7 @@ def table_response(
     action: str,
 ) -> HttpResponse:
     """A download of one table, recorded in the audit trail as an export."""
-    rows = [[_safe_text(_cell(value)) for value in row] for row in rows]
+    rows = [[_safe_text(_cell(value, fmt)) for value in row] for row in rows]
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         book = Workbook()

@@ -71,6 +71,7 @@ class SessionForm(GovukForm):
     joining_link = forms.URLField(
         label="Joining link",
         required=False,
+        assume_scheme="https",
         help_text="For a virtual session, the link attendees use to join",
         error_messages={"invalid": "Enter the joining link as a web address, like https://…"},
     )

@@ -119,7 +119,7 @@ def attendance_by_agency(
                 row["dna"],
                 row["late"],
                 _rate(row["attended"], row["booked"]),
-                charges.get(agency_id, Decimal("0.00")),
+                Decimal(charges.get(agency_id) or 0).quantize(Decimal("0.01")),
             ]
         )
     return report

@@ -24,6 +24,11 @@ from sightline.learning.services import (
 )
 
 
+def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The submitted form data, even when empty (an empty POST must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _require_manager(request: HttpRequest) -> None:
     if not request.user.has_perm("learning.manage_training"):
         raise PermissionDenied
@@ -40,7 +45,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = CourseForm(request.POST or None)
+    form = CourseForm(_posted(request))
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -57,7 +62,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
-    form = CourseForm(request.POST or None, instance=course)
+    form = CourseForm(_posted(request), instance=course)
     if form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
@@ -90,7 +95,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(_posted(request))
     if form.is_valid():
         try:
             session = session_create(actor=request.user, course=course, **form.session_fields())
@@ -109,9 +114,7 @@ def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_manager(request)
     session = selectors.session_get(user=request.user, session_id=session_id)
-    form = SessionForm(
-        request.POST or None, initial=SessionForm.initial_for(session), allow_past=True
-    )
+    form = SessionForm(_posted(request), initial=SessionForm.initial_for(session), allow_past=True)
     if form.is_valid():
         try:
             session_update(
@@ -137,7 +140,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_cancel_view(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_manager(request)
     session = selectors.session_get(user=request.user, session_id=session_id)
-    form = SessionCancelForm(request.POST or None)
+    form = SessionCancelForm(_posted(request))
     if form.is_valid():
         try:
             session_cancel(actor=request.user, session=session, **form.cleaned_data)
@@ -177,7 +180,7 @@ def session_bookings(request: HttpRequest, session_id: int) -> HttpResponse:
 def register(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_id)
     bookings = selectors.session_register(user=request.user, session=session)
-    form = register_form(bookings, request.POST or None)
+    form = register_form(bookings, _posted(request))
     started = session.starts_at <= timezone.now()
     if request.method == "POST" and form.is_valid():
         marks = {

@@ -24,6 +24,11 @@ from sightline.learning.services import (
 from sightline.learning.services.bookings import notice_working_days
 
 
+def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The submitted form data, even when empty (an empty POST must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -69,7 +74,7 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_id)
     if not request.user.has_perm("learning.book_session"):
         raise PermissionDenied
-    form = BookingForm(request.POST or None)
+    form = BookingForm(_posted(request))
     if form.is_valid():
         try:
             booking = booking_create(
@@ -173,7 +178,7 @@ def booking_evaluate_view(request: HttpRequest, booking_id: int) -> HttpResponse
         "confidence_after": booking.confidence_after,
         "comments": booking.evaluation_comments,
     }
-    form = EvaluationForm(request.POST or None, initial=initial)
+    form = EvaluationForm(_posted(request), initial=initial)
     if form.is_valid():
         try:
             booking_evaluate(actor=request.user, booking=booking, **form.cleaned_data)
@@ -189,7 +194,7 @@ def booking_evaluate_view(request: HttpRequest, booking_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def booking_follow_up_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own_booking(request, booking_id)
-    form = FollowUpForm(request.POST or None, initial={"practice_change": booking.practice_change})
+    form = FollowUpForm(_posted(request), initial={"practice_change": booking.practice_change})
     if form.is_valid():
         try:
             booking_follow_up(actor=request.user, booking=booking, **form.cleaned_data)
