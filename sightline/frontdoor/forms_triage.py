@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,12 +33,13 @@ class QueueFilterForm(GovukForm):
         }
 
 
-def _colleague_label(user: User) -> str:
-    return f"{user.get_full_name()} ({user.get_role_display()})"
+class ColleagueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.get_role_display()})"
 
 
 class ReassignForm(GovukForm):
-    to = forms.ModelChoiceField(
+    to = ColleagueChoiceField(
         label="Give this contact to",
         queryset=User.objects.none(),
         empty_label="Choose a colleague",
@@ -47,9 +48,8 @@ class ReassignForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to"]
+        field = cast(forms.ModelChoiceField, self.fields["to"])
         field.queryset = front_door_users()
-        field.label_from_instance = _colleague_label
 
 
 class ChildSearchForm(GovukForm):
@@ -124,7 +124,7 @@ class InformationRequestForm(GovukForm):
     def __init__(self, *args: Any, already_asked: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(active=True).exclude(pk__in=already_asked or [])
-        field = self.fields["agencies"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
         field.queryset = agencies.order_by("name")
         # CheckboxSelectMultiple is a RadioSelect to Django, so the shared styling gives it
         # radios: make it checkboxes again.

@@ -11,6 +11,8 @@ or not at all.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +55,7 @@ def needs_manager_authorisation(*, contact: Contact, outcome: str) -> bool:
     """No further action for a child with another contact in the 12 months before this one."""
     return (
         outcome == Outcome.NFA
-        and contact.child_id is not None
+        and contact.child is not None
         and has_earlier_contact(child=contact.child, contact=contact)
     )
 
@@ -221,7 +223,7 @@ def _finalise(*, actor: User, decision: Decision, contact: Contact) -> None:
     contact.status = Contact.Status.DECIDED
     contact.save(update_fields=["status"])
     decided_at = decision.authorised_at or decision.decided_at
-    details = {
+    details: dict[str, Any] = {
         "outcome": FEED_OUTCOME[Outcome(decision.outcome)],
         "level": decision.level,
         "contact_reference": contact.reference,
@@ -235,8 +237,8 @@ def _finalise(*, actor: User, decision: Decision, contact: Contact) -> None:
             f"Front door decision on contact {contact.reference}: "
             f"{decision.get_outcome_display()} ({decision.get_level_display()})."
         ),
-        source=actor.agency if actor.agency_id else social_care_agency(),
-        participants=[(contact.child, ParticipantRole.CHILD)],
+        source=actor.agency or social_care_agency(),
+        participants=[(contact.child, ParticipantRole.CHILD)] if contact.child else [],
         recorded_by=actor,
         details=details,
     )
@@ -247,7 +249,7 @@ def _tell_referrer(*, contact: Contact, decision: Decision) -> None:
     if contact.anonymous:
         return
     email = contact.referrer_email or (
-        contact.referrer_user.email if contact.referrer_user_id else ""
+        contact.referrer_user.email if contact.referrer_user is not None else ""
     )
     if not email and contact.referrer_user_id is None:
         return

@@ -29,7 +29,7 @@ MAX_ANSWER = 20_000
 
 
 def _front_door_agency(actor: User) -> Agency:
-    return actor.agency if actor.agency_id else social_care_agency()
+    return actor.agency or social_care_agency()
 
 
 @transaction.atomic
@@ -66,7 +66,7 @@ def information_request_create(
         raise ValidationError(errors)
     now = timezone.now()
     due_at = add_working_hours(now, settings.INFORMATION_REQUEST_WORKING_HOURS)
-    participants = [(locked.child, ParticipantRole.CHILD)] if locked.child_id else []
+    participants = [(locked.child, ParticipantRole.CHILD)] if locked.child is not None else []
     created = []
     for agency in agencies:
         item = InformationRequest.objects.create(
@@ -169,7 +169,7 @@ def information_request_answer(
         occurred_at=now,
         summary=f"{known} {item.agency.name}. {answer[:500]}",
         source=item.agency,
-        participants=[(contact.child, ParticipantRole.CHILD)] if contact.child_id else [],
+        participants=[(contact.child, ParticipantRole.CHILD)] if contact.child is not None else [],
         recorded_by=actor,
         details={
             "contact_reference": contact.reference,

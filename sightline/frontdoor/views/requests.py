@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,14 @@ from sightline.frontdoor.services.requests import (
     information_request_answer,
     information_request_create,
 )
-from sightline.frontdoor.views.triage import front_door
+from sightline.frontdoor.views.triage import SignedInRequest, front_door
 
 TEMPLATES = "frontdoor/triage"
 
 
 @front_door
 @require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest, contact_id: int) -> HttpResponse:
+def request_new(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     contact_url = reverse("frontdoor:contact", args=[contact.pk])
     if contact.status == Contact.Status.DECIDED:
@@ -63,7 +63,7 @@ def request_new(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     page = selectors.information_request_inbox(
         user=request.user, page_number=request.GET.get("page", 1)
     )
@@ -72,7 +72,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.information_request_get(user=request.user, request_id=request_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and (form.is_valid() or item.answered_at is not None):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sightline.accounts.models import User
 from sightline.frontdoor import selectors
 from sightline.frontdoor.forms_triage import (
     AuthoriseForm,
@@ -29,6 +30,14 @@ from sightline.people.selectors import people_search
 from sightline.people.services import person_create
 
 VIEW_QUEUE = "frontdoor.view_queue"
+
+
+class SignedInRequest(HttpRequest):
+    """A request behind login_required: its user is a signed-in Sightline user."""
+
+    user: User
+
+
 TEMPLATES = "frontdoor/triage"
 
 
@@ -47,7 +56,7 @@ def _error_message(error: ValidationError) -> str:
 
 @front_door
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, initial={"show": selectors.Show.ALL})
     filters = (
         form.filters() if form.is_bound else {"show": selectors.Show.ALL, "overdue_only": False}
@@ -64,12 +73,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _contact_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def _contact_context(request: SignedInRequest, contact: Contact) -> dict[str, Any]:
     history = (
         selectors.contacts_in_last_12_months(
             user=request.user, child=contact.child, before=contact.received_at
         )
-        if contact.child_id
+        if contact.child is not None
         else []
     )
     now = timezone.now()
@@ -85,7 +94,7 @@ def _contact_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
 
 
 def _render_contact(
-    request: HttpRequest,
+    request: SignedInRequest,
     contact: Contact,
     *,
     reassign_form: ReassignForm | None = None,
@@ -105,14 +114,14 @@ def _render_contact(
 
 @front_door
 @require_GET
-def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_detail(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     return _render_contact(request, contact)
 
 
 @front_door
 @require_POST
-def contact_claim(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_claim(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     try:
         triage.contact_claim(actor=request.user, contact=contact)
@@ -124,7 +133,7 @@ def contact_claim(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @front_door
 @require_POST
-def contact_reassign(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_reassign(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     form = ReassignForm(request.POST)
     if form.is_valid():
@@ -142,7 +151,7 @@ def contact_reassign(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @front_door
 @require_http_methods(["GET", "POST"])
-def contact_identify_child(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_identify_child(request: SignedInRequest, contact_id: int) -> HttpResponse:
     """Search for the child and choose them, or record a child Sightline does not know yet."""
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     if contact.child_id:
@@ -224,7 +233,7 @@ def contact_identify_child(request: HttpRequest, contact_id: int) -> HttpRespons
 @front_door
 @permission_required("frontdoor.decide_contact", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_decide(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     if contact.status != Contact.Status.AWAITING_DECISION:
         messages.success(request, f"Contact {contact.reference} already has a decision.")
@@ -258,7 +267,7 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
 @front_door
 @permission_required("frontdoor.authorise_decision", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def contact_authorise(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_authorise(request: SignedInRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     decision = selectors.contact_decision(contact)
     if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision is None:
