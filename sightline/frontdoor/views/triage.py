@@ -57,10 +57,10 @@ def _error_message(error: ValidationError) -> str:
 @front_door
 @require_GET
 def queue(request: SignedInRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None, initial={"show": selectors.Show.ALL})
-    filters = (
-        form.filters() if form.is_bound else {"show": selectors.Show.ALL, "overdue_only": False}
-    )
+    data = request.GET.copy()
+    data.setdefault("show", selectors.Show.ALL)
+    form = QueueFilterForm(data)
+    filters = form.filters()
     page = selectors.contact_queue(
         user=request.user, page_number=request.GET.get("page", 1), **filters
     )
