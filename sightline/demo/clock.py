@@ -20,13 +20,15 @@ class DemoClock:
     """A clock that stands still at `moment` until moved, for `with clock.frozen():` blocks."""
 
     def __init__(self, moment: dt.datetime) -> None:
-        self.moment = moment
+        self.moment = moment.astimezone(dt.UTC)
 
     def now(self) -> dt.datetime:
+        # UTC, as Django's own clock gives: a value read back from the database must compare
+        # (and hash, in the audit chain) equal to the one written.
         return self.moment
 
     def move_to(self, moment: dt.datetime) -> None:
-        self.moment = moment
+        self.moment = moment.astimezone(dt.UTC)
 
 
 @contextmanager

@@ -78,83 +78,206 @@ REFERRERS: dict[str, dict[str, float]] = {
     },
 }
 
-CONCERNS: dict[str, list[str]] = {
+# Who said it: police, school, health, public (family, neighbours, anonymous) or agency (housing,
+# probation, youth justice, voluntary sector). "any" fits every referrer.
+GROUPS = {
+    "police_system": "police",
+    "police_officer": "police",
+    "school": "school",
+    "school_nurse": "school",
+    "health_visitor": "health",
+    "gp": "health",
+    "ed": "health",
+    "family": "public",
+    "acquaintance": "public",
+    "anonymous": "public",
+}
+
+CONCERNS: dict[str, list[tuple[str, str]]] = {
     "domestic_abuse": [
-        "Police attended {address} after a neighbour reported shouting and banging. {carer} had "
-        "a cut to {carer_their} lip and said {partner} had pushed {carer_them}. {name} was in "
-        "the home, upstairs, during the incident.",
-        "Domestic incident at {address}: verbal argument between {carer} and {partner}, "
-        "reported by {carer}. No injuries seen. {name} ({age}) was present and was crying when "
-        "officers arrived.",
-        "{carer} called police to say {partner} had returned to the address despite being told "
-        "to stay away, and had smashed a window. {name} was asleep in the house.",
-        "{name} told a member of staff that {partner} 'was shouting at mum again' last night "
-        "and that {they} hid in {their} bedroom. {they_cap} seemed tired and withdrawn.",
-        "At a routine contact {carer} disclosed that {partner} controls the family's money and "
-        "checks {carer_their} phone, and that there have been arguments in front of {name}.",
+        (
+            "police",
+            "Police attended {address} after a neighbour reported shouting and banging. "
+            "{carer} had a cut to {carer_their} lip and said {partner} had pushed {carer_them}. "
+            "{name} was in the home, upstairs, during the incident.",
+        ),
+        (
+            "police",
+            "Domestic incident at {address}: verbal argument between {carer} and "
+            "{partner}, reported by {carer}. No injuries seen. {name} ({age}) was present and was "
+            "crying when officers arrived.",
+        ),
+        (
+            "police",
+            "{carer} called police to say {partner} had returned to the address despite "
+            "being told to stay away, and had smashed a window. {name} was asleep in the house.",
+        ),
+        (
+            "school",
+            "{name} told a member of staff that {partner} 'was shouting at mum again' "
+            "last night and that {they} hid in {their} bedroom. {they_cap} seemed tired and "
+            "withdrawn.",
+        ),
+        (
+            "health agency",
+            "At a routine contact {carer} disclosed that {partner} controls the "
+            "family's money and checks {carer_their} phone, and that there have been arguments in "
+            "front of {name}.",
+        ),
+        (
+            "public",
+            "I live next door. There is shouting and screaming most weekends and I heard "
+            "{carer} crying and saying 'not in front of the kids'. {name} ({age}) lives there.",
+        ),
     ],
     "neglect": [
-        "{name} ({age}) has come to school hungry on most days this half term and has been "
-        "wearing the same uniform, which is dirty. Attendance is {attendance}%.",
-        "Home visit to {address}: the home was cold and there was very little food. {name} had "
-        "a nappy rash that has not been treated. Two appointments have been missed.",
-        "Neighbour reports that {name} and the other children are often left alone in the "
-        "evenings and are seen playing out late without an adult.",
-        "{name} has untreated tooth decay and has not been brought to three dental "
-        "appointments. {carer} says transport is difficult.",
-        "{name}'s weight has dropped across the last two reviews and {carer} has not followed "
-        "the feeding plan agreed with the health visitor.",
+        (
+            "school",
+            "{name} ({age}) has come to school hungry on most days this half term and has "
+            "been wearing the same uniform, which is dirty. Attendance is {attendance}%.",
+        ),
+        (
+            "health agency",
+            "Home visit to {address}: the home was cold and there was very little "
+            "food. {name} was in dirty clothes and had a rash that has not been treated. "
+            "Two health appointments have been missed.",
+        ),
+        (
+            "public police",
+            "{name} and the other children at {address} are often left alone in "
+            "the evenings and are seen playing out late without an adult.",
+        ),
+        (
+            "health",
+            "{name} has untreated tooth decay and has not been brought to three dental "
+            "appointments. {carer} says transport is difficult.",
+        ),
+        (
+            "health",
+            "{name}'s weight has dropped across the last two reviews and {carer} has not "
+            "followed the plan agreed with the health visitor.",
+        ),
     ],
     "parental_mental_health": [
-        "{carer} presented in crisis, saying {carer_they} could not cope and had thoughts of "
-        "harming {carer_them}self. {name} ({age}) was with {carer_them} at the time.",
-        "{carer} has stopped taking prescribed medication and is described by family as very "
-        "low. {name} has been missing school to stay at home with {carer_them}.",
-        "Family member is worried that {carer} is not getting out of bed and that {name} is "
-        "looking after the younger children and doing the shopping.",
-        "Police were called to {address} for a welfare check on {carer}, who had sent messages "
-        "saying goodbye to a friend. {name} was in the home.",
+        (
+            "health police",
+            "{carer} presented in crisis, saying {carer_they} could not cope and "
+            "had thoughts of harming {carer_them}self. {name} ({age}) was with {carer_them} at the "
+            "time.",
+        ),
+        (
+            "school health",
+            "{carer} has stopped taking prescribed medication and is described by "
+            "family as very low. {name} has been missing school to stay at home with "
+            "{carer_them}.",
+        ),
+        (
+            "public",
+            "I am family. I am worried that {carer} is not getting out of bed and that "
+            "{name} is looking after the younger children and doing the shopping.",
+        ),
+        (
+            "police",
+            "Police were called to {address} for a welfare check on {carer}, who had "
+            "sent messages saying goodbye to a friend. {name} was in the home.",
+        ),
     ],
     "substance_misuse": [
-        "{carer} appeared intoxicated when collecting {name} from school and was unsteady on "
-        "{carer_their} feet. Staff did not let {name} leave with {carer_them} until another "
-        "adult came.",
-        "Drug paraphernalia found at {address} during a police search linked to {partner}. "
-        "{name} ({age}) lives at the address.",
-        "{name} said {carer} 'drinks the special drinks and then sleeps all day'.",
-        "{partner} is known to use cannabis and cocaine and is staying at {address} most nights; "
-        "{name} is in the household.",
+        (
+            "school",
+            "{carer} appeared intoxicated when collecting {name} from school and was "
+            "unsteady on {carer_their} feet. Staff did not let {name} leave with "
+            "{carer_them} until another adult came.",
+        ),
+        (
+            "police agency",
+            "Drug paraphernalia found at {address} during a police search linked "
+            "to {partner}. {name} ({age}) lives at the address.",
+        ),
+        (
+            "school health",
+            "{name} said {carer} 'drinks the special drinks and then sleeps all day'.",
+        ),
+        (
+            "any",
+            "{partner} is known to use cannabis and cocaine and is staying at {address} most "
+            "nights; {name} is in the household.",
+        ),
     ],
     "adolescent_risk": [
-        "{name} ({age}) was reported missing overnight and was found in another town with "
-        "older males. {they_cap} would not say where {they} had been.",
-        "{name} has been seen getting into cars with adults not known to the family and has a "
-        "new phone and new clothes {carer} cannot explain.",
-        "{name} was arrested for possession of a knife near the town centre. {they_cap} said "
-        "{they} carry it 'for protection'.",
-        "{name} disclosed self-harm to a teacher, showing cuts to {their} arm, and said things "
-        "at home were 'too much'.",
-        "{name} has been excluded for the third time this term and is spending days in the town "
-        "centre with older young people known to police.",
+        (
+            "police",
+            "{name} ({age}) was reported missing overnight and was found in another town "
+            "with older males. {they_cap} would not say where {they} had been.",
+        ),
+        (
+            "school public",
+            "{name} has been seen getting into cars with adults not known to the "
+            "family and has a new phone and new clothes {carer} cannot explain.",
+        ),
+        (
+            "police agency",
+            "{name} was arrested for possession of a knife near the town centre. "
+            "{they_cap} said {they} carry it 'for protection'.",
+        ),
+        (
+            "school health",
+            "{name} disclosed self-harm, showing cuts to {their} arm, and said "
+            "things at home were 'too much'.",
+        ),
+        (
+            "school agency",
+            "{name} has been excluded for the third time this term and is spending "
+            "days in the town centre with older young people known to police.",
+        ),
     ],
     "physical_harm": [
-        "{name} ({age}) arrived with bruising to {their} cheek. {they_cap} said {they} 'fell over' "
-        "but later said {partner} had hit {them}.",
-        "{name} attended the emergency department with a wrist injury; the explanation given "
-        "changed between the triage nurse and the doctor.",
-        "{name} has a mark on {their} upper arm that looks like a grip mark. {carer} says it "
-        "happened at the park.",
-        "A member of the public saw an adult at {address} repeatedly hitting {name} in the garden.",
+        (
+            "school health",
+            "{name} ({age}) arrived with bruising to {their} cheek. {they_cap} said "
+            "{they} 'fell over' but later said {partner} had hit {them}.",
+        ),
+        (
+            "health",
+            "{name} attended the emergency department with a wrist injury; the "
+            "explanation given changed between the triage nurse and the doctor.",
+        ),
+        (
+            "school health",
+            "{name} has a mark on {their} upper arm that looks like a grip mark. "
+            "{carer} says it happened at the park.",
+        ),
+        (
+            "public police",
+            "An adult at {address} was seen repeatedly hitting {name} in the garden.",
+        ),
     ],
     "housing_and_poverty": [
-        "The family at {address} has been served notice and is likely to be homeless within "
-        "four weeks. {name} ({age}) and the other children are in the household.",
-        "The home at {address} has severe damp and mould; {name} has repeated chest "
-        "infections. {carer} is struggling to manage rent arrears.",
-        "{carer} asked for food bank vouchers for the third time this month and said the gas "
-        "has been cut off. {name} is in the household.",
+        (
+            "agency",
+            "The family at {address} has been served notice and is likely to be homeless "
+            "within four weeks. {name} ({age}) and the other children are in the household.",
+        ),
+        (
+            "agency health",
+            "The home at {address} has severe damp and mould; {name} has repeated "
+            "chest infections. {carer} is struggling to manage rent arrears.",
+        ),
+        (
+            "any",
+            "{carer} asked for food bank vouchers for the third time this month and said the "
+            "gas has been cut off. {name} is in the household.",
+        ),
     ],
 }
+
+
+def concern_templates(category: str, referrer: str) -> list[str]:
+    """The templates that fit what this referrer would know and how they would say it."""
+    group = GROUPS.get(referrer, "agency")
+    fitting = [text for who, text in CONCERNS[category] if group in who.split() or who == "any"]
+    return fitting or [text for _, text in CONCERNS[category]]
+
 
 CHILD_VOICE: dict[str, list[str]] = {
     "domestic_abuse": [
@@ -260,6 +383,7 @@ class Wording:
         }
         text = template.format(**values)
         return text[0].upper() + text[1:]
+
 
 CONSENT_DETAIL = {
     "refused": "The parent refused consent. The concern is about possible harm to the child, "

@@ -35,12 +35,12 @@ from sightline.demo.concerns import (
     ACTIONS,
     CATEGORIES,
     CHILD_VOICE,
-    CONCERNS,
     CONSENT_DETAIL,
     PRESENTATION,
     RATIONALES,
     REFERRERS,
     Wording,
+    concern_templates,
 )
 from sightline.demo.organisations import AREAS, TOWN, Staff
 from sightline.demo.population import District, Home
@@ -145,10 +145,12 @@ class History:
     def _episode(self, number: int, received: dt.datetime, *, decided: bool) -> Episode:
         s = self.s
         home = s.random.choices(self.homes, weights=self.weights)[0]
+        teenagers = [c for c in home.children if (c.age_on(self.today) or 0) >= 11]
         category = home.theme if home.theme in CATEGORIES else s.random.choice(CATEGORIES)
+        if category == "adolescent_risk" and not teenagers:
+            category = s.random.choice([c for c in CATEGORIES if c != "adolescent_risk"])
         if category == "adolescent_risk":
-            children = [c for c in home.children if (c.age_on(self.today) or 0) >= 11]
-            children = [s.random.choice(children or home.children)]
+            children = [s.random.choice(teenagers)]
         elif category in ("physical_harm",) or len(home.children) == 1 or s.chance(0.55):
             children = [s.random.choice(home.children)]
         else:
@@ -235,9 +237,15 @@ class History:
             urgency = Urgency.TODAY if self.s.chance(0.7) else Urgency.IMMEDIATE
         elif self.s.chance(0.2):
             urgency = Urgency.TODAY
+        template = self.s.random.choice(concern_templates(episode.category, episode.referrer))
+        concern = self._wording(episode.home, episode.children[0]).fill(template)
+        if len(episode.children) > 1:
+            names = [child.given_name for child in episode.children]
+            concern += (
+                f" One contact for each child in the household: {', '.join(names[:-1])} "
+                f"and {names[-1]}."
+            )
         for position, child in enumerate(episode.children):
-            wording = self._wording(episode.home, child)
-            concern = wording.fill(self.s.random.choice(CONCERNS[episode.category]))
             practitioner = referrer["channel"] == Channel.PRACTITIONER
             contact = contact_create(
                 actor=referrer["actor"],
@@ -303,7 +311,8 @@ class History:
             self.counts[f"decided: {episode.outcome}"] += 1
             if decision.needs_authorisation and decision.authorised_at is None:
                 when = add_working_hours(decision.decided_at, self.s.random.uniform(0.5, 4.0))
-                if when < self.now - dt.timedelta(hours=1):
+                recent = decision.decided_at > self.now - dt.timedelta(days=5)
+                if when < self.now - dt.timedelta(hours=1) and not (recent and self.s.chance(0.6)):
                     self._schedule(actions, when, "authorise", decision)
                 else:
                     self.counts["waiting for a manager"] += 1

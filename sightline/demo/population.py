@@ -310,7 +310,7 @@ class PopulationBuilder:
         s = self.s
         area = s.pick({area: 1.0 for area in AREAS})
         theme = s.pick(THEMES)
-        weight = 0.1 if theme == "none" else round(s.random.expovariate(1 / 2.2) + 0.4, 2)
+        weight = 0.2 if theme == "none" else min(6.0, round(s.random.expovariate(0.6) + 0.3, 2))
         family = s.family_name()
         ethnicity = s.pick(ETHNICITIES)
         shape = s.pick(
