@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from sightline.accounts.models import Agency
-from sightline.core.forms import GovukDateField, GovukForm
+from sightline.core.forms import GovukDateField
+from sightline.core.forms import GovukForm as _GovukForm
 from sightline.core.models import Theme
 from sightline.partnership.models import (
     ActionStatus,
@@ -16,6 +17,20 @@ from sightline.partnership.models import (
     Recommendation,
     Subgroup,
 )
+
+
+class GovukForm(_GovukForm):
+    """Required-field messages in GOV.UK style: say what to enter or choose."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "this").strip()
+            label = label[0].lower() + label[1:] if label[:2] != label[:2].upper() else label
+            choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+            verb = "Choose" if choosing else "Enter"
+            article = "" if label.split(" ")[0] in {"what", "why", "your", "how"} else "the "
+            field.error_messages["required"] = f"{verb} {article}{label}"
 
 
 def _agencies() -> forms.ModelChoiceField:
@@ -89,7 +104,7 @@ class DecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Decision", choices=RapidReview.Decision.choices, widget=forms.RadioSelect
     )
-    decision_rationale = _text("Why the partnership reached this decision")
+    decision_rationale = _text("Why the partnership reached this decision", required=False)
 
 
 class PanelResponseForm(GovukForm):
