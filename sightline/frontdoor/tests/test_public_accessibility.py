@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from sightline.frontdoor.models import Contact
@@ -21,6 +22,7 @@ def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists() or not AXE.exists():
         pytest.skip("needs Debian's Chromium and the axe-core asset (make system-packages assets)")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    cache.clear()  # the rate limit counts reports per client (the live server sees 127.0.0.1)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -125,6 +127,7 @@ def test_the_public_form_works_without_javascript(live_server, agencies, monkeyp
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's Chromium")
+    cache.clear()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

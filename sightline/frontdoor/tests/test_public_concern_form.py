@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from sightline.chronology.models import EventType
@@ -82,7 +83,9 @@ def fill_in_to_check(client, *, anonymous: bool = True, urgency: str = "today") 
 @pytest.fixture
 def public(agencies, client):  # type: ignore[no-untyped-def]
     """A member of the public (no account) on a site whose front door agency exists."""
-    return client
+    cache.clear()  # the rate limit counts reports per client in the cache
+    yield client
+    cache.clear()
 
 
 def test_the_start_page_explains_the_form_and_offers_a_way_out(public):
