@@ -97,11 +97,12 @@ class GovukDateField(forms.MultiValueField):
 
 def _style(field: forms.Field) -> None:
     widget = field.widget
+    # Most specific first: CheckboxSelectMultiple is a RadioSelect, which is a ChoiceWidget.
     css = {
         forms.Textarea: "govuk-textarea",
-        forms.Select: "govuk-select",
-        forms.RadioSelect: "govuk-radios__input",
         forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+        forms.RadioSelect: "govuk-radios__input",
+        forms.Select: "govuk-select",
         forms.CheckboxInput: "govuk-checkboxes__input",
         forms.FileInput: "govuk-file-upload",
     }
@@ -113,10 +114,10 @@ def _style(field: forms.Field) -> None:
             break
     else:
         widget.attrs.setdefault("class", "govuk-input")
-    if isinstance(widget, forms.RadioSelect):
-        widget.template_name = "govuk/widgets/radios.html"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.CheckboxSelectMultiple):
         widget.template_name = "govuk/widgets/checkboxes.html"
+    elif isinstance(widget, forms.RadioSelect):
+        widget.template_name = "govuk/widgets/radios.html"
 
 
 class GovukFormMixin:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
@@ -34,6 +34,15 @@ def govuk_widget(field: BoundField) -> SafeString:
     }:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """The id of the first input of a field, for the error summary's link."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect) or getattr(widget, "widgets", None):
+        return f"{field.auto_id}_0"
+    return field.auto_id
 
 
 @register.inclusion_tag("govuk/tag.html")
