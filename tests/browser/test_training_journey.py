@@ -115,3 +115,66 @@ def test_a_booking_fills_the_session_the_next_waits_and_a_no_show_is_charged(
     site.go("/training/reports/theme/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Attendance by theme")
     site.check_accessibility()
+
+
+def test_the_pages_for_running_the_programme_and_evaluating_pass_axe(
+    site, one_place, health_visitor, partnership_officer
+):
+    """The other training pages, with content in them, each checked with axe."""
+    from sightline.learning.services import (
+        attendance_record,
+        booking_create,
+        booking_evaluate,
+        booking_follow_up,
+    )
+
+    booking = booking_create(actor=health_visitor, session=one_place, confidence_before=2)
+    site.sign_in("hv.birch", PASSWORD)
+    site.go(f"/training/bookings/{booking.pk}/cancel/")
+    expect(site.page.get_by_role("heading", level=1)).to_contain_text("cancel your booking")
+    site.check_accessibility()
+    site.sign_out()
+
+    held = timezone.now() - dt.timedelta(days=50)
+    TrainingSession.objects.filter(pk=one_place.pk).update(
+        starts_at=held, ends_at=held + dt.timedelta(hours=3)
+    )
+    attendance_record(actor=partnership_officer, session=one_place, marks={booking.pk: "attended"})
+    site.sign_in("hv.birch", PASSWORD)
+    for path in (f"/training/bookings/{booking.pk}/evaluation/", "/training/my-bookings/"):
+        site.go(path)
+        site.check_accessibility()
+    site.page.get_by_role("link", name="Evaluate the session").click()
+    site.page.get_by_role("button", name="Save evaluation").click()
+    expect(site.page.get_by_role("alert")).to_contain_text("Select how confident you feel")
+    site.check_accessibility()
+    booking_evaluate(actor=health_visitor, booking=booking, confidence_after=4)
+    site.go(f"/training/bookings/{booking.pk}/follow-up/")
+    site.check_accessibility()
+    booking_follow_up(actor=health_visitor, booking=booking, practice_change="I ask more.")
+    site.sign_out()
+
+    site.sign_in("po.larch", PASSWORD)
+    course = one_place.course
+    for path in (
+        "/training/manage/",
+        "/training/manage/courses/new/",
+        f"/training/manage/courses/{course.pk}/",
+        f"/training/manage/courses/{course.pk}/edit/",
+        f"/training/manage/courses/{course.pk}/sessions/new/",
+        f"/training/manage/sessions/{one_place.pk}/edit/",
+        f"/training/manage/sessions/{one_place.pk}/cancel/",
+        f"/training/sessions/{one_place.pk}/bookings/",
+        f"/training/bookings/{booking.pk}/",
+        "/training/reports/",
+        "/training/reports/agency/",
+        "/training/reports/course/",
+        "/training/reports/agency/?date_from_day=31&date_from_month=2&date_from_year=2026",
+    ):
+        site.go(path)
+        expect(site.page.get_by_role("heading", level=1)).to_be_visible()
+        site.check_accessibility()
+    site.go(f"/training/manage/courses/{course.pk}/sessions/new/")
+    site.page.get_by_role("button", name="Add the session").click()
+    expect(site.page.get_by_role("alert")).to_be_visible()
+    site.check_accessibility()
