@@ -183,6 +183,11 @@ class District:
         return [child for home in self.homes for child in home.children]
 
 
+def _born(person: Person) -> dt.date:
+    assert person.date_of_birth is not None, "every child born in the district has a birthday"
+    return person.date_of_birth
+
+
 def _years(days: float) -> dt.timedelta:
     return dt.timedelta(days=round(days))
 
@@ -629,7 +634,7 @@ def _home_rows(
                         person=a.person,
                         relative=b.person,
                         kind=Relationship.Kind.SIBLING,
-                        since=max(a.person.date_of_birth, b.person.date_of_birth),
+                        since=max(_born(a.person), _born(b.person)),
                     )
                 )
 
@@ -773,6 +778,7 @@ def _involvements(district: District, staff: Staff) -> list[Involvement]:
             person = member.person
             if member.role not in ("child", "unborn") or member.left is not None:
                 continue
+            born = person.date_of_birth or district.as_of
             if person.kind == Person.Kind.CHILD and (person.age_on(district.as_of) or 0) < 5:
                 rows.append(
                     Involvement(
@@ -781,9 +787,9 @@ def _involvements(district: District, staff: Staff) -> list[Involvement]:
                         user=visitor,
                         team=visitor.team if visitor else None,
                         role="Health visitor",
-                        started=max(
-                            person.date_of_birth + dt.timedelta(days=11),
-                            member.joined or person.date_of_birth,
+                        started=min(
+                            district.as_of,
+                            max(_born(person) + dt.timedelta(days=11), member.joined or born),
                         ),
                     )
                 )
@@ -807,7 +813,7 @@ def _involvements(district: District, staff: Staff) -> list[Involvement]:
                         user=gp_user,
                         team=gp_team,
                         role="GP",
-                        started=member.joined or person.date_of_birth,
+                        started=member.joined or born,
                     )
                 )
     return rows
