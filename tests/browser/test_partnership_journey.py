@@ -156,3 +156,73 @@ def test_from_serious_incident_to_signed_off_impact(site, partnership_officer, p
     site.go("/partnership/action-plan/print/")
     expect(_h1(site)).to_have_text("Thematic action plan")
     site.check_accessibility()
+
+
+DEMO_THEMES = [
+    ("information-sharing", "Information sharing"),
+    ("domestic-abuse", "Domestic abuse"),
+    ("neglect", "Neglect"),
+    ("supervision", "Supervision and management oversight"),
+    ("cultural-competency", "Cultural competency"),
+    ("injuries-in-babies", "Injuries in non-mobile babies"),
+    ("think-family", "Think Family and household changes"),
+    ("was-not-brought", "Was not brought"),
+    ("exploitation", "Child exploitation"),
+]
+
+
+def test_the_demo_partnership_year_has_every_state_and_every_page_passes_axe(
+    site, agencies, police_officer
+):
+    """Kept here, outside the `sightline` package, because the partnership app may not import
+    the demo (the layers contract)."""
+    from sightline.demo.partnership import load_partnership_demo
+    from sightline.partnership.models import (
+        Action,
+        ActionStatus,
+        AssuranceRequest,
+        Escalation,
+        PracticeReview,
+        RapidReview,
+        Recommendation,
+        SeriousIncident,
+    )
+
+    for code, name in DEMO_THEMES:  # a transactional test may run after a flush
+        Theme.objects.get_or_create(code=code, defaults={"name": name})
+    load_partnership_demo(seed=7)
+    load_partnership_demo(seed=7)  # a second call changes nothing
+    assert SeriousIncident.objects.count() == 6
+    assert SeriousIncident.objects.filter(notified_on__isnull=True).count() == 2
+    assert RapidReview.objects.filter(decided_on__isnull=True).count() == 1
+    assert PracticeReview.objects.filter(published_on__isnull=False).count() == 1
+    assert set(Action.objects.values_list("status", flat=True)) == set(ActionStatus.values)
+    assert Escalation.objects.count() == 1
+    assert AssuranceRequest.objects.filter(judgement="assured").count() == 1
+
+    from sightline.demo.organisations import DEMO_PASSWORD
+
+    site.sign_in("partnership.officer", DEMO_PASSWORD)
+    paths = [
+        "/partnership/",
+        "/partnership/incidents/",
+        "/partnership/rapid-reviews/",
+        "/partnership/practice-reviews/",
+        "/partnership/recommendations/",
+        "/partnership/action-plan/",
+        "/partnership/action-plan/?overdue=on",
+        "/partnership/assurance/",
+        "/partnership/subgroups/",
+        "/partnership/practice-reviews/new/",
+        "/partnership/assurance/new/",
+        *(f"/partnership/incidents/{i.pk}/" for i in SeriousIncident.objects.all()[:2]),
+        *(f"/partnership/rapid-reviews/{r.pk}/" for r in RapidReview.objects.all()),
+        *(f"/partnership/practice-reviews/{r.pk}/" for r in PracticeReview.objects.all()),
+        *(f"/partnership/recommendations/{r.pk}/" for r in Recommendation.objects.all()[:2]),
+        *(f"/partnership/actions/{a.pk}/" for a in Action.objects.all()[:4]),
+        *(f"/partnership/assurance/{a.pk}/" for a in AssuranceRequest.objects.all()[:3]),
+    ]
+    for path in paths:
+        response = site.page.goto(site.base_url + path)
+        assert response is not None and response.status == 200, path
+        site.check_accessibility()
