@@ -9,12 +9,13 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from sightline.accounts.models import Agency, ApiToken, User
 from sightline.accounts.services import api_token_issue
@@ -29,6 +30,13 @@ from sightline.frontdoor.models import Contact
 from sightline.people.models import Person
 
 DEMO_TOKEN_NAME = "Demo police system"
+
+# Further parts of the demo, written by the apps they show through their own services once the
+# district's agencies and people exist: (what it is, the loader to call).
+FURTHER_DEMOS = (
+    ("partnership reviews and action plan", "sightline.demo.partnership.load_partnership_demo"),
+    ("training calendar", "sightline.demo.learning.load_learning_demo"),
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class LoadResult:
     counts: dict[str, int]
     api_token: str
     seconds: float
+    further: list[str] = field(default_factory=list)
 
 
 def district_loaded() -> bool:
@@ -149,4 +158,20 @@ def _load(
             actor=LOADER, action="demo.district_loaded", target=agencies["csc"], detail=counts
         )
         secret = demo_api_token_issue()
-    return LoadResult(counts=counts, api_token=secret, seconds=time.monotonic() - started)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        further = _further_demos_load()
+    return LoadResult(
+        counts=counts, api_token=secret, seconds=time.monotonic() - started, further=further
+    )
+
+
+def _further_demos_load() -> list[str]:
+    loaded = []
+    for label, path in FURTHER_DEMOS:
+        try:
+            load = import_string(path)
+        except ImportError:  # that part of the product is not installed
+            continue
+        load()
+        loaded.append(label)
+    return loaded

@@ -75,6 +75,8 @@ def load_report(result: LoadResult) -> str:
     width = max(len(name) for name in result.counts)
     lines = [f"Loaded in {result.seconds:.1f} seconds:"]
     lines += [f"  {name:<{width}}  {count:>6,}" for name, count in result.counts.items()]
+    if result.further:
+        lines.append(f"Also loaded: {', '.join(result.further)}.")
     lines += [
         "",
         sign_ins_text(),
