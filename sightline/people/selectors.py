@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sightline.accounts.models import Agency, Role, User
+from sightline.accounts.models import SOCIAL_CARE_ROLES, Agency, Role, User
 from sightline.core import audit
 from sightline.core.models import AuditEntry
 from sightline.people.identifiers import normalise_nhs_number, normalise_postcode
@@ -39,6 +39,11 @@ from sightline.people.names import fold, given_name_keys, name_key
 
 # Roles that may open a record they have no relationship with, by giving a reason.
 MAY_BREAK_GLASS = frozenset(Role.values) - {Role.UNSCHEDULED_CARE}
+# Roles that see the people their own agency has recorded. Oversight roles (information
+# governance, partnership, analyst, administrator) see records only by giving a reason.
+SEES_AGENCY_RECORDS = frozenset({Role.PRACTITIONER, Role.DRAM_COORDINATOR}) | SOCIAL_CARE_ROLES
+# Roles that may search for people (unscheduled care uses the CP-IS style lookup instead).
+MAY_SEARCH = MAY_BREAK_GLASS
 
 
 class NeedsBreakGlass(Exception):
@@ -75,7 +80,7 @@ def _relationship_filter(user: User) -> Q:
     )
     if user.works_in_social_care:
         conditions |= _known_to_social_care()
-    if user.agency_id:
+    if user.agency_id and user.role in SEES_AGENCY_RECORDS:
         conditions |= Q(
             Exists(SourceRecord.objects.filter(person=OuterRef("pk"), agency_id=user.agency_id))
         )

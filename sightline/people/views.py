@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,6 +46,8 @@ def _submitted(request: HttpRequest, form_class: type[forms.Form]) -> bool:
 @login_required
 @require_GET
 def search(request: SignedInRequest) -> HttpResponse:
+    if request.user.role not in selectors.MAY_SEARCH:
+        raise PermissionDenied("Unscheduled-care staff use the child protection lookup instead.")
     form = PersonSearchForm(request.GET if _submitted(request, PersonSearchForm) else None)
     result = None
     if form.is_valid():

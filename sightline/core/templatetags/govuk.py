@@ -40,10 +40,8 @@ def govuk_widget(field: BoundField) -> SafeString:
 def error_anchor(field: BoundField) -> str:
     """The id of the first input of a field, for the error summary's link."""
     widget = field.field.widget
-    if isinstance(widget, forms.MultiWidget):
-        return f"{field.auto_id}{widget.widgets_names[0]}"
-    if isinstance(widget, forms.RadioSelect):
-        return f"{field.auto_id}_0"
+    if isinstance(widget, forms.MultiWidget | forms.RadioSelect):
+        return f"{field.auto_id}_0"  # Django numbers the inputs of both from 0
     return field.auto_id
 
 
