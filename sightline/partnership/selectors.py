@@ -155,7 +155,7 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
     )
     if user.has_perm("partnership.manage"):
         return actions
-    return actions.filter(owner_agency_id=user.agency_id)
+    return actions.filter(owner_agency__pk=user.agency_id or 0)
 
 
 def _filter_actions(actions: QuerySet[Action], filters: PlanFilter) -> QuerySet[Action]:
@@ -263,7 +263,7 @@ def assurance_requests_visible_to(user: User) -> QuerySet[AssuranceRequest]:
     )
     if user.has_perm("partnership.manage"):
         return requests
-    return requests.filter(agency_id=user.agency_id)
+    return requests.filter(agency__pk=user.agency_id or 0)
 
 
 def assurance_request_get(*, user: User, request_id: int) -> AssuranceRequest:

@@ -59,11 +59,12 @@ class AssuranceRequest(models.Model):
 
     @property
     def state_colour(self) -> str:
-        return {
+        colours: dict[str, str] = {
             self.Judgement.ASSURED: "green",
             self.Judgement.PARTLY_ASSURED: "yellow",
             self.Judgement.NOT_ASSURED: "red",
-        }.get(self.judgement, "blue" if self.responded_at else "grey")
+        }
+        return colours.get(self.judgement, "blue" if self.responded_at else "grey")
 
     def overdue(self, today: dt.date) -> bool:
         return self.responded_at is None and today > self.due_on

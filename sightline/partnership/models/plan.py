@@ -168,7 +168,7 @@ class Action(models.Model):
 
     @property
     def status_colour(self) -> str:
-        return STATUS_COLOURS.get(self.status, "grey")
+        return STATUS_COLOURS.get(ActionStatus(self.status), "grey")
 
     @property
     def is_open(self) -> bool:

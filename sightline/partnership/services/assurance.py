@@ -35,7 +35,7 @@ def assurance_request_create(
         errors["due_on"] = "Enter the date the answer is due"
     elif due_on < timezone.localdate():
         errors["due_on"] = "The answer must be due today or later"
-    if errors:
+    if errors or agency is None or due_on is None:
         raise ValidationError(errors)
     request = AssuranceRequest.objects.create(
         agency=agency,

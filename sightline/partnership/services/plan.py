@@ -153,6 +153,7 @@ def action_create(
     if not description.strip():
         raise ValidationError({"description": "Describe the action"})
     _check_owner_and_date(owner_agency, owner_subgroup, due_on)
+    assert due_on is not None  # checked above
     action = Action.objects.create(
         recommendation=recommendation,
         description=description.strip(),
@@ -206,7 +207,7 @@ def action_progress_record(
         errors["impact_evidence"] = "Record the evidence of impact behind this assessment"
     if errors:
         raise ValidationError(errors)
-    new = {
+    new: dict[str, Any] = {
         "status": status,
         "completion_evidence": completion_evidence.strip(),
         "impact_evidence": impact_evidence.strip(),

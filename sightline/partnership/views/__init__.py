@@ -15,9 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from sightline.accounts.models import User
 from sightline.partnership import selectors
 
 Crumbs = list[tuple[str, str]]
+
+
+class SignedInRequest(HttpRequest):
+    """A request behind login_required: its user is a signed-in Sightline user."""
+
+    user: User
 
 
 def area_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -25,7 +32,7 @@ def area_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: SignedInRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         selectors.require_area(request.user)
         return view(request, *args, **kwargs)
 
@@ -37,7 +44,7 @@ def manager_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: SignedInRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         selectors.require_manager(request.user)
         return view(request, *args, **kwargs)
 
@@ -49,7 +56,7 @@ def home_crumbs() -> Crumbs:
 
 
 def form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
     form: Form,
     save: Callable[[dict[str, Any]], Any],

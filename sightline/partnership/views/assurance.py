@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sightline.partnership import selectors
 from sightline.partnership.forms import AnswerForm, AssuranceRequestForm, JudgementForm
 from sightline.partnership.services import assurance as services
-from sightline.partnership.views import Crumbs, area_view, form_page, home_crumbs, manager_view
+from sightline.partnership.views import (
+    Crumbs,
+    SignedInRequest,
+    area_view,
+    form_page,
+    home_crumbs,
+    manager_view,
+)
 
 
 def _crumbs(item: Any = None) -> Crumbs:
@@ -26,7 +33,7 @@ def _crumbs(item: Any = None) -> Crumbs:
 
 @area_view
 @require_GET
-def assurance_requests(request: HttpRequest) -> HttpResponse:
+def assurance_requests(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/assurance_requests.html",
@@ -41,7 +48,7 @@ def assurance_requests(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def assurance_request_new(request: HttpRequest) -> HttpResponse:
+def assurance_request_new(request: SignedInRequest) -> HttpResponse:
     action = None
     initial: dict[str, Any] = {}
     if request.GET.get("action", "").isdigit():
@@ -64,7 +71,7 @@ def assurance_request_new(request: HttpRequest) -> HttpResponse:
 
 @area_view
 @require_GET
-def assurance_request(request: HttpRequest, request_id: int) -> HttpResponse:
+def assurance_request(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.assurance_request_get(user=request.user, request_id=request_id)
     return render(
         request,
@@ -84,7 +91,7 @@ def assurance_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @area_view
 @require_http_methods(["GET", "POST"])
-def assurance_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+def assurance_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.assurance_request_get(user=request.user, request_id=request_id)
     if not request.user.has_perm("partnership.answer_assurance", item):
         raise PermissionDenied("Only the agency asked can answer this request.")
@@ -106,7 +113,7 @@ def assurance_answer(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def assurance_judge(request: HttpRequest, request_id: int) -> HttpResponse:
+def assurance_judge(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.assurance_request_get(user=request.user, request_id=request_id)
     return form_page(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -10,12 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sightline.partnership import selectors
 from sightline.partnership.forms import SubgroupForm
 from sightline.partnership.services.plan import subgroup_create
-from sightline.partnership.views import area_view, form_page, home_crumbs, manager_view
+from sightline.partnership.views import (
+    SignedInRequest,
+    area_view,
+    form_page,
+    home_crumbs,
+    manager_view,
+)
 
 
 @area_view
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/overview.html",
@@ -28,7 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def subgroups(request: HttpRequest) -> HttpResponse:
+def subgroups(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/subgroups.html",
@@ -38,7 +44,7 @@ def subgroups(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def subgroup_new(request: HttpRequest) -> HttpResponse:
+def subgroup_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=SubgroupForm(request.POST or None),

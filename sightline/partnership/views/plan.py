@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from sightline.partnership.forms import (
 from sightline.partnership.services import plan as services
 from sightline.partnership.views import (
     Crumbs,
+    SignedInRequest,
     area_view,
     form_page,
     home_crumbs,
@@ -31,7 +32,9 @@ from sightline.partnership.views import (
 )
 
 
-def _filters(request: HttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, dict[str, Any]]:
+def _filters(
+    request: SignedInRequest,
+) -> tuple[PlanFilterForm, selectors.PlanFilter, dict[str, Any]]:
     form = PlanFilterForm(request.GET or None)
     if not form.is_valid():
         return form, selectors.PlanFilter(), {}
@@ -48,7 +51,7 @@ def _filters(request: HttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter
     return form, filters, described
 
 
-def _export_query(request: HttpRequest, fmt: str) -> str:
+def _export_query(request: SignedInRequest, fmt: str) -> str:
     query = request.GET.copy()
     query["format"] = fmt
     return query.urlencode()
@@ -63,7 +66,7 @@ def _recommendations_crumbs() -> Crumbs:
 
 @manager_view
 @require_GET
-def recommendations(request: HttpRequest) -> HttpResponse:
+def recommendations(request: SignedInRequest) -> HttpResponse:
     form, filters, described = _filters(request)
     items = selectors.recommendations_list(user=request.user, filters=filters)
     fmt = request.GET.get("format", "")
@@ -91,7 +94,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def recommendation_new(request: HttpRequest) -> HttpResponse:
+def recommendation_new(request: SignedInRequest) -> HttpResponse:
     practice = rapid = None
     initial: dict[str, Any] = {}
     if request.GET.get("practice_review", "").isdigit():
@@ -123,7 +126,7 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+def recommendation(request: SignedInRequest, recommendation_id: int) -> HttpResponse:
     item = selectors.recommendation_get(user=request.user, recommendation_id=recommendation_id)
     return render(
         request,
@@ -138,7 +141,7 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+def action_new(request: SignedInRequest, recommendation_id: int) -> HttpResponse:
     item = selectors.recommendation_get(user=request.user, recommendation_id=recommendation_id)
     return form_page(
         request,
@@ -160,7 +163,7 @@ def action_new(request: HttpRequest, recommendation_id: int) -> HttpResponse:
 # --- The action plan -----------------------------------------------------------------------
 
 
-def _plan_context(request: HttpRequest) -> tuple[dict[str, Any], selectors.PlanFilter, dict]:
+def _plan_context(request: SignedInRequest) -> tuple[dict[str, Any], selectors.PlanFilter, dict]:
     form, filters, described = _filters(request)
     return (
         {
@@ -176,7 +179,7 @@ def _plan_context(request: HttpRequest) -> tuple[dict[str, Any], selectors.PlanF
 
 @manager_view
 @require_GET
-def action_plan(request: HttpRequest) -> HttpResponse:
+def action_plan(request: SignedInRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     context, filters, described = _plan_context(request)
     if fmt in ("csv", "xlsx"):
@@ -201,7 +204,7 @@ def action_plan(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def action_plan_print(request: HttpRequest) -> HttpResponse:
+def action_plan_print(request: SignedInRequest) -> HttpResponse:
     context, _, _ = _plan_context(request)
     context["crumbs"] = [*home_crumbs(), ("Action plan", reverse("partnership:action-plan"))]
     return render(request, "partnership/action_plan_print.html", context)
@@ -209,7 +212,7 @@ def action_plan_print(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def action_plan_pdf(request: HttpRequest) -> HttpResponse:
+def action_plan_pdf(request: SignedInRequest) -> HttpResponse:
     context, _, described = _plan_context(request)
     audit.record(
         actor=request.user,
@@ -228,7 +231,7 @@ def action_plan_pdf(request: HttpRequest) -> HttpResponse:
 # --- Actions -------------------------------------------------------------------------------
 
 
-def _action_crumbs(request: HttpRequest, action: Any = None) -> Crumbs:
+def _action_crumbs(request: SignedInRequest, action: Any = None) -> Crumbs:
     if request.user.has_perm("partnership.manage"):
         crumbs = [*home_crumbs(), ("Action plan", reverse("partnership:action-plan"))]
     else:
@@ -240,7 +243,7 @@ def _action_crumbs(request: HttpRequest, action: Any = None) -> Crumbs:
 
 @area_view
 @require_GET
-def action(request: HttpRequest, action_id: int) -> HttpResponse:
+def action(request: SignedInRequest, action_id: int) -> HttpResponse:
     item = selectors.action_get(user=request.user, action_id=action_id)
     return render(
         request,
@@ -262,7 +265,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @area_view
 @require_http_methods(["GET", "POST"])
-def action_progress(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_progress(request: SignedInRequest, action_id: int) -> HttpResponse:
     item = selectors.action_get(user=request.user, action_id=action_id)
     initial = {
         "status": item.status,
@@ -286,7 +289,7 @@ def action_progress(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def action_sign_off(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_sign_off(request: SignedInRequest, action_id: int) -> HttpResponse:
     item = selectors.action_get(user=request.user, action_id=action_id)
     return form_page(
         request,
@@ -305,7 +308,7 @@ def action_sign_off(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def action_escalate(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_escalate(request: SignedInRequest, action_id: int) -> HttpResponse:
     item = selectors.action_get(user=request.user, action_id=action_id)
     return form_page(
         request,

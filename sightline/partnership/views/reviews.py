@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,13 @@ from sightline.partnership.forms import (
 )
 from sightline.partnership.models import AgencyInformationRequest, PracticeReviewMilestone
 from sightline.partnership.services import reviews as services
-from sightline.partnership.views import Crumbs, form_page, home_crumbs, manager_view
+from sightline.partnership.views import (
+    Crumbs,
+    SignedInRequest,
+    form_page,
+    home_crumbs,
+    manager_view,
+)
 from sightline.people.selectors import people_search, persons_visible_to
 
 
@@ -55,7 +61,7 @@ def _practice_crumbs(review: Any = None) -> Crumbs:
 
 @manager_view
 @require_GET
-def incidents(request: HttpRequest) -> HttpResponse:
+def incidents(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/incidents.html",
@@ -69,7 +75,7 @@ def incidents(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def incident_new(request: HttpRequest) -> HttpResponse:
+def incident_new(request: SignedInRequest) -> HttpResponse:
     search_form = ChildSearchForm(request.GET if "name" in request.GET else None)
     found = None
     if search_form.is_valid():
@@ -100,7 +106,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident(request: SignedInRequest, incident_id: int) -> HttpResponse:
     found = selectors.incident_get(user=request.user, incident_id=incident_id)
     return render(
         request,
@@ -111,7 +117,7 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def incident_notify(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_notify(request: SignedInRequest, incident_id: int) -> HttpResponse:
     found = selectors.incident_get(user=request.user, incident_id=incident_id)
     return form_page(
         request,
@@ -134,7 +140,7 @@ def incident_notify(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @manager_view
 @require_POST
-def rapid_review_start(request: HttpRequest, incident_id: int) -> HttpResponse:
+def rapid_review_start(request: SignedInRequest, incident_id: int) -> HttpResponse:
     found = selectors.incident_get(user=request.user, incident_id=incident_id)
     try:
         review = services.rapid_review_start(actor=request.user, incident=found)
@@ -159,7 +165,7 @@ def rapid_review_start(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @manager_view
 @require_GET
-def rapid_reviews(request: HttpRequest) -> HttpResponse:
+def rapid_reviews(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/rapid_reviews.html",
@@ -173,7 +179,7 @@ def rapid_reviews(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def rapid_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def rapid_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.rapid_review_get(user=request.user, review_id=review_id)
     return render(
         request,
@@ -188,7 +194,7 @@ def rapid_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def information_request_new(request: HttpRequest, review_id: int) -> HttpResponse:
+def information_request_new(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.rapid_review_get(user=request.user, review_id=review_id)
     return form_page(
         request,
@@ -208,7 +214,7 @@ def information_request_new(request: HttpRequest, review_id: int) -> HttpRespons
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def information_return(request: HttpRequest, request_id: int) -> HttpResponse:
+def information_return(request: SignedInRequest, request_id: int) -> HttpResponse:
     selectors.require_manager(request.user)
     info = get_object_or_404(
         AgencyInformationRequest.objects.select_related("rapid_review__incident", "agency"),
@@ -232,7 +238,7 @@ def information_return(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def rapid_review_decision(request: HttpRequest, review_id: int) -> HttpResponse:
+def rapid_review_decision(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.rapid_review_get(user=request.user, review_id=review_id)
     return form_page(
         request,
@@ -255,7 +261,7 @@ def rapid_review_decision(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def rapid_review_panel_response(request: HttpRequest, review_id: int) -> HttpResponse:
+def rapid_review_panel_response(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.rapid_review_get(user=request.user, review_id=review_id)
     return form_page(
         request,
@@ -280,7 +286,7 @@ def rapid_review_panel_response(request: HttpRequest, review_id: int) -> HttpRes
 
 @manager_view
 @require_GET
-def practice_reviews(request: HttpRequest) -> HttpResponse:
+def practice_reviews(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnership/practice_reviews.html",
@@ -294,7 +300,7 @@ def practice_reviews(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def practice_review_new(request: HttpRequest) -> HttpResponse:
+def practice_review_new(request: SignedInRequest) -> HttpResponse:
     rapid = None
     rapid_id = request.GET.get("rapid_review", "")
     if rapid_id.isdigit():
@@ -317,7 +323,7 @@ def practice_review_new(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_GET
-def practice_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def practice_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.practice_review_get(user=request.user, review_id=review_id)
     return render(
         request,
@@ -333,7 +339,7 @@ def practice_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def practice_review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+def practice_review_edit(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.practice_review_get(user=request.user, review_id=review_id)
     initial = {name: getattr(review, name) for name in services.PRACTICE_REVIEW_FIELDS} | {
         "agencies": list(review.agencies.all())
@@ -354,7 +360,7 @@ def practice_review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def milestone_new(request: HttpRequest, review_id: int) -> HttpResponse:
+def milestone_new(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.practice_review_get(user=request.user, review_id=review_id)
     return form_page(
         request,
@@ -373,7 +379,7 @@ def milestone_new(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_done(request: SignedInRequest, milestone_id: int) -> HttpResponse:
     milestone = get_object_or_404(
         PracticeReviewMilestone.objects.select_related("review"), pk=milestone_id
     )
