@@ -104,6 +104,10 @@ class Episode:
     identified: bool = True
     contacts: list[Contact] = field(default_factory=list)
 
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.received_at, LONDON).date()
+
 
 class History:
     def __init__(
@@ -144,17 +148,21 @@ class History:
 
     def _episode(self, number: int, received: dt.datetime, *, decided: bool) -> Episode:
         s = self.s
-        home = s.random.choices(self.homes, weights=self.weights)[0]
-        teenagers = [c for c in home.children if (c.age_on(self.today) or 0) >= 11]
+        day = timezone.localtime(received, LONDON).date()
+        born: list[Person] = []
+        while not born:  # a household with a child born by then
+            home = s.random.choices(self.homes, weights=self.weights)[0]
+            born = [c for c in home.children if c.date_of_birth and c.date_of_birth < day]
+        teenagers = [c for c in born if (c.age_on(day) or 0) >= 11]
         category = home.theme if home.theme in CATEGORIES else s.random.choice(CATEGORIES)
         if category == "adolescent_risk" and not teenagers:
             category = s.random.choice([c for c in CATEGORIES if c != "adolescent_risk"])
         if category == "adolescent_risk":
             children = [s.random.choice(teenagers)]
-        elif category in ("physical_harm",) or len(home.children) == 1 or s.chance(0.55):
-            children = [s.random.choice(home.children)]
+        elif category == "physical_harm" or len(born) == 1 or s.chance(0.55):
+            children = [s.random.choice(born)]
         else:
-            children = list(home.children)
+            children = born
         referrer = s.pick(REFERRERS[category])
         local = timezone.localtime(received, LONDON)
         if decided and referrer not in OUT_OF_HOURS and not is_working_day(local.date()):
@@ -238,7 +246,7 @@ class History:
         elif self.s.chance(0.2):
             urgency = Urgency.TODAY
         template = self.s.random.choice(concern_templates(episode.category, episode.referrer))
-        concern = self._wording(episode.home, episode.children[0]).fill(template)
+        concern = self._wording(episode, episode.children[0]).fill(template)
         if len(episode.children) > 1:
             names = [child.given_name for child in episode.children]
             concern += (
@@ -322,7 +330,7 @@ class History:
         s = self.s
         kind = episode.referrer
         child = episode.children[0]
-        age = child.age_on(self.today) or 0
+        age = child.age_on(episode.day) or 0
         school = next(
             (m.school for m in episode.home.people if m.person is child and m.school), None
         )
@@ -407,7 +415,8 @@ class History:
             return []
         return [visitors[list(AREAS).index(home.area) // 2 % len(visitors)]]
 
-    def _wording(self, home: Home, child: Person) -> Wording:
+    def _wording(self, episode: Episode, child: Person) -> Wording:
+        home = episode.home
         first = child.given_name
         carers = home.with_role("mother", "father", "grandparent")
         carer_member = carers[0] if carers else None
@@ -426,11 +435,11 @@ class History:
             "former_partner": f"{first}'s father, who has moved out,",
         }.get(partners[0].role if partners else "", "a former partner")
         he = child.sex == "M"
-        age = child.age_on(self.today)
-        line, postcode = home.current_address
+        age = child.age_on(episode.day) or 0
+        line, _ = home.address_on(episode.day)
         return Wording(
             name=first,
-            age=f"{age} years old" if age and age > 1 else "a baby",
+            age="a baby" if age < 1 else "1 year old" if age == 1 else f"{age} years old",
             they="he" if he else "she",
             their="his" if he else "her",
             them="him" if he else "her",
@@ -444,9 +453,9 @@ class History:
         )
 
     def _child_details(self, episode: Episode, child: Person) -> dict[str, Any]:
-        line, postcode = episode.home.current_address
+        line, postcode = episode.home.address_on(episode.day)
         if not episode.identified:  # what a member of the public knows
-            age = child.age_on(self.today)
+            age = child.age_on(episode.day)
             return {
                 "given_name": child.given_name,
                 "family_name": child.family_name if self.s.chance(0.6) else "",
@@ -495,7 +504,11 @@ class History:
             risk = "high" if dash >= 14 else "medium" if dash >= 10 else "standard"
             participants = [(m.person, "victim") for m in victims[:1]]
             participants += [(m.person, "perpetrator") for m in perpetrators[:1]]
-            participants += [(child, "child") for child in home.children]
+            participants += [
+                (child, "child")
+                for child in home.children
+                if child.date_of_birth and child.date_of_birth < occurred.date()
+            ]
             self._incident += self.s.random.randrange(1, 5)
             year = timezone.localtime(occurred, LONDON).year
             event_record(

@@ -171,6 +171,12 @@ class Home:
         line, postcode, _, _ = self.addresses[-1]
         return line, postcode
 
+    def address_on(self, day: dt.date) -> tuple[str, str]:
+        for line, postcode, moved_in, moved_out in self.addresses:
+            if moved_in <= day and (moved_out is None or day <= moved_out):
+                return line, postcode
+        return self.current_address
+
 
 @dataclass
 class District:
