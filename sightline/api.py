@@ -2,13 +2,15 @@
 
 from ninja import NinjaAPI
 
+from sightline.feeds.api import router as events_router
 from sightline.frontdoor.api import router as contacts_router
 
 api = NinjaAPI(
     title="Sightline API",
     version="1",
-    description="Agency systems send contacts (and, later, feed events) to Sightline. "
+    description="Agency systems send contacts and feed events to Sightline. "
     "Authenticate with your agency's token: `Authorization: Bearer <token>`.",
     urls_namespace="api",
 )
 api.add_router("/contacts", contacts_router)
+api.add_router("/events", events_router)

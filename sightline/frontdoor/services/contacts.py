@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Profession, User
-from sightline.chronology.models import EventType
+from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
@@ -171,8 +171,13 @@ def contact_create(
     referral_source: str = "",
     external_id: str = "",
     received_at: dt.datetime | None = None,
+    event: Event | None = None,
 ) -> Contact:
-    """Store a contact first, then record its chronology event and tell the front door."""
+    """Store a contact first, then record its chronology event and tell the front door.
+
+    An agency feed that has already recorded the contact's event passes it as `event`, so the
+    contact is not recorded on the chronology twice.
+    """
     errors: dict[str, list[str]] = {}
     if not (concern or "").strip():
         errors["concern"] = ["Tell us what happened or what you are worried about"]
@@ -249,7 +254,7 @@ def contact_create(
     )
     if child is not None:
         person_ensure_social_care_record(actor=actor, person=child)
-    contact.event = event_record(
+    contact.event = event or event_record(
         type=EventType.CONTACT,
         occurred_at=received_at,
         summary=contact_summary(contact),

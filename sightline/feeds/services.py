@@ -1,0 +1,461 @@
+"""Importing agency feeds: each line checked, then imported in its own transaction.
+
+For an accepted line, every person is resolved to a person (linkage), the event is appended
+to each of their chronologies, addresses and households are brought up to date, and a
+pending contact joins the front door queue. A resend of the same (source, event_id) changes
+nothing; a changed resend is a conflict and is not applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency
+from sightline.chronology.models import Event, EventType, Role
+from sightline.chronology.services import event_record
+from sightline.core import audit
+from sightline.feeds.format import (
+    AddressSent,
+    EventLine,
+    PersonSent,
+    Problem,
+    event_line_check,
+    event_line_decode,
+)
+from sightline.feeds.models import ReceivedEvent
+from sightline.frontdoor.models import Channel, Contact
+from sightline.frontdoor.services.contacts import MAX_TEXT, contact_create
+from sightline.linkage.services import RecordAsSent, source_record_resolve
+from sightline.people.households import (
+    household_create,
+    household_member_join,
+    household_member_leave,
+    households_on,
+)
+from sightline.people.identifiers import normalise_postcode
+from sightline.people.models import Address, Person
+from sightline.people.services import address_add
+
+Status = Literal["accepted", "duplicate", "conflict", "rejected"]
+ADULT = 18
+# Who a custody release's address belongs to: the person released.
+RELEASED_ROLES = (Role.SUBJECT, Role.PERPETRATOR)
+
+
+def feed_actor(agency: Agency) -> str:
+    """The named system actor for everything an agency's feed writes."""
+    return f"feed:{agency.code}"
+
+
+@dataclass
+class LineResult:
+    """What became of one line (or one event of an API batch)."""
+
+    line: int
+    event_id: str
+    status: Status
+    problems: list[Problem] = field(default_factory=list)
+    event: Event | None = None
+    persons_created: int = 0
+    persons_linked: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "event_id": self.event_id,
+            "status": self.status,
+            "problems": [{"field": p.field, "reason": p.reason} for p in self.problems],
+        }
+
+
+@dataclass
+class ImportSummary:
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    persons_created: int = 0
+    persons_linked: int = 0
+    alerts_raised: int | None = None
+    results: list[LineResult] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Nothing was rejected or in conflict."""
+        return not (self.rejected or self.conflicts)
+
+    def add(self, result: LineResult, *, keep: bool) -> None:
+        if result.status == "accepted":
+            self.accepted += 1
+        elif result.status == "duplicate":
+            self.duplicates += 1
+        elif result.status == "conflict":
+            self.conflicts += 1
+        else:
+            self.rejected += 1
+        self.persons_created += result.persons_created
+        self.persons_linked += result.persons_linked
+        if keep or result.status in ("conflict", "rejected"):
+            self.results.append(result)
+
+    def counts(self) -> dict[str, int | None]:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+            "persons_created": self.persons_created,
+            "persons_linked": self.persons_linked,
+            "alerts_raised": self.alerts_raised,
+        }
+
+
+def registered_agencies() -> dict[str, Agency]:
+    """Agencies allowed to send feeds, by code."""
+    return {agency.code: agency for agency in Agency.objects.filter(active=True)}
+
+
+def alert_count() -> int | None:
+    """How many risk alerts exist, or None when the risk app has no Alert model (yet).
+
+    Looked up through the app registry: feeds sit beside risk and must not import it.
+    """
+    try:
+        model = apps.get_model("risk", "Alert")
+    except LookupError:
+        return None
+    try:
+        with transaction.atomic():
+            return model.objects.count()
+    except DatabaseError:  # the risk app's tables are not migrated yet
+        return None
+
+
+# --- one line ------------------------------------------------------------------------------
+
+
+def event_receive(
+    payload: Any,
+    *,
+    line: int,
+    agencies: Mapping[str, Agency],
+    sender: Agency | None = None,
+    now: dt.datetime | None = None,
+) -> LineResult:
+    """Check one decoded event and import it. `sender`, when given, is the only agency the
+    event may come from (the API token's agency)."""
+    event_id = payload.get("event_id") if isinstance(payload, dict) else None
+    event_id = event_id if isinstance(event_id, str) else ""
+    checked = event_line_check(payload, line=line, agencies=agencies, now=now)
+    if isinstance(checked, list):
+        return LineResult(line, event_id, "rejected", checked)
+    if sender is not None and checked.source != sender.code:
+        reason = (
+            f"your token is for {sender.code!r}: an agency may only send its own events, "
+            f"not {checked.source!r}'s"
+        )
+        return LineResult(line, event_id, "rejected", [Problem(line, "source", reason)])
+    agency = agencies[checked.source]
+    earlier = _already_received(agency, checked)
+    if earlier is not None:
+        return earlier
+    try:
+        return event_import(line=checked, agency=agency)
+    except ValidationError as error:
+        return LineResult(line, event_id, "rejected", _problems_from(error, line))
+    except IntegrityError:
+        # Sent twice at once (the other copy won), or already on the chronology by other means.
+        earlier = _already_received(agency, checked)
+        if earlier is not None:
+            return earlier
+        reason = "an event with this id from this agency is already on the chronology"
+        return LineResult(line, event_id, "rejected", [Problem(line, "event_id", reason)])
+
+
+def _already_received(agency: Agency, line: EventLine) -> LineResult | None:
+    earlier = ReceivedEvent.objects.filter(agency=agency, source_event_id=line.event_id).first()
+    if earlier is None:
+        return None
+    if earlier.payload_hash == line.payload_hash:
+        return LineResult(line.line, line.event_id, "duplicate", event=None)
+    when = timezone.localdate(earlier.received_at).isoformat()
+    changed = _changed_fields(earlier.payload, line.payload)
+    reason = f"differs from the event already received on {when}" + (
+        f" ({', '.join(changed)}); send changes under a new event_id" if changed else ""
+    )
+    return LineResult(
+        line.line, line.event_id, "conflict", [Problem(line.line, "event_id", reason)]
+    )
+
+
+def _changed_fields(before: Any, after: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of what differs between two payloads (at most a handful)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changed: list[str] = []
+        for key in sorted(set(before) | set(after), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            changed += _changed_fields(before.get(key), after.get(key), path)
+        return changed[:5]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        changed = []
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            changed += _changed_fields(old, new, f"{prefix}[{index}]")
+        return changed[:5]
+    return [] if before == after else [prefix or "the event"]
+
+
+def _problems_from(error: ValidationError, line: int) -> list[Problem]:
+    if hasattr(error, "error_dict"):
+        return [
+            Problem(line, key if key != "__all__" else "", message)
+            for key, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [Problem(line, "", message) for message in error.messages]
+
+
+@transaction.atomic
+def event_import(*, line: EventLine, agency: Agency) -> LineResult:
+    """Import one checked line: all of it or, on any error, none of it."""
+    actor = feed_actor(agency)
+    day = line.occurred_on
+    result = LineResult(line.line, line.event_id, "accepted")
+    resolved: list[tuple[PersonSent, Person]] = []
+    for sent in line.people:
+        resolution = source_record_resolve(actor=actor, sent=_record_as_sent(agency, line, sent))
+        person = resolution.person
+        if resolution.created_person:
+            result.persons_created += 1
+            _date_first_address(person, day)
+        else:
+            result.persons_linked += 1
+        resolved.append((sent, person))
+    event = event_record(
+        type=line.type,
+        occurred_at=line.occurred_at,
+        summary=line.summary or _default_summary(line, agency),
+        source=agency,
+        participants=[(person, sent.role) for sent, person in resolved],
+        recorded_by_label=f"{agency.name} feed",
+        details=line.details,
+        source_event_id=line.event_id,
+    )
+    ReceivedEvent.objects.create(
+        agency=agency,
+        source_event_id=line.event_id,
+        payload_hash=line.payload_hash,
+        payload=line.payload,
+        event=event,
+        recorded_at=line.recorded_at,
+        received_at=timezone.now(),
+    )
+    _addresses_update(actor=actor, line=line, agency=agency, resolved=resolved)
+    if line.type in (EventType.HOUSEHOLD_MEMBER_JOINED, EventType.HOUSEHOLD_MEMBER_LEFT):
+        _household_update(actor=actor, line=line, resolved=resolved)
+    if line.type == EventType.CONTACT and line.details.get("outcome") == "pending":
+        _contact_to_front_door(
+            actor=actor, line=line, agency=agency, event=event, resolved=resolved
+        )
+    result.event = event
+    return result
+
+
+def person_kind(sent: PersonSent, line: EventLine) -> str:
+    """Child or adult from the date of birth on the event's day; without one, from the role.
+
+    A child with no date of birth in a maternity booking is the unborn baby.
+    """
+    if sent.date_of_birth is not None:
+        age = Person(date_of_birth=sent.date_of_birth).age_on(line.occurred_on)
+        return Person.Kind.CHILD if age is not None and age < ADULT else Person.Kind.ADULT
+    if sent.role == Role.CHILD:
+        if line.type == EventType.MATERNITY_BOOKING:
+            return Person.Kind.UNBORN
+        return Person.Kind.CHILD
+    return Person.Kind.ADULT
+
+
+def _record_as_sent(agency: Agency, line: EventLine, sent: PersonSent) -> RecordAsSent:
+    address = sent.address or AddressSent()
+    return RecordAsSent(
+        agency=agency,
+        record_id=sent.record_id,
+        given_name=sent.given_name,
+        family_name=sent.family_name,
+        date_of_birth=sent.date_of_birth,
+        sex=sent.sex,
+        nhs_number=sent.nhs_number,
+        upn=sent.upn,
+        address_line=address.line,
+        postcode=address.postcode,
+        kind=person_kind(sent, line),
+    )
+
+
+def _date_first_address(person: Person, day: dt.date) -> None:
+    """A person first met in an event has lived at the address it gives since at least its
+    day (person_create dates a new address today, which would hide it from earlier days)."""
+    Address.objects.filter(person=person, moved_out__isnull=True, moved_in__gt=day).update(
+        moved_in=day
+    )
+
+
+def _default_summary(line: EventLine, agency: Agency) -> str:
+    return f"{EventType(line.type).label} (from {agency.name})"
+
+
+def _address_move(
+    *, actor: str, person: Person, address: AddressSent, day: dt.date, agency: Agency
+) -> None:
+    """Record the address from the event's day, unless we already hold a later one."""
+    if not address:
+        return
+    current = person.addresses.filter(moved_out__isnull=True).first()
+    if current is not None and current.moved_in and current.moved_in > day:
+        return  # an older event must not undo a newer move
+    address_add(
+        actor=actor,
+        person=person,
+        line=address.line,
+        postcode=address.postcode,
+        town=address.town,
+        moved_in=day,
+        source=agency,
+    )
+
+
+def _addresses_update(
+    *, actor: str, line: EventLine, agency: Agency, resolved: list[tuple[PersonSent, Person]]
+) -> None:
+    day = line.occurred_on
+    moves: dict[int, tuple[Person, AddressSent]] = {}
+    for sent, person in resolved:
+        if sent.address:
+            moves[person.pk] = (person, sent.address)
+    if line.type == EventType.ADDRESS_CHANGE:
+        new = _address_detail(line.details.get("address"))
+        for _, person in resolved:
+            moves[person.pk] = (person, new)
+    if line.type == EventType.CUSTODY_RELEASE and line.details.get("release_address"):
+        new = _address_detail(line.details["release_address"])
+        for sent, person in resolved:
+            if sent.role in RELEASED_ROLES:
+                moves[person.pk] = (person, new)
+    for person, address in moves.values():
+        _address_move(actor=actor, person=person, address=address, day=day, agency=agency)
+
+
+def _address_detail(value: dict[str, Any] | None) -> AddressSent:
+    value = value or {}
+    return AddressSent(
+        line=(value.get("line") or "").strip(),
+        postcode=normalise_postcode(value.get("postcode") or ""),
+        town=(value.get("town") or "").strip(),
+    )
+
+
+def _household_update(
+    *, actor: str, line: EventLine, resolved: list[tuple[PersonSent, Person]]
+) -> None:
+    """Someone joins or leaves the children's household on the event's day."""
+    day = line.occurred_on
+    children = list(dict.fromkeys(p for s, p in resolved if s.role == Role.CHILD))
+    members = list(dict.fromkeys(p for s, p in resolved if s.role == Role.MEMBER))
+    household = None
+    for child in children:
+        household = households_on(person=child, day=day).order_by("pk").first()
+        if household is not None:
+            break
+    if household is None:
+        household = household_create(
+            actor=actor, name=f"{children[0].family_name} household".strip(), founder=children[0]
+        )
+    for child in children:
+        if not households_on(person=child, day=day).filter(pk=household.pk).exists():
+            household_member_join(actor=actor, household=household, person=child, day=day)
+    for member in members:
+        if line.type == EventType.HOUSEHOLD_MEMBER_JOINED:
+            household_member_join(actor=actor, household=household, person=member, day=day)
+        else:
+            household_member_leave(actor=actor, household=household, person=member, day=day)
+
+
+def _contact_to_front_door(
+    *,
+    actor: str,
+    line: EventLine,
+    agency: Agency,
+    event: Event,
+    resolved: list[tuple[PersonSent, Person]],
+) -> None:
+    """A contact still awaiting a decision joins the IFD queue, on the feed's own event."""
+    if Contact.objects.filter(referrer_agency=agency, external_id=line.event_id).exists():
+        return  # the same contact already came through POST /api/v1/contacts
+    child = next((person for sent, person in resolved if sent.role == Role.CHILD), None)
+    concern = line.details.get("concern") or line.summary or _default_summary(line, agency)
+    contact_create(
+        actor=actor,
+        channel=Channel.API,
+        concern=concern[:MAX_TEXT],
+        child=child,
+        referrer_agency=agency,
+        referral_source=line.details.get("referral_source") or "",
+        external_id=line.event_id,
+        received_at=line.occurred_at,
+        event=event,
+    )
+
+
+# --- many lines ----------------------------------------------------------------------------
+
+
+def feed_import(
+    lines: Iterable[tuple[int, bytes | str | Any]],
+    *,
+    decoded: bool = False,
+    sender: Agency | None = None,
+    keep_results: bool = False,
+    on_line: Callable[[LineResult], None] | None = None,
+    actor: str = "",
+) -> ImportSummary:
+    """Import numbered lines (raw JSON Lines text, or decoded events with `decoded`).
+
+    Each line is imported in its own transaction, so an error in one never leaves part of it
+    behind, and lines already imported stay. The import as a whole is audited once.
+    """
+    agencies = registered_agencies()
+    alerts_before = alert_count()
+    summary = ImportSummary()
+    for number, raw in lines:
+        if decoded:
+            payload = raw
+        else:
+            payload = event_line_decode(raw, line=number)
+            if isinstance(payload, Problem):
+                result = LineResult(number, "", "rejected", [payload])
+                summary.add(result, keep=keep_results)
+                if on_line:
+                    on_line(result)
+                continue
+        result = event_receive(payload, line=number, agencies=agencies, sender=sender)
+        summary.add(result, keep=keep_results)
+        if on_line:
+            on_line(result)
+    alerts_after = alert_count()
+    if alerts_before is not None and alerts_after is not None:
+        summary.alerts_raised = alerts_after - alerts_before
+    audit.record(
+        actor=actor or (feed_actor(sender) if sender else "feed"),
+        kind=audit.Kind.CHANGE,
+        action="feed.imported",
+        detail={"sender": sender.code if sender else "", **summary.counts()},
+    )
+    return summary
