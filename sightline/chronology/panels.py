@@ -43,3 +43,38 @@ def open_work_for(*, user: User, person: Person) -> list[OpenWork]:
     for provider in _open_work:
         items.extend(provider(user=user, person=person))
     return sorted(items, key=lambda item: (item.due_at is None, str(item.due_at or "")))
+
+
+# Alerts -----------------------------------------------------------------------------------
+#
+# Alerts about a person come from apps above (`risk`): each registers a provider in its
+# AppConfig.ready with `register_alert_panel(provider)`. A provider is called as
+# provider(user=user, person=person) and returns the AlertItems the user may see, open first.
+# Like open work, it must not record audit entries: the page records one read.
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    title: str  # e.g. the rule's name
+    url: str  # the alert's page
+    raised_at: Any  # datetime
+    status: str  # e.g. "Open"
+    asks_for: str = ""
+    recipient: str = ""
+    is_open: bool = True
+
+
+AlertProvider = Callable[..., list[AlertItem]]
+_alert_panels: list[AlertProvider] = []
+
+
+def register_alert_panel(provider: AlertProvider) -> None:
+    if provider not in _alert_panels:
+        _alert_panels.append(provider)
+
+
+def alerts_for(*, user: User, person: Person) -> list[AlertItem]:
+    items: list[AlertItem] = []
+    for provider in _alert_panels:
+        items.extend(provider(user=user, person=person))
+    return items

@@ -5,3 +5,10 @@ class RiskConfig(AppConfig):
     name = "sightline.risk"
     label = "risk"
     verbose_name = "Risk rules and alerts"
+
+    def ready(self) -> None:
+        from sightline.chronology import listeners, panels
+        from sightline.risk import engine, selectors
+
+        listeners.listen(engine.event_arrived)
+        panels.register_alert_panel(selectors.alert_panel)

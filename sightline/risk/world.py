@@ -1,0 +1,398 @@
+"""What the rules read, loaded into memory: each person's stream of events, and the household
+facts around them (addresses, household memberships, the household events of the people a child
+lives with, DASH levels).
+
+The rules read only the chronology (events and participants) and people (dates of birth,
+addresses, households), plus this app's own DASH records. Everything is read with plain
+column lists (no model instances), so replaying a million events stays a scan, not a million
+queries.
+
+`World.load(ids)` loads the household facts of the people in `ids` (None: everyone);
+`streams(ids)` yields each person's own events in time order, `chunk` people at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from sightline.chronology.models import Event, EventType, Participant
+from sightline.core.working_days import LONDON
+from sightline.people.identifiers import normalise_postcode
+from sightline.people.models import Address, HouseholdMember, Person
+
+# Events that say who lives with whom, or that a household rule reads through a household.
+HOUSEHOLD_TYPES = (
+    EventType.DOMESTIC_ABUSE_INCIDENT,
+    EventType.CUSTODY_RELEASE,
+    EventType.HOUSEHOLD_MEMBER_JOINED,
+    EventType.HOUSEHOLD_MEMBER_LEFT,
+)
+UTC = dt.UTC
+
+
+def _datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def local_date(at: dt.datetime) -> dt.date:
+    return at.astimezone(LONDON).date()
+
+
+def address_key(line: str | None, postcode: str | None) -> tuple[str, str] | None:
+    """Normalised postcode and first line: how the rules decide two people share an address."""
+    postcode = normalise_postcode(postcode or "")
+    line = re.sub(r"[^a-z0-9 ]", "", (line or "").lower())
+    line = re.sub(r"\s+", " ", line).strip()
+    if not postcode or not line:
+        return None
+    return (postcode, line)
+
+
+def address_key_from(value: Any) -> tuple[str, str] | None:
+    """An address in a feed's details: {"line": ..., "postcode": ...} or one string."""
+    if isinstance(value, dict):
+        return address_key(value.get("line"), value.get("postcode"))
+    if isinstance(value, str) and "," in value:
+        line, _, rest = value.partition(",")
+        return address_key(line, rest.split(",")[-1])
+    return None
+
+
+@dataclass(slots=True)
+class Ev:
+    """One event as a person's stream sees it: their roles in it."""
+
+    id: int
+    type: str
+    at: dt.datetime
+    roles: tuple[str, ...]
+    details: dict[str, Any]
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, int]:
+        return (self.at, self.id)
+
+
+@dataclass(slots=True)
+class HouseholdEvent:
+    id: int
+    type: str
+    at: dt.datetime
+    details: dict[str, Any]
+    participants: list[tuple[int, str]]
+
+
+@dataclass(slots=True)
+class PersonFacts:
+    kind: str
+    date_of_birth: dt.date | None
+
+    def is_child_on(self, day: dt.date) -> bool:
+        """Under 18 on `day`, or unborn (DESIGN.md section 6)."""
+        if self.date_of_birth is None:
+            return self.kind in (Person.Kind.CHILD, Person.Kind.UNBORN)
+        dob = self.date_of_birth
+        if day < dob:
+            return True
+        years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return years < 18
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+Interval = tuple[dt.date | None, dt.date | None]  # inclusive; None is open-ended
+
+
+def _covers(interval: Interval, day: dt.date) -> bool:
+    start, end = interval
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+@dataclass
+class World:
+    persons: dict[int, PersonFacts] = field(default_factory=dict)
+    addresses: dict[int, list[tuple[tuple[str, str], Interval]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    at_address: dict[tuple[str, str], list[tuple[int, Interval]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    memberships: dict[int, list[tuple[int, Interval]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    household_members: dict[int, list[tuple[int, Interval]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    events: dict[int, HouseholdEvent] = field(default_factory=dict)
+    events_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    dash_levels: dict[int, str] = field(default_factory=dict)
+
+    # Loading --------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, ids: set[int] | None = None) -> World:
+        world = cls()
+        people = Person.objects.all()
+        addresses = Address.objects.all()
+        members = HouseholdMember.objects.all()
+        if ids is not None:
+            people = people.filter(pk__in=ids)
+            addresses = addresses.filter(person_id__in=ids)
+            members = members.filter(person_id__in=ids)
+        for pk, kind, dob in people.values_list("pk", "kind", "date_of_birth").iterator(5000):
+            world.persons[pk] = PersonFacts(kind, _date(dob))
+        for person_id, line, postcode, moved_in, moved_out in addresses.values_list(
+            "person_id", "line", "postcode", "moved_in", "moved_out"
+        ).iterator(5000):
+            key = address_key(line, postcode)
+            if key is not None:
+                interval = (_date(moved_in), _date(moved_out))
+                world.addresses[person_id].append((key, interval))
+                world.at_address[key].append((person_id, interval))
+        for person_id, household_id, joined, left in members.values_list(
+            "person_id", "household_id", "joined", "left"
+        ).iterator(5000):
+            interval = (_date(joined), _date(left))
+            world.memberships[person_id].append((household_id, interval))
+            world.household_members[household_id].append((person_id, interval))
+        world._load_household_events(ids)
+        world._load_dash(ids)
+        return world
+
+    def _load_household_events(self, ids: set[int] | None) -> None:
+        events = Event.objects.filter(type__in=HOUSEHOLD_TYPES) | Event.objects.filter(
+            details__domestic_abuse_history=True
+        )
+        participants = Participant.objects.filter(event__in=events)
+        if ids is not None:
+            chosen = Participant.objects.filter(person_id__in=ids).values("event_id")
+            events = events.filter(pk__in=chosen)
+            participants = participants.filter(event_id__in=chosen)
+        for pk, type_, occurred_at, details in events.values_list(
+            "pk", "type", "occurred_at", "details"
+        ).iterator(5000):
+            self.events[pk] = HouseholdEvent(pk, type_, _datetime(occurred_at), _json(details), [])
+        for event_id, person_id, role in participants.values_list(
+            "event_id", "person_id", "role"
+        ).order_by("event_id", "person_id", "role").iterator(5000):
+            household_event = self.events.get(event_id)
+            if household_event is not None:
+                household_event.participants.append((person_id, role))
+                self.events_of[person_id].append(event_id)
+
+    def _load_dash(self, ids: set[int] | None) -> None:
+        from sightline.risk.models import DASH_LEVEL_ORDER, DashRecord
+
+        records = DashRecord.objects.all()
+        if ids is not None:
+            records = records.filter(event_id__in=list(self.events))
+        for event_id, level in records.values_list("event_id", "level").order_by("id"):
+            current = self.dash_levels.get(event_id)
+            if current is None or DASH_LEVEL_ORDER[level] > DASH_LEVEL_ORDER[current]:
+                self.dash_levels[event_id] = level
+
+    # Households -----------------------------------------------------------------------------
+
+    def facts(self, person_id: int) -> PersonFacts:
+        return self.persons.get(person_id) or PersonFacts(Person.Kind.ADULT, None)
+
+    def addresses_on(self, person_id: int, day: dt.date) -> set[tuple[str, str]]:
+        return {
+            key for key, interval in self.addresses.get(person_id, ()) if _covers(interval, day)
+        }
+
+    def lives_with(self, child_id: int, day: dt.date) -> set[int]:
+        """Everyone who lives in the child's household on `day` (DESIGN.md section 6)."""
+        mates: set[int] = set()
+        for key in self.addresses_on(child_id, day):
+            mates.update(
+                other
+                for other, interval in self.at_address.get(key, ())
+                if other != child_id and _covers(interval, day)
+            )
+        for household_id, interval in self.memberships.get(child_id, ()):
+            if _covers(interval, day):
+                mates.update(
+                    other
+                    for other, span in self.household_members.get(household_id, ())
+                    if other != child_id and _covers(span, day)
+                )
+        mates.update(self._joined_members(child_id, day))
+        return mates
+
+    def _joined_members(self, child_id: int, day: dt.date) -> set[int]:
+        """Members named with the child in a household_member_joined with no later _left."""
+        present: dict[int, bool] = {}
+        changes = [
+            self.events[event_id]
+            for event_id in self.events_of.get(child_id, ())
+            if self.events[event_id].type
+            in (EventType.HOUSEHOLD_MEMBER_JOINED, EventType.HOUSEHOLD_MEMBER_LEFT)
+        ]
+        for change in sorted(changes, key=lambda e: (e.at, e.id)):
+            if local_date(change.at) > day:
+                break
+            if (child_id, "child") not in change.participants:
+                continue
+            for person_id, role in change.participants:
+                if person_id != child_id and role != "child":
+                    present[person_id] = change.type == EventType.HOUSEHOLD_MEMBER_JOINED
+        return {person_id for person_id, here in present.items() if here}
+
+    def ever_linked(self, person_id: int) -> set[int]:
+        """Everyone who shared an address, a household or a household event with the person."""
+        linked: set[int] = set()
+        for key, _ in self.addresses.get(person_id, ()):
+            linked.update(other for other, _ in self.at_address.get(key, ()))
+        for household_id, _ in self.memberships.get(person_id, ()):
+            linked.update(other for other, _ in self.household_members.get(household_id, ()))
+        for event_id in self.events_of.get(person_id, ()):
+            linked.update(other for other, _ in self.events[event_id].participants)
+        linked.discard(person_id)
+        return linked
+
+    def household_events_of(self, person_ids: Iterable[int], type_: str) -> list[HouseholdEvent]:
+        seen: dict[int, HouseholdEvent] = {}
+        for person_id in person_ids:
+            for event_id in self.events_of.get(person_id, ()):
+                event = self.events[event_id]
+                if event.type == type_:
+                    seen[event_id] = event
+        return sorted(seen.values(), key=lambda e: (e.at, e.id))
+
+    def domestic_abuse_history(self, person_id: int, at: dt.datetime) -> list[int]:
+        """The events that give the person a domestic abuse history at `at` (empty: none).
+
+        Perpetrator in an earlier domestic_abuse_incident, or an event up to `at` that says so.
+        """
+        found = []
+        for event_id in self.events_of.get(person_id, ()):
+            event = self.events[event_id]
+            if (
+                event.type == EventType.DOMESTIC_ABUSE_INCIDENT
+                and event.at < at
+                and (person_id, "perpetrator") in event.participants
+            ) or (event.at <= at and event.details.get("domestic_abuse_history") is True):
+                found.append(event_id)
+        return sorted(found, key=lambda pk: (self.events[pk].at, pk))
+
+
+def neighbours(ids: set[int]) -> set[int]:
+    """`ids` and everyone one step away: same address, same household, same household event."""
+    found = set(ids)
+    keys = {
+        key
+        for line, postcode in Address.objects.filter(person_id__in=ids).values_list(
+            "line", "postcode"
+        )
+        if (key := address_key(line, postcode)) is not None
+    }
+    postcodes = {postcode for postcode, _ in keys}
+    for person_id, line, postcode in Address.objects.filter(postcode__in=postcodes).values_list(
+        "person_id", "line", "postcode"
+    ):
+        if address_key(line, postcode) in keys:
+            found.add(person_id)
+    households = HouseholdMember.objects.filter(person_id__in=ids).values("household_id")
+    found.update(
+        HouseholdMember.objects.filter(household_id__in=households).values_list(
+            "person_id", flat=True
+        )
+    )
+    shared = Participant.objects.filter(
+        person_id__in=ids, event__type__in=HOUSEHOLD_TYPES
+    ).values("event_id")
+    found.update(
+        Participant.objects.filter(event_id__in=shared).values_list("person_id", flat=True)
+    )
+    return found
+
+
+def _stream_sql(where: str) -> str:
+    participant = Participant._meta.db_table
+    event = Event._meta.db_table
+    return (
+        f"SELECT p.person_id, e.id, e.type, e.occurred_at, p.role, e.details "  # noqa: S608
+        f"FROM {participant} p JOIN {event} e ON e.id = p.event_id "
+        f"WHERE {where} ORDER BY p.person_id, e.occurred_at, e.id"
+    )
+
+
+def streams(
+    ids: Iterable[int] | None = None,
+    *,
+    until: dt.datetime | None = None,
+    chunk: int = 2000,
+) -> Iterator[tuple[int, list[Ev]]]:
+    """Each person's own events, oldest first (ties by event id), `chunk` people per query.
+
+    `until` leaves out events that occurred after it.
+    """
+    if ids is None:
+        person_ids = list(
+            Participant.objects.order_by("person_id")
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+    else:
+        person_ids = sorted(set(ids))
+    with connection.cursor() as cursor:
+        for start in range(0, len(person_ids), chunk):
+            batch = person_ids[start : start + chunk]
+            if ids is None:
+                where, params = "p.person_id BETWEEN %s AND %s", [batch[0], batch[-1]]
+            else:
+                where = f"p.person_id IN ({', '.join(['%s'] * len(batch))})"
+                params = list(batch)
+            if until is not None:
+                where += " AND e.occurred_at <= %s"
+                params.append(until.astimezone(UTC) if connection.vendor != "sqlite" else
+                              until.astimezone(UTC).replace(tzinfo=None).isoformat(" "))
+            cursor.execute(_stream_sql(where), params)
+            yield from _group(cursor.fetchall())
+
+
+def _group(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, list[Ev]]]:
+    current: int | None = None
+    stream: list[Ev] = []
+    for person_id, event_id, type_, occurred_at, role, details in rows:
+        if person_id != current:
+            if current is not None:
+                yield current, stream
+            current, stream = person_id, []
+        if stream and stream[-1].id == event_id:
+            stream[-1].roles = (*stream[-1].roles, role)
+            continue
+        stream.append(Ev(event_id, type_, _datetime(occurred_at), (role,), _json(details)))
+    if current is not None:
+        yield current, stream
