@@ -1,0 +1,242 @@
+"""Merges and splits of persons. Each keeps the ids of every row it moved, so it can be undone.
+
+A merge moves everything of one person (source records, chronology participants, addresses,
+other names, household memberships, relationships, involvements) to the survivor and keeps
+the merged person's row, retired: `sightline.linkage.selectors.retired_person_ids` lists such
+rows so lists of people can leave them out. A split moves some source records (and the
+chronology entries their agency sent) to a new person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from sightline.accounts.models import User
+from sightline.chronology.models import Participant
+from sightline.core import audit
+from sightline.linkage.index import index_move
+from sightline.linkage.models import LinkageRecord, PersonChange
+from sightline.people.models import (
+    Address,
+    HouseholdMember,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+    SourceRecord,
+)
+from sightline.people.names import name_key
+
+Actor = User | str
+
+# (label in PersonChange.moved, model, field pointing at the person, fields unique with it)
+MOVABLE: tuple[tuple[str, type[models.Model], str, tuple[str, ...]], ...] = (
+    ("people.sourcerecord", SourceRecord, "person", ()),
+    ("chronology.participant", Participant, "person", ("event_id", "role")),
+    ("people.address", Address, "person", ()),
+    ("people.personname", PersonName, "person", ()),
+    ("people.householdmember", HouseholdMember, "person", ()),
+    ("people.involvement", Involvement, "person", ()),
+    ("people.relationship", Relationship, "person", ("relative_id", "kind")),
+    ("people.relationship:relative", Relationship, "relative", ("person_id", "kind")),
+)
+FILLABLE = ("nhs_number", "upn", "date_of_birth", "given_name", "family_name", "ethnicity")
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
+def _label(actor: Actor) -> str:
+    return audit._label(actor)[:200]
+
+
+def _retired(person: Person) -> bool:
+    from sightline.linkage.selectors import retired_person_ids
+
+    return person.pk in retired_person_ids()
+
+
+def _move_rows(
+    model: type[models.Model], field: str, unique_with: tuple[str, ...], rows: Any, to: Person
+) -> list[int]:
+    """Point `rows` at `to`, skipping any that would duplicate a row `to` already has."""
+    moved: list[int] = []
+    if unique_with:
+        taken = set(model.objects.filter(**{field: to}).values_list(*unique_with))
+        for pk, *key in rows.values_list("pk", *unique_with):
+            # a relationship between the two persons would become one with itself: leave it
+            if tuple(key) in taken or (model is Relationship and key[0] == to.pk):
+                continue
+            moved.append(pk)
+    else:
+        moved = list(rows.values_list("pk", flat=True))
+    model.objects.filter(pk__in=moved).update(**{field: to})
+    return moved
+
+
+@transaction.atomic
+def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str) -> PersonChange:
+    """Merge `merged` into `survivor`: one person from now on, undoable."""
+    if survivor.pk == merged.pk:
+        raise ValidationError("A person cannot be merged with themselves.")
+    if _retired(survivor) or _retired(merged):
+        raise ValidationError("One of these persons has already been merged into another.")
+    moved: dict[str, list[int]] = {}
+    for label, model, field, unique_with in MOVABLE:
+        rows = model.objects.filter(**{field: merged})
+        moved[label] = _move_rows(model, field, unique_with, rows, survivor)
+    filled: dict[str, Any] = {}
+    for name in FILLABLE:
+        if not getattr(survivor, name) and getattr(merged, name):
+            filled[name] = str(getattr(merged, name))
+            setattr(survivor, name, getattr(merged, name))
+    if survivor.sex == "U" and merged.sex != "U":
+        filled["sex"] = merged.sex
+        survivor.sex = merged.sex
+    if filled:
+        survivor.given_name_key = name_key(survivor.given_name)
+        survivor.family_name_key = name_key(survivor.family_name)
+        survivor.save()
+    index_move(record_ids=moved["people.sourcerecord"], person=survivor)
+    LinkageRecord.objects.filter(person_row_for=merged).update(person=survivor)
+    change = PersonChange.objects.create(
+        kind=PersonChange.Kind.MERGE,
+        from_person=merged,
+        to_person=survivor,
+        moved=moved,
+        filled=filled,
+        reason=reason,
+        made_by=_user(actor),
+        made_by_label=_label(actor),
+        made_at=timezone.now(),
+    )
+    detail = {
+        "change": change.pk,
+        "merged": merged.pk,
+        "survivor": survivor.pk,
+        "reason": reason,
+        "moved": {k: len(v) for k, v in moved.items()},
+    }
+    audit.record_change(
+        actor=actor, action="person.merged", target=change, person_id=survivor.pk, detail=detail
+    )
+    audit.record_change(
+        actor=actor, action="person.merged_away", target=change, person_id=merged.pk, detail=detail
+    )
+    return change
+
+
+@transaction.atomic
+def person_split(
+    *, actor: Actor, person: Person, records: Sequence[SourceRecord], reason: str
+) -> PersonChange:
+    """Move `records` from `person` to a new person, with the chronology entries their agencies
+    sent when no other record of the same agency stays with `person`. Undoable."""
+    records = [r for r in records if r.person_id == person.pk]
+    if not records:
+        raise ValidationError("None of these source records belongs to this person.")
+    if len(records) == person.source_records.count():
+        raise ValidationError("A split must leave the person at least one source record.")
+    first = records[0]
+    new = Person.objects.create(
+        kind=person.kind,
+        given_name=first.given_name,
+        family_name=first.family_name,
+        date_of_birth=first.date_of_birth,
+        sex=first.sex if first.sex in {"F", "M"} else "U",
+        nhs_number=next((r.nhs_number for r in records if r.nhs_number), ""),
+        upn=next((r.upn for r in records if r.upn), ""),
+        given_name_key=name_key(first.given_name),
+        family_name_key=name_key(first.family_name),
+    )
+    record_ids = [r.pk for r in records]
+    SourceRecord.objects.filter(pk__in=record_ids).update(person=new)
+    staying_agencies = set(person.source_records.values_list("agency_id", flat=True))
+    leaving_agencies = {r.agency_id for r in records} - staying_agencies
+    participants = Participant.objects.filter(person=person, event__source_id__in=leaving_agencies)
+    moved = {
+        "people.sourcerecord": record_ids,
+        "chronology.participant": _move_rows(
+            Participant, "person", ("event_id", "role"), participants, new
+        ),
+    }
+    index_move(record_ids=record_ids, person=new)
+    change = PersonChange.objects.create(
+        kind=PersonChange.Kind.SPLIT,
+        from_person=person,
+        to_person=new,
+        moved=moved,
+        reason=reason,
+        made_by=_user(actor),
+        made_by_label=_label(actor),
+        made_at=timezone.now(),
+    )
+    audit.record_change(actor=actor, action="person.created", target=new, person_id=new.pk)
+    audit.record_change(
+        actor=actor,
+        action="person.split",
+        target=change,
+        person_id=person.pk,
+        detail={"change": change.pk, "new_person": new.pk, "records": record_ids, "reason": reason},
+    )
+    return change
+
+
+@transaction.atomic
+def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
+    """Move every row the merge or split moved back where it was; restore filled-in fields."""
+    change = PersonChange.objects.select_for_update().get(pk=change.pk)
+    if change.undone_at is not None:
+        raise ValidationError("This change has already been undone.")
+    later = PersonChange.objects.filter(
+        undone_at__isnull=True, made_at__gte=change.made_at, from_person=change.to_person
+    ).exclude(pk=change.pk)
+    if later.filter(kind=PersonChange.Kind.MERGE).exists():
+        raise ValidationError(
+            "The person has since been merged into another: undo that merge first."
+        )
+    back, here = change.from_person, change.to_person
+    by_label = {label: (model, field) for label, model, field, _ in MOVABLE}
+    for label, ids in change.moved.items():
+        model, field = by_label[label]
+        model.objects.filter(pk__in=ids, **{field: here}).update(**{field: back})
+    if change.filled:
+        for name in change.filled:
+            setattr(here, name, "U" if name == "sex" else None if name == "date_of_birth" else "")
+        here.given_name_key = name_key(here.given_name)
+        here.family_name_key = name_key(here.family_name)
+        here.save()
+    index_move(record_ids=change.moved.get("people.sourcerecord", []), person=back)
+    LinkageRecord.objects.filter(person_row_for=back).update(person=back)
+    change.undone_at = timezone.now()
+    change.undone_by = _user(actor)
+    change.undone_by_label = _label(actor)
+    change.save(update_fields=["undone_at", "undone_by", "undone_by_label"])
+    detail = {"change": change.pk, "kind": change.kind}
+    audit.record_change(
+        actor=actor,
+        action=f"person.{change.kind}_undone",
+        target=change,
+        person_id=here.pk,
+        detail=detail,
+    )
+    audit.record_change(
+        actor=actor,
+        action=f"person.{change.kind}_undone",
+        target=change,
+        person_id=back.pk,
+        detail=detail,
+    )
+    # A link decided in review that is undone no longer binds later rebuilds.
+    from sightline.linkage.models import MatchCandidate
+
+    MatchCandidate.objects.filter(change=change).update(
+        status=MatchCandidate.Status.PENDING, change=None
+    )
+    return change

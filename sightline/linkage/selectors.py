@@ -1,0 +1,167 @@
+"""Reads for linkage: the review queue, one uncertain match side by side, merges and splits.
+
+Each read that shows personal data is recorded. Only data-quality users may see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sightline.accounts.models import User
+from sightline.core import audit
+from sightline.linkage.index import record_features
+from sightline.linkage.models import MatchCandidate, PersonChange
+from sightline.linkage.rules import REVIEW_MATCHES
+from sightline.linkage.scoring import FieldWeight, Score, score
+from sightline.people.models import Person, SourceRecord
+
+
+def retired_person_ids() -> set[int]:
+    """Persons merged into another (and not unmerged), or emptied by undoing a split.
+
+    Their rows are kept for history; lists of people (`sightline people`) leave them out.
+    """
+    merged = Q(kind=PersonChange.Kind.MERGE, undone_at__isnull=True)
+    return set(PersonChange.objects.filter(merged).values_list("from_person_id", flat=True)) | set(
+        PersonChange.objects.filter(
+            kind=PersonChange.Kind.SPLIT, undone_at__isnull=False
+        ).values_list("to_person_id", flat=True)
+    )
+
+
+def current_persons() -> QuerySet[Person]:
+    """Every person who is not retired by a merge."""
+    return Person.objects.exclude(pk__in=retired_person_ids())
+
+
+def current_person_id(person_id: int) -> int:
+    """Follow merges: the person a (possibly merged) person now lives on as."""
+    seen = {person_id}
+    while True:
+        survivor = (
+            PersonChange.objects.filter(
+                kind=PersonChange.Kind.MERGE, undone_at__isnull=True, from_person_id=person_id
+            )
+            .values_list("to_person_id", flat=True)
+            .first()
+        )
+        if survivor is None or survivor in seen:
+            return person_id
+        seen.add(survivor)
+        person_id = survivor
+
+
+def _check(user: User) -> None:
+    if not user.has_perm(REVIEW_MATCHES):
+        raise PermissionDenied("Only data-quality users review matches.")
+
+
+def review_queue(*, user: User) -> QuerySet[MatchCandidate]:
+    """Uncertain matches waiting for a decision, most likely first. Recorded."""
+    _check(user)
+    queue = (
+        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING)
+        .select_related("record__agency", "candidate", "person")
+        .order_by("-match_probability", "created_at", "id")
+    )
+    audit.record(
+        actor=user,
+        kind=audit.Kind.LIST,
+        action="linkage.review_queue_viewed",
+        detail={"pending": queue.count()},
+    )
+    return queue
+
+
+def decided_matches(*, user: User, limit: int = 50) -> list[MatchCandidate]:
+    _check(user)
+    return list(
+        MatchCandidate.objects.exclude(status=MatchCandidate.Status.PENDING)
+        .select_related("record__agency", "decided_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    candidate: MatchCandidate
+    record: SourceRecord
+    other: SourceRecord | None
+    score: Score | None
+    fields: list[FieldWeight]
+    record_person: Person
+    candidate_person: Person
+
+
+def match_candidate_get(*, user: User, candidate_id: int) -> SideBySide:
+    """One uncertain match: both records side by side and the per-field weights. Recorded."""
+    _check(user)
+    candidate = (
+        MatchCandidate.objects.select_related(
+            "record__agency", "candidate_record__agency", "record__person", "candidate"
+        )
+        .filter(pk=candidate_id)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such match")
+    record = candidate.record
+    other = candidate.candidate_record
+    fields = [
+        FieldWeight(**{**f, "weight": float(f["weight"])})  # as scored at the time
+        for f in candidate.fields
+    ]
+    scored: Score | None = None
+    if other is not None:
+        from sightline.linkage.services import active_model
+
+        scored = score(record_features(record), record_features(other), active_model())
+    candidate_person = Person.objects.get(pk=current_person_id(candidate.candidate_id))
+    for person_id in {record.person_id, candidate_person.pk}:
+        audit.record_read(
+            actor=user,
+            target=candidate,
+            person_id=person_id,
+            action="linkage.match_viewed",
+            detail={"purpose": "match review"},
+        )
+    return SideBySide(
+        candidate=candidate,
+        record=record,
+        other=other,
+        score=scored,
+        fields=fields,
+        record_person=record.person,
+        candidate_person=candidate_person,
+    )
+
+
+def person_changes(*, user: User, limit: int = 100) -> list[PersonChange]:
+    """Merges and splits, newest first. Recorded."""
+    _check(user)
+    changes = list(
+        PersonChange.objects.select_related("from_person", "to_person").order_by("-made_at", "-id")[
+            :limit
+        ]
+    )
+    audit.record(
+        actor=user,
+        kind=audit.Kind.LIST,
+        action="linkage.changes_viewed",
+        detail={"shown": [c.pk for c in changes]},
+    )
+    return changes
+
+
+def person_change_get(*, user: User, change_id: int) -> PersonChange:
+    _check(user)
+    change = (
+        PersonChange.objects.select_related("from_person", "to_person").filter(pk=change_id).first()
+    )
+    if change is None:
+        raise Http404("No such merge or split")
+    return change
