@@ -64,3 +64,43 @@ rules.add_perm(
 )
 rules.add_perm("partnership.answer_assurance", is_agency_user & addressed_to_users_agency)
 rules.add_perm("partnership.judge_assurance", may_sign_off_impact)
+
+
+# --- The second half: risk log, audits, self-assessment returns ---------------------------
+#
+# An agency user sees the risk log entries raised against their agency and gives the
+# response; completes their own agency's Section 11 or Section 175 return (and sees no other
+# agency's); and grades the case audits they are an auditor on. The business plan, subgroups'
+# meetings and reports, audit programmes, the summary across agencies and the finances are the
+# partnership's own.
+
+
+@rules.predicate
+def risk_against_users_agency(user, entry) -> bool:  # type: ignore[no-untyped-def]
+    agency_id = getattr(user, "agency_id", None)
+    return bool(entry is not None and agency_id and entry.against_agency_id == agency_id)
+
+
+@rules.predicate
+def return_of_users_agency(user, assessment) -> bool:  # type: ignore[no-untyped-def]
+    agency_id = getattr(user, "agency_id", None)
+    return bool(assessment is not None and agency_id and assessment.agency_id == agency_id)
+
+
+@rules.predicate
+def is_auditor_on(user, case_audit) -> bool:  # type: ignore[no-untyped-def]
+    if case_audit is None or not getattr(user, "pk", None):
+        return False
+    return case_audit.auditors.filter(pk=user.pk).exists()
+
+
+rules.add_perm(
+    "partnership.view_risk", is_partnership | (is_agency_user & risk_against_users_agency)
+)
+rules.add_perm("partnership.respond_risk", is_agency_user & risk_against_users_agency)
+rules.add_perm(
+    "partnership.view_return", is_partnership | (is_agency_user & return_of_users_agency)
+)
+rules.add_perm("partnership.complete_return", is_agency_user & return_of_users_agency)
+rules.add_perm("partnership.challenge_return", is_partnership)
+rules.add_perm("partnership.grade_audit", is_partnership | (is_agency_user & is_auditor_on))

@@ -81,6 +81,9 @@ class Escalation(models.Model):
     raised_at = models.DateTimeField(default=timezone.now)
     outcome = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-raised_at", "-pk"]

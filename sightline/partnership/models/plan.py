@@ -29,6 +29,14 @@ __all__ = [
 class Subgroup(models.Model):
     name = models.CharField(max_length=120, unique=True)
     terms_of_reference = models.TextField(blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_subgroups",
+        help_text="The subgroup chair's sign-in; risks they log are raised by this subgroup",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +52,7 @@ class Recommendation(models.Model):
         NATIONAL_REVIEW = "national_review", "National review"
         INSPECTION = "inspection", "Inspection"
         AUDIT = "audit", "Audit"
+        CHALLENGE_PANEL = "challenge_panel", "Challenge panel"
 
     source = models.CharField(max_length=20, choices=Source.choices)
     source_reference = models.CharField(

@@ -307,3 +307,20 @@ def action_escalate(*, actor: User, action: Action, reason: str) -> Escalation:
         about=escalation,
     )
     return escalation
+
+
+@transaction.atomic
+def escalation_resolve(*, actor: User, escalation: Escalation, outcome: str) -> Escalation:
+    """Record what the lead safeguarding partners decided, closing the escalation."""
+    _require_manager(actor)
+    if escalation.resolved_at:
+        raise ValidationError("This escalation has already been resolved")
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Say what the lead safeguarding partners decided"})
+    escalation.outcome = outcome.strip()
+    escalation.resolved_at = timezone.now()
+    escalation.resolved_by = actor
+    escalation.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+    _log(actor=actor, action=escalation.action, kind="escalation_resolved", note=escalation.outcome)
+    audit.record_change(actor=actor, action="escalation.resolved", target=escalation)
+    return escalation

@@ -1,0 +1,223 @@
+"""Section 11 and Section 175 self-assessment returns: standards per framework, returns asked
+of agencies, the agency's RAG rating and evidence per standard, submission and challenge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, User
+from sightline.core import audit
+from sightline.core.notifications import notification_queue
+from sightline.partnership.models import (
+    Framework,
+    Rag,
+    SelfAssessmentReturn,
+    Standard,
+    StandardRating,
+)
+from sightline.partnership.services.reviews import _require_manager
+
+Status = SelfAssessmentReturn.Status
+
+
+def _framework_label(framework: str) -> str:
+    return Framework(framework).label if framework in Framework.values else framework
+
+
+@transaction.atomic
+def standard_create(
+    *, actor: User, framework: str, number: int | None, title: str, description: str = ""
+) -> Standard:
+    _require_manager(actor)
+    errors: dict[str, str] = {}
+    if framework not in Framework.values:
+        errors["framework"] = "Choose Section 11 or Section 175"
+    if number is None or number < 1:
+        errors["number"] = "Enter the standard's number, 1 or more"
+    elif Standard.objects.filter(framework=framework, number=number).exists():
+        errors["number"] = f"{_framework_label(framework)} already has a standard {number}"
+    if not title.strip():
+        errors["title"] = "Enter the standard"
+    if errors or number is None:
+        raise ValidationError(errors)
+    standard = Standard.objects.create(
+        framework=framework, number=number, title=title.strip(), description=description.strip()
+    )
+    audit.record_change(actor=actor, action="self_assessment.standard_created", target=standard)
+    return standard
+
+
+@transaction.atomic
+def self_assessment_request(
+    *,
+    actor: User,
+    framework: str,
+    year: int | None,
+    agencies: Iterable[Agency],
+    due_on: dt.date | None,
+) -> list[SelfAssessmentReturn]:
+    """Ask each agency for its return for the year (schools for Section 175, other agencies
+    for Section 11). An agency already asked for that year is left as it is."""
+    _require_manager(actor)
+    chosen = list(agencies)
+    errors: dict[str, str] = {}
+    if framework not in Framework.values:
+        errors["framework"] = "Choose Section 11 or Section 175"
+    if year is None:
+        errors["year"] = "Enter the year the financial year starts in"
+    if due_on is None:
+        errors["due_on"] = "Enter the date the returns are due"
+    if not chosen:
+        errors["agencies"] = "Choose the agencies asked for a return"
+    schools = framework == Framework.SECTION_175
+    wrong = [a.name for a in chosen if (a.kind == Agency.Kind.SCHOOL) != schools]
+    if wrong and "agencies" not in errors:
+        errors["agencies"] = (
+            f"Section 175 returns are for schools: {', '.join(wrong)} is not a school"
+            if schools
+            else f"Schools make Section 175 returns, not Section 11: {', '.join(wrong)}"
+        )
+    if not Standard.objects.filter(framework=framework, active=True).exists():
+        errors.setdefault("framework", f"Add the {_framework_label(framework)} standards first")
+    if errors or year is None or due_on is None:
+        raise ValidationError(errors)
+    created = []
+    for agency in chosen:
+        item, new = SelfAssessmentReturn.objects.get_or_create(
+            framework=framework,
+            agency=agency,
+            year=year,
+            defaults={"due_on": due_on, "requested_by": actor},
+        )
+        if not new:
+            continue
+        created.append(item)
+        audit.record_change(
+            actor=actor,
+            action="self_assessment.requested",
+            target=item,
+            detail={"framework": framework, "agency": agency.code, "year": year},
+        )
+        if agency.email:
+            notification_queue(
+                subject=f"Your {item.get_framework_display()} self-assessment for {item.period}",
+                body=(
+                    f"The safeguarding partnership asks {agency.name} for its "
+                    f"{item.get_framework_display()} self-assessment for {item.period} by "
+                    f"{due_on:%-d %B %Y}. Complete it in Sightline (Partnership, "
+                    "Self-assessment returns)."
+                ),
+                recipient_email=agency.email,
+                topic="partnership.self_assessment_requested",
+                about=item,
+            )
+    return created
+
+
+def _require_completer(actor: User, item: SelfAssessmentReturn) -> None:
+    if not actor.has_perm("partnership.complete_return", item):
+        raise PermissionDenied("Only the agency whose return this is can complete it.")
+    if not item.editable:
+        raise ValidationError("This return has been submitted; it can no longer change")
+
+
+def standard_for_return(*, item: SelfAssessmentReturn, standard_id: object) -> Standard:
+    """The active standard of the return's own framework, or a clear refusal."""
+    label = item.get_framework_display()
+    try:
+        pk = int(str(standard_id))
+    except (TypeError, ValueError):
+        raise ValidationError({"standard": f"Choose one of the {label} standards"}) from None
+    standard = Standard.objects.filter(pk=pk, active=True).first()
+    if standard is None:
+        raise ValidationError({"standard": f"There is no such {label} standard"})
+    if standard.framework != item.framework:
+        raise ValidationError(
+            {
+                "standard": f"That standard belongs to {standard.get_framework_display()}, "
+                f"not to this {label} return"
+            }
+        )
+    return standard
+
+
+@transaction.atomic
+def self_assessment_rate(
+    *, actor: User, item: SelfAssessmentReturn, standard_id: object, rag: str, evidence: str
+) -> StandardRating:
+    _require_completer(actor, item)
+    standard = standard_for_return(item=item, standard_id=standard_id)
+    errors: dict[str, str] = {}
+    if rag not in Rag.values:
+        errors["rag"] = "Choose red, amber or green"
+    if not evidence.strip():
+        errors["evidence"] = "Give the evidence for this rating"
+    if errors:
+        raise ValidationError(errors)
+    rating, _ = StandardRating.objects.update_or_create(
+        assessment=item,
+        standard=standard,
+        defaults={
+            "rag": rag,
+            "evidence": evidence.strip(),
+            "updated_by": actor,
+            "updated_at": timezone.now(),
+        },
+    )
+    if item.status == Status.REQUESTED:
+        item.status = Status.IN_PROGRESS
+        item.save(update_fields=["status"])
+    audit.record_change(
+        actor=actor,
+        action="self_assessment.rated",
+        target=item,
+        detail={"standard": standard.number, "rag": rag},
+    )
+    return rating
+
+
+@transaction.atomic
+def self_assessment_submit(*, actor: User, item: SelfAssessmentReturn) -> SelfAssessmentReturn:
+    _require_completer(actor, item)
+    rated = set(item.ratings.values_list("standard_id", flat=True))
+    unrated = Standard.objects.filter(framework=item.framework, active=True).exclude(pk__in=rated)
+    if unrated.exists():
+        numbers = ", ".join(str(s.number) for s in unrated)
+        raise ValidationError(f"Rate every standard before you submit: not yet rated {numbers}")
+    item.status = Status.SUBMITTED
+    item.submitted_by = actor
+    item.submitted_at = timezone.now()
+    item.save(update_fields=["status", "submitted_by", "submitted_at"])
+    audit.record_change(actor=actor, action="self_assessment.submitted", target=item)
+    notification_queue(
+        subject=f"{item.agency.name} has submitted its {item.get_framework_display()} return",
+        body=f"{item} is ready for the partnership's challenge.",
+        recipient_user=item.requested_by,
+        topic="partnership.self_assessment_submitted",
+        about=item,
+    )
+    return item
+
+
+@transaction.atomic
+def self_assessment_challenge(
+    *, actor: User, item: SelfAssessmentReturn, challenge: str
+) -> SelfAssessmentReturn:
+    if not actor.has_perm("partnership.challenge_return", item):
+        raise PermissionDenied("Only the partnership challenges a return.")
+    if item.status not in (Status.SUBMITTED, Status.CHALLENGED):
+        raise ValidationError("The agency has not submitted this return yet")
+    if not challenge.strip():
+        raise ValidationError({"challenge": "Enter the partnership's challenge"})
+    item.challenge = challenge.strip()
+    item.challenged_by = actor
+    item.challenged_at = timezone.now()
+    item.status = Status.CHALLENGED
+    item.save(update_fields=["challenge", "challenged_by", "challenged_at", "status"])
+    audit.record_change(actor=actor, action="self_assessment.challenged", target=item)
+    return item
