@@ -136,8 +136,7 @@ RULES: tuple[Rule, ...] = (
         "perpetrator-release-to-child",
         PATTERN,
         "Person with a domestic abuse history released to or joining a child's household",
-        "A person with a domestic abuse history is released to, or joins, a household with "
-        "a child",
+        "A person with a domestic abuse history is released to, or joins, a household with a child",
         "Notify IFD and the child's lead professional",
         "Front door and the child's lead professional",
         ("role:ifd_manager", "role:ifd_practitioner", "involved"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from sightline.risk import catalogue
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
 from sightline.risk.patterns import PATTERNS, Instance, Subject
 from sightline.risk.timescales import STREAM_TIMESCALES, contact_decision_overdue
-from sightline.risk.world import World, neighbours, streams
+from sightline.risk.world import Ev, World, address_key_from, neighbours, streams
 
 log = logging.getLogger(__name__)
 RULES_ACTOR = "rules"  # the named system actor for automatic alerts
@@ -60,9 +60,9 @@ class Configuration:
         return code in self.enabled
 
 
-def evaluate(subject: Subject, config: Configuration, today: dt.date | None = None) -> list[
-    Instance
-]:
+def evaluate(
+    subject: Subject, config: Configuration, today: dt.date | None = None
+) -> list[Instance]:
     """Every pattern instance for the person; with `today`, the stream timescales too."""
     found: list[Instance] = []
     for code, rule in PATTERNS.items():
@@ -75,13 +75,32 @@ def evaluate(subject: Subject, config: Configuration, today: dt.date | None = No
     return sorted(found, key=lambda i: (i.raised_at, i.raised_by or 0, i.rule))
 
 
+def with_quiet_people(
+    people: Iterable[tuple[int, list[Ev]]], everyone: list[int], world: World
+) -> Iterator[tuple[int, list[Ev]]]:
+    """The streams of `people` (by person id), with an empty stream for each person in
+    `everyone` who has no events of their own but lives with someone (household rules)."""
+    quiet = iter(everyone)
+    waiting = next(quiet, None)
+    for person_id, stream in people:
+        while waiting is not None and waiting < person_id:
+            if world.ever_linked(waiting):
+                yield waiting, []
+            waiting = next(quiet, None)
+        if waiting == person_id:
+            waiting = next(quiet, None)
+        yield person_id, stream
+    while waiting is not None:
+        if world.ever_linked(waiting):
+            yield waiting, []
+        waiting = next(quiet, None)
+
+
 def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=LONDON)
 
 
-def compute(
-    *, as_of: dt.date | None = None, config: Configuration | None = None
-) -> list[Instance]:
+def compute(*, as_of: dt.date | None = None, config: Configuration | None = None) -> list[Instance]:
     """Every alert instance from the events up to the end of `as_of` (None: all events), with
     the timescale rules at that clock (None: now). Writes nothing."""
     config = config or Configuration.current()
@@ -91,11 +110,15 @@ def compute(
     if until is not None:
         _forget_after(world, until)
     found: list[Instance] = []
-    for person_id, stream in streams(None, until=until):
+    people = with_quiet_people(streams(None, until=until), sorted(world.persons), world)
+    for person_id, stream in people:
         found += evaluate(Subject(person_id, stream, world), config, today)
     if config.on("contact-decision-overdue"):
-        found += [i for i in contact_decision_overdue(as_of=as_of or timezone.now())
-                  if until is None or i.raised_at <= until]
+        found += [
+            i
+            for i in contact_decision_overdue(as_of=as_of or timezone.now())
+            if until is None or i.raised_at <= until
+        ]
     return sorted(found, key=lambda i: (i.raised_at, i.raised_by or 0, i.rule, i.person_id))
 
 
@@ -163,9 +186,9 @@ def _sync(
     stored: dict[tuple[int, str], list[Alert]] = defaultdict(list)
     alerts = Alert.objects.filter(person_id__in=person_ids, rule__in=codes).order_by("id")
     evidence_of: dict[int, set[int]] = defaultdict(set)
-    for alert_id, event_id in Alert.evidence.through.objects.filter(
-        alert__in=alerts
-    ).values_list("alert_id", "event_id"):
+    for alert_id, event_id in Alert.evidence.through.objects.filter(alert__in=alerts).values_list(
+        "alert_id", "event_id"
+    ):
         evidence_of[alert_id].add(event_id)
     for alert in alerts:
         stored[(alert.person_id, alert.rule)].append(alert)
@@ -190,8 +213,7 @@ def _sync(
         for other in others:
             matched.add(other.pk)
             if withdraw:
-                _retire(other, AlertOutcome.SUPERSEDED, f"Joined to alert {alert.pk}.", result,
-                        now)
+                _retire(other, AlertOutcome.SUPERSEDED, f"Joined to alert {alert.pk}.", result, now)
         grew = bool(wanted - have)
         changed = grew or alert.raised_by_id != instance.raised_by
         if withdraw and have - wanted:
@@ -199,7 +221,8 @@ def _sync(
             changed = True
         if grew:
             links_to_add += [
-                through(alert_id=alert.pk, event_id=pk) for pk in instance.evidence
+                through(alert_id=alert.pk, event_id=pk)
+                for pk in instance.evidence
                 if pk not in have
             ]
         if not changed:
@@ -243,13 +266,21 @@ def _sync(
                 if alert.pk in matched or alert.status == AlertStatus.CLOSED:
                     continue
                 if record_each:
-                    audit.record_change(actor=RULES_ACTOR, action="alert.withdrawn",
-                                        target=alert, person_id=alert.person_id,
-                                        detail={"rule": alert.rule})
+                    audit.record_change(
+                        actor=RULES_ACTOR,
+                        action="alert.withdrawn",
+                        target=alert,
+                        person_id=alert.person_id,
+                        detail={"rule": alert.rule},
+                    )
                 if alert.touched:
-                    _retire(alert, AlertOutcome.WITHDRAWN,
-                            "The pattern no longer holds on the events recorded since.",
-                            result, now)
+                    _retire(
+                        alert,
+                        AlertOutcome.WITHDRAWN,
+                        "The pattern no longer holds on the events recorded since.",
+                        result,
+                        now,
+                    )
                 else:
                     alert.delete()
                     result.removed += 1
@@ -264,7 +295,10 @@ def _retire(alert: Alert, outcome: str, note: str, result: SyncResult, now: dt.d
         result.removed += 1
         return
     alert.status, alert.outcome, alert.note, alert.closed_at = (
-        AlertStatus.CLOSED, outcome, note, now,
+        AlertStatus.CLOSED,
+        outcome,
+        note,
+        now,
     )
     alert.save(update_fields=["status", "outcome", "note", "closed_at", "updated_at"])
     result.withdrawn.append(alert)
@@ -278,13 +312,19 @@ def _pattern_codes(config: Configuration) -> list[str]:
 
 
 @transaction.atomic
-def people_evaluate(person_ids: Iterable[int], *, record_each: bool = True) -> SyncResult:
-    """Evaluate the pattern rules for these people and the children in their households."""
+def people_evaluate(
+    person_ids: Iterable[int],
+    *,
+    addresses: Iterable[tuple[str, str]] = (),
+    record_each: bool = True,
+) -> SyncResult:
+    """Evaluate the pattern rules for these people and the children in their households (and
+    everyone living at `addresses`, such as a custody release address)."""
     config = Configuration.current()
-    affected = neighbours(set(person_ids))
+    affected = neighbours(set(person_ids), addresses)
     world = World.load(neighbours(affected))
     instances: list[Instance] = []
-    for person_id, stream in streams(affected):
+    for person_id, stream in with_quiet_people(streams(affected), sorted(affected), world):
         instances += evaluate(Subject(person_id, stream, world), config)
     return _sync(
         instances=instances,
@@ -300,8 +340,14 @@ def event_arrived(event_id: int) -> None:
     person_ids = set(
         Participant.objects.filter(event_id=event_id).values_list("person_id", flat=True)
     )
+    details = Event.objects.filter(pk=event_id).values_list("details", flat=True).first() or {}
+    addresses = [
+        key
+        for name in ("release_address", "address")
+        if (key := address_key_from(details.get(name))) is not None
+    ]
     if person_ids:
-        people_evaluate(person_ids)
+        people_evaluate(person_ids, addresses=addresses)
 
 
 @transaction.atomic
@@ -314,21 +360,43 @@ def replay(*, chunk: int = 2000) -> SyncResult:
     everyone = set(Participant.objects.values_list("person_id", flat=True).distinct())
     batch_ids: list[int] = []
     instances: list[Instance] = []
-    for person_id, stream in streams(None, chunk=chunk):
+    people = with_quiet_people(streams(None, chunk=chunk), sorted(world.persons), world)
+    for person_id, stream in people:
         batch_ids.append(person_id)
         instances += evaluate(Subject(person_id, stream, world), config)
         if len(batch_ids) >= chunk:
-            result.add(_sync(instances=instances, person_ids=batch_ids, codes=codes,
-                             withdraw=True, record_each=False))
+            result.add(
+                _sync(
+                    instances=instances,
+                    person_ids=batch_ids,
+                    codes=codes,
+                    withdraw=True,
+                    record_each=False,
+                )
+            )
             batch_ids, instances = [], []
     if batch_ids:
-        result.add(_sync(instances=instances, person_ids=batch_ids, codes=codes, withdraw=True,
-                         record_each=False))
+        result.add(
+            _sync(
+                instances=instances,
+                person_ids=batch_ids,
+                codes=codes,
+                withdraw=True,
+                record_each=False,
+            )
+        )
     # People with no events left keep no pattern alerts.
     stale = Alert.objects.filter(rule__in=codes).exclude(person_id__in=everyone)
     if stale.exists():
-        result.add(_sync(instances=[], person_ids=set(stale.values_list("person_id", flat=True)),
-                         codes=codes, withdraw=True, record_each=False))
+        result.add(
+            _sync(
+                instances=[],
+                person_ids=set(stale.values_list("person_id", flat=True)),
+                codes=codes,
+                withdraw=True,
+                record_each=False,
+            )
+        )
     result.add(timescales_sweep(config=config, record_each=False))
     audit.record(
         actor=RULES_ACTOR,
@@ -353,8 +421,13 @@ def timescales_sweep(
     if codes:
         starters = set(
             Participant.objects.filter(
-                event__type__in=["contact_decided", "contact", "assessment_started",
-                                 "s47_started", "strategy_discussion"]
+                event__type__in=[
+                    "contact_decided",
+                    "contact",
+                    "assessment_started",
+                    "s47_started",
+                    "strategy_discussion",
+                ]
             ).values_list("person_id", flat=True)
         )
         world = World.load(starters)
@@ -364,8 +437,13 @@ def timescales_sweep(
                 instances += STREAM_TIMESCALES[code](subject, config.parameters[code], today)
     codes_all = [c for c in catalogue.TIMESCALE_CODES if config.on(c)]
     people = {i.person_id for i in instances}
-    return _sync(instances=instances, person_ids=people, codes=codes_all, withdraw=False,
-                 record_each=record_each)
+    return _sync(
+        instances=instances,
+        person_ids=people,
+        codes=codes_all,
+        withdraw=False,
+        record_each=record_each,
+    )
 
 
 def evidence_key(source_code: str, source_event_id: str | None, event_id: int) -> str:

@@ -152,8 +152,9 @@ class Subject:
         for started_type, ended_type in PLAN_ENDS.items():
             ends = self.of(ended_type)
             for started in self.of(started_type):
-                end = next(((e.at, e.id) for e in ends if (e.at, e.id) > (started.at, started.id)),
-                           None)
+                end = next(
+                    ((e.at, e.id) for e in ends if (e.at, e.id) > (started.at, started.id)), None
+                )
                 plans.append((started, end))
         return sorted(plans, key=lambda plan: (plan[0].at, plan[0].id))
 
@@ -285,7 +286,10 @@ def domestic_abuse_high_risk(s: Subject, p: dict[str, Any]) -> list[Instance]:
         if high and s.is_child_at(incident.at):
             found.append(
                 Instance(
-                    "domestic-abuse-high-risk", s.person_id, incident.id, incident.at,
+                    "domestic-abuse-high-risk",
+                    s.person_id,
+                    incident.id,
+                    incident.at,
                     [incident.id],
                 )
             )
@@ -369,13 +373,19 @@ def perpetrator_release_to_child(s: Subject, p: dict[str, Any]) -> list[Instance
     child = s.person_id
     candidates: list[tuple[HouseholdEvent, int]] = []  # (event, the person released or joining)
     linked = {child, *world.ever_linked(child)}
-    for release in world.household_events_of(linked, EventType.CUSTODY_RELEASE):
+    releases = {
+        e.id: e
+        for e in world.household_events_of(linked, EventType.CUSTODY_RELEASE)
+        + world.releases_to_addresses_of(child)
+    }
+    for release in sorted(releases.values(), key=lambda e: (e.at, e.id)):
         day = local_date(release.at)
         released = [pid for pid, role in release.participants if pid != child and role != "child"]
         named = any(pid == child for pid, _ in release.participants)
         release_home = address_key_from(release.details.get("release_address"))
-        to_child = named or (release_home is not None and release_home in
-                             world.addresses_on(child, day))
+        to_child = named or (
+            release_home is not None and release_home in world.addresses_on(child, day)
+        )
         mates = world.lives_with(child, day)
         for person_id in released:
             if to_child or person_id in mates:
@@ -429,5 +439,6 @@ PATTERNS: dict[str, Callable[[Subject, dict[str, Any]], list[Instance]]] = {
 }
 
 # Rules that read the household (other people's events), not only the person's own stream.
-HOUSEHOLD_RULES = frozenset({"domestic-abuse-cumulative", "domestic-abuse-high-risk",
-                             "perpetrator-release-to-child"})
+HOUSEHOLD_RULES = frozenset(
+    {"domestic-abuse-cumulative", "domestic-abuse-high-risk", "perpetrator-release-to-child"}
+)

@@ -51,7 +51,10 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
     alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
     alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "updated_at"])
     audit.record_change(
-        actor=actor, action="alert.acknowledged", target=alert, person_id=alert.person_id,
+        actor=actor,
+        action="alert.acknowledged",
+        target=alert,
+        person_id=alert.person_id,
         detail={"rule": alert.rule},
     )
     return alert
@@ -77,7 +80,10 @@ def alert_close(*, actor: User, alert: Alert, outcome: str, note: str) -> Alert:
     alert.closed_by, alert.closed_at = actor, now
     alert.save()
     audit.record_change(
-        actor=actor, action="alert.closed", target=alert, person_id=alert.person_id,
+        actor=actor,
+        action="alert.closed",
+        target=alert,
+        person_id=alert.person_id,
         detail={"rule": alert.rule, "outcome": outcome},
     )
     return alert
@@ -196,9 +202,7 @@ def dash_record_create(
             }
         )
     if level != counted and not judgement.strip():
-        raise ValidationError(
-            {"judgement": "Say why your professional judgement raises the level"}
-        )
+        raise ValidationError({"judgement": "Say why your professional judgement raises the level"})
     record = DashRecord.objects.create(
         event=event,
         answers=answers,

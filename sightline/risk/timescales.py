@@ -89,12 +89,12 @@ def contact_decision_overdue(*, as_of: dt.datetime | dt.date) -> list[Instance]:
     from sightline.frontdoor.selectors import contacts_overdue
 
     found = []
-    for child_id, event_id, received_at, occurred_at in contacts_overdue(as_of=as_of).filter(
-        child__isnull=False
-    ).values_list("child_id", "event_id", "received_at", "event__occurred_at"):
+    for child_id, event_id, received_at, occurred_at in (
+        contacts_overdue(as_of=as_of)
+        .filter(child__isnull=False)
+        .values_list("child_id", "event_id", "received_at", "event__occurred_at")
+    ):
         raised_at = occurred_at or received_at
         evidence = [event_id] if event_id else []
-        found.append(
-            Instance("contact-decision-overdue", child_id, event_id, raised_at, evidence)
-        )
+        found.append(Instance("contact-decision-overdue", child_id, event_id, raised_at, evidence))
     return found

@@ -156,6 +156,7 @@ class World:
     events: dict[int, HouseholdEvent] = field(default_factory=dict)
     events_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     dash_levels: dict[int, str] = field(default_factory=dict)
+    releases_to: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     # Loading --------------------------------------------------------------------------------
 
@@ -201,10 +202,17 @@ class World:
         for pk, type_, occurred_at, details in events.values_list(
             "pk", "type", "occurred_at", "details"
         ).iterator(5000):
-            self.events[pk] = HouseholdEvent(pk, type_, _datetime(occurred_at), _json(details), [])
-        for event_id, person_id, role in participants.values_list(
-            "event_id", "person_id", "role"
-        ).order_by("event_id", "person_id", "role").iterator(5000):
+            event = HouseholdEvent(pk, type_, _datetime(occurred_at), _json(details), [])
+            self.events[pk] = event
+            if type_ == EventType.CUSTODY_RELEASE:
+                key = address_key_from(event.details.get("release_address"))
+                if key is not None:
+                    self.releases_to[key].append(pk)
+        for event_id, person_id, role in (
+            participants.values_list("event_id", "person_id", "role")
+            .order_by("event_id", "person_id", "role")
+            .iterator(5000)
+        ):
             household_event = self.events.get(event_id)
             if household_event is not None:
                 household_event.participants.append((person_id, role))
@@ -281,6 +289,15 @@ class World:
         linked.discard(person_id)
         return linked
 
+    def releases_to_addresses_of(self, person_id: int) -> list[HouseholdEvent]:
+        """Custody releases to any address the person ever lived at."""
+        found = {
+            pk
+            for key, _ in self.addresses.get(person_id, ())
+            for pk in self.releases_to.get(key, ())
+        }
+        return [self.events[pk] for pk in found]
+
     def household_events_of(self, person_ids: Iterable[int], type_: str) -> list[HouseholdEvent]:
         seen: dict[int, HouseholdEvent] = {}
         for person_id in person_ids:
@@ -307,8 +324,9 @@ class World:
         return sorted(found, key=lambda pk: (self.events[pk].at, pk))
 
 
-def neighbours(ids: set[int]) -> set[int]:
-    """`ids` and everyone one step away: same address, same household, same household event."""
+def neighbours(ids: set[int], addresses: Iterable[tuple[str, str]] = ()) -> set[int]:
+    """`ids` and everyone one step away: same address, same household, same household event;
+    and everyone who ever lived at one of `addresses` (normalised keys)."""
     found = set(ids)
     keys = {
         key
@@ -316,7 +334,7 @@ def neighbours(ids: set[int]) -> set[int]:
             "line", "postcode"
         )
         if (key := address_key(line, postcode)) is not None
-    }
+    } | set(addresses)
     postcodes = {postcode for postcode, _ in keys}
     for person_id, line, postcode in Address.objects.filter(postcode__in=postcodes).values_list(
         "person_id", "line", "postcode"
@@ -329,9 +347,9 @@ def neighbours(ids: set[int]) -> set[int]:
             "person_id", flat=True
         )
     )
-    shared = Participant.objects.filter(
-        person_id__in=ids, event__type__in=HOUSEHOLD_TYPES
-    ).values("event_id")
+    shared = Participant.objects.filter(person_id__in=ids, event__type__in=HOUSEHOLD_TYPES).values(
+        "event_id"
+    )
     found.update(
         Participant.objects.filter(event_id__in=shared).values_list("person_id", flat=True)
     )
@@ -360,9 +378,7 @@ def streams(
     """
     if ids is None:
         person_ids = list(
-            Participant.objects.order_by("person_id")
-            .values_list("person_id", flat=True)
-            .distinct()
+            Participant.objects.order_by("person_id").values_list("person_id", flat=True).distinct()
         )
     else:
         person_ids = sorted(set(ids))
@@ -376,8 +392,11 @@ def streams(
                 params = list(batch)
             if until is not None:
                 where += " AND e.occurred_at <= %s"
-                params.append(until.astimezone(UTC) if connection.vendor != "sqlite" else
-                              until.astimezone(UTC).replace(tzinfo=None).isoformat(" "))
+                params.append(
+                    until.astimezone(UTC)
+                    if connection.vendor != "sqlite"
+                    else until.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+                )
             cursor.execute(_stream_sql(where), params)
             yield from _group(cursor.fetchall())
 

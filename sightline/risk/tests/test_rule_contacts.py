@@ -41,14 +41,14 @@ def test_a_window_of_exactly_twelve_months_is_inclusive(arrive, lily):
 def test_a_window_one_minute_longer_than_twelve_months_does_not_raise(arrive, lily):
     contact(arrive, lily, "2023-01-10")
     contact(arrive, lily, "2023-06-02")
-    arrive("contact", "2024-01-10", (lily, "child"), time="12:01", outcome="nfa",
-           referral_source="5A")
+    arrive(
+        "contact", "2024-01-10", (lily, "child"), time="12:01", outcome="nfa", referral_source="5A"
+    )
     assert alerts("contacts-without-assessment") == []
 
 
 def test_a_fourth_contact_extends_the_alert_rather_than_adding_one(arrive, lily):
-    events = [contact(arrive, lily, day) for day in
-              ("2023-01-10", "2023-02-10", "2023-03-10")]
+    events = [contact(arrive, lily, day) for day in ("2023-01-10", "2023-02-10", "2023-03-10")]
     fourth = contact(arrive, lily, "2023-09-01")
     [alert] = alerts("contacts-without-assessment", lily)
     assert alert.raised_by == events[2]
@@ -85,8 +85,14 @@ def test_the_front_door_decision_event_gives_the_outcome(arrive, lily):
     contact(arrive, lily, "2023-03-10", outcome="pending", reference="C-3")
     assert len(alerts("contacts-without-assessment", lily)) == 1
     # The third contact's decision is a referral: the pattern no longer holds.
-    arrive("contact_decided", "2023-03-11", (lily, "child"), source="csc",
-           outcome="referral", contact_reference="C-3")
+    arrive(
+        "contact_decided",
+        "2023-03-11",
+        (lily, "child"),
+        source="csc",
+        outcome="referral",
+        contact_reference="C-3",
+    )
     assert alerts("contacts-without-assessment", lily) == []
 
 
@@ -101,13 +107,24 @@ def test_an_adult_is_not_the_subject_of_the_rule(arrive, frankie):
 
 def test_two_family_contacts_ended_with_nfa_raise_at_the_second_decision(arrive, lily):
     first = contact(arrive, lily, "2024-01-05", outcome="pending", source="1A", reference="F-1")
-    decided_first = arrive("contact_decided", "2024-01-06", (lily, "child"), source="csc",
-                           outcome="nfa", contact_reference="F-1")
-    second = contact(arrive, lily, "2024-05-01", outcome="pending", source="9",
-                     reference="F-2")
+    decided_first = arrive(
+        "contact_decided",
+        "2024-01-06",
+        (lily, "child"),
+        source="csc",
+        outcome="nfa",
+        contact_reference="F-1",
+    )
+    second = contact(arrive, lily, "2024-05-01", outcome="pending", source="9", reference="F-2")
     assert alerts("family-concerns-dismissed") == []
-    decided_second = arrive("contact_decided", "2024-05-02", (lily, "child"), source="csc",
-                            outcome="nfa", contact_reference="F-2")
+    decided_second = arrive(
+        "contact_decided",
+        "2024-05-02",
+        (lily, "child"),
+        source="csc",
+        outcome="nfa",
+        contact_reference="F-2",
+    )
     [alert] = alerts("family-concerns-dismissed", lily)
     assert alert.raised_by == decided_second
     assert evidence(alert) == [first.pk, decided_first.pk, second.pk, decided_second.pk]
