@@ -74,8 +74,15 @@ _EVENT_SCHEMA: dict[str, Any] = {
                     "role": {
                         "type": "string",
                         "enum": [
-                            "child", "victim", "perpetrator", "mother", "father",
-                            "carer", "member", "subject", "referrer",
+                            "child",
+                            "victim",
+                            "perpetrator",
+                            "mother",
+                            "father",
+                            "carer",
+                            "member",
+                            "subject",
+                            "referrer",
                         ],
                     },
                     "record_id": {"type": "string"},
@@ -94,7 +101,7 @@ _EVENT_SCHEMA: dict[str, Any] = {
         },
         "details": {"type": "object", "description": "by type: DESIGN.md section 5"},
     },
-}  # fmt: skip
+}
 
 
 def _events_from(body: bytes) -> list[tuple[int, Any]] | str:

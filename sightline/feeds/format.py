@@ -73,11 +73,11 @@ CIN_FACTORS = frozenset(
     + ["7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A"]
     + ["16A", "17A", "18B", "18C", "19B", "19C", "20", "21", "22A", "23A", "24A"]
 )
-# Roles a type needs: (role, what to say when it is missing).
+# The roles an event of a type must name.
 REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
-    EventType.HOUSEHOLD_MEMBER_JOINED: (Role.CHILD, Role.MEMBER),
-    EventType.HOUSEHOLD_MEMBER_LEFT: (Role.CHILD, Role.MEMBER),
-    EventType.MATERNITY_BOOKING: (Role.MOTHER,),
+    EventType.HOUSEHOLD_MEMBER_JOINED: ("child", "member"),
+    EventType.HOUSEHOLD_MEMBER_LEFT: ("child", "member"),
+    EventType.MATERNITY_BOOKING: ("mother",),
 }
 SEX_WORDS = {"f": "F", "female": "F", "m": "M", "male": "M", "u": "U", "unknown": "U"}
 MAX_NAME = 100
