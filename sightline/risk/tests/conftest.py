@@ -40,7 +40,7 @@ def arrive(agencies, django_capture_on_commit_callbacks):  # type: ignore[no-unt
 
 
 @pytest.fixture
-def lily(db):  # type: ignore[no-untyped-def]
+def lily(agencies):  # type: ignore[no-untyped-def]
     return f.child(given_name="Lily", family_name="Smith", date_of_birth=dt.date(2019, 1, 4))
 
 

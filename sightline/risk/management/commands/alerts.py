@@ -1,0 +1,45 @@
+"""`sightline alerts --format json [--as-of DATE] [--rebuild]` (DESIGN.md section 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sightline.risk import engine
+from sightline.risk.export import computed_alerts_json, stored_alerts_json
+
+
+class Command(BaseCommand):
+    help = (
+        "Every alert as a JSON array. --rebuild replays every rule over all history first; "
+        "--as-of DATE sets the clock for the timescale rules and leaves out events after "
+        "that date (nothing is written)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD")
+        parser.add_argument("--rebuild", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = None
+        if options["as_of"]:
+            try:
+                as_of = dt.date.fromisoformat(options["as_of"])
+            except ValueError as error:
+                raise CommandError("--as-of must be a date like 2025-03-31") from error
+        if options["rebuild"]:
+            result = engine.replay()
+            self.stderr.write(
+                "Replayed: " + ", ".join(f"{k} {v}" for k, v in result.counts().items())
+            )
+        if as_of is not None:
+            rows = computed_alerts_json(engine.compute(as_of=as_of))
+        else:
+            if not options["rebuild"]:
+                engine.timescales_sweep()
+            rows = stored_alerts_json()
+        self.stdout.write(json.dumps(rows, indent=2))
