@@ -1,3 +1,4 @@
+# ruff: noqa: S608 (table names in SQL here are internal identifiers, never user input)
 """Linkage in batch with Splink on DuckDB: the same comparisons and parameters as the
 per-event scorer, then clustering that respects what people decided.
 
@@ -45,9 +46,16 @@ GAMMA = {
 
 
 def splink_settings(
-    model: Mapping[str, Any], *, blocking_rules: Iterable[str] = BLOCKING_RULES
+    model: Mapping[str, Any],
+    *,
+    blocking_rules: Iterable[str] = BLOCKING_RULES,
+    term_frequencies: bool = True,
 ) -> dict[str, Any]:
-    """A Splink settings dictionary from a Sightline model JSON (same levels, same m and u)."""
+    """A Splink settings dictionary from a Sightline model JSON (same levels, same m and u).
+
+    Without `term_frequencies` (too few records to tell how common a name is) exact name
+    matches weigh by the model's u probability, as in the per-event scorer.
+    """
     tf_min = float(model.get("tf_minimum_u_value", 0.0005))
     comparisons = []
     for comparison in COMPARISONS:
@@ -66,7 +74,7 @@ def splink_settings(
                 "m_probability": params[level.name]["m"],
                 "u_probability": params[level.name]["u"],
             }
-            if i == 0 and comparison.tf_column:
+            if i == 0 and comparison.tf_column and term_frequencies:
                 entry["tf_adjustment_column"] = comparison.tf_column
                 entry["tf_adjustment_weight"] = 1.0
                 entry["tf_minimum_u_value"] = tf_min
@@ -147,12 +155,12 @@ def predict(
     model: Mapping[str, Any],
     *,
     threshold: float,
-    splink_settings_override: Mapping[str, Any] | None = None,
+    term_frequencies: bool = True,
 ) -> Edges:
     """Scored pairs at or above `threshold` (Splink predict on DuckDB)."""
     from splink import DuckDBAPI, Linker
 
-    settings = dict(splink_settings_override or splink_settings(model))
+    settings = splink_settings(model, term_frequencies=term_frequencies)
     db_api = DuckDBAPI(con)
     records = db_api.register(table)
     linker = Linker(records, settings, log_level=None)
@@ -314,9 +322,13 @@ def cluster_records(
     link_threshold: float,
     review_threshold: float,
     constraints: Constraints | None = None,
+    tf_min_records: int = 2000,
 ) -> Clustering:
     """Predict with Splink, then cluster with the constraints (the whole batch engine)."""
-    edges = predict(con, table, model, threshold=review_threshold)
+    count = con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    edges = predict(
+        con, table, model, threshold=review_threshold, term_frequencies=count >= tf_min_records
+    )
     ids = con.sql(f"SELECT unique_id FROM {table}").fetchnumpy()["unique_id"].tolist()
     ident = con.sql(
         f"SELECT unique_id, coalesce(nhs, ''), coalesce(upn, '') FROM {table} "

@@ -1,0 +1,317 @@
+"""`sightline linkage rebuild` and `sightline linkage train`: batch re-linkage of every source
+record, and re-estimating the model from the partnership's own records."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from tqdm import tqdm
+
+from sightline.core import audit
+from sightline.linkage import conf
+from sightline.linkage.batch import (
+    Constraints,
+    cluster_records,
+    enrich,
+    model_from_splink,
+    splink_settings,
+)
+from sightline.linkage.changes import Actor, person_merge, person_split
+from sightline.linkage.index import index_rebuild, record_features
+from sightline.linkage.models import LinkageRecord, MatchCandidate, ModelVersion
+from sightline.linkage.scoring import load_shipped_model, score
+from sightline.people.models import Person, SourceRecord
+
+EXPORT_SQL = """
+CREATE OR REPLACE TABLE _exported AS
+SELECT unique_id, nullif(given, '') AS given, nullif(family, '') AS family,
+       nullif(dob, '') AS dob, nullif(sex, '') AS sex, nullif(nhs, '') AS nhs,
+       nullif(upn, '') AS upn, nullif(postcode, '') AS postcode,
+       CASE WHEN length(postcode) >= 5 THEN substr(postcode, 1, length(postcode) - 2) END
+         AS sector,
+       CASE WHEN length(postcode) >= 5 THEN substr(postcode, 1, length(postcode) - 3)
+            WHEN length(postcode) BETWEEN 2 AND 4 THEN postcode END AS district,
+       nullif(addr, '') AS addr
+FROM _export_df
+"""
+
+
+def _export(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Every indexed source record into DuckDB table `records`; returns record -> person."""
+    rows = list(
+        LinkageRecord.objects.filter(source_record__isnull=False).values_list(
+            "source_record_id",
+            "person_id",
+            "given",
+            "family",
+            "dob",
+            "sex",
+            "nhs",
+            "upn",
+            "postcode",
+            "addr",
+        )
+    )
+    frame = pd.DataFrame(
+        [r[:1] + r[2:] for r in rows],
+        columns=["unique_id", "given", "family", "dob", "sex", "nhs", "upn", "postcode", "addr"],
+    )
+    con.register("_export_df", frame)
+    con.sql(EXPORT_SQL)
+    con.unregister("_export_df")
+    enrich(con, "_exported", "records")
+    return {r[0]: r[1] for r in rows}
+
+
+def _constraints() -> Constraints:
+    constraints = Constraints()
+    decided = MatchCandidate.objects.filter(
+        status__in=[MatchCandidate.Status.LINKED, MatchCandidate.Status.KEPT_APART]
+    ).values_list("record_id", "other_record_ids", "status")
+    for record_id, others, status in decided:
+        pairs = [(record_id, int(other)) for other in others]
+        if status == MatchCandidate.Status.LINKED:
+            constraints.must_link.extend(pairs)
+        else:
+            constraints.cannot_link.extend(pairs)
+    return constraints
+
+
+@dataclass
+class RebuildSummary:
+    records: int
+    persons_before: int
+    persons_after: int
+    merges: int
+    splits: int
+    queued_for_review: int
+    refused_by_rules: int
+
+
+def _progress(items: Iterable[Any], *, total: int, desc: str) -> Iterable[Any]:
+    return tqdm(items, total=total, desc=desc, disable=not sys.stderr.isatty(), unit="person")
+
+
+def linkage_rebuild(*, actor: Actor, say: Callable[[str], None] = lambda _: None) -> RebuildSummary:
+    """Re-link every source record in batch (Splink), respecting recorded review decisions.
+
+    Records the model puts together end on one person (merges), records of one person it
+    puts apart are split off, and uncertain pairs join the review queue. Every change is a
+    merge or split that can be undone.
+    """
+    say("Indexing source records")
+    index_rebuild()
+    con = duckdb.connect()
+    person_of = _export(con)
+    say(f"Scoring {len(person_of)} source records with Splink")
+    clustering = cluster_records(
+        con,
+        "records",
+        _active_model_json(),
+        link_threshold=conf.link_threshold(),
+        review_threshold=conf.review_threshold(),
+        constraints=_constraints(),
+        tf_min_records=getattr(settings, "LINKAGE_TF_MIN_RECORDS", 2000),
+    )
+    con.close()
+    return _apply(actor=actor, person_of=person_of, clustering=clustering)
+
+
+@transaction.atomic
+def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> RebuildSummary:
+    members: dict[int, list[int]] = defaultdict(list)
+    for record, root in clustering.cluster_of.items():
+        members[root].append(record)
+    clusters = sorted(members.values(), key=lambda rs: (-len(rs), min(rs)))
+    home_of: dict[int, int | None] = {}
+    taken: set[int] = set()
+    for index, records in enumerate(clusters):
+        counts = Counter(person_of[r] for r in records)
+        ranked = sorted(counts, key=lambda p: (-counts[p], p))
+        home = next((p for p in ranked if p not in taken), None)
+        home_of[index] = home
+        if home is not None:
+            taken.add(home)
+    remaining = Counter(person_of.values())
+    merges = splits = 0
+    changing = [
+        (i, rs) for i, rs in enumerate(clusters) if any(person_of[r] != home_of[i] for r in rs)
+    ]
+    for index, records in _progress(changing, total=len(changing), desc="Re-linking"):
+        home_id = home_of[index]
+        by_person: dict[int, list[int]] = defaultdict(list)
+        for record in records:
+            if person_of[record] != home_id:
+                by_person[person_of[record]].append(record)
+        home = Person.objects.get(pk=home_id) if home_id is not None else None
+        for person_id, moving in sorted(by_person.items()):
+            person = Person.objects.get(pk=person_id)
+            if remaining[person_id] == len(moving) and person_id not in taken and home:
+                person_merge(
+                    actor=actor,
+                    survivor=home,
+                    merged=person,
+                    reason="Rebuild: the model links these records",
+                )
+                merges += 1
+            else:
+                if remaining[person_id] == len(moving):
+                    # all of them leave a person that is nobody's home: it becomes this one
+                    home_of[index] = home_id = person_id
+                    home = person
+                    taken.add(person_id)
+                    continue
+                change = person_split(
+                    actor=actor,
+                    person=person,
+                    records=list(SourceRecord.objects.filter(pk__in=moving)),
+                    reason="Rebuild: the model puts these records apart",
+                )
+                splits += 1
+                if home is None:
+                    home = change.to_person
+                    home_of[index] = home.pk
+                else:
+                    person_merge(
+                        actor=actor,
+                        survivor=home,
+                        merged=change.to_person,
+                        reason="Rebuild: the model links these records",
+                    )
+                    merges += 1
+            remaining[person_id] -= len(moving)
+            for record in moving:
+                person_of[record] = home.pk
+    queued = _queue_review(actor=actor, person_of=person_of, review=clustering.review)
+    summary = RebuildSummary(
+        records=len(person_of),
+        persons_before=len(set(Counter(person_of.values())) | taken),
+        persons_after=len(set(person_of.values())),
+        merges=merges,
+        splits=splits,
+        queued_for_review=queued,
+        refused_by_rules=clustering.refused,
+    )
+    audit.record(
+        actor=actor, kind=audit.Kind.CHANGE, action="linkage.rebuilt", detail=summary.__dict__
+    )
+    return summary
+
+
+def _queue_review(
+    *, actor: Actor, person_of: dict[int, int], review: list[tuple[int, int, float]]
+) -> int:
+    asked = {
+        frozenset((r, c))
+        for r, c in MatchCandidate.objects.filter(candidate_record__isnull=False).values_list(
+            "record_id", "candidate_record_id"
+        )
+    }
+    decided_apart = set(_constraints().cannot_link)
+    queued = 0
+    seen_persons: set[frozenset[int]] = set()
+    for a, b, _p in sorted(review, key=lambda x: -x[2]):
+        pa, pb = person_of[a], person_of[b]
+        persons = frozenset((pa, pb))
+        if pa == pb or persons in seen_persons or frozenset((a, b)) in asked:
+            continue
+        if (a, b) in decided_apart or (b, a) in decided_apart:
+            continue
+        seen_persons.add(persons)
+        record, other = SourceRecord.objects.get(pk=a), SourceRecord.objects.get(pk=b)
+        from sightline.linkage.services import active_model
+
+        scored = score(record_features(record), record_features(other), active_model())
+        queued_match = MatchCandidate.objects.create(
+            record=record,
+            person_id=pa,
+            candidate_id=pb,
+            candidate_record=other,
+            match_probability=min(scored.match_probability, math.nextafter(1.0, 0)),
+            match_weight=scored.match_weight,
+            fields=[f.as_dict() for f in scored.fields],
+            reason=scored.guard or "Found by a rebuild",
+        )
+        audit.record_change(
+            actor=actor,
+            action="linkage.match_queued",
+            target=queued_match,
+            person_id=pa,
+            detail={"candidate": pb},
+        )
+        queued += 1
+    return queued
+
+
+def _active_model_json() -> dict[str, Any]:
+    version = ModelVersion.objects.order_by("-id").first()
+    return version.parameters if version else load_shipped_model()
+
+
+# --- Training ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _store_model(
+    *, actor: Actor, parameters: dict[str, Any], records: int, note: str
+) -> ModelVersion:
+    version = ModelVersion.objects.create(
+        parameters=parameters,
+        created_by_label=audit._label(actor)[:200],
+        record_count=records,
+        note=note,
+    )
+    audit.record_change(
+        actor=actor,
+        action="linkage.model_trained",
+        target=version,
+        detail={"records": records, "note": note},
+    )
+    from sightline.linkage.index import forget_term_frequencies
+
+    forget_term_frequencies()
+    return version
+
+
+def train_on(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    base: dict[str, Any],
+    *,
+    max_pairs: float = 2e6,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """Splink: u by random sampling, then m by expectation maximisation on two blockings."""
+    from splink import DuckDBAPI, Linker
+
+    linker = Linker(DuckDBAPI(con).register(table), splink_settings(base), log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in ("l.dob = r.dob", "l.family = r.family AND l.given = r.given"):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    return model_from_splink(linker.misc.save_model_to_json(), base=base)
+
+
+def linkage_train(*, actor: Actor, max_pairs: float = 2e6, seed: int = 42) -> ModelVersion:
+    """Re-estimate the model from the partnership's own records, and use it from now on."""
+    index_rebuild()
+    con = duckdb.connect()
+    person_of = _export(con)
+    parameters = train_on(con, "records", _active_model_json(), max_pairs=max_pairs, seed=seed)
+    con.close()
+    return _store_model(
+        actor=actor,
+        parameters=parameters,
+        records=len(person_of),
+        note=f"Splink: u by random sampling ({max_pairs:.0f} pairs), m by EM",
+    )
