@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sightline.linkage import views
 
 app_name = "linkage"
-urlpatterns: list = []
+urlpatterns = [
+    path("linkage/review/", views.review_queue, name="review"),
+    path("linkage/review/<int:candidate_id>/", views.review_match, name="review-match"),
+    path("linkage/merges/", views.merges, name="merges"),
+    path("linkage/merges/<int:change_id>/undo/", views.undo, name="undo"),
+]
