@@ -114,7 +114,7 @@ def rule_setting_edit(request: SignedInRequest, code: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404("No such rule")
-    stored = dict(selectors.rule_settings(user=request.user))[rule]
+    stored = next(s for r, s in selectors.rule_settings(user=request.user) if r.code == code)
     current = {**rule.defaults, **(stored.parameters if stored else {})}
     initial = {"enabled": stored.enabled if stored else True}
     form = RuleSettingForm(request.POST or None, rule=rule, current=current, initial=initial)
