@@ -21,6 +21,7 @@ from sightline.partnership.models import (
     AuditFinding,
     AuditProgramme,
     CaseAudit,
+    Escalation,
     FinancialYear,
     MeetingAction,
     PlanOutcome,
@@ -67,9 +68,7 @@ def risks_list(*, user: User, filters: RiskFilter | None = None) -> QuerySet[Ris
             against_subgroup_id=filters.subgroup_id
         )
     if filters.overdue_only:
-        entries = entries.filter(
-            status=RiskStatus.OPEN, assurance_due_on__lt=timezone.localdate()
-        )
+        entries = entries.filter(status=RiskStatus.OPEN, assurance_due_on__lt=timezone.localdate())
     return entries.order_by("-raised_on", "-pk")
 
 
@@ -164,9 +163,7 @@ def meeting_get(*, user: User, meeting_id: int) -> SubgroupMeeting:
 
 def meeting_action_get(*, user: User, action_id: int) -> MeetingAction:
     require_manager(user)
-    item = MeetingAction.objects.select_related("meeting__subgroup", "owner").filter(
-        pk=action_id
-    )
+    item = MeetingAction.objects.select_related("meeting__subgroup", "owner").filter(pk=action_id)
     found = item.first()
     if found is None:
         raise Http404("No such meeting action")
@@ -243,9 +240,7 @@ def audit_finding_get(*, user: User, finding_id: int) -> AuditFinding:
 
 def returns_visible_to(user: User) -> QuerySet[SelfAssessmentReturn]:
     require_area(user)
-    returns = SelfAssessmentReturn.objects.select_related(
-        "agency", "submitted_by", "challenged_by"
-    )
+    returns = SelfAssessmentReturn.objects.select_related("agency", "submitted_by", "challenged_by")
     if user.has_perm("partnership.manage"):
         return returns
     return returns.filter(agency__pk=user.agency_id or 0)
@@ -285,3 +280,11 @@ def financial_year_get(*, user: User, start_year: int) -> FinancialYear:
     if year is None:
         raise Http404("No such financial year")
     return year
+
+
+# --- Escalations ---------------------------------------------------------------------------
+
+
+def escalations_for(*, user: User) -> QuerySet[Escalation]:
+    require_manager(user)
+    return Escalation.objects.select_related("action", "raised_by", "resolved_by")

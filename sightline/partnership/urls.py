@@ -1,8 +1,20 @@
-"""Partnership URLs: overview, case reviews, recommendations, the action plan, assurance."""
+"""Partnership URLs: overview, case reviews, recommendations, the action plan, assurance;
+the challenge and risk log, business plan, subgroups, audits, self-assessment, finances."""
 
 from django.urls import path
 
-from sightline.partnership.views import assurance, overview, plan, reviews
+from sightline.partnership.views import (
+    assurance,
+    audits,
+    business_plan,
+    finance,
+    overview,
+    plan,
+    reviews,
+    risk,
+    self_assessment,
+    subgroups,
+)
 
 app_name = "partnership"
 urlpatterns = [
@@ -81,4 +93,98 @@ urlpatterns = [
     path("assurance/<int:request_id>/", assurance.assurance_request, name="assurance-request"),
     path("assurance/<int:request_id>/answer/", assurance.assurance_answer, name="assurance-answer"),
     path("assurance/<int:request_id>/judge/", assurance.assurance_judge, name="assurance-judge"),
+    path(
+        "escalations/<int:escalation_id>/outcome/",
+        finance.escalation_outcome,
+        name="escalation-outcome",
+    ),
+    # The challenge and risk log
+    path("risks/", risk.risks, name="risks"),
+    path("risks/new/", risk.risk_new, name="risk-new"),
+    path("risks/quarterly/", risk.risk_quarterly_report, name="risk-quarterly"),
+    path("risks/<int:entry_id>/", risk.risk, name="risk"),
+    path("risks/<int:entry_id>/respond/", risk.risk_respond, name="risk-respond"),
+    path("risks/<int:entry_id>/close/", risk.risk_close, name="risk-close"),
+    # The business plan
+    path("business-plan/", business_plan.business_plan, name="business-plan"),
+    path("business-plan/priorities/new/", business_plan.priority_new, name="priority-new"),
+    path(
+        "business-plan/priorities/<int:priority_id>/outcomes/new/",
+        business_plan.outcome_new,
+        name="outcome-new",
+    ),
+    path("business-plan/outcomes/<int:outcome_id>/", business_plan.outcome, name="plan-outcome"),
+    path(
+        "business-plan/outcomes/<int:outcome_id>/progress/",
+        business_plan.outcome_progress,
+        name="outcome-progress",
+    ),
+    # Subgroups at work
+    path("subgroups/<int:subgroup_id>/", subgroups.subgroup, name="subgroup"),
+    path("subgroups/<int:subgroup_id>/edit/", subgroups.subgroup_edit, name="subgroup-edit"),
+    path("subgroups/<int:subgroup_id>/members/new/", subgroups.member_new, name="member-new"),
+    path("subgroups/<int:subgroup_id>/meetings/new/", subgroups.meeting_new, name="meeting-new"),
+    path(
+        "subgroups/<int:subgroup_id>/summary/",
+        subgroups.subgroup_summary_report,
+        name="subgroup-summary",
+    ),
+    path("meetings/<int:meeting_id>/", subgroups.meeting, name="meeting"),
+    path(
+        "meetings/<int:meeting_id>/actions/new/",
+        subgroups.meeting_action_new,
+        name="meeting-action-new",
+    ),
+    path(
+        "meeting-actions/<int:action_id>/done/",
+        subgroups.meeting_action_done,
+        name="meeting-action-done",
+    ),
+    # Audits and challenge panels
+    path("audits/", audits.audits, name="audits"),
+    path("audits/new/", audits.audit_new, name="audit-new"),
+    path("audits/<int:programme_id>/", audits.audit, name="audit"),
+    path(
+        "audits/<int:programme_id>/questions/new/",
+        audits.audit_question_new,
+        name="audit-question-new",
+    ),
+    path("audits/<int:programme_id>/cases/new/", audits.case_audit_new, name="case-audit-new"),
+    path("audits/<int:programme_id>/findings/new/", audits.finding_new, name="finding-new"),
+    path("audits/cases/<int:case_id>/", audits.case_audit, name="case-audit"),
+    path(
+        "audits/findings/<int:finding_id>/action/",
+        audits.finding_action,
+        name="finding-action",
+    ),
+    # Section 11 and Section 175 self-assessment
+    path("self-assessment/", self_assessment.returns, name="returns"),
+    path("self-assessment/request/", self_assessment.returns_request, name="returns-request"),
+    path("self-assessment/standards/", self_assessment.standards, name="standards"),
+    path("self-assessment/summary/", self_assessment.returns_summary, name="returns-summary"),
+    path("self-assessment/<int:return_id>/", self_assessment.return_detail, name="return"),
+    path(
+        "self-assessment/<int:return_id>/standards/<int:standard_id>/",
+        self_assessment.return_rate,
+        name="return-rate",
+    ),
+    path(
+        "self-assessment/<int:return_id>/submit/",
+        self_assessment.return_submit,
+        name="return-submit",
+    ),
+    path(
+        "self-assessment/<int:return_id>/challenge/",
+        self_assessment.return_challenge,
+        name="return-challenge",
+    ),
+    # Finances
+    path("finances/", finance.finances, name="finances"),
+    path("finances/<int:start_year>/", finance.finance_year, name="finance-year"),
+    path(
+        "finances/<int:start_year>/contributions/new/",
+        finance.contribution_new,
+        name="contribution-new",
+    ),
+    path("finances/<int:start_year>/spending/new/", finance.spending_new, name="spending-new"),
 ]

@@ -37,6 +37,12 @@ class FinancialYear(models.Model):
         """Positive: an underspend; negative: an overspend."""
         return self.contributions_total - self.spending_total
 
+    @property
+    def balance_label(self) -> str:
+        balance = self.balance
+        word = "Overspend" if balance < 0 else "Underspend"
+        return f"{word} £{abs(balance):,.0f}"
+
 
 class Contribution(models.Model):
     year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="contributions")

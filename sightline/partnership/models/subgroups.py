@@ -34,6 +34,12 @@ class SubgroupMember(models.Model):
         return self.left_on is None
 
 
+class Attendance(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent without apologies"
+
+
 class SubgroupMeeting(models.Model):
     subgroup = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField()
@@ -49,11 +55,16 @@ class SubgroupMeeting(models.Model):
     def __str__(self) -> str:
         return f"{self.subgroup} meeting on {self.held_on:%-d %B %Y}"
 
+    def _count(self, attendance: str) -> int:
+        return sum(1 for row in self.attendance.all() if row.attendance == attendance)
 
-class Attendance(models.TextChoices):
-    PRESENT = "present", "Present"
-    APOLOGIES = "apologies", "Apologies"
-    ABSENT = "absent", "Absent without apologies"
+    @property
+    def present_count(self) -> int:
+        return self._count(Attendance.PRESENT)
+
+    @property
+    def apologies_count(self) -> int:
+        return self._count(Attendance.APOLOGIES)
 
 
 class MeetingAttendance(models.Model):

@@ -72,3 +72,92 @@ def incident(partnership_officer):  # type: ignore[no-untyped-def]
         child_description="Baby T, 8 weeks",
         aware_on=dt.date(2025, 4, 30),
     )
+
+
+# --- The second half: risk log, audits, self-assessment, business plan, subgroups, finances --
+
+
+@pytest.fixture
+def s11_standards(partnership_officer):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import self_assessment
+
+    titles = [
+        "Senior management commitment to safeguarding",
+        "A clear line of accountability",
+        "Safer recruitment",
+    ]
+    return [
+        self_assessment.standard_create(
+            actor=partnership_officer, framework="s11", number=number, title=title
+        )
+        for number, title in enumerate(titles, start=1)
+    ]
+
+
+@pytest.fixture
+def s175_standards(partnership_officer):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import self_assessment
+
+    titles = ["Designated safeguarding lead in post", "Staff training is current"]
+    return [
+        self_assessment.standard_create(
+            actor=partnership_officer, framework="s175", number=number, title=title
+        )
+        for number, title in enumerate(titles, start=1)
+    ]
+
+
+@pytest.fixture
+def s11_returns(partnership_officer, agencies, s11_standards):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import self_assessment
+
+    created = self_assessment.self_assessment_request(
+        actor=partnership_officer,
+        framework="s11",
+        year=2025,
+        agencies=[agencies["police"], agencies["health"]],
+        due_on=dt.date(2030, 6, 30),
+    )
+    return {item.agency.code: item for item in created}
+
+
+@pytest.fixture
+def police_risk(partnership_officer, agencies, subgroup):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import risk
+
+    return risk.risk_log_entry_create(
+        actor=partnership_officer,
+        raised_by_subgroup=subgroup,
+        against_agency=agencies["police"],
+        concern="Strategy discussions are held without health in a third of cases.",
+        assurance_requested="An audit of 20 strategy discussions and who attended.",
+        assurance_due_on=dt.date(2030, 2, 28),
+        raised_on=dt.date(2025, 5, 1),
+    )
+
+
+@pytest.fixture
+def audit_programme(partnership_officer, themes, subgroup):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import audits
+
+    return audits.audit_programme_create(
+        actor=partnership_officer,
+        title="Neglect case audit, spring",
+        kind="case_audit",
+        theme=themes["neglect"],
+        subgroup=subgroup,
+        planned_on=dt.date(2025, 5, 14),
+        questions=["Was neglect recognised early?", "Did agencies share information?"],
+    )
+
+
+@pytest.fixture
+def case_audit(partnership_officer, audit_programme, police_officer, social_worker):  # type: ignore[no-untyped-def]
+    from sightline.partnership.services import audits
+
+    return audits.case_audit_add(
+        actor=partnership_officer,
+        programme=audit_programme,
+        case_reference="Case N1",
+        auditors=[police_officer, social_worker],
+    )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(partnership_officer, police_action, incident, subgroup, agencies):
+def world(partnership_officer, police_action, incident, subgroup, agencies, governance):
     reviews.serious_incident_notify(
         actor=partnership_officer, incident=incident, notified_on=dt.date(2025, 5, 2)
     )
@@ -45,6 +45,86 @@ def world(partnership_officer, police_action, incident, subgroup, agencies):
         "police_request": police_request,
         "health_request": health_request,
         "recommendation": police_action.recommendation,
+        **governance,
+    }
+
+
+@pytest.fixture
+def governance(
+    partnership_officer,
+    agencies,
+    subgroup,
+    police_risk,
+    s11_returns,
+    s11_standards,
+    case_audit,
+    police_action,
+):
+    """The second half's records: a log entry against each of two agencies, their Section 11
+    returns, a case audit with police and social care auditors, a finding, the business plan,
+    a subgroup meeting with an action, a financial year and an escalation."""
+    from sightline.partnership.services import business_plan, finance, risk, subgroups
+
+    health_risk = risk.risk_log_entry_create(
+        actor=partnership_officer,
+        against_agency=agencies["health"],
+        concern="Health visiting caseloads are above the agreed level.",
+        assurance_requested="Caseload figures by team.",
+        assurance_due_on=dt.date(2030, 3, 31),
+    )
+    priority = business_plan.plan_priority_create(
+        actor=partnership_officer, period="2025-27", number=1, title="Neglect is recognised early"
+    )
+    outcome = business_plan.plan_outcome_create(
+        actor=partnership_officer,
+        priority=priority,
+        number="1.1",
+        outcome="Practitioners use the Graded Care Profile.",
+        targets_and_timelines="All teams trained by March.",
+        evidence_of_impact="Audit of 30 cases.",
+        responsible_subgroups=[subgroup],
+    )
+    member = subgroups.subgroup_member_add(
+        actor=partnership_officer, subgroup=subgroup, agency=agencies["police"], name="Sam Lowe"
+    )
+    meeting = subgroups.subgroup_meeting_record(
+        actor=partnership_officer,
+        subgroup=subgroup,
+        held_on=dt.date(2025, 6, 1),
+        minutes="Reviewed the audit.",
+        attendance={member.pk: "present"},
+    )
+    meeting_action = subgroups.meeting_action_add(
+        actor=partnership_officer,
+        meeting=meeting,
+        description="Circulate the audit report.",
+        owner=member,
+        due_on=dt.date(2030, 1, 1),
+    )
+    from sightline.partnership.services import audits
+
+    finding = audits.audit_finding_record(
+        actor=partnership_officer, programme=case_audit.programme, text="Neglect seen late."
+    )
+    year = finance.financial_year_create(actor=partnership_officer, start_year=2025)
+    escalation = plan.action_escalate(
+        actor=partnership_officer, action=police_action, reason="No funding."
+    )
+    return {
+        "police_risk": police_risk,
+        "health_risk": health_risk,
+        "police_return": s11_returns["police"],
+        "health_return": s11_returns["health"],
+        "standard": s11_standards[0],
+        "case_audit": case_audit,
+        "programme": case_audit.programme,
+        "finding": finding,
+        "priority": priority,
+        "outcome": outcome,
+        "meeting": meeting,
+        "meeting_action": meeting_action,
+        "year": year,
+        "escalation": escalation,
     }
 
 
@@ -67,6 +147,59 @@ def _urls(w):
         "police_answer": reverse("partnership:assurance-answer", args=[w["police_request"].pk]),
         "health_request": reverse("partnership:assurance-request", args=[w["health_request"].pk]),
         "subgroups": reverse("partnership:subgroups"),
+        **_governance_urls(w),
+    }
+
+
+def _governance_urls(w):
+    def url(name, *args):
+        return reverse(f"partnership:{name}", args=args)
+
+    police_return, health_return = w["police_return"], w["health_return"]
+    return {
+        "risks": url("risks"),
+        "risk_new": url("risk-new"),
+        "risk_quarterly": url("risk-quarterly"),
+        "police_risk": url("risk", w["police_risk"].pk),
+        "police_risk_respond": url("risk-respond", w["police_risk"].pk),
+        "health_risk": url("risk", w["health_risk"].pk),
+        "health_risk_respond": url("risk-respond", w["health_risk"].pk),
+        "risk_close": url("risk-close", w["police_risk"].pk),
+        "business_plan": url("business-plan"),
+        "priority_new": url("priority-new"),
+        "outcome_new": url("outcome-new", w["priority"].pk),
+        "plan_outcome": url("plan-outcome", w["outcome"].pk),
+        "outcome_progress": url("outcome-progress", w["outcome"].pk),
+        "subgroup": url("subgroup", w["meeting"].subgroup_id),
+        "subgroup_edit": url("subgroup-edit", w["meeting"].subgroup_id),
+        "member_new": url("member-new", w["meeting"].subgroup_id),
+        "meeting_new": url("meeting-new", w["meeting"].subgroup_id),
+        "subgroup_summary": url("subgroup-summary", w["meeting"].subgroup_id),
+        "meeting": url("meeting", w["meeting"].pk),
+        "meeting_action_new": url("meeting-action-new", w["meeting"].pk),
+        "meeting_action_done": url("meeting-action-done", w["meeting_action"].pk),
+        "audits": url("audits"),
+        "audit_new": url("audit-new"),
+        "audit": url("audit", w["programme"].pk),
+        "audit_question_new": url("audit-question-new", w["programme"].pk),
+        "case_audit_new": url("case-audit-new", w["programme"].pk),
+        "finding_new": url("finding-new", w["programme"].pk),
+        "finding_action": url("finding-action", w["finding"].pk),
+        "case_audit": url("case-audit", w["case_audit"].pk),
+        "returns": url("returns"),
+        "returns_request": url("returns-request"),
+        "standards": url("standards"),
+        "returns_summary": url("returns-summary"),
+        "police_return": url("return", police_return.pk),
+        "police_return_rate": url("return-rate", police_return.pk, w["standard"].pk),
+        "health_return": url("return", health_return.pk),
+        "health_return_rate": url("return-rate", health_return.pk, w["standard"].pk),
+        "return_challenge": url("return-challenge", police_return.pk),
+        "finances": url("finances"),
+        "finance_year": url("finance-year", w["year"].start_year),
+        "contribution_new": url("contribution-new", w["year"].start_year),
+        "spending_new": url("spending-new", w["year"].start_year),
+        "escalation_outcome": url("escalation-outcome", w["escalation"].pk),
     }
 
 
@@ -81,20 +214,71 @@ MANAGER_ONLY = [
     "plan",
     "plan_print",
     "subgroups",
+    "risk_new",
+    "risk_quarterly",
+    "risk_close",
+    "business_plan",
+    "priority_new",
+    "outcome_new",
+    "plan_outcome",
+    "outcome_progress",
+    "subgroup",
+    "subgroup_edit",
+    "member_new",
+    "meeting_new",
+    "subgroup_summary",
+    "meeting",
+    "meeting_action_new",
+    "meeting_action_done",
+    "audit_new",
+    "audit",
+    "audit_question_new",
+    "case_audit_new",
+    "finding_new",
+    "finding_action",
+    "returns_request",
+    "standards",
+    "returns_summary",
+    "return_challenge",
+    "finances",
+    "finance_year",
+    "contribution_new",
+    "spending_new",
+    "escalation_outcome",
 ]
+# The agency's own answers: refused to the partnership's roles (they manage, the agency answers).
+AGENCY_ANSWERS = {
+    "police_answer": 403,
+    "police_risk_respond": 403,
+    "health_risk_respond": 403,
+    "police_return_rate": 403,
+    "health_return_rate": 403,
+}
 
 # persona -> {page: expected status}; pages not listed for a persona default as shown.
 EXPECTED = {
-    "partnership_officer": {"police_answer": 403},
-    "subgroup_chair": {"police_answer": 403},
-    "scrutineer": {"police_answer": 403},
-    "police_officer": {**dict.fromkeys(MANAGER_ONLY, 403), "health_request": 404},
+    "partnership_officer": AGENCY_ANSWERS,
+    "subgroup_chair": AGENCY_ANSWERS,
+    "scrutineer": AGENCY_ANSWERS,
+    "police_officer": {
+        **dict.fromkeys(MANAGER_ONLY, 403),
+        "health_request": 404,
+        "health_risk": 404,
+        "health_risk_respond": 404,
+        "health_return": 404,
+        "health_return_rate": 404,
+    },
     "health_visitor": {
         **dict.fromkeys(MANAGER_ONLY, 403),
         "action": 404,
         "action_progress": 404,
         "police_request": 404,
         "police_answer": 404,
+        "police_risk": 404,
+        "police_risk_respond": 404,
+        "police_return": 404,
+        "police_return_rate": 404,
+        "case_audit": 404,
     },
     "analyst": "all 403",
     "unscheduled_care": "all 403",
