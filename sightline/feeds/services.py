@@ -234,7 +234,8 @@ def event_import(*, line: EventLine, agency: Agency) -> LineResult:
         person = resolution.person
         if resolution.created_person:
             result.persons_created += 1
-            _date_first_address(person, day)
+            if sent.address:
+                _date_first_address(person, day)
         else:
             result.persons_linked += 1
         resolved.append((sent, person))
@@ -321,6 +322,11 @@ def _address_move(
     current = person.addresses.filter(moved_out__isnull=True).first()
     if current is not None and current.moved_in and current.moved_in > day:
         return  # an older event must not undo a newer move
+    if current is not None and (current.line.lower(), current.postcode) == (
+        address.line.lower(),
+        address.postcode,
+    ):
+        return  # no move
     address_add(
         actor=actor,
         person=person,
@@ -333,8 +339,13 @@ def _address_move(
 
 
 def _addresses_update(
-    *, actor: str, line: EventLine, agency: Agency, resolved: list[tuple[PersonSent, Person]]
+    *,
+    actor: str,
+    line: EventLine,
+    agency: Agency,
+    resolved: list[tuple[PersonSent, Person]],
 ) -> None:
+    """Move people to the addresses the event gives them, from the event's day."""
     day = line.occurred_on
     moves: dict[int, tuple[Person, AddressSent]] = {}
     for sent, person in resolved:

@@ -1,0 +1,433 @@
+"""Ingest benchmark: feed events per second into a database already holding many people.
+
+The database is first given `persons` people (100,000 by default), bulk-created, each with a
+source record, an address and, for most, an NHS number. Then `events` synthetic feed lines are
+imported one at a time through the same path as `sightline import-events` (check, resolve
+every person through linkage, record on the chronology, addresses and households, the front
+door for pending contacts), each line in its own transaction; the chronology listeners run
+after each commit, so the rule catalogue (when the risk app registers it) is included in the
+time. Half the people in the events are already known by the sending agency's record id, a
+fifth are known to another agency under the same NHS number, and the rest are new.
+
+Target (issue "Agency feeds, Think Family linkage and the cumulative-risk rule catalogue"):
+at least 200 events per second on SQLite. Run alone:
+`.venv/bin/python -m sightline.feeds.bench [--quick]`; `make bench` calls `bench_ingest`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+FIRST = [
+    "Ava",
+    "Noah",
+    "Lily",
+    "Kai",
+    "Riley",
+    "Sam",
+    "Jordan",
+    "Casey",
+    "Alex",
+    "Morgan",
+    "Frankie",
+    "Harper",
+    "Jude",
+    "Rowan",
+    "Ellis",
+    "Remi",
+    "Sasha",
+    "Tate",
+    "Quinn",
+    "Robin",
+]
+LAST = [
+    "Testsmith",
+    "Testjones",
+    "Testkhan",
+    "Testbrookes",
+    "Testwalker",
+    "Testnowak",
+    "Testokafor",
+    "Testevans",
+    "Testpatel",
+    "Testmurphy",
+    "Testhughes",
+    "Testali",
+]
+STREETS = ["Invented Lane", "Made-up Road", "Fictional Street", "Pretend Avenue", "Sample Close"]
+CODES = ["police", "health", "hospital", "school", "housing", "csc"]
+
+
+@dataclass
+class IngestResult:
+    persons_before: int
+    events: int
+    seconds: float
+    per_event: list[float]
+    accepted: int
+    rejected: int
+    persons_created: int
+    persons_linked: int
+    alerts_raised: int | None
+    listeners: int
+    linkage_seconds: float = 0.0
+    rules_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.per_event)
+        return 1000 * ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.per_event)
+
+
+def _postcode(n: int) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"BD{n % 20 + 1} {n % 9 + 1}{letters[n % 20]}{letters[n // 20 % 20]}"
+
+
+def _nhs(n: int) -> str:
+    from sightline.people.identifiers import nhs_number_with_check_digit
+
+    for offset in range(20):
+        number = nhs_number_with_check_digit(f"{(400_000_000 + n * 7 + offset) % 10**9:09d}")
+        if number:
+            return number
+    return ""
+
+
+def _agencies() -> dict[str, Any]:
+    from sightline.accounts.models import Agency
+
+    kinds = {
+        "police": "police",
+        "health": "community_health",
+        "hospital": "hospital",
+        "school": "school",
+        "housing": "housing",
+        "csc": "social_care",
+    }
+    return {
+        code: Agency.objects.get_or_create(
+            code=code, defaults={"name": f"Bench {code}", "kind": kind}
+        )[0]
+        for code, kind in kinds.items()
+    }
+
+
+def populate(persons: int, *, seed: int = 5) -> None:
+    """Bulk-create people (with a source record and an address each) up to `persons`."""
+    from sightline.people.models import Address, Person, SourceRecord
+    from sightline.people.names import name_key
+
+    agencies = _agencies()
+    rng = random.Random(seed)
+    have = Person.objects.count()
+    batch = 5000
+    for start in range(have, persons, batch):
+        stop = min(start + batch, persons)
+        people = []
+        for n in range(start, stop):
+            given, family = FIRST[n % len(FIRST)], LAST[(n // 7) % len(LAST)]
+            born = dt.date(1975, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 48))
+            people.append(
+                Person(
+                    kind="child" if born.year >= 2007 else "adult",
+                    given_name=given,
+                    family_name=family,
+                    date_of_birth=born,
+                    sex="FM"[n % 2],
+                    nhs_number=_nhs(n) if n % 5 else "",
+                    given_name_key=name_key(given),
+                    family_name_key=name_key(family),
+                )
+            )
+        people = Person.objects.bulk_create(people)
+        SourceRecord.objects.bulk_create(
+            SourceRecord(
+                agency=agencies[CODES[n % len(CODES)]],
+                record_id=f"B-{n}",
+                person=p,
+                given_name=p.given_name,
+                family_name=p.family_name,
+                date_of_birth=p.date_of_birth,
+                sex=p.sex,
+                nhs_number=p.nhs_number,
+                address_line=f"{n % 200 + 1} {STREETS[n % 5]}",
+                postcode=_postcode(n),
+            )
+            for n, p in zip(range(start, stop), people, strict=True)
+        )
+        Address.objects.bulk_create(
+            Address(
+                person=p,
+                line=f"{n % 200 + 1} {STREETS[n % 5]}",
+                postcode=_postcode(n),
+                moved_in=dt.date(2015, 1, 1),
+            )
+            for n, p in zip(range(start, stop), people, strict=True)
+        )
+
+
+def linkage_index_ready() -> None:
+    """Bring the linkage engine's matching index up to date with the bulk-created records, as
+    it is in a running system (rows written by services are indexed as they are written)."""
+    try:
+        from sightline.linkage.index import index_rebuild
+    except ImportError:  # an engine without an index
+        return
+    index_rebuild()
+
+
+def feed_lines(count: int, persons: int, *, seed: int = 11) -> list[str]:
+    """Synthetic feed lines about the bulk-created people and some new ones."""
+    rng = random.Random(seed)
+    start = dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)
+    lines = []
+    new = 0
+
+    def someone(role: str, adult: bool) -> dict[str, Any]:
+        nonlocal new
+        roll = rng.random()
+        n = rng.randrange(persons)
+        if roll < 0.5:  # a record the sending agency already has
+            return {
+                "role": role,
+                "record_id": f"B-{n}",
+                "given_name": FIRST[n % len(FIRST)],
+                "family_name": LAST[(n // 7) % len(LAST)],
+                "_source": CODES[n % len(CODES)],
+            }
+        if roll < 0.7 and n % 5:  # known to another agency: same NHS number
+            return {
+                "role": role,
+                "record_id": f"X-{n}-{rng.randrange(10**6)}",
+                "given_name": FIRST[n % len(FIRST)],
+                "family_name": LAST[(n // 7) % len(LAST)],
+                "nhs_number": _nhs(n),
+            }
+        new += 1
+        born = dt.date(1985, 1, 1) if adult else dt.date(2016, 1, 1)
+        return {
+            "role": role,
+            "record_id": f"NEW-{seed}-{new}",
+            "given_name": rng.choice(FIRST),
+            "family_name": rng.choice(LAST),
+            "date_of_birth": (born + dt.timedelta(days=rng.randrange(2500))).isoformat(),
+            "address": {
+                "line": f"{rng.randrange(1, 300)} {rng.choice(STREETS)}",
+                "postcode": _postcode(rng.randrange(10**6)),
+            },
+        }
+
+    kinds = [
+        (
+            "domestic_abuse_incident",
+            [("victim", True), ("perpetrator", True), ("child", False)],
+            lambda: {
+                "child_present": rng.random() < 0.5,
+                "dash_yes_count": rng.randrange(0, 20),
+                "risk_level": rng.choice(["standard", "medium", "high"]),
+            },
+        ),
+        (
+            "contact",
+            [("child", False)],
+            lambda: {
+                "referral_source": rng.choice(["6", "2A", "3B", "1A"]),
+                "concern": "Worried.",
+                "outcome": rng.choice(["nfa", "nfa", "advice", "referral", "pending"]),
+            },
+        ),
+        (
+            "ed_attendance",
+            [("child", False)],
+            lambda: {"site": "Northmoor General", "reason": "Fall", "injury": True},
+        ),
+        (
+            "appointment_not_brought",
+            [("child", False), ("mother", True)],
+            lambda: {"service": "Health visiting", "appointment_type": "Review"},
+        ),
+        ("missing_episode", [("child", False)], dict),
+        (
+            "address_change",
+            [("child", False), ("carer", True)],
+            lambda: {
+                "address": {
+                    "line": f"{rng.randrange(1, 300)} {rng.choice(STREETS)}",
+                    "postcode": _postcode(rng.randrange(10**6)),
+                }
+            },
+        ),
+        ("household_member_joined", [("child", False), ("member", True)], dict),
+    ]
+    for index in range(count):
+        type_, roles, details = kinds[index % len(kinds)]
+        source = CODES[index % len(CODES)]
+        people = [someone(role, adult) for role, adult in roles]
+        for person in people:  # a known record must come from the agency that holds it
+            if "_source" in person:
+                source = person.pop("_source")
+        for person in people:
+            if (
+                person["record_id"].startswith("B-")
+                and source != CODES[int(person["record_id"][2:]) % len(CODES)]
+            ):
+                person["record_id"] = f"Y-{person['record_id']}-{index}"
+        occurred = start + dt.timedelta(minutes=37 * index)
+        lines.append(
+            json.dumps(
+                {
+                    "feed": "1",
+                    "source": source,
+                    "event_id": f"BENCH-{seed}-{index}",
+                    "type": type_,
+                    "occurred_at": occurred.isoformat(),
+                    "summary": f"Benchmark {type_}",
+                    "people": people,
+                    "details": details(),
+                }
+            )
+        )
+    return lines
+
+
+class _Stopwatch:
+    """Adds up the time spent inside a wrapped function."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            tick = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - tick
+
+        return timed
+
+
+def bench_ingest(*, persons: int = 100_000, events: int = 2000) -> IngestResult:
+    """Fill the configured (migrated) database to `persons` people, then import `events`
+    feed lines one by one, timing each. Returns the measurements, with the time spent in
+    linkage (resolving people) and in the rules (the chronology listeners) apart."""
+    from sightline.chronology import listeners
+    from sightline.feeds import services
+    from sightline.feeds.format import event_line_decode
+    from sightline.people.models import Person
+
+    populate(persons)
+    linkage_index_ready()
+    persons_before = Person.objects.count()
+    lines = feed_lines(events, persons)
+    agencies = services.registered_agencies()
+    alerts_before = services.alert_count()
+    per_event: list[float] = []
+    accepted = rejected = created = linked = 0
+    linkage, rules = _Stopwatch(), _Stopwatch()
+    resolve, subscribed = services.source_record_resolve, list(listeners._listeners)
+    services.source_record_resolve = linkage.wrap(resolve)  # type: ignore[assignment]
+    listeners._listeners[:] = [rules.wrap(callback) for callback in subscribed]
+    started = time.perf_counter()
+    try:
+        for number, raw in enumerate(lines, start=1):
+            tick = time.perf_counter()
+            payload = event_line_decode(raw, line=number)
+            result = services.event_receive(payload, line=number, agencies=agencies)
+            per_event.append(time.perf_counter() - tick)
+            accepted += result.status == "accepted"
+            rejected += result.status == "rejected"
+            created += result.persons_created
+            linked += result.persons_linked
+            if result.status == "rejected":
+                raise SystemExit(f"benchmark line {number} was rejected: {result.problems}")
+        seconds = time.perf_counter() - started
+    finally:
+        services.source_record_resolve = resolve  # type: ignore[assignment]
+        listeners._listeners[:] = subscribed
+    alerts_after = services.alert_count()
+    return IngestResult(
+        persons_before=persons_before,
+        events=events,
+        seconds=seconds,
+        per_event=per_event,
+        accepted=accepted,
+        rejected=rejected,
+        persons_created=created,
+        persons_linked=linked,
+        alerts_raised=None if alerts_before is None else (alerts_after or 0) - alerts_before,
+        listeners=len(subscribed),
+        linkage_seconds=linkage.seconds,
+        rules_seconds=rules.seconds,
+    )
+
+
+def markdown(result: IngestResult, *, target: float = 200.0) -> str:
+    verdict = "meets" if result.rate >= target else "MISSES"
+    alerts = "n/a" if result.alerts_raised is None else f"{result.alerts_raised:,}"
+    per = 1000 / result.events if result.events else 0.0
+    rest = result.seconds - result.linkage_seconds - result.rules_seconds
+    return "\n".join(
+        [
+            "| persons already held | events | seconds | events per second | median ms per event "
+            "| p95 ms per event | persons created | persons linked | alerts raised |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| {result.persons_before:,} | {result.events:,} | {result.seconds:.1f} | "
+            f"{result.rate:.0f} | {result.median_ms:.1f} | {result.p95_ms:.1f} | "
+            f"{result.persons_created:,} | {result.persons_linked:,} | {alerts} |",
+            "",
+            f"- Ingest {verdict} the target of at least {target:.0f} events per second "
+            f"({result.rate:.0f}); chronology listeners (rules) registered: {result.listeners}.",
+            f"- Where the time goes, per event: linkage (resolving each person) "
+            f"{result.linkage_seconds * per:.1f} ms, rules (chronology listeners, after commit) "
+            f"{result.rules_seconds * per:.1f} ms, the rest (checking the line, the chronology, "
+            f"audit, addresses, households, front door, commits) {rest * per:.1f} ms.",
+        ]
+    )
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sightline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 persons and 300 events")
+    parser.add_argument("--persons", type=int)
+    parser.add_argument("--events", type=int)
+    args = parser.parse_args(argv)
+    persons = args.persons or (10_000 if args.quick else 100_000)
+    events = args.events or (300 if args.quick else 2000)
+    with tempfile.TemporaryDirectory() as tmp:
+        _setup_django(f"sqlite:///{tmp}/ingest.sqlite3")
+        print(markdown(bench_ingest(persons=persons, events=events)))
+
+
+if __name__ == "__main__":
+    main()
