@@ -142,3 +142,15 @@ def test_the_mixed_example_file_is_as_the_tests_expect():
     raw = (DATA / "mixed_events.jsonl").read_text().splitlines()
     assert raw[3] == ""
     assert json.loads(raw[0])["event_id"] == "MIX-1"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(agencies, capsys):
+    call_command("import_events", str(DATA / "valid_events.jsonl"), stdout=_Terminal())
+    assert "22/22" in capsys.readouterr().err
+    call_command("import_events", str(DATA / "valid_events.jsonl"), stdout=io.StringIO())
+    assert "22/22" not in capsys.readouterr().err
