@@ -204,6 +204,11 @@ class Clustering:
     refused: int  # edges above the threshold refused by a constraint
 
 
+def _id_alike(a: str, b: str) -> bool:
+    """The same identifier, or one slip apart (a transposed pair of digits)."""
+    return a == b or jellyfish.damerau_levenshtein_distance(a, b) <= 1
+
+
 def _dob_alike(a: str, b: str) -> bool:
     return a == b or _swapped(a, b) or jellyfish.damerau_levenshtein_distance(a, b) <= 1
 
@@ -251,6 +256,7 @@ def cluster(
             nhs[record] = {n}
         if u:
             upn[record] = {u}
+    size: dict[int, int] = {}
     apart: dict[int, set[int]] = {}  # root -> roots it must stay apart from (kept in step)
     for a, b in constraints.cannot_link:
         if a in uf.parent and b in uf.parent:
@@ -264,11 +270,14 @@ def cluster(
         if not forced:
             if rb in apart.get(ra, ()):
                 return False
+        # Two single records: their own score already weighed any disagreement. A record
+        # joining a group must agree with all of it (no bridging a father and his son).
+        if not forced and (size.get(ra, 1) > 1 or size.get(rb, 1) > 1):
             na, nb = nhs.get(ra), nhs.get(rb)
-            if na and nb and not (na & nb):
+            if na and nb and not all(_id_alike(x, y) for x in na for y in nb):
                 return False
             ua, ub = upn.get(ra), upn.get(rb)
-            if ua and ub and not (ua & ub):
+            if ua and ub and not all(_id_alike(x, y) for x in ua for y in ub):
                 return False
             da, db = dobs.get(ra), dobs.get(rb)
             if da and db and not all(_dob_alike(x, y) for x in da for y in db):
@@ -276,6 +285,7 @@ def cluster(
         if len(apart.get(ra, ())) < len(apart.get(rb, ())):
             ra, rb = rb, ra
         uf.parent[rb] = ra
+        size[ra] = size.get(ra, 1) + size.pop(rb, 1)
         for store in (nhs, upn, dobs):
             if rb in store:
                 store.setdefault(ra, set()).update(store.pop(rb))
