@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -33,10 +34,21 @@ from sightline.partnership.models import (
     ImpactAssessment,
     RapidReview,
     Recommendation,
+    RiskLogEntry,
     SeriousIncident,
     Subgroup,
 )
-from sightline.partnership.services import assurance, plan, reviews
+from sightline.partnership.services import (
+    assurance,
+    audits,
+    business_plan,
+    finance,
+    plan,
+    reviews,
+    risk,
+    self_assessment,
+    subgroups,
+)
 
 PARTNERSHIP_USERS = [
     ("partnership.officer", Role.PARTNERSHIP_OFFICER, "Partnership business manager"),
@@ -732,15 +744,558 @@ class _Demo:
                         )
 
 
+# --- The governance year: risk log, business plan, subgroups, audits, returns, finances -----
+
+S11_STANDARDS = [
+    "Senior management commitment to safeguarding children",
+    "A clear line of accountability for safeguarding",
+    "Safeguarding built into service development",
+    "Staff training on safeguarding and its take-up",
+    "Safer recruitment, allegations and whistleblowing",
+    "Effective inter-agency working and information sharing",
+    "Listening to children and acting on their views",
+    "Supervision and support for staff who work with children",
+]
+S175_STANDARDS = [
+    "A designated safeguarding lead with time and training for the role",
+    "All staff trained and aware of Keeping Children Safe in Education",
+    "Safer recruitment and a single central record",
+    "Early help identified and offered",
+    "Online safety taught and filtered",
+]
+BUSINESS_PLAN = [
+    (
+        "Children living with neglect are identified early and helped",
+        [
+            (
+                "Practitioners in every agency use the Graded Care Profile when neglect is "
+                "suspected.",
+                "All early help and health visiting teams trained by the end of the second "
+                "quarter; 200 assessments in the year.",
+                "Quarterly count of assessments by agency; a case audit of 12 families.",
+                ["Neglect Subgroup"],
+                "",
+                ["on_track", "at_risk"],
+            ),
+            (
+                "Challenge panels find fewer cases where neglect was seen late.",
+                "Neglect challenge panel each spring.",
+                "Challenge panel outcome report: more good, fewer inadequate grades.",
+                ["Performance, Monitoring and Evaluation Subgroup"],
+                "",
+                ["on_track"],
+            ),
+        ],
+    ),
+    (
+        "Learning from reviews changes practice",
+        [
+            (
+                "Every practice review has a learning brief and a practitioner event within "
+                "three months of publication.",
+                "Learning briefs published with each review; events booked on the training "
+                "calendar.",
+                "Event attendance by agency; follow-up survey of practice three months on.",
+                ["Learning and Improvement Subgroup"],
+                "",
+                ["on_track", "achieved"],
+            ),
+            (
+                "The partnership shows how its decisions are informed by children's views.",
+                "Methodology to the board by the autumn meeting.",
+                "Board minutes; audits show children's views recorded and acted on.",
+                ["Performance, Monitoring and Evaluation Subgroup"],
+                "All subgroups and the main board",
+                ["off_track"],
+            ),
+        ],
+    ),
+    (
+        "A culture of constructive challenge across the partnership",
+        [
+            (
+                "Subgroups send bi-monthly summaries and the board receives a quarterly "
+                "outcome report from the challenge and risk log.",
+                "Summaries 15 working days after each subgroup; the log's report each quarter.",
+                "Subgroup summary reports; the risk log's quarterly report; board minutes.",
+                ["Oversight and Delivery Group"],
+                "All subgroups",
+                ["on_track"],
+            ),
+        ],
+    ),
+]
+RISKS = [
+    # (raised by subgroup, against agency key or subgroup name, concern, asked, days ago,
+    #  days to answer, state)
+    (
+        "Case Review Subgroup",
+        "police",
+        "Health partners are missing from a third of strategy discussions held out of hours.",
+        "An audit of 20 out-of-hours strategy discussions showing who took part.",
+        300,
+        42,
+        "resolved",
+    ),
+    (
+        "Neglect Subgroup",
+        "csc",
+        "Child in need plans for neglect drift without review for more than three months.",
+        "Figures for plans without a review in 12 weeks, by team, and the recovery plan.",
+        220,
+        42,
+        "partly_resolved",
+    ),
+    (
+        "",
+        "health",
+        "Health visiting caseloads are well above the agreed level in two localities.",
+        "Caseload figures by locality and the mitigation while posts are filled.",
+        120,
+        28,
+        "responded",
+    ),
+    (
+        "Performance, Monitoring and Evaluation Subgroup",
+        "hospital",
+        "The bruising protocol is not applied to every non-mobile baby seen in the emergency "
+        "department.",
+        "The first results of the emergency department's bruising protocol audit.",
+        75,
+        30,
+        "open",
+    ),
+    (
+        "Learning and Improvement Subgroup",
+        "school",
+        "Designated safeguarding leads in some schools have not completed the neglect training.",
+        "Training completion by school and the plan to reach every lead.",
+        20,
+        45,
+        "open",
+    ),
+    (
+        "",
+        "Neglect Subgroup",
+        "The Graded Care Profile roll-out is behind the business plan's timeline.",
+        "A revised roll-out plan with dates and the agencies not yet started.",
+        60,
+        21,
+        "responded",
+    ),
+]
+AUDIT_QUESTIONS = [
+    "Was neglect recognised at the first opportunity?",
+    "Did agencies share what they knew with each other in time?",
+    "Was the child seen and were their views recorded?",
+    "Did the plan address the neglect and was progress reviewed?",
+]
+FINANCE_YEARS = [
+    # (years before the current financial year, contributions, spending)
+    (
+        2,
+        {"csc": 300000, "health": 190000, "police": 110000},
+        {
+            "Staffing": 410000,
+            "Independent scrutiny": 40000,
+            "Case reviews": 55000,
+            "Training programme": 25000,
+            "Running costs": 20000,
+        },
+    ),
+    (
+        1,
+        {"csc": 310000, "health": 200000, "police": 115000},
+        {
+            "Staffing": 455000,
+            "Independent scrutiny": 45000,
+            "Case reviews": 90000,
+            "Training programme": 30000,
+            "Running costs": 20000,
+        },
+    ),
+]
+
+
+class _Governance:
+    """The partnership's governance year, written through the partnership's services."""
+
+    def __init__(self, demo: _Demo) -> None:
+        self.d = demo
+        users = demo.users()
+        self.officer, self.chair, self.scrutineer = (
+            users["partnership.officer"],
+            users["subgroup.chair"],
+            users["scrutineer"],
+        )
+        self.subgroups = {s.name: s for s in Subgroup.objects.all()}
+        self.themes = {theme.code: theme for theme in Theme.objects.all()}
+
+    def responder(self, agency: Agency) -> User | None:
+        return (
+            User.objects.filter(agency=agency, is_active=True)
+            .exclude(role=Role.UNSCHEDULED_CARE)
+            .order_by("pk")
+            .first()
+        )
+
+    def load(self) -> None:
+        d = self.d
+        with d.on(d.ago(370)):
+            learning = self.subgroups.get("Learning and Improvement Subgroup")
+            if learning is not None:
+                subgroups.subgroup_update(
+                    actor=self.officer,
+                    subgroup=learning,
+                    terms_of_reference=learning.terms_of_reference,
+                    chair=self.chair,
+                )
+        self.meetings()
+        self.risk_log()
+        self.business_plan()
+        self.audit_round()
+        self.returns()
+        self.finances()
+
+    # --- Subgroups ------------------------------------------------------------------------
+    def meetings(self) -> None:
+        d = self.d
+        keys = ["csc", "police", "health", "hospital", "school", "probation"]
+        for index, subgroup in enumerate(self.subgroups.values()):
+            with d.on(d.ago(365)):
+                members = [
+                    subgroups.subgroup_member_add(
+                        actor=self.officer,
+                        subgroup=subgroup,
+                        agency=agency,
+                        name=" ".join(d.s.person_name(d.s.pick({"F": 0.6, "M": 0.4}))),
+                        role_title="Safeguarding lead",
+                    )
+                    for agency in d.distinct(*keys[: 4 + index % 3])
+                ]
+            for number, days_ago in enumerate((300, 180, 60 - index * 3)):
+                held = d.ago(days_ago)
+                with d.on(held):
+                    attendance = {
+                        m.pk: "apologies" if (i + number) % 5 == 4 else "present"
+                        for i, m in enumerate(members)
+                    }
+                    meeting = subgroups.subgroup_meeting_record(
+                        actor=self.officer,
+                        subgroup=subgroup,
+                        held_on=held,
+                        minutes="Apologies and minutes of the last meeting agreed. Action log "
+                        "reviewed. The group considered the thematic plan's actions it owns, "
+                        "the challenge and risk log and the latest audit findings.",
+                        attendance=attendance,
+                    )
+                    tasks = [
+                        (
+                            "Bring the agency's update on the plan's actions to the next meeting.",
+                            45,
+                        ),
+                        ("Circulate the audit findings to every agency's safeguarding lead.", 30),
+                    ]
+                    items = [
+                        subgroups.meeting_action_add(
+                            actor=self.officer,
+                            meeting=meeting,
+                            description=text,
+                            owner=members[(number + i) % len(members)],
+                            due_on=held + dt.timedelta(days=days),
+                        )
+                        for i, (text, days) in enumerate(tasks)
+                    ]
+                if number < 2:
+                    done = min(d.today, held + dt.timedelta(days=25))
+                    with d.on(done):
+                        subgroups.meeting_action_complete(
+                            actor=self.officer, item=items[0], done_on=done, note="Done."
+                        )
+
+    # --- The challenge and risk log -------------------------------------------------------
+    def risk_log(self) -> None:
+        d = self.d
+        for by, against, concern, asked, days_ago, answer_in, state in RISKS:
+            raised = d.ago(days_ago)
+            agency = d.agencies.get(against)
+            with d.on(raised):
+                entry = risk.risk_log_entry_create(
+                    actor=self.officer if not by else self.chair,
+                    raised_by_subgroup=self.subgroups.get(by),
+                    against_agency=agency,
+                    against_subgroup=None if agency else self.subgroups.get(against),
+                    concern=concern,
+                    assurance_requested=asked,
+                    assurance_due_on=raised + dt.timedelta(days=answer_in),
+                )
+            if state == "open":
+                continue
+            responder = self.responder(agency) if agency else self.officer
+            if responder is None:
+                continue
+            answered = min(d.today, raised + dt.timedelta(days=answer_in - 5))
+            with d.on(answered):
+                risk.risk_log_entry_respond(
+                    actor=responder,
+                    entry=entry,
+                    response="Report attached. The audit found most cases met the standard; "
+                    "the exceptions have been taken up with the managers concerned.",
+                )
+            if state in ("resolved", "partly_resolved"):
+                closed = min(d.today, answered + dt.timedelta(days=21))
+                with d.on(closed):
+                    risk.risk_log_entry_close(
+                        actor=self.officer,
+                        entry=entry,
+                        outcome=state,
+                        outcome_notes="Considered at the business planning group."
+                        if state == "resolved"
+                        else "Further action agreed: a re-audit in six months.",
+                        closed_on=closed,
+                    )
+
+    # --- The business plan ----------------------------------------------------------------
+    def business_plan(self) -> None:
+        d = self.d
+        start = d.today.year if d.today.month >= 4 else d.today.year - 1
+        period = f"{start - 1}-{(start + 1) % 100:02d}"
+        for number, (title, outcomes) in enumerate(BUSINESS_PLAN, start=1):
+            with d.on(d.ago(360)):
+                priority = business_plan.plan_priority_create(
+                    actor=self.officer, period=period, number=number, title=title
+                )
+            for index, (text, targets, evidence, names, note, ratings) in enumerate(outcomes):
+                with d.on(d.ago(360)):
+                    outcome = business_plan.plan_outcome_create(
+                        actor=self.officer,
+                        priority=priority,
+                        number=f"{number}.{index + 1}",
+                        outcome=text,
+                        targets_and_timelines=targets,
+                        evidence_of_impact=evidence,
+                        responsible_subgroups=[
+                            self.subgroups[n] for n in names if n in self.subgroups
+                        ],
+                        responsibility_note=note or ("" if names else "The board"),
+                    )
+                for step, rating in enumerate(ratings):
+                    with d.on(d.ago(240 - step * 120)):
+                        business_plan.plan_outcome_progress_record(
+                            actor=self.chair,
+                            outcome=outcome,
+                            rating=rating,
+                            note={
+                                "on_track": "Work is on plan; see the subgroup's summary.",
+                                "at_risk": "Two agencies have not started; raised with them.",
+                                "off_track": "The methodology has slipped to next year.",
+                                "achieved": "Done, with evidence of impact.",
+                            }[rating],
+                            evidence="Follow-up survey: 70% of practitioners report a change "
+                            "in practice."
+                            if rating == "achieved"
+                            else "",
+                        )
+
+    # --- Audits ---------------------------------------------------------------------------
+    def audit_round(self) -> None:
+        d = self.d
+        neglect = self.themes.get("neglect") or next(iter(self.themes.values()), None)
+        abuse = self.themes.get("domestic-abuse") or neglect
+        if neglect is None or abuse is None:
+            return
+        pmae = self.subgroups.get("Performance, Monitoring and Evaluation Subgroup")
+        audit_day = d.ago(150)
+        with d.on(audit_day):
+            programme = audits.audit_programme_create(
+                actor=self.officer,
+                title="Neglect multi-agency case audit",
+                kind="case_audit",
+                theme=neglect,
+                subgroup=pmae,
+                planned_on=audit_day,
+                scope="Six children on child in need or child protection plans for neglect.",
+                questions=AUDIT_QUESTIONS,
+            )
+        pairs = [("csc", "health"), ("police", "school"), ("health", "csc"), ("school", "police")]
+        grades = ["requires_improvement", "good", "inadequate", "requires_improvement"]
+        for number, ((one, two), overall) in enumerate(zip(pairs, grades, strict=True), 1):
+            auditors = [
+                user
+                for user in (self.responder(d.agencies[one]), self.responder(d.agencies[two]))
+                if user is not None
+            ]
+            if len({u.agency_id for u in auditors}) < 2:
+                continue
+            with d.on(audit_day):
+                case = audits.case_audit_add(
+                    actor=self.officer,
+                    programme=programme,
+                    case_reference=f"Neglect audit case {number}",
+                    auditors=auditors,
+                )
+            with d.on(audit_day + dt.timedelta(days=7)):
+                questions = list(programme.questions.all())
+                audits.case_audit_grade(
+                    actor=auditors[0],
+                    case=case,
+                    grades={
+                        q.pk: overall if i % 2 == 0 else "good" for i, q in enumerate(questions)
+                    },
+                    overall_grade=overall,
+                    summary="Neglect was recognised, but the plan drifted between reviews."
+                    if overall != "good"
+                    else "Timely, well-coordinated help; the child's views were recorded.",
+                )
+        with d.on(audit_day + dt.timedelta(days=21)):
+            found = audits.audit_finding_record(
+                actor=self.officer,
+                programme=programme,
+                text="Where a family moved between areas, neglect was recognised late.",
+            )
+            audits.audit_finding_record(
+                actor=self.officer,
+                programme=programme,
+                text="Children's views were recorded in only half of the plans reviewed.",
+            )
+            audits.audit_finding_to_action(
+                actor=self.officer,
+                finding=found,
+                description="Add a neglect check to the health visiting transfer-in visit.",
+                owner_agency=d.agencies["health"],
+                lead_person=d.lead("named nurse for safeguarding"),
+                due_on=d.ahead(60),
+            )
+        panel_day = d.ago(90)
+        with d.on(panel_day):
+            panel = audits.audit_programme_create(
+                actor=self.officer,
+                title="Domestic abuse challenge panel",
+                kind="challenge_panel",
+                theme=abuse,
+                subgroup=pmae,
+                planned_on=panel_day,
+                questions=["Was the risk assessment shared with every agency involved?"],
+            )
+            finding = audits.audit_finding_record(
+                actor=self.officer,
+                programme=panel,
+                text="Risk assessments were not shared with schools after police call-outs.",
+            )
+            audits.audit_finding_to_action(
+                actor=self.officer,
+                finding=finding,
+                description="Share domestic abuse notifications with schools by 9am the next "
+                "school day.",
+                owner_agency=d.agencies["police"],
+                lead_person=d.lead("Detective Inspector, safeguarding"),
+                due_on=d.ahead(30),
+            )
+
+    # --- Section 11 and Section 175 returns -----------------------------------------------
+    def returns(self) -> None:
+        d = self.d
+        year = d.today.year if d.today.month >= 4 else d.today.year - 1
+        with d.on(d.ago(130)):
+            standards = {
+                framework: [
+                    self_assessment.standard_create(
+                        actor=self.officer, framework=framework, number=n, title=title
+                    )
+                    for n, title in enumerate(titles, start=1)
+                ]
+                for framework, titles in (("s11", S11_STANDARDS), ("s175", S175_STANDARDS))
+            }
+            agencies = [
+                a
+                for a in d.distinct("csc", "police", "health", "hospital", "probation", "housing")
+                if a.kind != Agency.Kind.SCHOOL
+            ]
+            schools = list(Agency.objects.filter(kind=Agency.Kind.SCHOOL, active=True)[:4])
+            s11 = self_assessment.self_assessment_request(
+                actor=self.officer,
+                framework="s11",
+                year=year,
+                agencies=agencies,
+                due_on=d.ago(40),
+            )
+            s175 = self_assessment.self_assessment_request(
+                actor=self.officer,
+                framework="s175",
+                year=year,
+                agencies=schools,
+                due_on=d.ago(40),
+            )
+        patterns = ["ggagrggg", "gagggagg", "aarggaga", "ggggggga", "gragaagg", "gggagggg"]
+        for index, item in enumerate([*s11, *s175]):
+            user = self.responder(item.agency)
+            if user is None:
+                continue
+            stage = index % 4  # 0 submitted, 1 challenged, 2 in progress, 3 not started
+            if stage == 3:
+                continue
+            listed = standards[item.framework]
+            if stage == 2:
+                listed = listed[: len(listed) // 2]
+            pattern = patterns[index % len(patterns)]
+            with d.on(d.ago(70 - index)):
+                for n, standard in enumerate(listed):
+                    self_assessment.self_assessment_rate(
+                        actor=user,
+                        item=item,
+                        standard_id=standard.pk,
+                        rag={"g": "green", "a": "amber", "r": "red"}[pattern[n % len(pattern)]],
+                        evidence="Policy reviewed this year; audit and training figures attached.",
+                    )
+                if stage in (0, 1):
+                    self_assessment.self_assessment_submit(actor=user, item=item)
+            if stage == 1:
+                with d.on(d.ago(30 - index)):
+                    self_assessment.self_assessment_challenge(
+                        actor=self.scrutineer,
+                        item=item,
+                        challenge="Show how staff training take-up is checked, and the "
+                        "supervision audit behind the green rating.",
+                    )
+
+    # --- Finances -------------------------------------------------------------------------
+    def finances(self) -> None:
+        d = self.d
+        current = d.today.year if d.today.month >= 4 else d.today.year - 1
+        for back, contributions, spending in FINANCE_YEARS:
+            start = current - back
+            with d.on(min(d.today, dt.date(start + 1, 5, 15))):
+                year = finance.financial_year_create(
+                    actor=self.officer,
+                    start_year=start,
+                    notes="Contributions from the three statutory partners for the business "
+                    "unit's staffing and running costs.",
+                )
+                for key, amount in contributions.items():
+                    finance.contribution_record(
+                        actor=self.officer,
+                        year=year,
+                        partner=d.agencies[key],
+                        amount=Decimal(amount),
+                    )
+                for heading, amount in spending.items():
+                    finance.spending_record(
+                        actor=self.officer, year=year, heading=heading, amount=Decimal(amount)
+                    )
+
+
 def load_partnership_demo(*, seed: int = 7) -> None:
     """Write the partnership's year into the demo district (once: a second call does nothing).
 
+    Two parts, each written once: the case reviews and the thematic plan, then the governance
+    (risk log, business plan, subgroup meetings, audits, self-assessment returns, finances).
     Needs the district's agencies; creates the partnership sign-ins if they are missing.
     """
-    if SeriousIncident.objects.exists():
-        return
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         transaction.atomic(),
     ):
-        _Demo(seed).load()
+        if not SeriousIncident.objects.exists():
+            _Demo(seed).load()
+        if not RiskLogEntry.objects.exists():
+            _Governance(_Demo(seed)).load()

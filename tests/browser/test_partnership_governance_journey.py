@@ -190,3 +190,91 @@ def test_challenge_audit_finding_and_section_11_return(
         "Not rated"
     )
     site.check_accessibility()
+
+
+DEMO_THEMES = [
+    ("information-sharing", "Information sharing"),
+    ("domestic-abuse", "Domestic abuse"),
+    ("neglect", "Neglect"),
+    ("supervision", "Supervision and management oversight"),
+    ("injuries-in-babies", "Injuries in non-mobile babies"),
+    ("think-family", "Think Family and household changes"),
+]
+
+
+def test_the_demo_governance_year_is_written_once_and_every_page_passes_axe(
+    site, agencies, police_officer, health_visitor, school_dsl, social_worker
+):
+    """Kept beside the journey, outside the `sightline` package: the partnership app may not
+    import the demo (the layers contract)."""
+    from sightline.demo.organisations import DEMO_PASSWORD
+    from sightline.demo.partnership import load_partnership_demo
+    from sightline.partnership.models import (
+        AuditFinding,
+        AuditProgramme,
+        CaseAudit,
+        FinancialYear,
+        MeetingAction,
+        OutcomeProgress,
+        PlanOutcome,
+        RiskLogEntry,
+        SelfAssessmentReturn,
+        Subgroup,
+        SubgroupMeeting,
+    )
+
+    for code, name in DEMO_THEMES:
+        Theme.objects.get_or_create(code=code, defaults={"name": name})
+    load_partnership_demo(seed=7)
+    counts = [
+        model.objects.count()
+        for model in (RiskLogEntry, SubgroupMeeting, PlanOutcome, CaseAudit, SelfAssessmentReturn)
+    ]
+    load_partnership_demo(seed=7)  # a second call changes nothing
+    assert counts == [
+        model.objects.count()
+        for model in (RiskLogEntry, SubgroupMeeting, PlanOutcome, CaseAudit, SelfAssessmentReturn)
+    ]
+    assert set(RiskLogEntry.objects.values_list("status", flat=True)) == {
+        "open",
+        "responded",
+        "closed",
+    }
+    assert OutcomeProgress.objects.exists() and MeetingAction.objects.exists()
+    assert CaseAudit.objects.exclude(overall_grade="").count() >= 2
+    assert AuditFinding.objects.filter(action__isnull=False).count() == 2
+    assert SelfAssessmentReturn.objects.filter(framework="s11", status="submitted").exists()
+    assert SelfAssessmentReturn.objects.filter(framework="s175").exists()
+    assert FinancialYear.objects.count() == 2
+
+    site.sign_in("partnership.officer", DEMO_PASSWORD)
+    year = FinancialYear.objects.first()
+    paths = [
+        "/partnership/",
+        "/partnership/risks/",
+        "/partnership/risks/?overdue=on",
+        "/partnership/risks/new/",
+        "/partnership/risks/quarterly/",
+        "/partnership/business-plan/",
+        "/partnership/audits/",
+        "/partnership/audits/new/",
+        "/partnership/self-assessment/",
+        "/partnership/self-assessment/summary/",
+        "/partnership/self-assessment/summary/?framework=s175",
+        "/partnership/self-assessment/standards/",
+        "/partnership/finances/",
+        f"/partnership/finances/{year.start_year}/",
+        *(f"/partnership/risks/{e.pk}/" for e in RiskLogEntry.objects.all()[:3]),
+        *(f"/partnership/business-plan/outcomes/{o.pk}/" for o in PlanOutcome.objects.all()[:2]),
+        *(f"/partnership/subgroups/{s.pk}/" for s in Subgroup.objects.all()[:2]),
+        *(f"/partnership/subgroups/{s.pk}/summary/" for s in Subgroup.objects.all()[:2]),
+        *(f"/partnership/subgroups/{s.pk}/meetings/new/" for s in Subgroup.objects.all()[:1]),
+        *(f"/partnership/meetings/{m.pk}/" for m in SubgroupMeeting.objects.all()[:1]),
+        *(f"/partnership/audits/{p.pk}/" for p in AuditProgramme.objects.all()),
+        *(f"/partnership/audits/cases/{c.pk}/" for c in CaseAudit.objects.all()[:1]),
+        *(f"/partnership/self-assessment/{r.pk}/" for r in SelfAssessmentReturn.objects.all()[:2]),
+    ]
+    for path in paths:
+        response = site.page.goto(site.base_url + path)
+        assert response is not None and response.status == 200, path
+        site.check_accessibility()
