@@ -267,9 +267,8 @@ def cluster(
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return True
-        if not forced:
-            if rb in apart.get(ra, ()):
-                return False
+        if not forced and rb in apart.get(ra, ()):
+            return False
         # Two single records: their own score already weighed any disagreement. A record
         # joining a group must agree with all of it (no bridging a father and his son).
         if not forced and (size.get(ra, 1) > 1 or size.get(rb, 1) > 1):
