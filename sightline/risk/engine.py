@@ -202,7 +202,7 @@ def _sync(
         candidates = [
             a
             for a in stored[(instance.person_id, instance.rule)]
-            if a.pk not in matched and evidence_of[a.pk] & wanted
+            if a.pk not in matched and evidence_of[a.pk] & instance.anchors()
         ]
         if not candidates:
             new.append((_new_alert(instance), instance))
@@ -263,7 +263,7 @@ def _sync(
     if withdraw:
         for group in stored.values():
             for alert in group:
-                if alert.pk in matched or alert.status == AlertStatus.CLOSED:
+                if alert.pk is None or alert.pk in matched or alert.status == AlertStatus.CLOSED:
                     continue
                 if record_each:
                     audit.record_change(

@@ -11,12 +11,12 @@ the household, open episodes and plans, whether a contact led to an assessment.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 from sightline.chronology.models import EventType
 from sightline.core.working_days import add_working_days
@@ -43,6 +43,12 @@ class Instance:
     raised_by: int | None
     raised_at: dt.datetime
     evidence: list[int]
+    # The events that make this instance itself (not its context, such as the plan it
+    # happened on or an earlier history): how a stored alert is recognised as this instance.
+    anchor: set[int] = field(default_factory=set)
+
+    def anchors(self) -> set[int]:
+        return self.anchor or set(self.evidence)
 
 
 @dataclass
@@ -59,7 +65,26 @@ Key = tuple[dt.datetime, int]
 
 
 def add_months(at: dt.datetime, months: int) -> dt.datetime:
-    return at + relativedelta(months=months)
+    """The same moment `months` calendar months later (the 31st becomes the month's last day)."""
+    year, month = divmod(at.month - 1 + months, 12)
+    year, month = at.year + year, month + 1
+    return at.replace(year=year, month=month, day=min(at.day, _month_days(year, month)))
+
+
+def add_months_to_date(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(year=year, month=month, day=min(day.day, _month_days(year, month)))
+
+
+@cache
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+@lru_cache(maxsize=100_000)
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    return add_working_days(day, count)
 
 
 @dataclass
@@ -76,6 +101,8 @@ class Subject:
         for event in self.events:
             self.by_type.setdefault(event.type, []).append(event)
         self.facts = self.world.facts(self.person_id)
+        self._incidents: list[HouseholdEvent] | None = None
+        self._outcomes: list[tuple[Ev, str, Ev | None]] | None = None
 
     def of(self, *types: str) -> list[Ev]:
         if len(types) == 1:
@@ -94,6 +121,11 @@ class Subject:
         A feed contact carries `details.outcome`; the front door's decision is a separate
         `contact_decided` event naming the contact's reference, and wins when present.
         """
+        if self._outcomes is None:
+            self._outcomes = self._contact_outcomes()
+        return self._outcomes
+
+    def _contact_outcomes(self) -> list[tuple[Ev, str, Ev | None]]:
         decisions: dict[str, Ev] = {}
         for decided in self.of(EventType.CONTACT_DECIDED):
             reference = decided.details.get("contact_reference")
@@ -113,7 +145,7 @@ class Subject:
     def led_to_assessment(self, contact: Ev, outcome: str, working_days: int) -> bool:
         if outcome == "referral":
             return True
-        due = add_working_days(local_date(contact.at), working_days)
+        due = working_days_after(local_date(contact.at), working_days)
         return any(
             started.at >= contact.at and local_date(started.at) <= due
             for started in self.of(EventType.ASSESSMENT_STARTED)
@@ -172,6 +204,11 @@ class Subject:
     def household_incidents(self) -> list[HouseholdEvent]:
         """Domestic abuse incidents that concern the child: named in them, or living in the
         household of someone in them on the day (DESIGN.md section 6)."""
+        if self._incidents is None:
+            self._incidents = self._household_incidents()
+        return self._incidents
+
+    def _household_incidents(self) -> list[HouseholdEvent]:
         world = self.world
         linked = world.ever_linked(self.person_id)
         found = []
@@ -208,11 +245,13 @@ def clusters(
     for item in ordered:
         if current is not None and last_at is not None and item.at <= add_months(last_at, months):
             current.evidence.extend(e for e in item.evidence if e not in current.evidence)
+            current.anchor.add(item.id)
             last_at = item.at
             continue
         current = None
         pending.append(item)
-        pending = [p for p in pending if item.at <= add_months(p.at, months)]
+        while pending and item.at > add_months(pending[0].at, months):
+            pending.pop(0)
         if len(pending) >= count:
             raised_at, raised_by = max(p.established for p in pending)
             if not subject.is_child_at(raised_at):
@@ -220,7 +259,9 @@ def clusters(
             evidence: list[int] = []
             for p in pending:
                 evidence.extend(e for e in p.evidence if e not in evidence)
-            current = Instance(rule, subject.person_id, raised_by, raised_at, evidence)
+            current = Instance(
+                rule, subject.person_id, raised_by, raised_at, evidence, {p.id for p in pending}
+            )
             instances.append(current)
             last_at, pending = item.at, []
     return instances
@@ -354,7 +395,7 @@ def injury_non_mobile_baby(s: Subject, p: dict[str, Any]) -> list[Instance]:
     by_day: dict[dt.date, Instance] = {}
     for injury in s.of(EventType.INJURY_OBSERVED):
         day = local_date(injury.at)
-        baby = dob is not None and dob <= day < dob + relativedelta(months=months)
+        baby = dob is not None and dob <= day < add_months_to_date(dob, months)
         not_mobile = injury.details.get("independently_mobile") is False
         if not (baby or not_mobile) or not s.is_child_at(injury.at):
             continue

@@ -20,8 +20,7 @@ import datetime as dt
 from typing import Any
 
 from sightline.chronology.models import EventType
-from sightline.core.working_days import add_working_days
-from sightline.risk.patterns import Instance, Subject
+from sightline.risk.patterns import Instance, Subject, working_days_after
 from sightline.risk.world import Ev, local_date
 
 
@@ -49,7 +48,7 @@ def _clock_rule(
     if running is not None:
         clocks.append((running, None))
     for start, stop in clocks:
-        due = add_working_days(local_date(start.at), working_days)
+        due = working_days_after(local_date(start.at), working_days)
         met = stop is not None and local_date(stop.at) <= due
         if not met and due < today and s.is_child_at(start.at):
             found.append(Instance(rule, s.person_id, start.id, start.at, [start.id]))

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -41,8 +42,7 @@ UTC = dt.UTC
 def _datetime(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _parse_datetime(value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -62,6 +62,12 @@ def _json(value: Any) -> dict[str, Any]:
 
 def local_date(at: dt.datetime) -> dt.date:
     return at.astimezone(LONDON).date()
+
+
+@lru_cache(maxsize=200_000)
+def _parse_datetime(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def address_key(line: str | None, postcode: str | None) -> tuple[str, str] | None:
@@ -84,19 +90,25 @@ def address_key_from(value: Any) -> tuple[str, str] | None:
     return None
 
 
-@dataclass(slots=True)
 class Ev:
-    """One event as a person's stream sees it: their roles in it."""
+    """One event as a person's stream sees it: their roles in it. Its details are parsed
+    when a rule first reads them (most rules never do)."""
 
-    id: int
-    type: str
-    at: dt.datetime
-    roles: tuple[str, ...]
-    details: dict[str, Any]
+    __slots__ = ("id", "type", "at", "roles", "_details")
+
+    def __init__(
+        self, id: int, type: str, at: dt.datetime, roles: tuple[str, ...], details: Any
+    ) -> None:
+        self.id, self.type, self.at, self.roles, self._details = id, type, at, roles, details
 
     @property
-    def sort_key(self) -> tuple[dt.datetime, int]:
-        return (self.at, self.id)
+    def details(self) -> dict[str, Any]:
+        if not isinstance(self._details, dict):
+            self._details = _json(self._details)
+        return self._details
+
+    def __repr__(self) -> str:
+        return f"Ev({self.id}, {self.type}, {self.at:%Y-%m-%d})"
 
 
 @dataclass(slots=True)
@@ -412,6 +424,6 @@ def _group(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, list[Ev]]]:
         if stream and stream[-1].id == event_id:
             stream[-1].roles = (*stream[-1].roles, role)
             continue
-        stream.append(Ev(event_id, type_, _datetime(occurred_at), (role,), _json(details)))
+        stream.append(Ev(event_id, type_, _datetime(occurred_at), (role,), details))
     if current is not None:
         yield current, stream
