@@ -123,3 +123,10 @@ def test_the_endpoint_is_in_the_openapi_document(client):
     operation = document["paths"]["/api/v1/events"]["post"]
     assert "application/x-ndjson" in operation["requestBody"]["content"]
     assert set(operation["responses"]) >= {"200", "207", "400", "401"}
+
+
+def test_a_body_over_the_upload_limit_is_answered_413(client, police_token, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(client, json.dumps([a_line(), a_line(event_id="DA-2")]), police_token)
+    assert response.status_code == 413
+    assert not Event.objects.exists()
