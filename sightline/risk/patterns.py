@@ -127,15 +127,15 @@ class Subject:
 
     def _contact_outcomes(self) -> list[tuple[Ev, str, Ev | None]]:
         decisions: dict[str, Ev] = {}
-        for decided in self.of(EventType.CONTACT_DECIDED):
-            reference = decided.details.get("contact_reference")
+        for decision in self.of(EventType.CONTACT_DECIDED):
+            reference = decision.details.get("contact_reference")
             if reference:
-                decisions[reference] = decided  # the latest decision wins
-        found = []
+                decisions[reference] = decision  # the latest decision wins
+        found: list[tuple[Ev, str, Ev | None]] = []
         for contact in self.of(EventType.CONTACT):
             if not set(contact.roles) & set(CHILD_ROLES):
                 continue
-            decided = decisions.get(contact.details.get("contact_reference") or "")
+            decided: Ev | None = decisions.get(contact.details.get("contact_reference") or "")
             if decided is not None and decided.at >= contact.at:
                 found.append((contact, str(decided.details.get("outcome", "")), decided))
             else:

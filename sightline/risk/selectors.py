@@ -38,7 +38,7 @@ def _open_first() -> Case:
 
 def audience_tokens(user: User) -> list[str]:
     tokens = [f"role:{user.role}", f"profession:{user.profession}"]
-    if user.agency_id:
+    if user.agency is not None:
         tokens.append(f"agency:{user.agency.kind}")
     return tokens
 
@@ -77,7 +77,7 @@ def alerts_addressed_to(user: User, *, status: str = "") -> QuerySet[Alert]:
     )
 
 
-def alert_inbox(*, user: User, status: str = "", page_number: object = 1) -> Page:
+def alert_inbox(*, user: User, status: str = "", page_number: int | str = 1) -> Page:
     """One page of the inbox. Records one LIST entry naming the alerts and people shown."""
     page = Paginator(alerts_addressed_to(user, status=status), INBOX_PAGE_SIZE).get_page(
         page_number
@@ -171,4 +171,4 @@ def incident_for_dash(*, user: User, event_id: int) -> Event:
 
 
 def incident_dash_records(event: Event) -> list[DashRecord]:
-    return list(event.dash_records.select_related("recorded_by"))
+    return list(DashRecord.objects.filter(event=event).select_related("recorded_by"))

@@ -231,14 +231,17 @@ class World:
                 self.events_of[person_id].append(event_id)
 
     def _load_dash(self, ids: set[int] | None) -> None:
-        from sightline.risk.models import DASH_LEVEL_ORDER, DashRecord
+        from sightline.risk.models import DASH_LEVEL_ORDER, DashLevel, DashRecord
 
         records = DashRecord.objects.all()
         if ids is not None:
             records = records.filter(event_id__in=list(self.events))
         for event_id, level in records.values_list("event_id", "level").order_by("id"):
             current = self.dash_levels.get(event_id)
-            if current is None or DASH_LEVEL_ORDER[level] > DASH_LEVEL_ORDER[current]:
+            if (
+                current is None
+                or DASH_LEVEL_ORDER[DashLevel(level)] > DASH_LEVEL_ORDER[DashLevel(current)]
+            ):
                 self.dash_levels[event_id] = level
 
     # Households -----------------------------------------------------------------------------
@@ -398,7 +401,8 @@ def streams(
         for start in range(0, len(person_ids), chunk):
             batch = person_ids[start : start + chunk]
             if ids is None:
-                where, params = "p.person_id BETWEEN %s AND %s", [batch[0], batch[-1]]
+                where = "p.person_id BETWEEN %s AND %s"
+                params: list[Any] = [batch[0], batch[-1]]
             else:
                 where = f"p.person_id IN ({', '.join(['%s'] * len(batch))})"
                 params = list(batch)
