@@ -82,7 +82,9 @@ class QuarterForm(GovukForm):
 
     def __init__(self, *args: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarters
+        field = self.fields["quarter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = quarters
 
 
 # --- Business plan -------------------------------------------------------------------------
@@ -241,7 +243,7 @@ class CaseAuditForm(GovukForm):
         super().__init__(*args, **kwargs)
         auditors = self.fields["auditors"]
         assert isinstance(auditors, forms.ModelMultipleChoiceField)
-        auditors.label_from_instance = lambda user: f"{user}, {user.agency}"  # type: ignore[method-assign]
+        auditors.label_from_instance = lambda user: f"{user}, {user.agency}"  # type: ignore[method-assign,assignment]
 
 
 class CaseGradeForm(GovukForm):
@@ -350,7 +352,9 @@ class SummaryFilterForm(GovukForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y}-{(y + 1) % 100:02d}") for y in years]
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(y, f"{y}-{(y + 1) % 100:02d}") for y in years]
 
 
 # --- Finances and escalations --------------------------------------------------------------

@@ -205,7 +205,8 @@ class SelfAssessmentSummary:
         """Per standard: how many agencies rated it red, amber, green."""
         result = []
         for index in range(len(self.standards)):
-            counts = Counter(row.cells[index].rag for row in self.rows if row.cells[index])
+            cells = [row.cells[index] for row in self.rows]
+            counts = Counter(cell.rag for cell in cells if cell is not None)
             result.append(dict(counts))
         return result
 

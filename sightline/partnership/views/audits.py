@@ -51,7 +51,8 @@ def audits(request: SignedInRequest) -> HttpResponse:
             {"cases": selectors.case_audits_visible_to(request.user), "crumbs": home_crumbs()},
         )
     form = AuditFilterForm(request.GET or None)
-    filters, described = selectors.AuditFilter(), {}
+    filters = selectors.AuditFilter()
+    described: dict[str, object] = {}
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.AuditFilter(
