@@ -73,20 +73,31 @@ def _make_contacts(count: int, ifd_user, agencies) -> None:  # type: ignore[no-u
     now = timezone.now()
     existing = Contact.objects.count()
     people = Person.objects.bulk_create(
-        Person(given_name=f"Child{n}", family_name=f"Bench{n % 97}", kind="child",
-               date_of_birth=dt.date(2015, 1, 1) + dt.timedelta(days=n % 3000),
-               given_name_key=name_key(f"Child{n}"), family_name_key=name_key(f"Bench{n % 97}"))
+        Person(
+            given_name=f"Child{n}",
+            family_name=f"Bench{n % 97}",
+            kind="child",
+            date_of_birth=dt.date(2015, 1, 1) + dt.timedelta(days=n % 3000),
+            given_name_key=name_key(f"Child{n}"),
+            family_name_key=name_key(f"Bench{n % 97}"),
+        )
         for n in range(existing, count)
     )
     contacts = []
     for offset, person in enumerate(people):
         received = now - dt.timedelta(minutes=7 * (existing + offset))
-        contacts.append(Contact(
-            reference=f"B-{existing + offset:08d}", channel="practitioner", received_at=received,
-            decision_due_at=working_day_deadline(received, 1), child=person,
-            concern="Benchmark concern text.", referral_source="6",
-            referrer_agency=agencies["police"],
-        ))
+        contacts.append(
+            Contact(
+                reference=f"B-{existing + offset:08d}",
+                channel="practitioner",
+                received_at=received,
+                decision_due_at=working_day_deadline(received, 1),
+                child=person,
+                concern="Benchmark concern text.",
+                referral_source="6",
+                referrer_agency=agencies["police"],
+            )
+        )
     Contact.objects.bulk_create(contacts, batch_size=1000)
 
 
@@ -99,9 +110,15 @@ def _make_events(person, count: int, agencies) -> None:  # type: ignore[no-untyp
     have = Participant.objects.filter(person=person).count()
     codes = list(agencies.values())
     events = Event.objects.bulk_create(
-        Event(type="contact", occurred_at=now - dt.timedelta(hours=n), recorded_at=now,
-              summary=f"Benchmark event {n}", source=codes[n % len(codes)],
-              recorded_by_label="Bench Recorder", details={"outcome": "nfa"})
+        Event(
+            type="contact",
+            occurred_at=now - dt.timedelta(hours=n),
+            recorded_at=now,
+            summary=f"Benchmark event {n}",
+            source=codes[n % len(codes)],
+            recorded_by_label="Bench Recorder",
+            details={"outcome": "nfa"},
+        )
         for n in range(have, count)
     )
     Participant.objects.bulk_create(
@@ -116,8 +133,13 @@ def run(quick: bool) -> str:
     from sightline.testing import factories as f
 
     agencies = f.standard_agencies()
-    ifd = f.user(agencies["csc"], "ifd_practitioner", "social_worker", username="bench.ifd",
-                 team=f.team(agencies["csc"], "Integrated Front Door"))
+    ifd = f.user(
+        agencies["csc"],
+        "ifd_practitioner",
+        "social_worker",
+        username="bench.ifd",
+        team=f.team(agencies["csc"], "Integrated Front Door"),
+    )
     client = Client()
     client.force_login(ifd)
     repeat = 15 if quick else 40
@@ -149,14 +171,17 @@ def run(quick: bool) -> str:
     lines = [
         "| measurement | median ms | p95 ms | median / healthz | p95 / healthz p95 | SQL queries |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
-        f"| /healthz (baseline) | {base_median * 1000:.2f} | {base_p95 * 1000:.2f} | 1.0 | 1.0 | 1 |",
+        f"| /healthz (baseline) | {base_median * 1000:.2f} | {base_p95 * 1000:.2f} "
+        "| 1.0 | 1.0 | 1 |",
     ]
     verdicts = []
     for label, samples, queries in rows:
         median, p95 = statistics.median(samples), _p95(samples)
         ratio = p95 / base_p95
-        lines.append(f"| {label} | {median * 1000:.2f} | {p95 * 1000:.2f} | "
-                     f"{median / base_median:.1f} | {ratio:.1f} | {queries} |")
+        lines.append(
+            f"| {label} | {median * 1000:.2f} | {p95 * 1000:.2f} | "
+            f"{median / base_median:.1f} | {ratio:.1f} | {queries} |"
+        )
         verdicts.append((label, ratio))
     constant_queue = len(set(queue_queries.values())) == 1
     constant_page = len(set(page_queries.values())) == 1
@@ -169,8 +194,10 @@ def run(quick: bool) -> str:
     ]
     for label, ratio in verdicts:
         target = "meets" if ratio < 10 else "MISSES"
-        summary.append(f"- {label}: p95 is {ratio:.1f} times /healthz p95 ({target} the target of "
-                       "under 10 times).")
+        summary.append(
+            f"- {label}: p95 is {ratio:.1f} times /healthz p95 ({target} the target of "
+            "under 10 times)."
+        )
     return "\n".join(lines + summary)
 
 
@@ -186,23 +213,25 @@ def main(argv: list[str] | None = None) -> None:
         elapsed = time.perf_counter() - started
     import platform
 
-    report = "\n".join([
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (`python -m sightline.bench`). Server time is measured in "
-        "process with Django's test client (the whole request: middleware, view, templates, "
-        "SQL), on SQLite, against `/healthz` measured in the same run. Targets (issue "
-        "\"Foundation and the Integrated Front Door\"): 95th percentile under 10 times "
-        "/healthz, and a constant number of SQL queries per page as rows grow.",
-        "",
-        f"Run on {dt.date.today():%d %B %Y}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {elapsed:.0f} s in all.",
-        "",
-        "## Front door queue and the child's page",
-        "",
-        table,
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            "Written by `make bench` (`python -m sightline.bench`). Server time is measured in "
+            "process with Django's test client (the whole request: middleware, view, templates, "
+            "SQL), on SQLite, against `/healthz` measured in the same run. Targets (issue "
+            '"Foundation and the Integrated Front Door"): 95th percentile under 10 times '
+            "/healthz, and a constant number of SQL queries per page as rows grow.",
+            "",
+            f"Run on {dt.date.today():%d %B %Y}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores, {elapsed:.0f} s in all.",
+            "",
+            "## Front door queue and the child's page",
+            "",
+            table,
+            "",
+        ]
+    )
     Path(args.output).write_text(report)
     sys.stdout.write(report)
 

@@ -20,9 +20,19 @@ from sightline.frontdoor.services.contacts import contact_create
 from sightline.people.services import involvement_start
 from sightline.testing import factories as f
 
-PERSONAS = ["anonymous", "police_officer", "health_visitor", "school_dsl", "social_worker",
-            "ifd_practitioner", "ifd_manager", "ig_officer", "partnership_officer", "outsider",
-            "unscheduled_care"]
+PERSONAS = [
+    "anonymous",
+    "police_officer",
+    "health_visitor",
+    "school_dsl",
+    "social_worker",
+    "ifd_practitioner",
+    "ifd_manager",
+    "ig_officer",
+    "partnership_officer",
+    "outsider",
+    "unscheduled_care",
+]
 ALL = dict.fromkeys(PERSONAS)
 STAFF = [p for p in PERSONAS if p != "anonymous"]
 
@@ -38,8 +48,7 @@ def row(default, **overrides):  # type: ignore[no-untyped-def]
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 IFD_ONLY = row(403, ifd_practitioner=200, ifd_manager=200)
 HAS_RELATIONSHIP = ("ifd_practitioner", "ifd_manager", "social_worker", "health_visitor")
-PERSON_PAGE = row("glass", unscheduled_care=404,
-                  **dict.fromkeys(HAS_RELATIONSHIP, 200))
+PERSON_PAGE = row("glass", unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, 200))
 
 TABLE: dict[str, dict[str, object]] = {
     "/": row(200),
@@ -50,8 +59,9 @@ TABLE: dict[str, dict[str, object]] = {
     "/people/search/": row(200, unscheduled_care=403),
     "/people/{child}/": PERSON_PAGE,
     "/people/{child}/print/": PERSON_PAGE,
-    "/people/{child}/break-glass/": row(200, unscheduled_care=404,
-                                        **dict.fromkeys(HAS_RELATIONSHIP, "person")),
+    "/people/{child}/break-glass/": row(
+        200, unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, "person")
+    ),
     "/people/{child}/access-trail/": row(403, ig_officer=200),
     "/audit/break-glass/": row(403, ig_officer=200, partnership_officer=200),
     "/report-a-concern/": PUBLIC,
@@ -86,28 +96,57 @@ COVERED_ELSEWHERE = {
 
 @pytest.fixture
 def world(agencies, police_officer, health_visitor, ifd_practitioner):  # type: ignore[no-untyped-def]
-    child = f.child(given_name="Rowan", family_name="Tablechild",
-                    date_of_birth=dt.date(2017, 5, 9))
-    involvement_start(actor="test", person=child, agency=agencies["health"],
-                      role="health visitor", user=health_visitor)
-    contact = contact_create(actor=police_officer, channel="practitioner",
-                             concern="Bruising seen on the child's arm.", child=child,
-                             referrer_user=police_officer, referrer_agency=agencies["police"],
-                             referrer_email=police_officer.email)
-    awaiting = contact_create(actor=police_officer, channel="practitioner",
-                              concern="A second concern.", child=child,
-                              referrer_user=police_officer, referrer_agency=agencies["police"])
-    Decision.objects.create(contact=awaiting, level=NeedLevel.L1, outcome=Outcome.NFA,
-                            rationale="Proposed", decided_by=ifd_practitioner,
-                            decided_at=awaiting.received_at, needs_authorisation=True)
+    child = f.child(given_name="Rowan", family_name="Tablechild", date_of_birth=dt.date(2017, 5, 9))
+    involvement_start(
+        actor="test",
+        person=child,
+        agency=agencies["health"],
+        role="health visitor",
+        user=health_visitor,
+    )
+    contact = contact_create(
+        actor=police_officer,
+        channel="practitioner",
+        concern="Bruising seen on the child's arm.",
+        child=child,
+        referrer_user=police_officer,
+        referrer_agency=agencies["police"],
+        referrer_email=police_officer.email,
+    )
+    awaiting = contact_create(
+        actor=police_officer,
+        channel="practitioner",
+        concern="A second concern.",
+        child=child,
+        referrer_user=police_officer,
+        referrer_agency=agencies["police"],
+    )
+    Decision.objects.create(
+        contact=awaiting,
+        level=NeedLevel.L1,
+        outcome=Outcome.NFA,
+        rationale="Proposed",
+        decided_by=ifd_practitioner,
+        decided_at=awaiting.received_at,
+        needs_authorisation=True,
+    )
     awaiting.status = awaiting.Status.AWAITING_AUTHORISATION
     awaiting.save(update_fields=["status"])
     request = InformationRequest.objects.create(
-        contact=contact, agency=agencies["health"], question="What do you know?",
-        requested_by=ifd_practitioner, requested_at=contact.received_at,
-        due_at=contact.received_at)
-    return {"child": child.pk, "contact": contact.pk, "awaiting": awaiting.pk,
-            "reference": contact.reference, "request": request.pk}
+        contact=contact,
+        agency=agencies["health"],
+        question="What do you know?",
+        requested_by=ifd_practitioner,
+        requested_at=contact.received_at,
+        due_at=contact.received_at,
+    )
+    return {
+        "child": child.pk,
+        "contact": contact.pk,
+        "awaiting": awaiting.pk,
+        "reference": contact.reference,
+        "request": request.pk,
+    }
 
 
 def outcome_of(response, ids) -> object:  # type: ignore[no-untyped-def]
@@ -151,9 +190,13 @@ def _all_routes() -> list[str]:
 
 
 def _table_route(pattern: str) -> str:
-    for name, converter in (("child", "<int:person_id>"), ("contact", "<int:contact_id>"),
-                            ("awaiting", "<int:contact_id>"), ("request", "<int:request_id>"),
-                            ("reference", "<str:reference>")):
+    for name, converter in (
+        ("child", "<int:person_id>"),
+        ("contact", "<int:contact_id>"),
+        ("awaiting", "<int:contact_id>"),
+        ("request", "<int:request_id>"),
+        ("reference", "<str:reference>"),
+    ):
         pattern = pattern.replace("{" + name + "}", converter)
     return pattern.lstrip("/")
 
@@ -161,6 +204,9 @@ def _table_route(pattern: str) -> str:
 def test_every_url_in_the_project_is_in_a_permission_table():
     tabled = {_table_route(pattern) for pattern in TABLE}
     tabled |= {"report-a-concern/<slug:step>/", "", "api/v1/"}  # question pages; API root
-    missing = [route for route in _all_routes()
-               if route not in tabled and not route.startswith(tuple(COVERED_ELSEWHERE))]
+    missing = [
+        route
+        for route in _all_routes()
+        if route not in tabled and not route.startswith(tuple(COVERED_ELSEWHERE))
+    ]
     assert not missing, "URLs with no permission table:\n" + "\n".join(missing)

@@ -65,8 +65,11 @@ class GovukDateField(forms.MultiValueField):
     ) -> None:
         self.allow_future = allow_future
         self.allow_past = allow_past
-        fields = (forms.CharField(required=False), forms.CharField(required=False),
-                  forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> dt.date | None:

@@ -50,7 +50,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {
             "title": "Your form could not be sent",
             "lines": [
-                "The page had expired or the form did not come from Sightline, so nothing was saved.",
+                "The page had expired or the form did not come from Sightline, "
+                "so nothing was saved.",
                 "Go back, reload the page and try again.",
             ],
         },

@@ -46,7 +46,7 @@ def next_working_day(day: dt.date) -> dt.date:
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
-    """The date `count` working days after `day` (count 0: `day` itself if working, else the next)."""
+    """The date `count` working days after `day` (0: `day` if a working day, else the next)."""
     if count < 0:
         raise ValueError("count must not be negative")
     if count == 0:

@@ -51,7 +51,8 @@ class Channel(models.TextChoices):
 class LawfulBasis(models.TextChoices):
     SAFEGUARDING = (
         "safeguarding",
-        "Safeguarding children (Children Act 1989 and 2004, UK GDPR Art 6(1)(e), DPA 2018 Sch 8 para 4)",
+        "Safeguarding children (Children Act 1989 and 2004, "
+        "UK GDPR Art 6(1)(e), DPA 2018 Sch 8 para 4)",
     )
     CONSENT = "consent", "With the family's consent"
     VITAL_INTERESTS = "vital_interests", "To protect someone's life (vital interests)"
@@ -163,7 +164,7 @@ class Contact(models.Model):
 
 
 class InformationRequest(models.Model):
-    """A partner check: the front door asks an agency what it knows about the child and household."""
+    """A partner check: the front door asks an agency what it knows of the child and household."""
 
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="information_requests"

@@ -1,4 +1,4 @@
-"""Front door URLs: intake (public form, practitioner form) and triage (queue, checks, decisions)."""
+"""Front door URLs: intake (public and practitioner forms) and triage (queue, checks, decisions)."""
 
 from django.urls import include, path
 

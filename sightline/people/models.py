@@ -208,6 +208,9 @@ class Relationship(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} is {self.get_kind_display().lower()} of {self.relative}"
+
 
 class Involvement(models.Model):
     """A professional (or a whole team) working with a person: their team around the child."""

@@ -20,9 +20,15 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
@@ -56,12 +62,18 @@ class Site:
         """Run axe on the current page; fail with each violation and the elements concerned."""
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})")
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
         violations = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
             for v in result["violations"]
         ]
         self.checked.append(self.page.url)
-        assert not violations, (f"Accessibility violations on {self.page.url}:\n"
-                                + json.dumps(violations, indent=2))
+        assert not violations, f"Accessibility violations on {self.page.url}:\n" + json.dumps(
+            violations, indent=2
+        )
