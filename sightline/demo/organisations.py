@@ -295,6 +295,7 @@ class Staff:
     health_visitors: dict[str, list[User]] = field(default_factory=dict)  # NORTH / SOUTH
     school_nurses: list[User] = field(default_factory=list)
     ifd_deciders: list[User] = field(default_factory=list)
+    social_workers: list[User] = field(default_factory=list)
 
     def agency_codes(self, kind: str) -> list[str]:
         return [code for code, agency in self.agencies.items() if agency.kind == kind]
@@ -557,4 +558,6 @@ def staff_create(
             staff.school_nurses.append(user)
         if user.role == Role.IFD_PRACTITIONER:
             staff.ifd_deciders.append(user)
+        if user.role == Role.SOCIAL_WORKER:
+            staff.social_workers.append(user)
     return staff

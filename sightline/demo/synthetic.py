@@ -122,6 +122,15 @@ class Synthetic:
         keys = list(weighted)
         return self.random.choices(keys, weights=[weighted[key] for key in keys])[0]
 
+    def randint(self, low: int, high: int) -> int:
+        return self.random.randint(low, high)
+
+    def randrange(self, low: int, high: int) -> int:
+        return self.random.randrange(low, high)
+
+    def sample(self, items: list[str], count: int) -> list[str]:
+        return self.random.sample(items, count)
+
     def typo(self, name: str) -> str:
         """A plausible keying error: two neighbouring letters swapped."""
         if len(name) < 4:

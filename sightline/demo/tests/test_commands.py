@@ -30,6 +30,7 @@ def test_load_demo_loads_the_small_district_and_prints_the_sign_ins_and_a_token(
     assert Person.objects.filter(kind=Person.Kind.CHILD).count() >= 60
     assert "ifd.practitioner" in output and "Front door manager" in output
     assert f"Password for every demo sign-in: {DEMO_PASSWORD}" in output
+    assert "Also loaded: partnership reviews and action plan" in output
     assert api_token_agency(secret=_token(output)) == Agency.objects.get(code="police")
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Role, User
-from sightline.chronology.models import Participant
+from sightline.chronology.models import Event, Participant
 from sightline.core.audit import verify_chain
 from sightline.demo.loader import district_load
 from sightline.demo.organisations import DEMO_PASSWORD, DEMO_USERNAMES
@@ -42,7 +42,7 @@ def _digest() -> str:
 def _load_and_forget() -> tuple[str, int]:
     """Load into an empty database, fingerprint it, then roll it all back."""
     with transaction.atomic():
-        district_load(size="small", as_of=AS_OF)
+        district_load(size="small", as_of=AS_OF, further=False)
         digest, people = _digest(), Person.objects.count()
         transaction.set_rollback(True)
     return digest, people
@@ -93,7 +93,7 @@ def test_every_child_has_a_household_and_someone_with_parental_responsibility(sm
 
 
 def test_the_front_door_queue_has_undecided_contacts_some_overdue(db):
-    district_load(size="small")  # today, so the deadlines are real ones
+    district_load(size="small", further=False)  # today, so the deadlines are real ones
     waiting = Contact.objects.filter(status=Contact.Status.AWAITING_DECISION)
     now = timezone.now()
     assert waiting.count() == 8
@@ -117,6 +117,9 @@ def test_contacts_happened_over_the_past_year_and_are_on_each_childs_timeline(sm
     assert max(received).date() <= AS_OF
     for contact in Contact.objects.exclude(child=None):
         assert Participant.objects.filter(event=contact.event, person=contact.child).exists()
+    referred = Decision.objects.filter(outcome__in=["referral", "strategy"])
+    assert referred.exists()
+    assert Event.objects.filter(type="assessment_started").exists()
 
 
 def test_the_audit_trail_verifies_after_the_load(small_district):
