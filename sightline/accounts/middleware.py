@@ -68,7 +68,7 @@ class TwoFactorRequiredMiddleware:
                 return self._sign_out(request, expired)
             if (
                 settings.TWO_FACTOR_REQUIRED
-                and not user.is_verified()  # type: ignore[union-attr]
+                and not user.is_verified()  # type: ignore[union-attr,attr-defined]
                 and not _is_open(request.path)
             ):
                 return _with_next("accounts:two-factor", request)

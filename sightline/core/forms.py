@@ -24,7 +24,7 @@ class GovukDateWidget(forms.MultiWidget):
     template_name = "govuk/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(
                 attrs={
                     "class": "govuk-input govuk-date-input__input govuk-input--width-2",

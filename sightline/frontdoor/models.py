@@ -156,7 +156,7 @@ class Contact(models.Model):
 
     @property
     def child_label(self) -> str:
-        if self.child_id:
+        if self.child is not None:
             return self.child.full_name
         details = self.child_details or {}
         name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()

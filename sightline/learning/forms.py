@@ -44,9 +44,9 @@ class CourseForm(GovukModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = Theme.objects.filter(active=True)
-        self.fields["level"].choices = Course.Level.choices
-        self.fields["mode"].choices = Course.Mode.choices
+        self.fields["themes"].queryset = Theme.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["level"].choices = Course.Level.choices  # type: ignore[attr-defined]
+        self.fields["mode"].choices = Course.Mode.choices  # type: ignore[attr-defined]
 
 
 def _parse_time(value: str, label: str) -> dt.time:
@@ -89,7 +89,7 @@ class SessionForm(GovukForm):
 
     def __init__(self, *args: Any, allow_past: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["date"].allow_past = allow_past
+        self.fields["date"].allow_past = allow_past  # type: ignore[attr-defined]
         for name in ("start_time", "end_time"):
             self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-5"
         self.fields["capacity"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
@@ -195,7 +195,9 @@ class CalendarFilterForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = month_choices(timezone.localdate())
+        self.fields["month"].choices = month_choices(  # type: ignore[attr-defined]
+            timezone.localdate()
+        )
 
     def month_date(self) -> dt.date | None:
         value = self.cleaned_data.get("month")
@@ -221,7 +223,7 @@ class ReportFilterForm(GovukForm):
     date_to = GovukDateField(label="Sessions up to", required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "Sessions up to must be the same as or after sessions from")
         return data

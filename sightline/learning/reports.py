@@ -81,8 +81,8 @@ def attendance_by_agency(
     *, user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> Report:
     _require(user)
-    rows_by_agency = {
-        row["agency"]: row
+    rows_by_agency: dict[int | None, dict[str, Any]] = {
+        row["agency"]: dict(row)
         for row in Booking.objects.filter(_period(date_from, date_to))
         .values("agency")
         .annotate(**_counts())
@@ -110,10 +110,12 @@ def attendance_by_agency(
         ],
     )
     names = dict(Agency.objects.values_list("pk", "name"))
-    for agency_id, row in sorted(rows_by_agency.items(), key=lambda item: names.get(item[0], "~")):
+    for agency_id, row in sorted(
+        rows_by_agency.items(), key=lambda item: names.get(item[0] or 0, "~")
+    ):
         report.rows.append(
             [
-                names.get(agency_id, "No agency"),
+                names.get(agency_id or 0, "No agency"),
                 row["booked"],
                 row["attended"],
                 row["dna"],
@@ -129,8 +131,8 @@ def attendance_by_course(
     *, user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> Report:
     _require(user)
-    stats = {
-        row["session__course"]: row
+    stats: dict[int, dict[str, Any]] = {
+        row["session__course"]: dict(row)
         for row in Booking.objects.filter(_period(date_from, date_to))
         .values("session__course")
         .annotate(
@@ -205,13 +207,18 @@ def attendance_by_theme(
     for theme in Theme.objects.filter(active=True).order_by("name"):
         keys = sorted(
             (key for key in people if key[0] == theme.pk),
-            key=lambda key: names.get(key[1], "~"),
+            key=lambda key: names.get(key[1] or 0, "~"),
         )
         if not keys:
             report.rows.append([theme.name, "No one trained yet", 0, 0])
         for key in keys:
             report.rows.append(
-                [theme.name, names.get(key[1], "No agency"), len(people[key]), attendances[key]]
+                [
+                    theme.name,
+                    names.get(key[1] or 0, "No agency"),
+                    len(people[key]),
+                    attendances[key],
+                ]
             )
     return report
 

@@ -17,7 +17,7 @@ def widget_type(field: BoundField) -> str:
 @register.filter
 def govuk_widget(field: BoundField) -> SafeString:
     """Render the widget, adding the error modifier class and the aria links to hint and error."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     css = field.field.widget.attrs.get("class", "")
     described = []
     if field.help_text:

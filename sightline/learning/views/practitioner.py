@@ -94,7 +94,7 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
                     "free you will get it and we will tell you.",
                 )
             return redirect("learning:booking", booking_id=booking.pk)
-    full = session.confirmed_count >= session.capacity
+    full = session.confirmed_count >= session.capacity  # type: ignore[attr-defined]
     return render(
         request,
         "learning/book.html",
@@ -110,7 +110,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     upcoming = [b for b in bookings if b.session.ends_at >= now and b.is_active]
     past = [b for b in bookings if b not in upcoming]
     for booking in upcoming:
-        booking.position = selectors.waiting_list_position(booking)
+        booking.position = selectors.waiting_list_position(booking)  # type: ignore[attr-defined]
     return render(request, "learning/my_bookings.html", {"upcoming": upcoming, "past": past})
 
 
