@@ -7,10 +7,13 @@ after the recording transaction commits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 _listeners: list[Callable[[int], None]] = []
+_suspended = threading.local()
 
 
 def listen(callback: Callable[[int], None]) -> Callable[[int], None]:
@@ -19,7 +22,20 @@ def listen(callback: Callable[[int], None]) -> Callable[[int], None]:
     return callback
 
 
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Record events without telling listeners (a bulk load replays the rules afterwards)."""
+    previous = getattr(_suspended, "active", False)
+    _suspended.active = True
+    try:
+        yield
+    finally:
+        _suspended.active = previous
+
+
 def publish(event_id: int) -> None:
+    if getattr(_suspended, "active", False):
+        return
     for callback in list(_listeners):
         try:
             callback(event_id)

@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from unittest import mock
 
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -20,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from sightline.accounts.models import Agency, ApiToken, User
 from sightline.accounts.services import api_token_issue
-from sightline.chronology import services as chronology_services
+from sightline.chronology import listeners
 from sightline.core import audit
 from sightline.core.working_days import LONDON
 from sightline.demo.clock import DemoClock, clock_set
@@ -140,7 +139,7 @@ def _history_unannounced() -> Iterator[None]:
     year's 2,000-odd events took over a minute; the risk engine's replay of the whole history
     afterwards (a further demo step) takes seconds and gives the same alerts.
     """
-    with mock.patch.object(chronology_services, "publish", lambda event_id: None):
+    with listeners.suspended():
         yield
 
 

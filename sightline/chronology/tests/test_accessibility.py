@@ -57,12 +57,12 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def district(agencies, social_worker, outsider):  # type: ignore[no-untyped-def]
     lily = f.child(
-        given_name="Lily",
-        family_name="Smith",
+        given_name="Ivy",
+        family_name="Harlowe",
         date_of_birth=dt.date(2019, 1, 4),
         address={"line": "4 Mill Lane", "postcode": "BD21 4QA"},
     )
-    mother = f.adult(given_name="Frankie", family_name="Smith")
+    mother = f.adult(given_name="Jordan", family_name="Testmother")
     c.household(lily, mother, name="4 Mill Lane")
     Relationship.objects.create(person=mother, relative=lily, kind="mother")
     involvement_start(
@@ -70,7 +70,7 @@ def district(agencies, social_worker, outsider):  # type: ignore[no-untyped-def]
         user=social_worker,
     )  # fmt: skip
     c.events(lily, 60, source=agencies["police"])
-    stranger = f.child(given_name="Lily", family_name="Smyth", known_to_social_care=False)
+    stranger = f.child(given_name="Ivy", family_name="Smyth", known_to_social_care=False)
     break_glass_open(actor=outsider, person=lily, reason="Housing found the child alone.")
     return {"lily": lily, "stranger": stranger}
 
@@ -82,7 +82,7 @@ def test_the_people_and_chronology_pages_have_no_accessibility_violations(
     pages = {
         social_worker: [
             reverse("people:search"),
-            reverse("people:search") + "?name=Lily+Smith",
+            reverse("people:search") + "?name=Ivy+Harlowe",
             reverse("people:search") + "?name=&date_of_birth_day=31&date_of_birth_month=2"
             "&date_of_birth_year=2019&nhs_number=123",
             reverse("chronology:person", args=[lily.pk]),

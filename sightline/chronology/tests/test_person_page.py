@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lily(agencies):  # type: ignore[no-untyped-def]
     child = f.child(
-        given_name="Lily",
-        family_name="Smith",
+        given_name="Ivy",
+        family_name="Harlowe",
         date_of_birth=dt.date(2019, 1, 4),
         sex="F",
         nhs_number="4857773457",
@@ -36,7 +36,7 @@ def lily(agencies):  # type: ignore[no-untyped-def]
     )
     source_record_link(actor="test", person=child, agency=agencies["police"], record_id="WYP-553")
     person_name_add(
-        actor="test", person=child, given_name="Lilly", family_name="Smith",
+        actor="test", person=child, given_name="Ivie", family_name="Harlowe",
         kind=PersonName.Kind.SPELLING,
     )  # fmt: skip
     return child
@@ -48,12 +48,12 @@ def url(person):  # type: ignore[no-untyped-def]
 
 def test_the_header_shows_who_the_person_is(signed_in, social_worker, lily):
     html = signed_in(social_worker).get(url(lily)).content.decode()
-    assert '<h1 class="govuk-heading-l">Lily Smith</h1>' in html
+    assert '<h1 class="govuk-heading-l">Ivy Harlowe</h1>' in html
     assert "4 January 2019" in html
     assert "Female" in html
     assert "485 777 3457" in html
     assert "4 Mill Lane" in html and "BD21 4QA" in html
-    assert "Lilly Smith" in html
+    assert "Ivie Harlowe" in html
     assert "police:WYP-553" in html
     assert f"csc:LA{lily.pk:08d}" in html
 
@@ -89,11 +89,11 @@ def test_opening_the_page_records_the_read(signed_in, social_worker, lily):
 
 
 def test_the_chronology_is_filtered_by_agency(signed_in, social_worker, agencies, lily):
-    c.event(lily, source=agencies["police"], summary="Police contact about Lily.")
-    c.event(lily, source=agencies["health"], summary="Health contact about Lily.")
+    c.event(lily, source=agencies["police"], summary="Police contact about Ivy.")
+    c.event(lily, source=agencies["health"], summary="Health contact about Ivy.")
     html = signed_in(social_worker).get(url(lily), {"agency": "police"}).content.decode()
-    assert "Police contact about Lily." in html
-    assert "Health contact about Lily." not in html
+    assert "Police contact about Ivy." in html
+    assert "Health contact about Ivy." not in html
     assert "Clear filters" in html
 
 
@@ -173,18 +173,18 @@ def test_the_number_of_queries_does_not_grow_with_the_chronology(
 
 
 def test_the_household_and_relatives_are_shown_both_ways(signed_in, social_worker, lily):
-    mother = f.adult(given_name="Frankie", family_name="Smith")
-    partner = f.adult(given_name="Sam", family_name="Brookes")
-    baby = f.child(given_name="Rowan", family_name="Smith", date_of_birth=dt.date(2024, 2, 2))
+    mother = f.adult(given_name="Jordan", family_name="Testmother")
+    partner = f.adult(given_name="Casey", family_name="Testpartner")
+    baby = f.child(given_name="Rowan", family_name="Harlowe", date_of_birth=dt.date(2024, 2, 2))
     c.household(lily, mother, partner, name="4 Mill Lane")
     Relationship.objects.create(
         person=mother, relative=lily, kind="mother", parental_responsibility=True
     )
     Relationship.objects.create(person=lily, relative=baby, kind="sibling")
     html = signed_in(social_worker).get(url(lily)).content.decode()
-    assert "Frankie Smith" in html and "Sam Brookes" in html
+    assert "Jordan Testmother" in html and "Casey Testpartner" in html
     assert "Mother" in html
-    assert "Rowan Smith" in html and "Brother or sister" in html
+    assert "Rowan Harlowe" in html and "Brother or sister" in html
     assert reverse("chronology:person", args=[partner.pk]) in html
 
 

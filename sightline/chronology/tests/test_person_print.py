@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lily(agencies):  # type: ignore[no-untyped-def]
-    return f.child(given_name="Lily", family_name="Smith")
+    return f.child(given_name="Ivy", family_name="Harlowe")
 
 
 def print_url(person):  # type: ignore[no-untyped-def]
@@ -31,18 +31,18 @@ def test_the_printout_shows_every_entry_without_pages(signed_in, social_worker, 
 
 
 def test_the_printout_keeps_the_filters_and_says_so(signed_in, social_worker, agencies, lily):
-    c.event(lily, source=agencies["police"], summary="Police contact about Lily.")
-    c.event(lily, source=agencies["health"], summary="Health contact about Lily.")
+    c.event(lily, source=agencies["police"], summary="Police contact about Ivy.")
+    c.event(lily, source=agencies["health"], summary="Health contact about Ivy.")
     html = signed_in(social_worker).get(print_url(lily), {"agency": "health"}).content.decode()
-    assert "Health contact about Lily." in html
-    assert "Police contact about Lily." not in html
+    assert "Health contact about Ivy." in html
+    assert "Police contact about Ivy." not in html
     assert "Filtered: Northmoor Community Health." in html
 
 
 def test_the_person_page_links_to_the_printout_with_its_filters(
     signed_in, social_worker, agencies, lily
 ):
-    c.event(lily, source=agencies["health"], summary="Health contact about Lily.")
+    c.event(lily, source=agencies["health"], summary="Health contact about Ivy.")
     html = (
         signed_in(social_worker)
         .get(reverse("chronology:person", args=[lily.pk]), {"agency": "health", "page": "1"})

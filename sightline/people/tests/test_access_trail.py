@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def child(agencies):  # type: ignore[no-untyped-def]
-    return f.child(given_name="Lily", family_name="Smith")
+    return f.child(given_name="Ivy", family_name="Smith")
 
 
 def test_information_governance_sees_who_opened_the_record_newest_first(

@@ -15,7 +15,7 @@ REASON = "Child seen in the emergency department with a burn; checking who is in
 
 @pytest.fixture
 def child(agencies):  # type: ignore[no-untyped-def]
-    return f.child(given_name="Lily", family_name="Smith")
+    return f.child(given_name="Ivy", family_name="Smith")
 
 
 def test_an_outsider_opening_a_record_is_asked_for_a_reason_first(signed_in, outsider, child):
@@ -42,7 +42,7 @@ def test_the_whole_break_glass_journey_ends_on_the_record_and_is_recorded(
     response = client.post(form_url, {"reason": REASON, "next": person_url}, follow=True)
     assert response.redirect_chain[-1][0] == person_url
     html = response.content.decode()
-    assert '<h1 class="govuk-heading-l">Lily Smith</h1>' in html
+    assert '<h1 class="govuk-heading-l">Ivy Smith</h1>' in html
     assert "without a working relationship" in html
 
     grant = BreakGlass.objects.get(user=outsider, person=child)

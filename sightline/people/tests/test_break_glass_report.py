@@ -15,7 +15,7 @@ URL = reverse("people:break-glass-report")
 
 @pytest.fixture
 def grant(outsider):  # type: ignore[no-untyped-def]
-    child = f.child(given_name="Lily", family_name="Smith")
+    child = f.child(given_name="Ivy", family_name="Smith")
     return break_glass_open(actor=outsider, person=child, reason="Housing visit found a baby.")
 
 
@@ -24,7 +24,7 @@ def test_information_governance_sees_who_broke_the_glass_and_why(signed_in, ig_o
     assert "Housing visit found a baby." in html
     assert "Ho Maple" in html
     assert "Northmoor Homes" in html
-    assert "Lily Smith" in html
+    assert "Ivy Smith" in html
 
 
 def test_the_partnership_officer_may_see_the_report(signed_in, partnership_officer, grant):

@@ -19,15 +19,15 @@ def names(people):  # type: ignore[no-untyped-def]
 
 
 def test_smyth_finds_smith(social_worker):
-    f.child(given_name="Lily", family_name="Smith")
-    result = people_search(user=social_worker, name="Lily Smyth")
-    assert names(result.visible) == ["Lily Smith"]
+    f.child(given_name="Ivy", family_name="Smith")
+    result = people_search(user=social_worker, name="Ivy Smyth")
+    assert names(result.visible) == ["Ivy Smith"]
 
 
 def test_smith_finds_smyth(social_worker):
-    f.child(given_name="Lily", family_name="Smyth")
-    result = people_search(user=social_worker, name="Lily Smith")
-    assert names(result.visible) == ["Lily Smyth"]
+    f.child(given_name="Ivy", family_name="Smyth")
+    result = people_search(user=social_worker, name="Ivy Smith")
+    assert names(result.visible) == ["Ivy Smyth"]
 
 
 def test_bill_finds_william(social_worker):
@@ -63,7 +63,7 @@ def test_a_last_name_alone_finds_everyone_with_it(social_worker):
 
 
 def test_a_different_given_name_does_not_match(social_worker):
-    f.child(given_name="Lily", family_name="Smith")
+    f.child(given_name="Ivy", family_name="Smith")
     assert people_search(user=social_worker, name="Oscar Smith").visible == []
 
 
@@ -92,8 +92,8 @@ def test_an_empty_search_finds_nobody_and_records_nothing(social_worker):
 
 
 def test_an_outsider_sees_a_match_only_as_restricted(outsider):
-    child = f.child(given_name="Lily", family_name="Smith")
-    result = people_search(user=outsider, name="Lily Smith")
+    child = f.child(given_name="Ivy", family_name="Smith")
+    result = people_search(user=outsider, name="Ivy Smith")
     assert result.visible == []
     assert result.restricted == [child]
 
@@ -121,17 +121,17 @@ def test_the_ifd_practitioner_sees_children_known_to_social_care(ifd_practitione
 
 
 def test_unscheduled_care_is_not_offered_restricted_matches(unscheduled_care):
-    f.child(given_name="Lily", family_name="Smith")
-    result = people_search(user=unscheduled_care, name="Lily Smith")
+    f.child(given_name="Ivy", family_name="Smith")
+    result = people_search(user=unscheduled_care, name="Ivy Smith")
     assert result.visible == [] and result.restricted == []
 
 
 def test_every_search_is_recorded_with_who_was_shown(outsider):
-    child = f.child(given_name="Lily", family_name="Smith")
-    people_search(user=outsider, name="Lily Smith")
+    child = f.child(given_name="Ivy", family_name="Smith")
+    people_search(user=outsider, name="Ivy Smith")
     entry = AuditEntry.objects.filter(kind=AuditEntry.Kind.SEARCH).latest("id")
     assert entry.actor == outsider
     assert entry.action == "people.searched"
-    assert entry.detail["name"] == "Lily Smith"
+    assert entry.detail["name"] == "Ivy Smith"
     assert entry.detail["restricted"] == [child.pk]
     assert entry.detail["shown"] == []

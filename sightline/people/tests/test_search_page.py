@@ -32,12 +32,12 @@ def test_the_empty_form_shows_no_errors_and_records_nothing(signed_in, social_wo
 
 def test_a_visible_match_shows_date_of_birth_age_postcode_and_a_link(signed_in, social_worker):
     child = f.child(
-        given_name="Lily",
+        given_name="Ivy",
         family_name="Smith",
         date_of_birth=dt.date(2019, 1, 4),
         address={"line": "4 Mill Lane", "postcode": "BD21 4QA"},
     )
-    html = signed_in(social_worker).get(URL, {"name": "Lily Smyth"}).content.decode()
+    html = signed_in(social_worker).get(URL, {"name": "Ivy Smyth"}).content.decode()
     assert reverse("chronology:person", args=[child.pk]) in html
     assert "4 January 2019" in html
     assert "BD21 4QA" in html
@@ -46,13 +46,13 @@ def test_a_visible_match_shows_date_of_birth_age_postcode_and_a_link(signed_in, 
 
 def test_a_restricted_match_shows_only_name_and_year_of_birth(signed_in, outsider):
     child = f.child(
-        given_name="Lily",
+        given_name="Ivy",
         family_name="Smith",
         date_of_birth=dt.date(2019, 1, 4),
         address={"line": "4 Mill Lane", "postcode": "BD21 4QA"},
     )
-    html = signed_in(outsider).get(URL, {"name": "Lily Smith"}).content.decode()
-    assert "Lily Smith" in html
+    html = signed_in(outsider).get(URL, {"name": "Ivy Smith"}).content.decode()
+    assert "Ivy Smith" in html
     assert "2019" in html
     assert "4 January 2019" not in html
     assert "BD21 4QA" not in html
