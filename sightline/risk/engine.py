@@ -352,39 +352,50 @@ def event_arrived(event_id: int) -> None:
 
 @transaction.atomic
 def replay(*, chunk: int = 2000) -> SyncResult:
-    """Replay every pattern rule over all history, and the timescales as of now."""
+    """Replay every pattern rule over all history, and the timescales as of now, in one pass
+    over each person's stream."""
     config = Configuration.current()
     codes = _pattern_codes(config)
+    timescale_codes = [c for c in catalogue.TIMESCALE_CODES if config.on(c)]
+    today = timezone.localdate()
     world = World.load(None)
     result = SyncResult()
     everyone = set(Participant.objects.values_list("person_id", flat=True).distinct())
     batch_ids: list[int] = []
     instances: list[Instance] = []
     people = with_quiet_people(streams(None, chunk=chunk), sorted(world.persons), world)
-    for person_id, stream in people:
-        batch_ids.append(person_id)
-        instances += evaluate(Subject(person_id, stream, world), config)
-        if len(batch_ids) >= chunk:
-            result.add(
-                _sync(
-                    instances=instances,
-                    person_ids=batch_ids,
-                    codes=codes,
-                    withdraw=True,
-                    record_each=False,
-                )
-            )
-            batch_ids, instances = [], []
-    if batch_ids:
+
+    def flush() -> None:
+        patterns = [i for i in instances if i.rule in codes]
+        deadlines = [i for i in instances if i.rule not in codes]
         result.add(
             _sync(
-                instances=instances,
+                instances=patterns,
                 person_ids=batch_ids,
                 codes=codes,
                 withdraw=True,
                 record_each=False,
             )
         )
+        if deadlines:
+            result.add(
+                _sync(
+                    instances=deadlines,
+                    person_ids={i.person_id for i in deadlines},
+                    codes=timescale_codes,
+                    withdraw=False,
+                    record_each=False,
+                )
+            )
+
+    for person_id, stream in people:
+        batch_ids.append(person_id)
+        instances += evaluate(Subject(person_id, stream, world), config, today)
+        if len(batch_ids) >= chunk:
+            flush()
+            batch_ids, instances = [], []
+    if batch_ids:
+        flush()
     # People with no events left keep no pattern alerts.
     stale = Alert.objects.filter(rule__in=codes).exclude(person_id__in=everyone)
     if stale.exists():
@@ -397,7 +408,17 @@ def replay(*, chunk: int = 2000) -> SyncResult:
                 record_each=False,
             )
         )
-    result.add(timescales_sweep(config=config, record_each=False))
+    if config.on("contact-decision-overdue"):
+        overdue = contact_decision_overdue(as_of=timezone.now())
+        result.add(
+            _sync(
+                instances=overdue,
+                person_ids={i.person_id for i in overdue},
+                codes=["contact-decision-overdue"],
+                withdraw=False,
+                record_each=False,
+            )
+        )
     audit.record(
         actor=RULES_ACTOR,
         kind=audit.Kind.CHANGE,
