@@ -1,3 +1,4 @@
-"""The shared personas and settings for every test live in sightline/testing/personas.py."""
+"""Shared test plugins: personas and settings (sightline/testing/personas.py) and the
+browser set-up for Playwright journeys (sightline/testing/browser.py)."""
 
-pytest_plugins = ["sightline.testing.personas"]
+pytest_plugins = ["sightline.testing.personas", "sightline.testing.browser"]

@@ -22,18 +22,9 @@ AXE = Path(settings.BASE_DIR) / "core" / "static" / "axe" / "axe.min.js"
 
 
 @pytest.fixture
-def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists() or not AXE.exists():
-        pytest.skip("needs Debian's Chromium and the axe-core asset (make system-packages assets)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def browser_page(page):  # type: ignore[no-untyped-def]
+    """Playwright's page in Debian's Chromium (see sightline/testing/browser.py)."""
+    return page
 
 
 def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]

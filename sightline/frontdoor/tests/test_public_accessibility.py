@@ -18,19 +18,10 @@ AXE = Path(settings.BASE_DIR) / "core" / "static" / "axe" / "axe.min.js"
 
 
 @pytest.fixture
-def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists() or not AXE.exists():
-        pytest.skip("needs Debian's Chromium and the axe-core asset (make system-packages assets)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(page):  # type: ignore[no-untyped-def]
+    """Playwright's page in Debian's Chromium (see sightline/testing/browser.py)."""
     cache.clear()  # the rate limit counts reports per client (the live server sees 127.0.0.1)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    return page
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -123,33 +114,27 @@ def test_the_public_journey_is_accessible_and_sends_a_report(browser_page, live_
     assert audit.problems == {}
 
 
-def test_the_public_form_works_without_javascript(live_server, agencies, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's Chromium")
+def test_the_public_form_works_without_javascript(live_server, agencies, browser):
     cache.clear()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_context(java_script_enabled=False).new_page()
-            page.goto(f"{live_server.url}/report-a-concern/")
-            exit_link = page.get_by_role("button", name="Emergency Exit this page")
-            assert exit_link.get_attribute("href") == "https://www.bbc.co.uk/weather"
-            page.get_by_role("button", name="Start now").click()
-            page.get_by_label("It is not urgent, but someone needs to know").check()
-            page.get_by_role("button", name="Continue").click()
-            page.get_by_role("button", name="Continue").click()  # nothing known about the child
-            page.get_by_role("button", name="Continue").click()  # nor where they live
-            page.get_by_label("What has happened, or what are you worried about?").fill(
-                "I am worried about the children next door."
-            )
-            page.get_by_role("button", name="Continue").click()
-            page.get_by_label("Yes, I do not want to give my name").check()
-            page.get_by_role("button", name="Continue").click()
-            page.get_by_role("button", name="Send report").click()
-            assert page.get_by_role("heading", name="Report sent").is_visible()
-        finally:
-            browser.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/report-a-concern/")
+        exit_link = page.get_by_role("button", name="Emergency Exit this page")
+        assert exit_link.get_attribute("href") == "https://www.bbc.co.uk/weather"
+        page.get_by_role("button", name="Start now").click()
+        page.get_by_label("It is not urgent, but someone needs to know").check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Continue").click()  # nothing known about the child
+        page.get_by_role("button", name="Continue").click()  # nor where they live
+        page.get_by_label("What has happened, or what are you worried about?").fill(
+            "I am worried about the children next door."
+        )
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_label("Yes, I do not want to give my name").check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Send report").click()
+        assert page.get_by_role("heading", name="Report sent").is_visible()
+    finally:
+        context.close()
     assert Contact.objects.get().anonymous is True

@@ -22,17 +22,6 @@ CHROMIUM = os.environ.get("SIGHTLINE_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "core" / "static" / "axe" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists() or not AXE.exists():
-        pytest.skip("Debian's Chromium and the axe script are needed for browser journeys")
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
-
-
 class Journey:
     def __init__(self, base_url: str, page) -> None:  # type: ignore[no-untyped-def]
         self.base_url = base_url
