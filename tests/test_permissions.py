@@ -15,9 +15,13 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from sightline.chronology.services import event_record
 from sightline.frontdoor.models import Decision, InformationRequest, NeedLevel, Outcome
 from sightline.frontdoor.services.contacts import contact_create
-from sightline.people.services import involvement_start
+from sightline.linkage.changes import person_merge
+from sightline.linkage.models import MatchCandidate
+from sightline.people.services import involvement_start, source_record_link
+from sightline.risk.models import Alert
 from sightline.testing import factories as f
 
 PERSONAS = [
@@ -30,6 +34,7 @@ PERSONAS = [
     "ifd_manager",
     "ig_officer",
     "partnership_officer",
+    "analyst",
     "outsider",
     "unscheduled_care",
 ]
@@ -47,6 +52,7 @@ def row(default, **overrides):  # type: ignore[no-untyped-def]
 
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 IFD_ONLY = row(403, ifd_practitioner=200, ifd_manager=200)
+DATA_QUALITY = row(403, analyst=200, ig_officer=200)
 HAS_RELATIONSHIP = ("ifd_practitioner", "ifd_manager", "social_worker", "health_visitor")
 PERSON_PAGE = row("glass", unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, 200))
 
@@ -82,6 +88,27 @@ TABLE: dict[str, dict[str, object]] = {
     "/front-door/contacts/{awaiting}/authorise/": row(403, ifd_manager=200),
     "/information-requests/": row(200),
     "/information-requests/{request}/": row(404, health_visitor=200),
+    "/linkage/review/": DATA_QUALITY,
+    "/linkage/review/{candidate}/": DATA_QUALITY,
+    "/linkage/merges/": DATA_QUALITY,
+    "/linkage/merges/{change}/undo/": row(403, analyst=405, ig_officer=405),
+    "/alerts/": row(200, unscheduled_care=403),
+    # An alert is seen by whoever may see its child; acting on it is for its audience.
+    "/alerts/{alert}/": row(404, unscheduled_care=403, **dict.fromkeys(HAS_RELATIONSHIP, 200)),
+    "/alerts/{alert}/acknowledge/": row(405),
+    "/alerts/{alert}/close/": row(405),
+    "/alerts/rules/": row(403, partnership_officer=200),
+    "/alerts/rules/contacts-without-assessment/": row(403, partnership_officer=200),
+    # A DASH checklist is recorded by practitioners who may see the incident's people.
+    "/alerts/incidents/{incident}/dash/": row(
+        404,
+        ig_officer=403,
+        partnership_officer=403,
+        analyst=403,
+        unscheduled_care=403,
+        **dict.fromkeys(HAS_RELATIONSHIP, 200),
+    ),
+    "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": PUBLIC,
     "/api/v1/contacts": dict.fromkeys(PERSONAS, 405),
@@ -95,7 +122,7 @@ COVERED_ELSEWHERE = {
 
 
 @pytest.fixture
-def world(agencies, police_officer, health_visitor, ifd_practitioner):  # type: ignore[no-untyped-def]
+def world(agencies, police_officer, health_visitor, ifd_practitioner, analyst):  # type: ignore[no-untyped-def]
     child = f.child(given_name="Rowan", family_name="Tablechild", date_of_birth=dt.date(2017, 5, 9))
     involvement_start(
         actor="test",
@@ -140,8 +167,40 @@ def world(agencies, police_officer, health_visitor, ifd_practitioner):  # type: 
         requested_at=contact.received_at,
         due_at=contact.received_at,
     )
+    incident = event_record(
+        type="domestic_abuse_incident",
+        occurred_at=contact.received_at,
+        summary="Police attended a domestic incident.",
+        source=agencies["police"],
+        participants=[(child, "child")],
+        recorded_by=police_officer,
+        details={"child_present": True, "dash_yes_count": 4, "risk_level": "standard"},
+    )
+    alert = Alert.objects.create(
+        rule="contacts-without-assessment",
+        person=child,
+        raised_by=contact.event,
+        raised_at=contact.received_at,
+        title="Three contacts without an assessment",
+        asks_for="IFD manager review",
+        recipient_label="IFD manager",
+        audience=",role:ifd_manager,role:ifd_practitioner,",
+    )
+    twin = f.child(given_name="Rowen", family_name="Tablechild", date_of_birth=dt.date(2017, 5, 9))
+    record = source_record_link(
+        actor="test", person=twin, agency=agencies["school"], record_id="SCH-1"
+    )
+    candidate = MatchCandidate.objects.create(
+        record=record, person=twin, candidate=child, match_probability=0.9, match_weight=3.2
+    )
+    other = f.child(given_name="Merged", family_name="Tablechild")
+    change = person_merge(actor="test", survivor=child, merged=other, reason="Same child")
     return {
         "child": child.pk,
+        "incident": incident.pk,
+        "alert": alert.pk,
+        "candidate": candidate.pk,
+        "change": change.pk,
         "contact": contact.pk,
         "awaiting": awaiting.pk,
         "reference": contact.reference,
@@ -191,6 +250,10 @@ def _all_routes() -> list[str]:
 
 def _table_route(pattern: str) -> str:
     for name, converter in (
+        ("incident", "<int:event_id>"),
+        ("alert", "<int:alert_id>"),
+        ("candidate", "<int:candidate_id>"),
+        ("change", "<int:change_id>"),
         ("child", "<int:person_id>"),
         ("contact", "<int:contact_id>"),
         ("awaiting", "<int:contact_id>"),
@@ -203,7 +266,12 @@ def _table_route(pattern: str) -> str:
 
 def test_every_url_in_the_project_is_in_a_permission_table():
     tabled = {_table_route(pattern) for pattern in TABLE}
-    tabled |= {"report-a-concern/<slug:step>/", "", "api/v1/"}  # question pages; API root
+    tabled |= {
+        "report-a-concern/<slug:step>/",
+        "",
+        "api/v1/",
+        "alerts/rules/<slug:code>/",
+    }  # question pages; API root
     missing = [
         route
         for route in _all_routes()

@@ -81,3 +81,8 @@ def outsider(agencies):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def unscheduled_care(agencies):  # type: ignore[no-untyped-def]
     return f.user(agencies["hospital"], "unscheduled_care", "ed_clinician", username="ed.oak")
+
+
+@pytest.fixture
+def analyst(agencies):  # type: ignore[no-untyped-def]
+    return f.user(None, "analyst", "other", username="an.rowan")
