@@ -14,6 +14,13 @@ HOME_LINKS = [
     ("frontdoor.view_queue", "frontdoor:queue", "Front door queue", "Contacts awaiting a decision"),
     ("", "frontdoor:requests", "Information requests", "Partner checks sent to your agency"),
     ("", "frontdoor:contact-new", "Report a concern about a child", ""),
+    ("risk.view_alerts", "risk:inbox", "Alerts", "Cumulative-risk alerts addressed to you"),
+    (
+        "linkage.review_matches",
+        "linkage:review",
+        "Possible matches to review",
+        "Records that may be the same person",
+    ),
     ("", "people:search", "Find a person", "Search by name, date of birth, NHS number or postcode"),
     (
         "core.view_break_glass_report",
