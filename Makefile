@@ -51,9 +51,15 @@ lint: install
 test: install system-packages lint
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
-## bench: benchmarks; results in docs/benchmarks.md
+## bench: benchmarks; results in docs/benchmarks.md (BENCH_ARGS=--quick for a smoke run)
+BENCH_DIR := data/bench
 bench: install
-	$(BIN)/python -m sightline.bench
+	mkdir -p $(BENCH_DIR)
+	$(BIN)/python -m sightline.bench --section --output $(BENCH_DIR)/pages.md $(BENCH_ARGS)
+	$(BIN)/python -m sightline.feeds.bench $(BENCH_ARGS) > $(BENCH_DIR)/ingest.md
+	$(BIN)/python -m sightline.linkage.bench $(BENCH_ARGS) > $(BENCH_DIR)/linkage.md
+	$(BIN)/python -m sightline.risk.bench $(BENCH_ARGS) > $(BENCH_DIR)/replay.md
+	$(BIN)/python -m sightline.bench --assemble $(BENCH_DIR) --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) data

@@ -201,11 +201,53 @@ def run(quick: bool) -> str:
     return "\n".join(lines + summary)
 
 
+SECTIONS = [
+    ("pages.md", "Front door queue and the child's page"),
+    ("ingest.md", "Feed ingest (events per second, with linkage and rules)"),
+    ("linkage.md", "Linkage quality and scale"),
+    ("replay.md", "Rule replay over the whole chronology"),
+]
+
+
+def assemble(folder: Path, output: Path) -> str:
+    """Join the sections `make bench` wrote into docs/benchmarks.md."""
+    import platform
+
+    parts = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench`. Each figure is set against a baseline measured in the same "
+        "run on the same machine, so the ratios hold on a faster or slower machine. Targets "
+        "come from the issues; a target missed is marked as missed.",
+        "",
+        f"Run on {dt.date.today():%d %B %Y}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores.",
+    ]
+    for name, title in SECTIONS:
+        path = folder / name
+        if path.exists():
+            parts += ["", f"## {title}", "", path.read_text().strip()]
+    report = "\n".join(parts) + "\n"
+    output.write_text(report)
+    return report
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--assemble",
+        metavar="FOLDER",
+        help="join the section files in FOLDER into --output and stop",
+    )
+    parser.add_argument(
+        "--section", action="store_true", help="write only this benchmark's table to --output"
+    )
     args = parser.parse_args(argv)
+    if args.assemble:
+        sys.stdout.write(assemble(Path(args.assemble), Path(args.output)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         _setup_django(f"sqlite:///{tmp}/bench.sqlite3")
         started = time.perf_counter()
