@@ -1,11 +1,12 @@
 # Sightline: the two commands are `make run` and `make test`.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH if there is one; otherwise the one `ensure-uv` installs with pip.
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := sightline/core/static/govuk
 
-.PHONY: run test install system-packages assets lint bench demo-data clean
+.PHONY: run test install ensure-uv system-packages assets lint bench clean
 
 ## run: install, migrate, load the demo district and serve it on 127.0.0.1:8000
 run: install
@@ -14,10 +15,11 @@ run: install
 ## install: Python packages (uv, locked), front-end assets
 install: $(BIN)/sightline assets
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+ensure-uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv
 
-$(BIN)/sightline: pyproject.toml uv.lock | $(UV)
+$(BIN)/sightline: pyproject.toml uv.lock | ensure-uv
 	$(UV) sync --frozen
 	touch $@
 
