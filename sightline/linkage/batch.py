@@ -24,6 +24,7 @@ import numpy as np
 
 from sightline.linkage.comparisons import COMPARISONS, DOB, FAMILY, GIVEN, NHS, UPN
 from sightline.linkage.features import FEATURE_SQL, nickname_pairs
+from sightline.linkage.scoring import complete_model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -33,6 +34,7 @@ BLOCKING_RULES = (
     "l.family = r.family AND l.given = r.given",
     "l.postcode = r.postcode AND l.given = r.given",
     "l.family = r.family AND l.postcode = r.postcode",
+    "l.dob = r.dob AND l.postcode = r.postcode",  # names the wrong way round, or mangled
     "l.nhs = r.nhs",
     "l.upn = r.upn",
 )
@@ -56,6 +58,7 @@ def splink_settings(
     Without `term_frequencies` (too few records to tell how common a name is) exact name
     matches weigh by the model's u probability, as in the per-event scorer.
     """
+    model = complete_model(model)
     tf_min = float(model.get("tf_minimum_u_value", 0.0005))
     comparisons = []
     for comparison in COMPARISONS:
@@ -94,6 +97,7 @@ def splink_settings(
 
 def model_from_splink(settings: Mapping[str, Any], *, base: Mapping[str, Any]) -> dict[str, Any]:
     """A Sightline model JSON from a trained Splink settings dictionary."""
+    base = complete_model(base)
     out = {
         **base,
         "probability_two_random_records_match": settings["probability_two_random_records_match"],

@@ -58,6 +58,28 @@ def _swapped_dob(a: str, b: str) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
+def _alike(x: str, y: str) -> bool:
+    """The same name but for a slip: one edit, or very alike (Jaro-Winkler 0.94)."""
+    return bool(x and y) and (_dl(x, y) <= 1 or _jw(x, y) >= 0.94)
+
+
+def _alike_sql(x: str, y: str) -> str:
+    return f"(damerau_levenshtein({x}, {y}) <= 1 OR jaro_winkler_similarity({x}, {y}) >= 0.94)"
+
+
+def _given_crossed(a: Features, b: Features) -> bool:
+    """One record's first name is the other's last name (names the wrong way round)."""
+    return _alike(a.given, b.family) or _alike(b.given, a.family)
+
+
+def _both_crossed(a: Features, b: Features) -> bool:
+    return _alike(a.given, b.family) and _alike(b.given, a.family)
+
+
+GIVEN_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} OR {_alike_sql('given_r', 'family_l')})"
+BOTH_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} AND {_alike_sql('given_r', 'family_l')})"
+
+
 def _always(a: Features, b: Features) -> bool:
     return True
 
@@ -122,6 +144,12 @@ GIVEN = Comparison(
             lambda a, b: _dl(a.given, b.given) <= 1 or _jw(a.given, b.given) >= 0.94,
         ),
         Level(
+            "swapped",
+            "First name written as the last name (names the wrong way round)",
+            GIVEN_CROSSED_SQL,
+            _given_crossed,
+        ),
+        Level(
             "similar",
             "Alike but different (Ella, Ellie)",
             "jaro_winkler_similarity(given_l, given_r) >= 0.8",
@@ -147,6 +175,12 @@ FAMILY = Comparison(
             "damerau_levenshtein(family_l, family_r) <= 1 "
             "OR jaro_winkler_similarity(family_l, family_r) >= 0.94",
             lambda a, b: _dl(a.family, b.family) <= 1 or _jw(a.family, b.family) >= 0.94,
+        ),
+        Level(
+            "swapped",
+            "Both names the wrong way round",
+            BOTH_CROSSED_SQL,
+            _both_crossed,
         ),
         Level(
             "similar",
@@ -181,6 +215,12 @@ DOB = Comparison(
             "One digit different (or two digits transposed)",
             "damerau_levenshtein(dob_l, dob_r) <= 1",
             lambda a, b: _dl(a.dob, b.dob) <= 1,
+        ),
+        Level(
+            "two_digits",
+            "Two digits different (a slip in the year and the day, say)",
+            "damerau_levenshtein(dob_l, dob_r) <= 2",
+            lambda a, b: _dl(a.dob, b.dob) <= 2,
         ),
         Level("different", "Different dates of birth", "ELSE", _always),
     ),
@@ -229,6 +269,12 @@ ADDRESS = Comparison(
             lambda a, b: (
                 bool(a.addr and a.district) and a.addr == b.addr and a.district == b.district
             ),
+        ),
+        Level(
+            "street",
+            "Same house number and street, another area (or a postcode slip)",
+            "addr_l = addr_r AND contains(addr_l, ' ')",
+            lambda a, b: " " in a.addr and a.addr == b.addr,
         ),
         Level(
             "sector",

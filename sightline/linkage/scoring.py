@@ -24,6 +24,21 @@ def load_shipped_model() -> dict[str, Any]:
     return json.loads(SHIPPED_MODEL.read_text())
 
 
+def complete_model(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The model with every comparison level of this version of Sightline.
+
+    A model trained before a level was added (a stored `ModelVersion`) lacks its parameters;
+    it takes the shipped model's for those, and keeps its own for the rest.
+    """
+    shipped = load_shipped_model()["comparisons"]
+    own = data.get("comparisons", {})
+    comparisons = {
+        name: {level: dict(own.get(name, {}).get(level, p)) for level, p in levels.items()}
+        for name, levels in shipped.items()
+    }
+    return {**data, "comparisons": comparisons}
+
+
 @dataclass(frozen=True)
 class Model:
     """The parameters of a linkage model: prior, m and u per comparison level."""
@@ -35,6 +50,7 @@ class Model:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Model:
+        data = complete_model(data)
         parameters = {
             name: {level: (float(p["m"]), float(p["u"])) for level, p in levels.items()}
             for name, levels in data["comparisons"].items()
