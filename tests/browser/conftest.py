@@ -38,6 +38,7 @@ class Site:
 
     def check_accessibility(self) -> None:
         """Run axe on the current page; fail with each violation and the elements concerned."""
+        self.page.wait_for_load_state("load")
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"

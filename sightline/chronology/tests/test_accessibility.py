@@ -37,6 +37,7 @@ def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     return [

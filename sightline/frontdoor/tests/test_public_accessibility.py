@@ -50,6 +50,7 @@ class Audit:
         self.problems: dict[str, list[str]] = {}
 
     def check(self, label: str) -> None:
+        self.page.wait_for_load_state("load")
         assert self.page.locator("h1").count() == 1, label
         found = axe_violations(self.page)
         if found:

@@ -39,6 +39,7 @@ class Journey:
         self.page.wait_for_load_state()
 
     def check_accessibility(self) -> None:
+        self.page.wait_for_load_state("load")
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
