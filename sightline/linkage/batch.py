@@ -24,7 +24,7 @@ import numpy as np
 
 from sightline.linkage.comparisons import COMPARISONS, DOB, FAMILY, GIVEN, NHS, UPN
 from sightline.linkage.features import FEATURE_SQL, nickname_pairs
-from sightline.linkage.scoring import complete_model
+from sightline.linkage.scoring import SHARED_IDENTIFIER, complete_model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -179,7 +179,8 @@ def predict(
     guard = (
         f"({is_level(DOB.name, 'exact', 'swapped')}) AND ({is_level(FAMILY.name, 'exact', 'typo')})"
         f" AND ({is_level(GIVEN.name, 'similar', 'different')})"
-        f" AND NOT ({is_level(NHS.name, 'exact')}) AND NOT ({is_level(UPN.name, 'exact')})"
+        f" AND NOT ({is_level(NHS.name, *SHARED_IDENTIFIER)})"
+        f" AND NOT ({is_level(UPN.name, *SHARED_IDENTIFIER)})"
     )
     rows = con.sql(
         f"SELECT unique_id_l, unique_id_r, match_probability, {guard} AS guarded FROM {name}"

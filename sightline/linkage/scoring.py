@@ -131,8 +131,14 @@ def probability(weight: float) -> float:
 
 TWIN_GUARD = (
     "Same date of birth and family but different first names, with no shared NHS number or "
-    "UPN: possibly twins or siblings, so never linked without a person deciding."
+    "UPN (nor one a slip away): possibly twins or siblings, so never linked without a person "
+    "deciding."
 )
+
+
+# Twins do not share an identifier, nor hold two one slip apart: NHS numbers and UPNs carry a
+# check character, so consecutive numbers issued to twins differ in two places at least.
+SHARED_IDENTIFIER = frozenset({"exact", "typo"})
 
 
 def twin_guard_applies(levels: Mapping[str, str]) -> bool:
@@ -145,8 +151,8 @@ def twin_guard_applies(levels: Mapping[str, str]) -> bool:
         levels.get(DOB.name) in {"exact", "swapped"}
         and levels.get(FAMILY.name) in {"exact", "typo"}
         and levels.get(GIVEN.name) in {"similar", "different"}
-        and levels.get(NHS.name) != "exact"
-        and levels.get(UPN.name) != "exact"
+        and levels.get(NHS.name) not in SHARED_IDENTIFIER
+        and levels.get(UPN.name) not in SHARED_IDENTIFIER
     )
 
 
