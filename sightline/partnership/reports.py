@@ -3,17 +3,13 @@ template, rendered by WeasyPrint). Each export is recorded on the audit trail.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from sightline.core import audit
+from sightline.core.exports import table_download
 from sightline.partnership.models import Action, Recommendation
 
 ACTION_COLUMNS = [
@@ -86,52 +82,6 @@ def recommendation_rows(recommendations: Iterable[Recommendation]) -> list[list[
     return rows
 
 
-def _safe(value: object) -> object:
-    """Spreadsheet formula injection guard: text starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def as_csv(filename: str, columns: Sequence[str], rows: list[list[object]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            [value.isoformat() if isinstance(value, dt.date) else _safe(value) for value in row]
-        )
-    return response
-
-
-def as_xlsx(
-    filename: str, title: str, columns: Sequence[str], rows: list[list[object]]
-) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(value) for value in row])
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
-
-
 def export(
     *,
     user: object,
@@ -141,16 +91,16 @@ def export(
     rows: list[list[object]],
     filters: dict[str, object],
 ) -> HttpResponse:
-    audit.record(
+    return table_download(
         actor=user,
-        kind=audit.Kind.EXPORT,
         action=f"partnership.{what}_exported",
-        detail={"format": fmt, "rows": len(rows), "filters": filters},
+        title=what.replace("_", " ").title(),
+        filename=what.replace("_", "-"),
+        headers=columns,
+        rows=rows,
+        fmt=fmt,
+        detail={"filters": {key: str(value) for key, value in filters.items()}},
     )
-    filename = f"{what.replace('_', '-')}-{dt.date.today():%Y-%m-%d}"
-    if fmt == "xlsx":
-        return as_xlsx(filename, what.replace("_", " ").title(), columns, rows)
-    return as_csv(filename, columns, rows)
 
 
 def action_plan_pdf(context: dict[str, object]) -> bytes:

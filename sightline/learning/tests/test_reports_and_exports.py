@@ -74,7 +74,7 @@ def test_the_charges_list_downloads_as_csv_and_is_recorded(held, client, partner
     response = client.get("/training/charges/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Agency"
     assert rows[1][0] == "Northmoor Police"
     assert rows[1][4:6] == ["Did not attend", "50.00"]
@@ -97,7 +97,7 @@ def test_each_report_downloads_as_csv_and_xlsx(held, client, partnership_officer
     page = client.get(f"/training/reports/{slug}/")
     assert page.status_code == 200
     as_csv = client.get(f"/training/reports/{slug}/?format=csv")
-    header = next(csv.reader(io.StringIO(as_csv.content.decode())))
+    header = next(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert header == attendance_report_headers(slug, partnership_officer)
     as_xlsx = client.get(f"/training/reports/{slug}/?format=xlsx")
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
@@ -117,4 +117,4 @@ def test_a_formula_typed_into_a_course_title_is_not_run_by_a_spreadsheet(
     held.course.save()
     client.login(username="po.larch", password=PASSWORD)
     response = client.get("/training/charges/?format=csv")
-    assert "'=HYPERLINK" in response.content.decode()
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
