@@ -55,10 +55,13 @@ INSTALLED_APPS = [
     "sightline.chronology",
     "sightline.linkage",
     "sightline.frontdoor",
+    "sightline.casework",
     "sightline.feeds",
     "sightline.risk",
+    "sightline.sharing",
     "sightline.partnership",
     "sightline.learning",
+    "sightline.insight",
     "sightline.demo",
 ]
 

@@ -10,10 +10,13 @@ urlpatterns = [
     path("", include("sightline.people.urls")),
     path("", include("sightline.chronology.urls")),
     path("", include("sightline.frontdoor.urls")),
+    path("", include("sightline.casework.urls")),
     path("", include("sightline.linkage.urls")),
     path("", include("sightline.feeds.urls")),
     path("", include("sightline.risk.urls")),
+    path("", include("sightline.sharing.urls")),
     path("partnership/", include("sightline.partnership.urls")),
     path("training/", include("sightline.learning.urls")),
+    path("", include("sightline.insight.urls")),
     path("api/v1/", api.urls),
 ]

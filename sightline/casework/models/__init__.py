@@ -1,0 +1,59 @@
+"""Casework records, split by aggregate: episodes, child protection, plans."""
+
+from sightline.casework.models.codes import (
+    ASSESSMENT_FACTORS,
+    NO_FACTORS,
+    AbuseCategory,
+    ClosureReason,
+    PrimaryNeed,
+)
+from sightline.casework.models.episodes import (
+    Assessment,
+    CaseTransfer,
+    Episode,
+    StatutoryVisit,
+    Supervision,
+)
+from sightline.casework.models.plans import (
+    CoreGroupMeeting,
+    CoreGroupMember,
+    OutcomeProgress,
+    Plan,
+    PlanOutcome,
+    PlanVersion,
+)
+from sightline.casework.models.protection import (
+    AgreedAction,
+    Conference,
+    ConferenceAttendee,
+    MedicalRequest,
+    S47Enquiry,
+    StrategyAttendee,
+    StrategyDiscussion,
+)
+
+__all__ = [
+    "ASSESSMENT_FACTORS",
+    "NO_FACTORS",
+    "AbuseCategory",
+    "AgreedAction",
+    "Assessment",
+    "CaseTransfer",
+    "ClosureReason",
+    "Conference",
+    "ConferenceAttendee",
+    "CoreGroupMeeting",
+    "CoreGroupMember",
+    "Episode",
+    "MedicalRequest",
+    "OutcomeProgress",
+    "Plan",
+    "PlanOutcome",
+    "PlanVersion",
+    "PrimaryNeed",
+    "S47Enquiry",
+    "StatutoryVisit",
+    "StrategyAttendee",
+    "StrategyDiscussion",
+    "Supervision",
+]
