@@ -33,6 +33,15 @@ class EventType(models.TextChoices):
     MATERNITY_BOOKING = "maternity_booking", "Maternity booking"
     MISSING_EPISODE = "missing_episode", "Missing episode"
     SCHOOL_EXCLUSION = "school_exclusion", "School exclusion"
+    # Casework steps recorded by Sightline itself
+    MEDICAL_REQUESTED = "medical_requested", "Child protection medical requested"
+    MEDICAL_COMPLETED = "medical_completed", "Child protection medical completed"
+    RCPC = "rcpc", "Review child protection conference"
+    PLAN_CONFIRMED = "plan_confirmed", "Plan confirmed"
+    CORE_GROUP = "core_group", "Core group meeting"
+    STATUTORY_VISIT = "statutory_visit", "Statutory visit"
+    SUPERVISION = "supervision", "Supervision"
+    CASE_TRANSFERRED = "case_transferred", "Case transferred"
     # Front door steps recorded by Sightline itself
     CONTACT_DECIDED = "contact_decided", "Front door decision"
     INFORMATION_REQUESTED = "information_requested", "Partner information requested"
