@@ -27,7 +27,9 @@ LAST_SEEN = "sightline.last_seen"
 SIGNED_IN_AT = "sightline.signed_in_at"
 SIGNED_OUT_BECAUSE = "sightline.signed_out_because"
 IDLE, EXPIRED = "idle", "expired"
-LAST_SEEN_RESOLUTION = 15  # seconds: skip rewriting the session on every quick click
+# Seconds: last_seen is stored again only once it has moved on by this much, so a burst of
+# clicks does not rewrite the session (a database write) on every request.
+LAST_SEEN_RESOLUTION = 60
 
 SIGNED_OUT_NOTICES = {
     IDLE: "You were signed out because you had not used Sightline for {minutes} minutes. "

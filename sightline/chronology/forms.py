@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
 from sightline.accounts.models import Agency
 from sightline.core.forms import GovukDateField, GovukForm
@@ -33,13 +32,25 @@ class TimelineFilterForm(GovukForm):
     def __init__(
         self,
         *args: Any,
-        agencies: QuerySet[Agency],
+        agencies: list[tuple[int, str, str]],
         types: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
+        """`agencies` are (id, code, name) in the order to offer them, `types` (value, label).
+
+        The agency list is given rather than read, so rendering the form reads nothing; only
+        a submitted agency is looked up (and must be one of those offered).
+        """
         super().__init__(*args, **kwargs)
         explain_missing_date_parts(self)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        agency = self.fields["agency"]
+        agency.queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[agency_id for agency_id, _, _ in agencies]
+        )
+        agency.choices = [  # type: ignore[attr-defined]
+            ("", agency.empty_label),  # type: ignore[attr-defined]
+            *((code, name) for _, code, name in agencies),
+        ]
         self.fields["type"].choices = [("", "All types"), *types]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

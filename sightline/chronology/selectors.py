@@ -7,13 +7,26 @@ Callers pass a person they have already authorised and recorded the read of
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from sightline.accounts.models import Agency, User
-from sightline.chronology.models import Event, EventType, Participant
+from sightline.chronology.models import Event, EventType, Participant, Role
+from sightline.core.templatetags.govuk_dates import day_month_year_of, hours_minutes_of, local
 from sightline.people.models import Person
+
+TYPE_LABELS: dict[str, str] = dict(EventType.choices)
+ROLE_LABELS: dict[str, str] = dict(Role.choices)
+# The columns a timeline row shows (not the event's details, which the list never shows).
+# Up to this many rows, read the person's roles in just those events; past it (a printout),
+# read all their roles rather than send a long list of ids.
+ROLES_BY_ID = 500
+ROW_FIELDS = ("pk", "type", "occurred_at", "summary", "source__name", "recorded_by_label")
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -31,9 +44,9 @@ def person_timeline(
 ) -> QuerySet[Event]:
     """The events concerning `person`, newest first, optionally filtered.
 
-    `date_from` and `date_to` are inclusive local dates. Each event carries `roles_here`: its
-    Participant rows for this person (their role in it). The query count does not grow with
-    the number of events: the source agency is joined and the roles come in one prefetch.
+    `date_from` and `date_to` are inclusive local dates. The queryset is lazy: count it and
+    slice it for a page, then turn the slice into rows with `timeline_entries` (one more
+    query, for the person's roles, however many events).
 
     `user` is the reader: every event of a person they may see is shown today; event-level
     restrictions (for example sealed records) will narrow the timeline here.
@@ -50,12 +63,91 @@ def person_timeline(
         events = events.filter(source=agency)
     if type:
         events = events.filter(type=type)
-    roles = Participant.objects.filter(person=person).order_by("role")
-    return (
-        events.select_related("source")
-        .prefetch_related(Prefetch("participants", queryset=roles, to_attr="roles_here"))
-        .order_by("-occurred_at", "-id")
+    return events.order_by("-occurred_at", "-id")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row of a person's chronology, its labels worked out for the template."""
+
+    pk: int
+    occurred_at: dt.datetime
+    when_iso: str  # for <time datetime="...">
+    day: str  # "4 Jan 2019"
+    time: str  # "09:30"
+    what: str  # the type of event, in words
+    summary: SafeString  # escaped, line breaks as <br>
+    agency: str
+    recorded_by: str
+    roles: str  # this person's roles in the event: "Child, Victim"
+
+
+def _summary_html(text: str) -> SafeString:
+    """Escaped, with line breaks as <br> (the `linebreaksbr` filter, called once per row)."""
+    return linebreaksbr(text, autoescape=True)  # type: ignore[no-any-return]
+
+
+def timeline_entries(*, person: Person, events: QuerySet[Event]) -> list[TimelineEntry]:
+    """Rows for a slice of `person_timeline` (one query for the events, one for the roles)."""
+    rows = list(events.values_list(*ROW_FIELDS))
+    roles: defaultdict[int, list[str]] = defaultdict(list)
+    if rows:
+        participations = Participant.objects.filter(person=person)
+        if len(rows) <= ROLES_BY_ID:
+            participations = participations.filter(event_id__in=[row[0] for row in rows])
+        for event_id, role in participations.order_by("role").values_list("event_id", "role"):
+            roles[event_id].append(ROLE_LABELS.get(role, role))
+    entries = []
+    zone = timezone.get_current_timezone()
+    for pk, type_, occurred_at, summary, agency, recorded_by in rows:
+        when = local(occurred_at, zone)
+        entries.append(
+            TimelineEntry(
+                pk=pk,
+                occurred_at=occurred_at,
+                when_iso=when.isoformat(),
+                day=day_month_year_of(when),
+                time=hours_minutes_of(when),
+                what=TYPE_LABELS.get(type_, type_),
+                summary=_summary_html(summary),
+                agency=agency,
+                recorded_by=recorded_by,
+                roles=", ".join(roles[pk]),
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class TimelineFacets:
+    """What a person's timeline can be filtered by: the agencies that recorded events about
+    them, as (id, code, name) by name, and the types of event, as (value, label) by label."""
+
+    agencies: list[tuple[int, str, str]]
+    types: list[tuple[str, str]]
+
+
+def timeline_facets(*, person: Person) -> TimelineFacets:
+    """The agencies and event types on `person`'s timeline, in one query."""
+    pairs = (
+        Event.objects.filter(participants__person=person)
+        .order_by()
+        .values_list("source_id", "source__code", "source__name", "type")
+        .distinct()
     )
+    agencies: dict[int, tuple[int, str, str]] = {}
+    types: set[str] = set()
+    for agency_id, code, name, type_ in pairs:
+        agencies[agency_id] = (agency_id, code, name)
+        types.add(type_)
+    return TimelineFacets(
+        agencies=sorted(agencies.values(), key=lambda agency: (agency[2], agency[0])),
+        types=sorted(((value, TYPE_LABELS.get(value, value)) for value in types), key=_label),
+    )
+
+
+def _label(choice: tuple[str, str]) -> str:
+    return choice[1]
 
 
 def timeline_agencies(*, person: Person) -> QuerySet[Agency]:
@@ -65,11 +157,4 @@ def timeline_agencies(*, person: Person) -> QuerySet[Agency]:
 
 def timeline_event_types(*, person: Person) -> list[tuple[str, str]]:
     """The types of event on `person`'s timeline, as (value, label), by label."""
-    labels = dict(EventType.choices)
-    values = (
-        Event.objects.filter(participants__person=person)
-        .order_by()
-        .values_list("type", flat=True)
-        .distinct()
-    )
-    return sorted(((value, labels.get(value, value)) for value in values), key=lambda c: c[1])
+    return timeline_facets(person=person).types

@@ -15,11 +15,7 @@ from django.views.decorators.http import require_GET
 from sightline.chronology.forms import TimelineFilterForm
 from sightline.chronology.models import EventType
 from sightline.chronology.panels import open_work_for
-from sightline.chronology.selectors import (
-    person_timeline,
-    timeline_agencies,
-    timeline_event_types,
-)
+from sightline.chronology.selectors import person_timeline, timeline_entries, timeline_facets
 from sightline.people.models import Person
 from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
 from sightline.people.views import SignedInRequest, paginate
@@ -38,10 +34,9 @@ def _open(request: SignedInRequest, person_id: int, purpose: str) -> PersonAcces
 
 def _filter_form(request: HttpRequest, person: Person) -> TimelineFilterForm:
     submitted = any(key.startswith(tuple(TimelineFilterForm.base_fields)) for key in request.GET)
+    facets = timeline_facets(person=person)
     return TimelineFilterForm(
-        request.GET if submitted else None,
-        agencies=timeline_agencies(person=person),
-        types=timeline_event_types(person=person),
+        request.GET if submitted else None, agencies=facets.agencies, types=facets.types
     )
 
 
@@ -82,6 +77,10 @@ def person_page(request: SignedInRequest, person_id: int) -> HttpResponse:
         return access
     context = _context(request, access)
     page = paginate(request, context.pop("timeline"), PER_PAGE)
+    page.object_list = timeline_entries(
+        person=access.person,
+        events=page.object_list,  # type: ignore[arg-type]  # a slice of the queryset
+    )
     context["page"] = page
     context["caption"] = (
         f"Showing {page.start_index()} to {page.end_index()} of {page.paginator.count} "
@@ -100,7 +99,9 @@ def person_print(request: SignedInRequest, person_id: int) -> HttpResponse:
     if isinstance(access, HttpResponse):
         return access
     context = _context(request, access)
-    context["events"] = events = list(context.pop("timeline"))
+    context["events"] = events = timeline_entries(
+        person=access.person, events=context.pop("timeline")
+    )
     context["caption"] = (
         f"All {len(events)} {'matching ' if context['filtered'] else ''}events, newest first"
     )

@@ -8,12 +8,24 @@ child's identifying details (never the rest of the front door record).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +36,7 @@ from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
 from sightline.core.models import AuditEntry
+from sightline.core.templatetags.govuk_dates import local, weekday_date_time_of
 from sightline.core.working_days import LONDON
 from sightline.frontdoor.models import Contact, Decision, InformationRequest
 from sightline.people.models import Person
@@ -81,6 +94,34 @@ def contacts_awaiting_decision(
     )
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One row of the queue, its labels and links worked out before the template sees it."""
+
+    pk: int
+    reference: str
+    url: str
+    child_id: int | None
+    child_name: str  # "" when the child is not yet identified
+    received: str  # "Mon 5 May 2025, 10:00"
+    urgency: str  # Contact.Urgency value
+    due: str
+    is_overdue: bool
+    claimed_by: str  # "You", a name, or "" when nobody has claimed it
+    awaiting_authorisation: bool
+    authorise_url: str
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    """A fast `reverse(name, args=[pk])` for the rows of a long page (one reverse in all)."""
+    sentinel = 987654321987
+    pattern = reverse(name, args=[sentinel])
+    if pattern.count(str(sentinel)) != 1:
+        return lambda pk: reverse(name, args=[pk])
+    before, after = pattern.split(str(sentinel))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def contact_queue(
     *,
     user: User,
@@ -89,9 +130,72 @@ def contact_queue(
     page_number: Any = 1,
     per_page: int = QUEUE_PAGE_SIZE,
 ) -> Page:
-    """One page of the queue. Records one LIST entry naming the contacts and children shown."""
-    contacts = contacts_awaiting_decision(user=user, show=show, overdue_only=overdue_only)
-    page = Paginator(contacts, per_page).get_page(page_number)
+    """One page of the queue, as QueueRows. Records one LIST entry naming the contacts and
+    children shown.
+
+    However long the queue, the page reads only the contacts due no later than the page's
+    last deadline (found on the status and deadline index), so it does not sort the whole
+    queue, and only the columns a row shows.
+    """
+    now = timezone.now()
+    contacts = contacts_awaiting_decision(user=user, show=show, overdue_only=overdue_only, now=now)
+    page = Paginator(contacts.values_list("pk", flat=True), per_page).get_page(page_number)
+    first, last = page.start_index(), page.end_index()  # 1-based; 0, 0 for an empty queue
+    window = (
+        contacts.select_related(None)
+        .select_related("child", "claimed_by")
+        .only(
+            "reference",
+            "received_at",
+            "decision_due_at",
+            "status",
+            "urgency",
+            "child__kind",
+            "child__given_name",
+            "child__family_name",
+            "claimed_by__first_name",
+            "claimed_by__last_name",
+            "claimed_by__username",
+        )
+    )
+    shown: list[Contact] = []
+    if last:
+        # The page's last deadline: every contact on this page or before it is due by then.
+        last_deadline = contacts.order_by("decision_due_at").values("decision_due_at")[
+            last - 1 : last
+        ]
+        shown = list(window.filter(decision_due_at__lte=Subquery(last_deadline))[first - 1 : last])
+        if not shown:  # the queue shrank since it was counted
+            shown = list(window[first - 1 : last])
+    zone = timezone.get_current_timezone()
+    contact_url = _url_maker("frontdoor:contact")
+    authorise_url = _url_maker("frontdoor:contact-authorise")
+    rows = []
+    for contact in shown:
+        pk = contact.pk
+        claimed = ""
+        if contact.claimed_by_id == user.pk:
+            claimed = "You"
+        elif contact.claimed_by is not None:
+            claimed = contact.claimed_by.get_full_name() or contact.claimed_by.username
+        authorising = contact.status == Contact.Status.AWAITING_AUTHORISATION
+        rows.append(
+            QueueRow(
+                pk=pk,
+                reference=contact.reference,
+                url=contact_url(pk),
+                child_id=contact.child_id,
+                child_name=contact.child.full_name if contact.child is not None else "",
+                received=weekday_date_time_of(local(contact.received_at, zone)),
+                urgency=contact.urgency,
+                due=weekday_date_time_of(local(contact.decision_due_at, zone)),
+                is_overdue=contact.decision_due_at < now,
+                claimed_by=claimed,
+                awaiting_authorisation=authorising,
+                authorise_url=authorise_url(pk) if authorising else "",
+            )
+        )
+    page.object_list = rows  # type: ignore[assignment]
     audit.record(
         actor=user,
         kind=audit.Kind.LIST,
@@ -100,8 +204,8 @@ def contact_queue(
             "show": show,
             "overdue_only": overdue_only,
             "page": page.number,
-            "contacts": [contact.pk for contact in page],
-            "children": [contact.child_id for contact in page if contact.child_id],
+            "contacts": [row.pk for row in rows],
+            "children": [row.child_id for row in rows if row.child_id],
         },
     )
     return page
@@ -346,11 +450,28 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
         contact__child=person, answered_at__isnull=True
     ).select_related("contact", "agency")
     if user.works_at_front_door:
-        for contact in (
+        # One read for the child's contacts that are undecided or have an unanswered request;
+        # the requests themselves only when there are some.
+        unanswered = InformationRequest.objects.filter(
+            contact=OuterRef("pk"), answered_at__isnull=True
+        )
+        contacts = list(
             Contact.objects.filter(child=person)
-            .exclude(status=Contact.Status.DECIDED)
+            .annotate(has_open_requests=Exists(unanswered))
+            .filter(~Q(status=Contact.Status.DECIDED) | Q(has_open_requests=True))
             .select_related("claimed_by")
-        ):
+            .only(
+                "reference",
+                "status",
+                "decision_due_at",
+                "claimed_by__username",
+                "claimed_by__first_name",
+                "claimed_by__last_name",
+            )
+        )
+        for contact in contacts:
+            if contact.status == Contact.Status.DECIDED:
+                continue
             items.append(
                 OpenWork(
                     kind=(
@@ -365,6 +486,8 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
                     overdue=contact.decision_due_at < now,
                 )
             )
+        if not any(contact.has_open_requests for contact in contacts):  # type: ignore[attr-defined]
+            return items
         for item in requests:
             items.append(
                 OpenWork(

@@ -13,11 +13,24 @@ detail to a person already read (`person_details`) do not record again.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
 import jellyfish
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -54,43 +67,72 @@ class NeedsBreakGlass(Exception):
         self.person = person
 
 
-def _known_to_social_care() -> Q:
-    social_care_record = SourceRecord.objects.filter(
-        person=OuterRef("pk"), agency__kind=Agency.Kind.SOCIAL_CARE
-    )
-    household_of_known = HouseholdMember.objects.filter(
-        person=OuterRef("pk"),
-        household__members__person__source_records__agency__kind=Agency.Kind.SOCIAL_CARE,
-    )
-    return Q(Exists(social_care_record)) | Q(Exists(household_of_known))
-
-
-def _relationship_filter(user: User) -> Q:
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    today = timezone.localdate()
-    if user.role == Role.UNSCHEDULED_CARE:
-        return Q(pk__in=[])
-    conditions = Q(
+def _social_care_record() -> Q:
+    return Q(
         Exists(
-            BreakGlass.objects.filter(
-                person=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+            SourceRecord.objects.filter(person=OuterRef("pk"), agency__kind=Agency.Kind.SOCIAL_CARE)
+        )
+    )
+
+
+def _household_of_known() -> Q:
+    return Q(
+        Exists(
+            HouseholdMember.objects.filter(
+                person=OuterRef("pk"),
+                household__members__person__source_records__agency__kind=Agency.Kind.SOCIAL_CARE,
             )
         )
     )
-    if user.works_in_social_care:
-        conditions |= _known_to_social_care()
-    if user.agency_id and user.role in SEES_AGENCY_RECORDS:
-        conditions |= Q(
-            Exists(SourceRecord.objects.filter(person=OuterRef("pk"), agency_id=user.agency_id))
-        )
-    involvement = Involvement.objects.filter(person=OuterRef("pk")).filter(
-        Q(ended__isnull=True) | Q(ended__gte=today)
+
+
+def _may_see_anyone(user: User) -> bool:
+    """False for a user who may see no one's record (signed out, inactive, unscheduled care)."""
+    return bool(user.is_authenticated and user.is_active and user.role != Role.UNSCHEDULED_CARE)
+
+
+def _break_glass_in_force(user: User) -> QuerySet[BreakGlass]:
+    """The user's break-glass grants still in force, for the person in the outer query."""
+    return BreakGlass.objects.filter(
+        person=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
     )
-    team_filter = Q(user=user)
-    if user.team_id:
-        team_filter |= Q(team_id=user.team_id)
-    conditions |= Q(Exists(involvement.filter(team_filter)))
+
+
+def _working_relationships(user: User) -> list[Callable[[], Q]]:
+    """The working relationships through which `user` sees a person (break glass aside),
+    likeliest first, each built only when asked for. For a user who may see anyone."""
+    conditions: list[Callable[[], Q]] = []
+    if user.works_in_social_care:
+        conditions.append(_social_care_record)
+    if user.agency_id and user.role in SEES_AGENCY_RECORDS:
+        agency_id = user.agency_id
+        conditions.append(
+            lambda: Q(
+                Exists(SourceRecord.objects.filter(person=OuterRef("pk"), agency_id=agency_id))
+            )
+        )
+    if user.works_in_social_care:
+        conditions.append(_household_of_known)
+
+    def involved() -> Q:
+        involvement = Involvement.objects.filter(person=OuterRef("pk")).filter(
+            Q(ended__isnull=True) | Q(ended__gte=timezone.localdate())
+        )
+        team_filter = Q(user=user)
+        if user.team_id:
+            team_filter |= Q(team_id=user.team_id)
+        return Q(Exists(involvement.filter(team_filter)))
+
+    conditions.append(involved)
+    return conditions
+
+
+def _relationship_filter(user: User) -> Q:
+    if not _may_see_anyone(user):
+        return Q(pk__in=[])
+    conditions = Q(Exists(_break_glass_in_force(user)))
+    for condition in _working_relationships(user):
+        conditions |= condition()
     return conditions
 
 
@@ -113,20 +155,40 @@ def person_get(*, user: User, person_id: int, purpose: str = "record") -> Person
     """The person's record for this user, recording the read.
 
     Raises Http404 when there is no such person, and NeedsBreakGlass when the user has no
-    relationship with them (the view then asks for a reason).
+    relationship with them (the view then asks for a reason). The person comes with any
+    break-glass grant in force and the user's likeliest working relationship in one query;
+    only when neither holds are the other relationships checked, in a second.
     """
-    person = Person.objects.filter(pk=person_id).first()
+    people = Person.objects.filter(pk=person_id)
+    relationships = _working_relationships(user) if _may_see_anyone(user) else []
+    if relationships:
+        grants = _break_glass_in_force(user).order_by("-granted_at").values("pk")[:1]
+        people = people.annotate(
+            grant_id=Subquery(grants),
+            likeliest=ExpressionWrapper(relationships[0](), output_field=BooleanField()),
+        )
+    person = people.first()
     if person is None:
         raise Http404("No such person")
-    if not person_visible(user=user, person=person):
+    visible = (
+        bool(relationships)
+        and (
+            person.grant_id is not None  # type: ignore[attr-defined]
+            or bool(person.likeliest)  # type: ignore[attr-defined]
+            or (
+                len(relationships) > 1
+                and Person.objects.filter(pk=person.pk)
+                .filter(reduce(operator.or_, (condition() for condition in relationships[1:])))
+                .exists()
+            )
+        )
+    )
+    if not visible:
         if user.role == Role.UNSCHEDULED_CARE:
             raise Http404("No such person")
         raise NeedsBreakGlass(person)
-    grant = (
-        BreakGlass.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
-        .order_by("-granted_at")
-        .first()
-    )
+    grant_id = person.grant_id  # type: ignore[attr-defined]
+    grant = BreakGlass.objects.filter(pk=grant_id).first() if grant_id else None
     audit.record_read(
         actor=user,
         target=person,
@@ -378,25 +440,32 @@ def person_details(*, person: Person) -> PersonDetails:
         .distinct()
         .order_by(F("left").asc(nulls_first=True), "person__date_of_birth", "pk")
     ]
-    relatives = [
-        Relative(
-            person=rel.relative,
-            relationship=INVERSE_RELATIONSHIP.get(rel.kind, rel.get_kind_display()),
-            parental_responsibility=False,
-            since=rel.since,
-            until=rel.until,
-        )
-        for rel in person.relationships.select_related("relative")
-    ] + [
-        Relative(
-            person=rel.person,
-            relationship=rel.get_kind_display(),
-            parental_responsibility=rel.parental_responsibility,
-            since=rel.since,
-            until=rel.until,
-        )
-        for rel in person.relationships_to.select_related("person")
-    ]
+    relatives: list[Relative] = []
+    others: list[Relative] = []  # recorded from the relative's side
+    for rel in Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
+        "person", "relative"
+    ):
+        if rel.person_id == person.pk:  # recorded from this person's side
+            relatives.append(
+                Relative(
+                    person=rel.relative,
+                    relationship=INVERSE_RELATIONSHIP.get(rel.kind, rel.get_kind_display()),
+                    parental_responsibility=False,
+                    since=rel.since,
+                    until=rel.until,
+                )
+            )
+        if rel.relative_id == person.pk:
+            others.append(
+                Relative(
+                    person=rel.person,
+                    relationship=rel.get_kind_display(),
+                    parental_responsibility=rel.parental_responsibility,
+                    since=rel.since,
+                    until=rel.until,
+                )
+            )
+    relatives += others
     relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
     involvements = sorted(
         person.involvements.select_related("user", "team", "agency"),
