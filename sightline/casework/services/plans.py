@@ -1,0 +1,529 @@
+"""Plans and core groups: SMART outcomes, confirmation with versions, ending, core groups.
+
+A plan is confirmed only when every outcome says the concern, the action, who is responsible
+(person and agency), by when, and how success will be measured. Each confirmation keeps a
+snapshot (PlanVersion). Changing an outcome of a confirmed plan puts it back in draft until
+it is confirmed again.
+
+One open CP plan and one open CIN plan per child. A CIN plan may not overlap a CP plan:
+a CIN plan cannot be created while a CP plan is open, and an ICPC that decides a CP plan
+ends the open CIN plan on the conference date (services/protection.py). We end rather than
+refuse because the conference is the authority: it would be wrong to stop a conference's
+decision being recorded until someone had closed the CIN plan by hand.
+
+Core groups (T5): the first within 10 working days of the ICPC, then every
+CORE_GROUP_INTERVAL_WEEKS weeks (LOCAL, default 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, User
+from sightline.casework.models import (
+    CoreGroupMeeting,
+    CoreGroupMember,
+    Episode,
+    OutcomeProgress,
+    Plan,
+    PlanOutcome,
+    PlanVersion,
+)
+from sightline.casework.services.protection import (
+    Action,
+    _check_actions,
+    _create_actions,
+    _event,
+    _not_before_referral,
+    _not_in_future,
+    _open_episode,
+    at_time,
+    long_date,
+    open_cp_plan,
+)
+from sightline.core import audit
+from sightline.core.working_days import add_working_days, is_working_day, next_working_day
+
+FIRST_CORE_GROUP_WORKING_DAYS = 10  # T5
+
+
+def core_group_interval_weeks() -> int:
+    return int(getattr(settings, "CORE_GROUP_INTERVAL_WEEKS", 6))
+
+
+def open_cin_plan(child_id: int) -> Plan | None:
+    return (
+        Plan.objects.filter(episode__child_id=child_id, kind=Plan.Kind.CIN)
+        .exclude(status=Plan.Status.ENDED)
+        .first()
+    )
+
+
+def _editable(plan: Plan) -> None:
+    if plan.status == Plan.Status.ENDED:
+        raise ValidationError(
+            f"This plan ended on {long_date(plan.end_date)}: it can no longer change"  # type: ignore[arg-type]
+        )
+
+
+@transaction.atomic
+def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date) -> Plan:
+    """Start a child in need plan. A CP plan starts only at the ICPC that decides it."""
+    if kind == Plan.Kind.CP:
+        raise ValidationError(
+            {
+                "kind": "A child protection plan starts at an initial child protection "
+                "conference: record the conference and its decision"
+            }
+        )
+    if kind != Plan.Kind.CIN:
+        raise ValidationError({"kind": "Choose the kind of plan"})
+    _open_episode(episode)
+    _not_before_referral(episode, start_date, "start_date", "The plan")
+    _not_in_future(start_date, "start_date", "The start date")
+    # Lock the child's plans so two people cannot start plans at once.
+    list(Plan.objects.select_for_update().filter(episode__child_id=episode.child_id))
+    cp = open_cp_plan(episode.child_id)
+    if cp is not None:
+        raise ValidationError(
+            "This child is on a child protection plan (from "
+            f"{long_date(cp.start_date)}): a child in need plan cannot overlap it. "
+            "End the child protection plan first"
+        )
+    cin = open_cin_plan(episode.child_id)
+    if cin is not None:
+        raise ValidationError(
+            f"This child already has a child in need plan (from {long_date(cin.start_date)}): "
+            "change that plan, or end it first"
+        )
+    plan = Plan.objects.create(episode=episode, kind=kind, start_date=start_date, created_by=actor)
+    audit.record_change(
+        actor=actor,
+        action="plan.created",
+        target=plan,
+        person_id=episode.child_id,
+        detail={"kind": kind},
+    )
+    _event(
+        actor=actor,
+        type="cin_plan_started",
+        episode=episode,
+        occurred_at=at_time(start_date),
+        summary="Child in need plan started",
+    )
+    return plan
+
+
+# Outcomes --------------------------------------------------------------------------------
+
+OUTCOME_FIELDS = (
+    "concern",
+    "action",
+    "responsible_person",
+    "responsible_agency",
+    "by_when",
+    "success_measure",
+)
+
+
+def _outcome_values(
+    *,
+    concern: str,
+    action: str,
+    responsible_person: str,
+    responsible_agency: Agency | None,
+    by_when: dt.date | None,
+    success_measure: str,
+) -> dict[str, Any]:
+    return {
+        "concern": concern.strip(),
+        "action": action.strip(),
+        "responsible_person": responsible_person.strip(),
+        "responsible_agency": responsible_agency,
+        "by_when": by_when,
+        "success_measure": success_measure.strip(),
+    }
+
+
+def _plan_changed(plan: Plan) -> None:
+    """A change to a confirmed plan waits for the next confirmation."""
+    Plan.objects.filter(pk=plan.pk, status=Plan.Status.CONFIRMED).update(status=Plan.Status.DRAFT)
+    if plan.status == Plan.Status.CONFIRMED:
+        plan.status = Plan.Status.DRAFT
+
+
+@transaction.atomic
+def plan_outcome_add(
+    *,
+    actor: User,
+    plan: Plan,
+    concern: str,
+    action: str = "",
+    responsible_person: str = "",
+    responsible_agency: Agency | None = None,
+    by_when: dt.date | None = None,
+    success_measure: str = "",
+) -> PlanOutcome:
+    """Add an outcome. A draft may be incomplete; confirmation says what is missing."""
+    _editable(plan)
+    values = _outcome_values(
+        concern=concern,
+        action=action,
+        responsible_person=responsible_person,
+        responsible_agency=responsible_agency,
+        by_when=by_when,
+        success_measure=success_measure,
+    )
+    if not values["concern"]:
+        raise ValidationError({"concern": "Say what the concern is"})
+    last = plan.outcomes.order_by("-order").values_list("order", flat=True).first()
+    outcome = PlanOutcome.objects.create(plan=plan, order=(last or 0) + 1, **values)
+    _plan_changed(plan)
+    audit.record_change(
+        actor=actor, action="plan.outcome_added", target=outcome, person_id=plan.episode.child_id
+    )
+    return outcome
+
+
+@transaction.atomic
+def plan_outcome_update(
+    *,
+    actor: User,
+    outcome: PlanOutcome,
+    concern: str,
+    action: str = "",
+    responsible_person: str = "",
+    responsible_agency: Agency | None = None,
+    by_when: dt.date | None = None,
+    success_measure: str = "",
+) -> PlanOutcome:
+    plan = outcome.plan
+    _editable(plan)
+    values = _outcome_values(
+        concern=concern,
+        action=action,
+        responsible_person=responsible_person,
+        responsible_agency=responsible_agency,
+        by_when=by_when,
+        success_measure=success_measure,
+    )
+    if not values["concern"]:
+        raise ValidationError({"concern": "Say what the concern is"})
+    changed = [name for name, value in values.items() if getattr(outcome, name) != value]
+    for name, value in values.items():
+        setattr(outcome, name, value)
+    outcome.save()
+    if changed:
+        _plan_changed(plan)
+    audit.record_change(
+        actor=actor,
+        action="plan.outcome_updated",
+        target=outcome,
+        person_id=plan.episode.child_id,
+        detail={"changed": changed},
+    )
+    return outcome
+
+
+@transaction.atomic
+def plan_outcome_remove(*, actor: User, outcome: PlanOutcome) -> None:
+    plan = outcome.plan
+    _editable(plan)
+    if outcome.progress.exists():
+        raise ValidationError(
+            "The core group has recorded progress against this outcome: keep it, and say in "
+            "the next core group that it is no longer needed"
+        )
+    audit.record_change(
+        actor=actor,
+        action="plan.outcome_removed",
+        target=outcome,
+        person_id=plan.episode.child_id,
+        detail={"concern": outcome.concern},
+    )
+    outcome.delete()
+    _plan_changed(plan)
+
+
+def outcome_problems(plan: Plan) -> list[str]:
+    """What stops the plan being confirmed, one message per missing part of each outcome."""
+    outcomes = list(plan.outcomes.all())
+    if not outcomes:
+        return ["Add at least one outcome: the plan says what needs to change"]
+    problems = []
+    for number, outcome in enumerate(outcomes, start=1):
+        name = f"Outcome {number}"
+        if not outcome.concern.strip():
+            problems.append(f"{name} has no concern: say what needs to change")
+        if not outcome.action.strip():
+            problems.append(f"{name} has no action: say what will be done")
+        if not outcome.responsible_person.strip():
+            problems.append(f"{name} has no owner: say who is responsible")
+        if outcome.responsible_agency_id is None:
+            problems.append(f"{name} has no agency: say which agency is responsible")
+        if outcome.by_when is None:
+            problems.append(f"{name} has no date: say by when it will be done")
+        elif outcome.by_when < plan.start_date:
+            problems.append(
+                f"{name} is due before the plan started: give a date on or after "
+                f"{long_date(plan.start_date)}"
+            )
+        if not outcome.success_measure.strip():
+            problems.append(f"{name} has no measure: say how success will be measured")
+    return problems
+
+
+def _snapshot(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": number,
+            "concern": outcome.concern,
+            "action": outcome.action,
+            "responsible_person": outcome.responsible_person,
+            "responsible_agency": outcome.responsible_agency.name
+            if outcome.responsible_agency
+            else "",
+            "responsible_agency_code": outcome.responsible_agency.code
+            if outcome.responsible_agency
+            else "",
+            "by_when": outcome.by_when.isoformat() if outcome.by_when else None,
+            "success_measure": outcome.success_measure,
+        }
+        for number, outcome in enumerate(
+            plan.outcomes.select_related("responsible_agency"), start=1
+        )
+    ]
+
+
+@transaction.atomic
+def plan_confirm(*, actor: User, plan: Plan) -> PlanVersion:
+    """Confirm the plan as it stands, keeping a version; refused while an outcome is not SMART."""
+    given, plan = plan, Plan.objects.select_for_update().get(pk=plan.pk)
+    _editable(plan)
+    if plan.status == Plan.Status.CONFIRMED:
+        raise ValidationError(
+            f"Version {plan.version} is already confirmed and nothing has changed since"
+        )
+    problems = outcome_problems(plan)
+    if problems:
+        raise ValidationError(problems)
+    number = plan.version + 1
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        outcomes=_snapshot(plan),
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+    )
+    plan.version = number
+    plan.status = Plan.Status.CONFIRMED
+    plan.save(update_fields=["version", "status"])
+    given.version, given.status = plan.version, plan.status
+    audit.record_change(
+        actor=actor,
+        action="plan.confirmed",
+        target=plan,
+        person_id=plan.episode.child_id,
+        detail={"version": number},
+    )
+    _event(
+        actor=actor,
+        type="plan_confirmed",
+        episode=plan.episode,
+        occurred_at=version.confirmed_at,
+        summary=f"{plan.get_kind_display()} confirmed (version {number})",
+        details={"kind": plan.kind, "version": number},
+    )
+    return version
+
+
+@transaction.atomic
+def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan:
+    given, plan = plan, Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == Plan.Status.ENDED:
+        raise ValidationError(f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
+    if end_date < plan.start_date:
+        raise ValidationError(
+            {"end_date": f"The plan cannot end before it started on {long_date(plan.start_date)}"}
+        )
+    _not_in_future(end_date, "end_date", "The end date")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the plan is ending"})
+    plan.end_date = end_date
+    plan.end_reason = reason.strip()
+    plan.status = Plan.Status.ENDED
+    plan.save(update_fields=["end_date", "end_reason", "status"])
+    given.end_date, given.end_reason, given.status = end_date, plan.end_reason, plan.status
+    CoreGroupMember.objects.filter(plan=plan, left__isnull=True).update(left=end_date)
+    audit.record_change(
+        actor=actor,
+        action="plan.ended",
+        target=plan,
+        person_id=plan.episode.child_id,
+        detail={"end_date": end_date},
+    )
+    if plan.kind == Plan.Kind.CP:
+        _event(
+            actor=actor,
+            type="cp_plan_ended",
+            episode=plan.episode,
+            occurred_at=at_time(end_date, 17),
+            summary=f"Child protection plan ended: {plan.end_reason}",
+            details={"category": plan.latest_category},
+        )
+    else:
+        _event(
+            actor=actor,
+            type="cin_plan_ended",
+            episode=plan.episode,
+            occurred_at=at_time(end_date, 9, 59),
+            summary=f"Child in need plan ended: {plan.end_reason}",
+        )
+    return plan
+
+
+# Core groups -----------------------------------------------------------------------------
+
+
+def core_group_due_date(plan: Plan) -> dt.date | None:
+    """T5: the first core group within 10 working days of the ICPC, then every 6 weeks."""
+    if plan.kind != Plan.Kind.CP:
+        return None
+    last = plan.core_group_meetings.order_by("-meeting_date").first()
+    if last is None:
+        return add_working_days(plan.start_date, FIRST_CORE_GROUP_WORKING_DAYS)
+    due = last.meeting_date + dt.timedelta(weeks=core_group_interval_weeks())
+    return due if is_working_day(due) else next_working_day(due)
+
+
+def _core_group_plan(plan: Plan) -> None:
+    if plan.kind != Plan.Kind.CP:
+        raise ValidationError("A core group delivers a child protection plan")
+    _editable(plan)
+
+
+@transaction.atomic
+def core_group_member_add(
+    *,
+    actor: User,
+    plan: Plan,
+    name: str,
+    role: str,
+    joined: dt.date,
+    agency: Agency | None = None,
+    user: User | None = None,
+) -> CoreGroupMember:
+    _core_group_plan(plan)
+    problems = {}
+    if not name.strip():
+        problems["name"] = "Give the member's name"
+    if not role.strip():
+        problems["role"] = "Say what their role is, for example parent or health visitor"
+    if problems:
+        raise ValidationError(problems)
+    if joined < plan.start_date:
+        raise ValidationError(
+            {
+                "joined": f"A member cannot join before the plan started on "
+                f"{long_date(plan.start_date)}"
+            }
+        )
+    member = CoreGroupMember.objects.create(
+        plan=plan, name=name.strip(), role=role.strip(), agency=agency, user=user, joined=joined
+    )
+    audit.record_change(
+        actor=actor,
+        action="core_group.member_added",
+        target=member,
+        person_id=plan.episode.child_id,
+    )
+    return member
+
+
+@dataclass(frozen=True)
+class Progress:
+    outcome: PlanOutcome
+    rating: str
+    note: str
+
+
+@transaction.atomic
+def core_group_meeting_record(
+    *,
+    actor: User,
+    plan: Plan,
+    meeting_date: dt.date,
+    present: Sequence[CoreGroupMember],
+    progress: Sequence[Progress],
+    actions: Sequence[Action] = (),
+    notes: str = "",
+) -> CoreGroupMeeting:
+    """Record a core group: who came, progress against each outcome, actions agreed."""
+    _core_group_plan(plan)
+    if meeting_date < plan.start_date:
+        raise ValidationError(
+            {
+                "meeting_date": "A core group cannot meet before the plan started on "
+                f"{long_date(plan.start_date)}"
+            }
+        )
+    _not_in_future(meeting_date, "meeting_date", "The meeting date")
+    if not present:
+        raise ValidationError({"present": "Say who came"})
+    if any(member.plan_id != plan.pk for member in present):
+        raise ValidationError({"present": "Choose members of this plan's core group"})
+    outcomes = list(plan.outcomes.all())
+    rated = {item.outcome.pk: item for item in progress}
+    problems = []
+    for number, outcome in enumerate(outcomes, start=1):
+        item = rated.get(outcome.pk)
+        if item is None or item.rating not in OutcomeProgress.Rating.values:
+            problems.append(f"Outcome {number}: choose how it is progressing")
+        if item is None or not item.note.strip():
+            problems.append(f"Outcome {number}: add a note on the progress made")
+    if problems:
+        raise ValidationError({"progress": problems})
+    _check_actions(actions)
+    meeting = CoreGroupMeeting.objects.create(
+        plan=plan,
+        meeting_date=meeting_date,
+        due_date=core_group_due_date(plan) or meeting_date,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    meeting.present.set(present)
+    OutcomeProgress.objects.bulk_create(
+        [
+            OutcomeProgress(
+                meeting=meeting, outcome=item.outcome, rating=item.rating, note=item.note.strip()
+            )
+            for item in progress
+            if item.outcome.plan_id == plan.pk
+        ]
+    )
+    _create_actions(actions, core_group=meeting)
+    audit.record_change(
+        actor=actor,
+        action="core_group.recorded",
+        target=meeting,
+        person_id=plan.episode.child_id,
+        detail={"due_date": meeting.due_date},
+    )
+    late = meeting_date > meeting.due_date
+    _event(
+        actor=actor,
+        type="core_group",
+        episode=plan.episode,
+        occurred_at=at_time(meeting_date, 11),
+        summary="Core group meeting" + (f" (due {long_date(meeting.due_date)})" if late else ""),
+        details={"due_date": meeting.due_date.isoformat()},
+    )
+    return meeting

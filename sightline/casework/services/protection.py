@@ -1,0 +1,772 @@
+"""Child protection writes: strategy discussions, S47 enquiries, medicals and conferences.
+
+Timescales (DOMAIN.md section 2): the ICPC is due 15 working days after the strategy
+discussion that started the S47 enquiry (T4); the first review conference 3 months after the
+ICPC, later ones 6 months after the previous review (T6). The S47 start date and the ICPC
+date are both stored (national statistics measure one to the other).
+
+Consistency (DOMAIN.md section 3): every date on or after the referral; one open S47 per
+child; an ICPC is recorded once per S47; a conference is held on a working day; a CP plan
+starts on the date of the ICPC that decided it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, User
+from sightline.casework.models import (
+    AbuseCategory,
+    AgreedAction,
+    Conference,
+    ConferenceAttendee,
+    CoreGroupMember,
+    Episode,
+    MedicalRequest,
+    Plan,
+    S47Enquiry,
+    StrategyAttendee,
+    StrategyDiscussion,
+)
+from sightline.chronology.services import event_record
+from sightline.core import audit
+from sightline.core.working_days import (
+    LONDON,
+    add_working_days,
+    is_bank_holiday,
+    is_working_day,
+    working_days_between,
+)
+from sightline.people.services import social_care_agency
+
+ICPC_WORKING_DAYS = 15  # T4
+FIRST_REVIEW_MONTHS = 3  # T6
+LATER_REVIEW_MONTHS = 6  # T6
+
+# Who must be at a strategy discussion (Working Together): social care, police and health.
+HEALTH_KINDS = frozenset({Agency.Kind.HOSPITAL, Agency.Kind.COMMUNITY_HEALTH, Agency.Kind.GP})
+REQUIRED_AT_STRATEGY = {
+    "children's social care": frozenset({Agency.Kind.SOCIAL_CARE}),
+    "police": frozenset({Agency.Kind.POLICE}),
+    "health": HEALTH_KINDS,
+}
+
+
+@dataclass(frozen=True)
+class Attendee:
+    agency: Agency
+    name: str
+    role: str
+    attended: bool = True
+    report_submitted: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agreed action: what, who (person and agency), by when."""
+
+    action: str
+    owner: str
+    owner_agency: Agency | None
+    due_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A core group member named at a conference or added later."""
+
+    name: str
+    role: str
+    agency: Agency | None = None
+    user: User | None = None
+
+
+# Dates and times --------------------------------------------------------------------------
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, LONDON).date()
+
+
+def at_time(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A moment on `day` for the chronology (records that carry only a date)."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _not_before_referral(episode: Episode, day: dt.date, field: str, what: str) -> None:
+    if day < episode.referral_date:
+        raise ValidationError(
+            {field: f"{what} cannot be before the referral on {long_date(episode.referral_date)}"}
+        )
+
+
+def _not_in_future(day: dt.date, field: str, what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{what} must be today or in the past"})
+
+
+def _open_episode(episode: Episode) -> None:
+    if not episode.is_open:
+        raise ValidationError(
+            f"This episode closed on {long_date(episode.closure_date)}: "  # type: ignore[arg-type]
+            "open a new referral to record more work"
+        )
+
+
+def _event(
+    *,
+    actor: User,
+    type: str,
+    episode: Episode,
+    occurred_at: dt.datetime,
+    summary: str,
+    details: dict[str, object] | None = None,
+) -> None:
+    event_record(
+        type=type,
+        occurred_at=occurred_at,
+        summary=summary,
+        source=social_care_agency(),
+        participants=[(episode.child, "child")],
+        recorded_by=actor,
+        details=details or {},
+    )
+
+
+# Strategy discussions ---------------------------------------------------------------------
+
+
+def strategy_missing_agencies(attendees: Sequence[Attendee]) -> list[str]:
+    """The statutory agencies (social care, police, health) with no one at the discussion."""
+    kinds = {attendee.agency.kind for attendee in attendees}
+    return [name for name, wanted in REQUIRED_AT_STRATEGY.items() if not kinds & wanted]
+
+
+def _check_actions(actions: Sequence[Action], field: str = "actions") -> None:
+    problems = []
+    for number, item in enumerate(actions, start=1):
+        if not item.action.strip():
+            problems.append(f"Action {number} has no description: say what will be done")
+        if not item.owner.strip():
+            problems.append(f"Action {number} has no owner: say who will do it")
+        if item.owner_agency is None:
+            problems.append(f"Action {number} has no agency: choose the owner's agency")
+        if item.due_date is None:
+            problems.append(f"Action {number} has no date: say by when it will be done")
+    if problems:
+        raise ValidationError({field: problems})
+
+
+def _create_actions(actions: Sequence[Action], **parent: object) -> None:
+    AgreedAction.objects.bulk_create(
+        [
+            AgreedAction(
+                action=item.action.strip(),
+                owner=item.owner.strip(),
+                owner_agency=item.owner_agency,
+                due_date=item.due_date,  # type: ignore[misc]  # checked by _check_actions
+                **parent,
+            )
+            for item in actions
+        ]
+    )
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    actor: User,
+    episode: Episode,
+    held_at: dt.datetime,
+    attendees: Sequence[Attendee],
+    information_shared: str,
+    s47_decided: bool,
+    rationale: str = "",
+    safety_plan: str = "",
+    missing_agency_reason: str = "",
+    actions: Sequence[Action] = (),
+) -> StrategyDiscussion:
+    """Record a strategy discussion: who took part, what was shared, what was decided."""
+    _open_episode(episode)
+    day = local_date(held_at)
+    _not_before_referral(episode, day, "held_at", "The strategy discussion")
+    if held_at > timezone.now():
+        raise ValidationError({"held_at": "Record a strategy discussion after it has been held"})
+    if not attendees:
+        raise ValidationError({"attendees": "Say who took part: at least one person"})
+    for number, attendee in enumerate(attendees, start=1):
+        if not attendee.name.strip() or not attendee.role.strip():
+            raise ValidationError({"attendees": f"Attendee {number} needs a name and a role"})
+    missing = strategy_missing_agencies(attendees)
+    if missing and not missing_agency_reason.strip():
+        raise ValidationError(
+            {
+                "missing_agency_reason": f"No one from {' or '.join(missing)} took part: "
+                "say why, or add them to the attendees"
+            }
+        )
+    if not information_shared.strip():
+        raise ValidationError({"information_shared": "Say what information was shared"})
+    if s47_decided and not safety_plan.strip():
+        raise ValidationError(
+            {"safety_plan": "Say how the child will be kept safe until the conference"}
+        )
+    _check_actions(actions)
+    discussion = StrategyDiscussion.objects.create(
+        episode=episode,
+        held_at=held_at,
+        information_shared=information_shared.strip(),
+        missing_agency_reason=missing_agency_reason.strip() if missing else "",
+        s47_decided=s47_decided,
+        rationale=rationale.strip(),
+        safety_plan=safety_plan.strip(),
+        chaired_by=actor,
+    )
+    StrategyAttendee.objects.bulk_create(
+        [
+            StrategyAttendee(
+                discussion=discussion,
+                agency=attendee.agency,
+                name=attendee.name.strip(),
+                role=attendee.role.strip(),
+            )
+            for attendee in attendees
+        ]
+    )
+    _create_actions(actions, discussion=discussion)
+    codes = sorted({attendee.agency.code for attendee in attendees})
+    audit.record_change(
+        actor=actor,
+        action="strategy_discussion.recorded",
+        target=discussion,
+        person_id=episode.child_id,
+        detail={"attendees": codes, "s47": s47_decided, "missing": missing},
+    )
+    _event(
+        actor=actor,
+        type="strategy_discussion",
+        episode=episode,
+        occurred_at=held_at,
+        summary="Strategy discussion: section 47 enquiries to start"
+        if s47_decided
+        else "Strategy discussion: no section 47 enquiries",
+        details={"attendees": codes, "s47": s47_decided},
+    )
+    return discussion
+
+
+# Section 47 enquiries ---------------------------------------------------------------------
+
+
+def open_s47_enquiries(child_id: int) -> Q:
+    """S47 enquiries still open for a child: not completed and no ICPC yet."""
+    return Q(episode__child_id=child_id, completed_date__isnull=True, icpc__isnull=True)
+
+
+def icpc_due_date(discussion: StrategyDiscussion) -> dt.date:
+    """T4: 15 working days after the strategy discussion that started the S47 enquiry."""
+    return add_working_days(local_date(discussion.held_at), ICPC_WORKING_DAYS)
+
+
+def s47_to_icpc_working_days(s47: S47Enquiry) -> int | None:
+    """The national measure: working days from the S47 start date to the ICPC date."""
+    conference = Conference.objects.filter(s47=s47).first()
+    if conference is None:
+        return None
+    return working_days_between(s47.start_date, conference.conference_date)
+
+
+@transaction.atomic
+def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.date) -> S47Enquiry:
+    episode = discussion.episode
+    _open_episode(episode)
+    if not discussion.s47_decided:
+        raise ValidationError(
+            "This strategy discussion did not decide to start section 47 enquiries"
+        )
+    _not_before_referral(episode, start_date, "start_date", "The S47 enquiry")
+    discussed = local_date(discussion.held_at)
+    if start_date < discussed:
+        raise ValidationError(
+            {
+                "start_date": "The S47 enquiry cannot start before the strategy discussion on "
+                f"{long_date(discussed)}"
+            }
+        )
+    _not_in_future(start_date, "start_date", "The start date")
+    already = (
+        S47Enquiry.objects.select_for_update().filter(open_s47_enquiries(episode.child_id)).first()
+    )
+    if already is not None:
+        raise ValidationError(
+            f"An S47 enquiry is already open for this child (started "
+            f"{long_date(already.start_date)}): complete it or record its conference first"
+        )
+    s47 = S47Enquiry.objects.create(
+        episode=episode,
+        strategy_discussion=discussion,
+        start_date=start_date,
+        icpc_target_date=icpc_due_date(discussion),
+        created_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="s47.started",
+        target=s47,
+        person_id=episode.child_id,
+        detail={"start_date": start_date, "icpc_target_date": s47.icpc_target_date},
+    )
+    occurred = (
+        discussion.held_at + dt.timedelta(minutes=1)
+        if start_date == discussed
+        else at_time(start_date)
+    )
+    _event(
+        actor=actor,
+        type="s47_started",
+        episode=episode,
+        occurred_at=occurred,
+        summary=f"Section 47 enquiry started; ICPC due by {long_date(s47.icpc_target_date)}",
+    )
+    return s47
+
+
+@transaction.atomic
+def s47_complete(
+    *,
+    actor: User,
+    s47: S47Enquiry,
+    completed_date: dt.date,
+    outcome: str,
+    icpc_not_required: bool,
+) -> S47Enquiry:
+    if s47.completed_date is not None:
+        raise ValidationError(f"This S47 enquiry was completed on {long_date(s47.completed_date)}")
+    if completed_date < s47.start_date:
+        raise ValidationError(
+            {
+                "completed_date": "The enquiry cannot be completed before it started on "
+                f"{long_date(s47.start_date)}"
+            }
+        )
+    _not_in_future(completed_date, "completed_date", "The completion date")
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Say what the enquiry found"})
+    if icpc_not_required and Conference.objects.filter(s47=s47).exists():
+        raise ValidationError(
+            {"icpc_not_required": "An initial conference has already been held for this enquiry"}
+        )
+    s47.completed_date = completed_date
+    s47.outcome = outcome.strip()
+    s47.icpc_not_required = icpc_not_required
+    s47.save(update_fields=["completed_date", "outcome", "icpc_not_required"])
+    audit.record_change(
+        actor=actor,
+        action="s47.completed",
+        target=s47,
+        person_id=s47.episode.child_id,
+        detail={"completed_date": completed_date, "icpc_not_required": icpc_not_required},
+    )
+    return s47
+
+
+# Child protection medicals ----------------------------------------------------------------
+
+
+@transaction.atomic
+def medical_request(
+    *,
+    actor: User,
+    episode: Episode,
+    requested_at: dt.datetime,
+    injury: str,
+    history: str,
+    parental_responsibility: str,
+    previous_concerns: str = "",
+    s47: S47Enquiry | None = None,
+    paediatrician: str = "",
+) -> MedicalRequest:
+    """Ask for a CP medical with what the paediatrician needs to know."""
+    _open_episode(episode)
+    _not_before_referral(episode, local_date(requested_at), "requested_at", "The request")
+    problems = {
+        name: message
+        for name, value, message in (
+            ("injury", injury, "Describe the injury or concern: where and what it looks like"),
+            ("history", history, "Give the explanation offered, by whom and when"),
+            (
+                "parental_responsibility",
+                parental_responsibility,
+                "Say who has parental responsibility",
+            ),
+        )
+        if not value.strip()
+    }
+    if problems:
+        raise ValidationError(problems)
+    if s47 is not None and s47.episode_id != episode.pk:
+        raise ValidationError("That S47 enquiry belongs to another episode")
+    medical = MedicalRequest.objects.create(
+        episode=episode,
+        s47=s47,
+        requested_at=requested_at,
+        injury=injury.strip(),
+        history=history.strip(),
+        parental_responsibility=parental_responsibility.strip(),
+        previous_concerns=previous_concerns.strip(),
+        paediatrician=paediatrician.strip(),
+        requested_by=actor,
+    )
+    audit.record_change(
+        actor=actor, action="medical.requested", target=medical, person_id=episode.child_id
+    )
+    _event(
+        actor=actor,
+        type="medical_requested",
+        episode=episode,
+        occurred_at=requested_at,
+        summary="Child protection medical requested",
+    )
+    return medical
+
+
+@transaction.atomic
+def medical_outcome(
+    *,
+    actor: User,
+    medical: MedicalRequest,
+    examined_at: dt.datetime,
+    outcome: str,
+    paediatrician: str,
+) -> MedicalRequest:
+    if medical.examined_at is not None:
+        raise ValidationError("The outcome of this medical is already recorded")
+    if examined_at < medical.requested_at:
+        raise ValidationError({"examined_at": "The examination cannot be before the request"})
+    if examined_at > timezone.now():
+        raise ValidationError({"examined_at": "Record the outcome after the examination"})
+    problems = {}
+    if not outcome.strip():
+        problems["outcome"] = "Say what the paediatrician found"
+    if not paediatrician.strip():
+        problems["paediatrician"] = "Give the paediatrician's name"
+    if problems:
+        raise ValidationError(problems)
+    medical.examined_at = examined_at
+    medical.outcome = outcome.strip()
+    medical.paediatrician = paediatrician.strip()
+    medical.save(update_fields=["examined_at", "outcome", "paediatrician"])
+    audit.record_change(
+        actor=actor,
+        action="medical.completed",
+        target=medical,
+        person_id=medical.episode.child_id,
+    )
+    _event(
+        actor=actor,
+        type="medical_completed",
+        episode=medical.episode,
+        occurred_at=examined_at,
+        summary=f"Child protection medical by {medical.paediatrician}",
+    )
+    return medical
+
+
+# Conferences ------------------------------------------------------------------------------
+
+
+def conference_day_problem(day: dt.date) -> str:
+    """Why a conference cannot be held on `day` ('' when it can)."""
+    if is_working_day(day):
+        return ""
+    what = f"a {day:%A}" if day.weekday() >= 5 else "a bank holiday"
+    if day.weekday() < 5 and not is_bank_holiday(day):  # a partnership closure day
+        what = "a closure day"
+    return f"Conferences are held on working days: {long_date(day)} is {what}"
+
+
+def review_conference_due_date(plan: Plan) -> dt.date | None:
+    """T6: 3 months after the ICPC, then 6 months after the previous review."""
+    if plan.kind != Plan.Kind.CP or plan.icpc_id is None:
+        return None
+    last_review = (
+        Conference.objects.filter(
+            episode_id=plan.episode_id,
+            kind=Conference.Kind.REVIEW,
+            conference_date__gte=plan.start_date,
+        )
+        .order_by("-conference_date")
+        .first()
+    )
+    if last_review is None:
+        return add_months(plan.start_date, FIRST_REVIEW_MONTHS)
+    return add_months(last_review.conference_date, LATER_REVIEW_MONTHS)
+
+
+def open_cp_plan(child_id: int) -> Plan | None:
+    return (
+        Plan.objects.filter(episode__child_id=child_id, kind=Plan.Kind.CP)
+        .exclude(status=Plan.Status.ENDED)
+        .first()
+    )
+
+
+def _check_category(decision: str, category: str) -> None:
+    if decision == Conference.Decision.CP_PLAN and not category:
+        raise ValidationError(
+            {"category": "Choose the category of abuse: a child protection plan needs one"}
+        )
+    if category and category not in AbuseCategory.values:
+        raise ValidationError({"category": "Choose NEG, PHY, SAB, EMO or MUL"})
+
+
+@transaction.atomic
+def conference_record(
+    *,
+    actor: User,
+    episode: Episode,
+    kind: str,
+    conference_date: dt.date,
+    decision: str,
+    s47: S47Enquiry | None = None,
+    plan: Plan | None = None,
+    child_wishes: str = "",
+    category: str = "",
+    lead_social_worker: User | None = None,
+    chair: str = "",
+    attendees: Sequence[Attendee] = (),
+    core_group: Sequence[Member] = (),
+) -> Conference:
+    """Record an initial conference (from an S47) or a review conference (of a CP plan).
+
+    An ICPC deciding a plan creates the CP plan in draft, starting on the conference date,
+    with the category and the core group; it ends any open CIN plan on that date, since a
+    CIN plan may not overlap a CP plan.
+    """
+    from sightline.casework.services.plans import plan_end  # plans imports this module
+
+    _open_episode(episode)
+    problem = conference_day_problem(conference_date)
+    if problem:
+        raise ValidationError({"conference_date": problem})
+    _not_before_referral(episode, conference_date, "conference_date", "The conference")
+    _not_in_future(conference_date, "conference_date", "The conference date")
+    _check_category(decision, category)
+    if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
+        raise ValidationError({"lead_social_worker": "Name the lead social worker for the plan"})
+    for number, member in enumerate(core_group, start=1):
+        if not member.name.strip() or not member.role.strip():
+            raise ValidationError(
+                {"core_group": f"Core group member {number} needs a name and a role"}
+            )
+    if kind == Conference.Kind.INITIAL:
+        if s47 is None:
+            raise ValidationError("An initial conference follows an S47 enquiry")
+        s47 = S47Enquiry.objects.select_for_update().get(pk=s47.pk)
+        if s47.episode_id != episode.pk:
+            raise ValidationError("That S47 enquiry belongs to another episode")
+        held = Conference.objects.filter(s47=s47).first()
+        if held is not None:
+            raise ValidationError(
+                "An ICPC is recorded once: this enquiry's conference was held on "
+                f"{long_date(held.conference_date)}"
+            )
+        if s47.icpc_not_required:
+            raise ValidationError("This enquiry was completed with no conference required")
+        if conference_date < s47.start_date:
+            raise ValidationError(
+                {
+                    "conference_date": "The ICPC cannot be before the S47 enquiry started on "
+                    f"{long_date(s47.start_date)}"
+                }
+            )
+        if decision not in (Conference.Decision.CP_PLAN, Conference.Decision.NO_PLAN):
+            raise ValidationError({"decision": "An initial conference decides a plan or no plan"})
+        if decision == Conference.Decision.CP_PLAN:
+            current = open_cp_plan(episode.child_id)
+            if current is not None:
+                raise ValidationError(
+                    "This child is already on a child protection plan (from "
+                    f"{long_date(current.start_date)}): hold a review conference instead"
+                )
+        due_date = s47.icpc_target_date
+    elif kind == Conference.Kind.REVIEW:
+        if plan is None or plan.kind != Plan.Kind.CP or plan.status == Plan.Status.ENDED:
+            raise ValidationError("A review conference reviews an open child protection plan")
+        if plan.episode_id != episode.pk:
+            raise ValidationError("That plan belongs to another episode")
+        if conference_date <= plan.start_date:
+            raise ValidationError(
+                {
+                    "conference_date": "A review conference comes after the plan started on "
+                    f"{long_date(plan.start_date)}"
+                }
+            )
+        if decision not in (Conference.Decision.CONTINUE, Conference.Decision.END):
+            raise ValidationError(
+                {"decision": "A review conference decides whether the plan continues or ends"}
+            )
+        due_date = review_conference_due_date(plan) or conference_date
+        s47 = None
+    else:
+        raise ValidationError({"kind": "Choose an initial or a review conference"})
+
+    conference = Conference.objects.create(
+        episode=episode,
+        kind=kind,
+        s47=s47,
+        conference_date=conference_date,
+        due_date=due_date,
+        child_wishes=child_wishes.strip(),
+        decision=decision,
+        category=category,
+        lead_social_worker=lead_social_worker,
+        chair=chair.strip(),
+        created_by=actor,
+    )
+    ConferenceAttendee.objects.bulk_create(
+        [
+            ConferenceAttendee(
+                conference=conference,
+                agency=attendee.agency,
+                name=attendee.name.strip(),
+                role=attendee.role.strip(),
+                attended=attendee.attended,
+                report_submitted=attendee.report_submitted,
+            )
+            for attendee in attendees
+        ]
+    )
+    if lead_social_worker is not None and episode.lead_social_worker_id != lead_social_worker.pk:
+        episode.lead_social_worker = lead_social_worker
+        episode.save(update_fields=["lead_social_worker"])
+    audit.record_change(
+        actor=actor,
+        action=f"conference.{kind}.recorded",
+        target=conference,
+        person_id=episode.child_id,
+        detail={"decision": decision, "category": category, "due_date": due_date},
+    )
+    occurred = at_time(conference_date, 10)
+    if kind == Conference.Kind.INITIAL:
+        outcome = "cp_plan" if decision == Conference.Decision.CP_PLAN else "no_plan"
+        _event(
+            actor=actor,
+            type="icpc",
+            episode=episode,
+            occurred_at=occurred,
+            summary="Initial child protection conference: "
+            + ("child protection plan" if outcome == "cp_plan" else "no child protection plan"),
+            details={"outcome": outcome},
+        )
+        if decision == Conference.Decision.CP_PLAN:
+            _plan_from_icpc(actor=actor, conference=conference, core_group=core_group)
+    else:
+        assert plan is not None
+        _event(
+            actor=actor,
+            type="rcpc",
+            episode=episode,
+            occurred_at=occurred,
+            summary="Review child protection conference: "
+            + ("the plan continues" if decision == Conference.Decision.CONTINUE else "plan ends"),
+            details={"decision": decision, "category": category or plan.latest_category},
+        )
+        if category and category != plan.latest_category:
+            plan.latest_category = category
+            plan.save(update_fields=["latest_category"])
+        _members_add(plan=plan, members=core_group, joined=conference_date)
+        if decision == Conference.Decision.END:
+            plan_end(
+                actor=actor,
+                plan=plan,
+                end_date=conference_date,
+                reason="The review conference decided the child no longer needs a plan",
+            )
+    return conference
+
+
+def _members_add(*, plan: Plan, members: Sequence[Member], joined: dt.date) -> None:
+    CoreGroupMember.objects.bulk_create(
+        [
+            CoreGroupMember(
+                plan=plan,
+                user=member.user,
+                name=member.name.strip(),
+                agency=member.agency,
+                role=member.role.strip(),
+                joined=joined,
+            )
+            for member in members
+        ]
+    )
+
+
+def _plan_from_icpc(
+    *,
+    actor: User,
+    conference: Conference,
+    core_group: Sequence[Member],
+) -> Plan:
+    from sightline.casework.services.plans import plan_end  # plans imports this module
+
+    episode = conference.episode
+    day = conference.conference_date
+    cin = (
+        Plan.objects.filter(episode__child_id=episode.child_id, kind=Plan.Kind.CIN)
+        .exclude(status=Plan.Status.ENDED)
+        .first()
+    )
+    if cin is not None:
+        plan_end(
+            actor=actor,
+            plan=cin,
+            end_date=day,
+            reason="The initial child protection conference decided a child protection plan",
+        )
+    plan = Plan.objects.create(
+        episode=episode,
+        kind=Plan.Kind.CP,
+        status=Plan.Status.DRAFT,
+        start_date=day,
+        icpc=conference,
+        initial_category=conference.category,
+        latest_category=conference.category,
+        created_by=actor,
+    )
+    _members_add(plan=plan, members=core_group, joined=day)
+    audit.record_change(
+        actor=actor,
+        action="plan.created",
+        target=plan,
+        person_id=episode.child_id,
+        detail={"kind": plan.kind, "category": plan.initial_category},
+    )
+    _event(
+        actor=actor,
+        type="cp_plan_started",
+        episode=episode,
+        occurred_at=at_time(day, 10, 1),
+        summary=f"Child protection plan started: {conference.get_category_display()}",
+        details={"category": conference.category},
+    )
+    return plan

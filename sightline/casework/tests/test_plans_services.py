@@ -1,0 +1,198 @@
+"""Plans with SMART outcomes, their versions, one open plan of each kind, core groups (T5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sightline.casework.models import OutcomeProgress, Plan
+from sightline.casework.services.plans import (
+    Progress,
+    core_group_due_date,
+    core_group_meeting_record,
+    plan_confirm,
+    plan_create,
+    plan_end,
+    plan_outcome_add,
+    plan_outcome_update,
+)
+from sightline.casework.services.protection import Action
+from sightline.casework.tests import test_protection_builders as b
+from sightline.chronology.models import Event
+from sightline.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def child(agencies):  # type: ignore[no-untyped-def]
+    return f.child(given_name="Ivy", family_name="Planchild")
+
+
+@pytest.fixture
+def episode(child, agencies):  # type: ignore[no-untyped-def]
+    return b.episode(child, agencies, dt.date(2025, 5, 12))
+
+
+@pytest.fixture
+def cp_plan(time_machine, social_worker, agencies, episode):  # type: ignore[no-untyped-def]
+    time_machine.move_to("2025-06-13 17:00 +01:00")
+    enquiry = b.s47(social_worker, episode, agencies, dt.date(2025, 6, 2))
+    return b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 6, 13)))
+
+
+def smart(plan, agencies, **overrides):  # type: ignore[no-untyped-def]
+    values = dict(
+        concern="Ivy is not brought to health appointments.",
+        action="Mother takes Ivy to every appointment; the health visitor reminds her.",
+        responsible_person="Sam Parent",
+        responsible_agency=agencies["health"],
+        by_when=dt.date(2025, 9, 1),
+        success_measure="Every appointment kept for three months.",
+    )
+    values.update(overrides)
+    return values
+
+
+def test_a_plan_with_an_outcome_missing_its_owner_or_date_is_refused_saying_what_to_fix(
+    social_worker, agencies, cp_plan
+):
+    plan_outcome_add(actor=social_worker, plan=cp_plan, **smart(cp_plan, agencies))
+    plan_outcome_add(
+        actor=social_worker,
+        plan=cp_plan,
+        **smart(cp_plan, agencies, responsible_person="", by_when=None),
+    )
+    with pytest.raises(ValidationError) as refused:
+        plan_confirm(actor=social_worker, plan=cp_plan)
+    assert refused.value.messages == [
+        "Outcome 2 has no owner: say who is responsible",
+        "Outcome 2 has no date: say by when it will be done",
+    ]
+    cp_plan.refresh_from_db()
+    assert cp_plan.status == "draft" and cp_plan.version == 0
+
+
+def test_a_plan_without_an_agency_or_measure_is_refused(social_worker, agencies, cp_plan):
+    plan_outcome_add(
+        actor=social_worker,
+        plan=cp_plan,
+        **smart(cp_plan, agencies, responsible_agency=None, success_measure=""),
+    )
+    with pytest.raises(ValidationError) as refused:
+        plan_confirm(actor=social_worker, plan=cp_plan)
+    assert refused.value.messages == [
+        "Outcome 1 has no agency: say which agency is responsible",
+        "Outcome 1 has no measure: say how success will be measured",
+    ]
+
+
+def test_a_plan_with_no_outcomes_cannot_be_confirmed(social_worker, cp_plan):
+    with pytest.raises(ValidationError, match="Add at least one outcome"):
+        plan_confirm(actor=social_worker, plan=cp_plan)
+
+
+def test_every_confirmation_keeps_a_version(social_worker, agencies, cp_plan, child):
+    outcome = plan_outcome_add(actor=social_worker, plan=cp_plan, **smart(cp_plan, agencies))
+    first = plan_confirm(actor=social_worker, plan=cp_plan)
+    with pytest.raises(ValidationError, match="nothing has changed"):
+        plan_confirm(actor=social_worker, plan=cp_plan)
+    plan_outcome_update(
+        actor=social_worker,
+        outcome=outcome,
+        **smart(cp_plan, agencies, by_when=dt.date(2025, 10, 1)),
+    )
+    cp_plan.refresh_from_db()
+    assert cp_plan.status == "draft"
+    second = plan_confirm(actor=social_worker, plan=cp_plan)
+    assert [v.number for v in cp_plan.versions.all()] == [2, 1]
+    assert first.outcomes[0]["by_when"] == "2025-09-01"
+    assert second.outcomes[0]["by_when"] == "2025-10-01"
+    assert second.outcomes[0]["responsible_agency_code"] == "health"
+    assert Event.objects.filter(participants__person=child, type="plan_confirmed").count() == 2
+
+
+def test_a_cin_plan_cannot_overlap_a_cp_plan(social_worker, episode, cp_plan):
+    with pytest.raises(ValidationError, match="a child in need plan cannot overlap it"):
+        plan_create(
+            actor=social_worker, episode=episode, kind="cin", start_date=dt.date(2025, 6, 13)
+        )
+
+
+def test_a_cp_plan_starts_only_at_a_conference(time_machine, social_worker, episode):
+    time_machine.move_to("2025-06-13 17:00 +01:00")
+    with pytest.raises(ValidationError, match="starts at an initial child protection conference"):
+        plan_create(
+            actor=social_worker, episode=episode, kind="cp", start_date=dt.date(2025, 6, 13)
+        )
+
+
+def test_a_child_has_one_open_cin_plan_and_ending_it_writes_the_event(
+    time_machine, social_worker, episode, child
+):
+    time_machine.move_to("2025-06-13 17:00 +01:00")
+    plan = plan_create(
+        actor=social_worker, episode=episode, kind="cin", start_date=dt.date(2025, 6, 2)
+    )
+    with pytest.raises(ValidationError, match="already has a child in need plan"):
+        plan_create(
+            actor=social_worker, episode=episode, kind="cin", start_date=dt.date(2025, 6, 3)
+        )
+    with pytest.raises(ValidationError, match="Say why the plan is ending"):
+        plan_end(actor=social_worker, plan=plan, end_date=dt.date(2025, 6, 13), reason=" ")
+    plan_end(actor=social_worker, plan=plan, end_date=dt.date(2025, 6, 13), reason="Needs met.")
+    types = set(Event.objects.filter(participants__person=child).values_list("type", flat=True))
+    assert {"cin_plan_started", "cin_plan_ended"} <= types
+    assert (
+        plan_create(
+            actor=social_worker, episode=episode, kind="cin", start_date=dt.date(2025, 6, 13)
+        ).kind
+        == Plan.Kind.CIN
+    )
+
+
+def test_the_first_core_group_is_due_10_working_days_after_the_icpc_then_every_6_weeks(
+    time_machine, social_worker, agencies, cp_plan, settings
+):
+    # ICPC Friday 15 August 2025; Monday 25 August is the summer bank holiday.
+    time_machine.move_to("2025-08-15 17:00 +01:00")
+    episode = cp_plan.episode
+    plan_end(actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 8, 1), reason="Test")
+    enquiry = b.s47(social_worker, episode, agencies, dt.date(2025, 8, 4))
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 8, 15)))
+    assert core_group_due_date(plan) == dt.date(2025, 9, 1)
+    outcome = plan_outcome_add(actor=social_worker, plan=plan, **smart(plan, agencies))
+    members = list(plan.core_group.all())
+    time_machine.move_to("2025-09-03 17:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        core_group_meeting_record(
+            actor=social_worker,
+            plan=plan,
+            meeting_date=dt.date(2025, 9, 3),
+            present=members,
+            progress=[],
+        )
+    assert refused.value.message_dict["progress"] == [
+        "Outcome 1: choose how it is progressing",
+        "Outcome 1: add a note on the progress made",
+    ]
+    meeting = core_group_meeting_record(
+        actor=social_worker,
+        plan=plan,
+        meeting_date=dt.date(2025, 9, 3),
+        present=members,
+        progress=[Progress(outcome, "some", "Two of three appointments kept.")],
+        actions=[
+            Action("Book the dental check", "Sam Parent", agencies["health"], dt.date(2025, 9, 20))
+        ],
+    )
+    assert meeting.due_date == dt.date(2025, 9, 1)
+    assert OutcomeProgress.objects.get(meeting=meeting).rating == "some"
+    assert meeting.actions.count() == 1
+    assert core_group_due_date(plan) == dt.date(2025, 10, 15)
+    settings.CORE_GROUP_INTERVAL_WEEKS = 4
+    assert core_group_due_date(plan) == dt.date(2025, 10, 1)
+    event = Event.objects.get(participants__person=episode.child, type="core_group")
+    assert "due 1 September 2025" in event.summary
