@@ -1,7 +1,13 @@
 """Listeners for recorded events: how higher layers (risk, sharing) hear about the chronology.
 
 A subscriber registers a callable in its AppConfig.ready; it is called with the event's id
-after the recording transaction commits.
+after the recording transaction commits (`listen`), or with a list of event ids
+(`listen_batch`).
+
+A bulk writer (a feed import) wraps its work in `batch()`: the events committed inside are
+collected and, when the block ends, each batch listener is called once with all of them (so a
+person touched by many events of the batch is evaluated once) and each single-event listener
+once per event. Outside a batch, a recorded event reaches a batch listener as a list of one.
 """
 
 from __future__ import annotations
@@ -13,12 +19,21 @@ from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 _listeners: list[Callable[[int], None]] = []
+_batch_listeners: list[Callable[[list[int]], None]] = []
 _suspended = threading.local()
+_batches = threading.local()
 
 
 def listen(callback: Callable[[int], None]) -> Callable[[int], None]:
     if callback not in _listeners:
         _listeners.append(callback)
+    return callback
+
+
+def listen_batch(callback: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    """Register a listener called with the ids of the events recorded (once per batch)."""
+    if callback not in _batch_listeners:
+        _batch_listeners.append(callback)
     return callback
 
 
@@ -33,11 +48,48 @@ def suspended() -> Iterator[None]:
         _suspended.active = previous
 
 
+@contextmanager
+def batch() -> Iterator[list[int]]:
+    """Collect the events published inside and tell the listeners once, when the block ends.
+
+    Only committed events are published (publishing happens on commit), so the ids collected
+    are all on the chronology whatever happens later in the block. Nested batches join the
+    outermost one.
+    """
+    collected: list[int] | None = getattr(_batches, "collected", None)
+    if collected is not None:
+        yield collected
+        return
+    collected = []
+    _batches.collected = collected
+    try:
+        yield collected
+    finally:
+        _batches.collected = None
+        _notify(collected)
+
+
 def publish(event_id: int) -> None:
     if getattr(_suspended, "active", False):
         return
+    collected: list[int] | None = getattr(_batches, "collected", None)
+    if collected is not None:
+        collected.append(event_id)
+        return
+    _notify([event_id])
+
+
+def _notify(event_ids: list[int]) -> None:
+    if not event_ids:
+        return
     for callback in list(_listeners):
+        for event_id in event_ids:
+            try:
+                callback(event_id)
+            except Exception:  # a listener's failure must never undo the recorded event
+                log.exception("Listener %s failed for event %s", callback, event_id)
+    for batch_callback in list(_batch_listeners):
         try:
-            callback(event_id)
-        except Exception:  # a listener's failure must never undo the recorded event
-            log.exception("Listener %s failed for event %s", callback, event_id)
+            batch_callback(list(event_ids))
+        except Exception:
+            log.exception("Listener %s failed for events %s", batch_callback, event_ids[:20])

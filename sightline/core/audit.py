@@ -12,6 +12,7 @@ hash: kept somewhere else (a ticket, the operations log), it is an anchor that
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,54 @@ def _label(actor: Any) -> str:
     return f"{full} ({agency.name})" if agency else str(full)
 
 
-@transaction.atomic
+class _Head:
+    """The newest hash this connection appended in its current transaction.
+
+    Valid while the marker registered with `on_commit` when the entry was written is still
+    waiting: Django drops it when the savepoint (or the transaction) that holds the entry is
+    rolled back, and runs it (which forgets the head) when the transaction commits. Inside one
+    transaction nobody else can append (SQLite's IMMEDIATE transactions; PostgreSQL's
+    advisory lock, held to the end of the transaction), so the chain stays whole without
+    reading the newest entry back for every entry of a batch.
+    """
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def get(self) -> str | None:
+        cached = getattr(self.local, "head", None)
+        if cached is None:
+            return None
+        marker, value = cached
+        if not connection.in_atomic_block:
+            return None
+        for _, func, _ in reversed(connection.run_on_commit):
+            if func is marker:
+                return value
+        self.local.head = None
+        return None
+
+    def set(self, value: str) -> None:
+        if not connection.in_atomic_block:
+            self.local.head = None
+            return
+
+        def forget() -> None:
+            head = getattr(self.local, "head", None)
+            if head is not None and head[0] is forget:
+                self.local.head = None
+
+        self.local.head = (forget, value)
+        transaction.on_commit(forget)
+
+    def clear(self) -> None:
+        self.local.head = None
+
+
+_head = _Head()
+
+
+@transaction.atomic(savepoint=False)
 def record(
     *,
     actor: Any,
@@ -58,12 +106,15 @@ def record(
 
     On PostgreSQL a transaction-scoped advisory lock makes concurrent writers take turns, so
     each entry links to the one committed before it; SQLite's IMMEDIATE transactions (see
-    settings) already serialise writers.
+    settings) already serialise writers. No savepoint of its own: an entry that cannot be
+    written fails the change it records.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    last = _head.get()
+    if last is None:
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
     user = actor if hasattr(actor, "pk") and not isinstance(actor, str) else None
     entry = AuditEntry(
         at=timezone.now(),
@@ -79,7 +130,8 @@ def record(
         prev_hash=last or GENESIS,
     )
     entry.hash = entry.compute_hash()
-    entry.save()
+    entry.save(force_insert=True)
+    _head.set(entry.hash)
     return entry
 
 

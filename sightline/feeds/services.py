@@ -1,4 +1,13 @@
-"""Importing agency feeds: each line checked, then imported in its own transaction.
+"""Importing agency feeds: each line checked, then imported all or nothing.
+
+Lines are imported in batches: one transaction per batch (`BATCH_LINES` lines), each line in
+a savepoint of its own, so a rejected line rolls back alone and the lines before and after it
+are kept. An error that is not about the line (a bug, a full disk) rolls back that line,
+keeps the lines before it and stops the import. A process killed part way loses the batch in
+progress, whole: no half-imported event is ever committed, lines are reported only once their
+batch has committed, and sending them again is safe (idempotent by source and event id). The
+rules hear about a batch's events once it has committed, and evaluate each person it touches
+once.
 
 For an accepted line, every person is resolved to a person (linkage), the event is appended
 to each of their chronologies, addresses and households are brought up to date, and a
@@ -9,6 +18,7 @@ nothing; a changed resend is a conflict and is not applied.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +29,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
+from sightline.chronology import listeners
 from sightline.chronology.models import Event, EventType, Role
 from sightline.chronology.services import event_record
 from sightline.core import audit
@@ -33,7 +44,11 @@ from sightline.feeds.format import (
 from sightline.feeds.models import ReceivedEvent
 from sightline.frontdoor.models import Channel, Contact
 from sightline.frontdoor.services.contacts import MAX_TEXT, contact_create
-from sightline.linkage.services import RecordAsSent, source_record_resolve
+from sightline.linkage.services import (
+    RecordAsSent,
+    resolution_session,
+    source_record_resolve,
+)
 from sightline.people.households import (
     household_create,
     household_member_join,
@@ -46,6 +61,7 @@ from sightline.people.services import address_add
 
 Status = Literal["accepted", "duplicate", "conflict", "rejected"]
 ADULT = 18
+BATCH_LINES = 200  # lines imported in one transaction (each in its own savepoint)
 # Who a custody release's address belongs to: the person released.
 RELEASED_ROLES = (Role.SUBJECT, Role.PERPETRATOR)
 
@@ -66,6 +82,7 @@ class LineResult:
     event: Event | None = None
     persons_created: int = 0
     persons_linked: int = 0
+    seconds: float = 0.0  # time spent checking and importing the line (not its batch's commit)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -436,30 +453,35 @@ def feed_import(
     keep_results: bool = False,
     on_line: Callable[[LineResult], None] | None = None,
     actor: str = "",
+    batch_lines: int = BATCH_LINES,
 ) -> ImportSummary:
     """Import numbered lines (raw JSON Lines text, or decoded events with `decoded`).
 
-    Each line is imported in its own transaction, so an error in one never leaves part of it
-    behind, and lines already imported stay. The import as a whole is audited once.
+    Each line is imported all or nothing (a savepoint in its batch's transaction), so an
+    error in one never leaves part of it behind, and the other lines stay. `on_line` hears of
+    each line once its batch has committed. The import as a whole is audited once.
     """
     agencies = registered_agencies()
     alerts_before = alert_count()
     summary = ImportSummary()
+    batch: list[tuple[int, bytes | str | Any]] = []
+
+    def flush() -> None:
+        results, failure = _batch_import(batch, decoded=decoded, sender=sender, agencies=agencies)
+        for result in results:
+            summary.add(result, keep=keep_results)
+            if on_line:
+                on_line(result)
+        batch.clear()
+        if failure is not None:
+            raise failure
+
     for number, raw in lines:
-        if decoded:
-            payload = raw
-        else:
-            payload = event_line_decode(raw, line=number)
-            if isinstance(payload, Problem):
-                result = LineResult(number, "", "rejected", [payload])
-                summary.add(result, keep=keep_results)
-                if on_line:
-                    on_line(result)
-                continue
-        result = event_receive(payload, line=number, agencies=agencies, sender=sender)
-        summary.add(result, keep=keep_results)
-        if on_line:
-            on_line(result)
+        batch.append((number, raw))
+        if len(batch) >= max(batch_lines, 1):
+            flush()
+    if batch:
+        flush()
     alerts_after = alert_count()
     if alerts_before is not None and alerts_after is not None:
         summary.alerts_raised = alerts_after - alerts_before
@@ -470,3 +492,51 @@ def feed_import(
         detail={"sender": sender.code if sender else "", **summary.counts()},
     )
     return summary
+
+
+def _batch_import(
+    batch: list[tuple[int, bytes | str | Any]],
+    *,
+    decoded: bool,
+    sender: Agency | None,
+    agencies: Mapping[str, Agency],
+) -> tuple[list[LineResult], Exception | None]:
+    """Import a batch of lines in one transaction, each line in a savepoint of its own.
+
+    A line that fails for another reason than its content (a bug, a full disk) is rolled
+    back alone, the lines before it are committed and the error is handed back, to be raised
+    once they are reported. The chronology listeners (the rules) are told about the batch's
+    events once it commits.
+    """
+    results: list[LineResult] = []
+    failure: Exception | None = None
+    with listeners.batch(), transaction.atomic(), resolution_session():
+        for number, raw in batch:
+            started = time.perf_counter()
+            try:
+                result = _line_import(
+                    number, raw, decoded=decoded, sender=sender, agencies=agencies
+                )
+            except Exception as error:  # noqa: BLE001 - raised again once the batch commits
+                failure = error
+                break
+            result.seconds = time.perf_counter() - started
+            results.append(result)
+    return results, failure
+
+
+def _line_import(
+    number: int,
+    raw: bytes | str | Any,
+    *,
+    decoded: bool,
+    sender: Agency | None,
+    agencies: Mapping[str, Agency],
+) -> LineResult:
+    if decoded:
+        payload = raw
+    else:
+        payload = event_line_decode(raw, line=number)
+        if isinstance(payload, Problem):
+            return LineResult(number, "", "rejected", [payload])
+    return event_receive(payload, line=number, agencies=agencies, sender=sender)

@@ -8,8 +8,10 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max, Q
 
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
@@ -64,21 +66,31 @@ def person_features(person: Person, address: Address | None = None) -> Features:
 
 
 def row_features(row: LinkageRecord) -> Features:
+    return row_features_of(
+        row.given, row.family, row.dob, row.sex, row.nhs, row.upn, row.postcode, row.addr
+    )
+
+
+@lru_cache(maxsize=65536)
+def row_features_of(
+    given: str, family: str, dob: str, sex: str, nhs: str, upn: str, postcode: str, addr: str
+) -> Features:
+    """The features of an index row from its columns (rows recur: cached)."""
     from sightline.linkage.features import postcode_parts
 
-    full, sector, district = postcode_parts(row.postcode)
+    full, sector, district = postcode_parts(postcode)
     return Features(
-        given=row.given,
-        family=row.family,
-        given_variants=given_variants(row.given),
-        dob=row.dob,
-        sex=row.sex,
-        nhs=row.nhs,
-        upn=row.upn,
+        given=given,
+        family=family,
+        given_variants=given_variants(given),
+        dob=dob,
+        sex=sex,
+        nhs=nhs,
+        upn=upn,
         postcode=full,
         sector=sector,
         district=district,
-        addr=row.addr,
+        addr=addr,
     )
 
 
@@ -90,6 +102,13 @@ def index_record(record: SourceRecord, features: Features | None = None) -> Link
     return row
 
 
+def index_new_record(record: SourceRecord, features: Features) -> None:
+    """Index a source record just created (one insert; a row someone else added for the same
+    record meanwhile is kept: it was made from the same record)."""
+    row = LinkageRecord(source_record=record, person_id=record.person_id, **_row_fields(features))
+    LinkageRecord.objects.bulk_create([row], ignore_conflicts=True)
+
+
 def index_person(person: Person) -> LinkageRecord:
     address = person.addresses.filter(moved_out__isnull=True).first()
     row, _ = LinkageRecord.objects.update_or_create(
@@ -99,23 +118,41 @@ def index_person(person: Person) -> LinkageRecord:
     return row
 
 
-def index_catch_up() -> int:
-    """Index source records and record-less persons written by other apps since last time."""
-    done = 0
-    last = LinkageRecord.objects.aggregate(record=Max("source_record_id"), person=Max("person_id"))
-    since = max((last["record"] or 0) - CATCH_UP_WINDOW, 0)
-    indexed = set(
-        LinkageRecord.objects.filter(source_record_id__gt=since).values_list(
-            "source_record_id", flat=True
+@dataclass
+class CatchUpMarks:
+    """The newest source record and person ids known to be indexed (see `index_catch_up`)."""
+
+    record: int = 0
+    person: int = 0
+
+
+def newest_ids() -> CatchUpMarks:
+    """The newest source record and person ids, in one query (each an index lookup)."""
+    records, persons = SourceRecord._meta.db_table, Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {records}), (SELECT MAX(id) FROM {persons})"  # noqa: S608
         )
-    )
+        record, person = cursor.fetchone()
+    return CatchUpMarks(record or 0, person or 0)
+
+
+def index_catch_up() -> int:
+    """Index source records and record-less persons written by other apps since last time.
+
+    Rows up to `CATCH_UP_WINDOW` ids below the newest indexed ones are checked again, so rows
+    committed out of order are not missed. Each lookup is an index range (no table scan).
+    """
+    done = 0
+    last_record = LinkageRecord.objects.aggregate(m=Max("source_record_id"))["m"] or 0
+    since = max(last_record - CATCH_UP_WINDOW, 0)
+    indexed = LinkageRecord.objects.filter(source_record_id__gt=since).values("source_record_id")
     for record in SourceRecord.objects.filter(pk__gt=since).exclude(pk__in=indexed):
         index_record(record)
         done += 1
-    since = max((last["person"] or 0) - CATCH_UP_WINDOW, 0)
-    covered = set(
-        LinkageRecord.objects.filter(person_id__gt=since).values_list("person_id", flat=True)
-    )
+    last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
+    since = max(last_person - CATCH_UP_WINDOW, 0)
+    covered = LinkageRecord.objects.filter(person_id__gt=since).values("person_id")
     for person in Person.objects.filter(pk__gt=since, source_records__isnull=True).exclude(
         pk__in=covered
     ):
@@ -158,13 +195,7 @@ def index_move(*, record_ids: Iterable[int], person: Person) -> None:
 MAX_CANDIDATE_ROWS = 2000
 
 
-def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[LinkageRecord]:
-    """Rows that share a cheap key with the record: any one rule is enough.
-
-    Same date of birth (or day and month swapped); same family-name sound and a first-name
-    sound (nicknames included); same family-name sound and birth year; same postcode and
-    first-name sound; same NHS number or UPN.
-    """
+def _candidate_rules(features: Features, date_of_birth: dt.date | None) -> Q:
     given_keys = {name_key(v) for v in features.given_variants} - {""}
     rules = Q(pk__in=[])
     dobs = [d.isoformat() for d in dob_variants(date_of_birth)]
@@ -181,7 +212,45 @@ def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[Li
         rules |= Q(nhs=features.nhs)
     if features.upn:
         rules |= Q(upn=features.upn)
+    return rules
+
+
+def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[LinkageRecord]:
+    """Rows that share a cheap key with the record: any one rule is enough.
+
+    Same date of birth (or day and month swapped); same family-name sound and a first-name
+    sound (nicknames included); same family-name sound and birth year; same postcode and
+    first-name sound; same NHS number or UPN.
+    """
+    rules = _candidate_rules(features, date_of_birth)
     return list(LinkageRecord.objects.filter(rules)[:MAX_CANDIDATE_ROWS])
+
+
+# What `candidate_values` gives for each row, in this order.
+CANDIDATE_COLUMNS = (
+    "id",
+    "person_id",
+    "source_record_id",
+    "given",
+    "family",
+    "dob",
+    "sex",
+    "nhs",
+    "upn",
+    "postcode",
+    "addr",
+)
+
+
+def candidate_values(
+    features: Features, date_of_birth: dt.date | None
+) -> list[tuple[int, int, int | None, str, str, str, str, str, str, str, str]]:
+    """The same rows as `candidate_rows`, as plain tuples of `CANDIDATE_COLUMNS` (no model
+    instances: a common name blocks hundreds of rows)."""
+    rules = _candidate_rules(features, date_of_birth)
+    return list(
+        LinkageRecord.objects.filter(rules).values_list(*CANDIDATE_COLUMNS)[:MAX_CANDIDATE_ROWS]
+    )
 
 
 # --- Term frequencies ----------------------------------------------------------------------

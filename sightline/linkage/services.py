@@ -23,27 +23,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
+from sightline.linkage.comparisons import COMPARISONS, Comparison
 from sightline.linkage.features import Features, features_of
 from sightline.linkage.index import (
+    CatchUpMarks,
     candidate_rows,
+    candidate_values,
     index_catch_up,
-    index_record,
+    index_new_record,
+    newest_ids,
     row_features,
+    row_features_of,
     term_frequencies,
 )
 from sightline.linkage.models import LinkageRecord, MatchCandidate, ModelVersion, PersonChange
-from sightline.linkage.scoring import Model, Score, load_shipped_model, score
+from sightline.linkage.scoring import (
+    Model,
+    Score,
+    TermFrequencies,
+    load_shipped_model,
+    score,
+)
 from sightline.people.models import Person, SourceRecord
 from sightline.people.services import person_create, source_record_link
 
@@ -83,6 +98,9 @@ _model_cache: dict[int, Model] = {}
 
 def active_model() -> Model:
     """The newest trained model, or the shipped one when the partnership has trained none."""
+    session = _session_now()
+    if session is not None and session.model is not None:
+        return session.model
     version = ModelVersion.objects.order_by("-id").values_list("id", flat=True).first() or 0
     model = _model_cache.get(version)
     if model is None:
@@ -90,7 +108,111 @@ def active_model() -> Model:
         model = Model.from_json(data)
         _model_cache.clear()
         _model_cache[version] = model
+    if session is not None:
+        session.model = model
     return model
+
+
+# --- Many resolutions at once --------------------------------------------------------------
+
+
+@dataclass
+class _Session:
+    """What many resolutions in one transaction (a feed batch) read once."""
+
+    model: Model | None = None
+    tf: TermFrequencies | None = None
+    tf_read: bool = False
+    marks: CatchUpMarks | None = None
+    marker: Callable[[], None] | None = None
+
+
+_sessions = threading.local()
+
+
+def _session_now() -> _Session | None:
+    return getattr(_sessions, "current", None)
+
+
+@contextmanager
+def resolution_session() -> Iterator[None]:
+    """Resolve many records in one transaction (a feed import's batch of lines).
+
+    The model and the name frequencies are read once, and the index is brought up to date
+    with other apps' writes only when the newest source record or person is not one this
+    session has seen indexed. Use inside the batch's transaction: on SQLite nobody else can
+    write meanwhile; on PostgreSQL, people another process adds during the batch are indexed
+    by the next batch at the latest.
+    """
+    if _session_now() is not None:
+        yield
+        return
+    _sessions.current = _Session()
+    try:
+        yield
+    finally:
+        _sessions.current = None
+
+
+def _term_frequencies() -> TermFrequencies | None:
+    session = _session_now()
+    if session is None:
+        return term_frequencies()
+    if not session.tf_read:
+        session.tf, session.tf_read = term_frequencies(), True
+    return session.tf
+
+
+def _marks_valid(session: _Session) -> CatchUpMarks | None:
+    """The session's marks, unless the savepoint that last moved them was rolled back (Django
+    drops the on-commit marker registered with them)."""
+    if session.marks is None or session.marker is None:
+        return None
+    marker = session.marker
+    if any(func is marker for _, func, _ in reversed(connection.run_on_commit)):
+        return session.marks
+    session.marks = session.marker = None
+    return None
+
+
+def _set_marks(session: _Session, marks: CatchUpMarks) -> None:
+    if not connection.in_atomic_block:
+        session.marks = session.marker = None
+        return
+
+    def marker() -> None:
+        """Moved the marks; dropped by Django if its savepoint rolls back."""
+
+    session.marks, session.marker = marks, marker
+    transaction.on_commit(marker)
+
+
+def _catch_up() -> None:
+    """Index what other apps wrote (once per session unless someone else wrote since)."""
+    session = _session_now()
+    if session is None:
+        index_catch_up()
+        return
+    marks = _marks_valid(session)
+    if marks is not None and newest_ids() == marks:
+        return
+    index_catch_up()
+    _set_marks(session, newest_ids())
+
+
+def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:
+    """A record (and perhaps a person) this session created and indexed itself: when they are
+    the next ids after the marks, nobody else wrote in between and the marks move on."""
+    session = _session_now()
+    if session is None:
+        return
+    marks = _marks_valid(session)
+    if marks is None:
+        return
+    if record.pk != marks.record + 1 or (created and person.pk != marks.person + 1):
+        session.marks = session.marker = None
+        return
+    _set_marks(session, CatchUpMarks(record.pk, person.pk if created else marks.person))
 
 
 # --- Resolution ----------------------------------------------------------------------------
@@ -106,7 +228,7 @@ class Candidate:
 def best_candidates(features: Features, date_of_birth: dt.date | None) -> list[Candidate]:
     """Blocked candidates scored, best row per person, most likely first."""
     model = active_model()
-    tf = term_frequencies()
+    tf = _term_frequencies()
     hold = conf.link_threshold()
     best: dict[int, Candidate] = {}
     for row in candidate_rows(features, date_of_birth):
@@ -114,6 +236,121 @@ def best_candidates(features: Features, date_of_birth: dt.date | None) -> list[C
         current = best.get(row.person_id)
         if current is None or scored.match_weight > current.score.match_weight:
             best[row.person_id] = Candidate(row.person_id, row, scored)
+    return sorted(best.values(), key=lambda c: (-c.score.match_probability, -c.score.match_weight))
+
+
+def _bits(probability: float) -> float:
+    return math.log2(probability / (1 - probability)) if 0 < probability < 1 else -math.inf
+
+
+# A stand-in record with every field present, to ask a comparison whether the incoming
+# record's own side is missing (then the comparison weighs nothing against any row).
+_FULL = Features(
+    given="x",
+    family="x",
+    given_variants=frozenset({"x"}),
+    dob="1900-01-01",
+    sex="U",
+    nhs="0",
+    upn="0",
+    postcode="X",
+    sector="X",
+    district="X",
+    addr="x",
+)
+# Cheapest first: a row is usually ruled out before any edit distance is computed.
+_COST = {
+    "sex": 0,
+    "address": 1,
+    "nhs_number": 2,
+    "upn": 3,
+    "family_name": 4,
+    "date_of_birth": 5,
+    "given_name": 6,
+}
+
+
+@dataclass(frozen=True)
+class _Check:
+    """How one comparison is bounded for an incoming record (see `resolution_candidates`)."""
+
+    comparison: Comparison
+    first: float  # the most its first (exact) level can weigh, name frequencies included
+    others: float  # the most any other level can weigh
+    weights: dict[str, float]
+
+    @property
+    def most(self) -> float:
+        return max(0.0, self.first, self.others)
+
+
+def _checks(features: Features, model: Model, tf: TermFrequencies | None) -> list[_Check]:
+    """A check per comparison whose incoming side is present, cheapest first.
+
+    The first level's weight is the scorer's own for this record: scoring the record against
+    itself gives it, name frequencies included (the scorer weighs an exact name by how
+    common the incoming record's name is, the same for every row that has it). The other
+    levels weigh the model's weights, as in `scoring.score`.
+    """
+    own = score(features, features, model, tf, hold_below=2.0)
+    checks = []
+    for comparison, weighed in zip(COMPARISONS, own.fields, strict=True):
+        if comparison.is_null(features, _FULL):
+            continue
+        weights = model.weights[comparison.name]
+        first_name = comparison.levels[0].name
+        first = weighed.weight if weighed.level == first_name else weights[first_name]
+        others = max(w for name, w in weights.items() if name != first_name)
+        checks.append(_Check(comparison, first, others, weights))
+    return sorted(checks, key=lambda c: _COST.get(c.comparison.name, len(_COST)))
+
+
+def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> list[Candidate]:
+    """`best_candidates` less the persons who cannot reach the review threshold: those are
+    never linked nor queued, so they need not be scored in full.
+
+    A row is bounded before it is scored: its match weight is at most the prior plus, for
+    each comparison, 0 when either side is missing, the first level's weight when that level
+    holds (a cheap equality) and otherwise the best of the other levels. When that bound is
+    below the review threshold, the comparisons that are not at their first level are
+    weighed exactly, cheapest first, until the row is ruled out or kept. When even the best
+    possible row would fall short, no row is read at all. The rows kept are scored by the
+    scorer itself, so links and the review queue are exactly those of `best_candidates`.
+    """
+    model = active_model()
+    tf = _term_frequencies()
+    hold = conf.link_threshold()
+    cutoff = _bits(conf.review_threshold()) - 1e-6
+    checks = _checks(features, model, tf)
+    prior = model.prior_weight
+    if prior + sum(check.most for check in checks) < cutoff:
+        return []
+    best: dict[int, Candidate] = {}
+    for pk, person_id, record_id, *columns in candidate_values(features, date_of_birth):
+        other = row_features_of(*columns)
+        reach = prior
+        pending: list[_Check] = []
+        for check in checks:
+            comparison = check.comparison
+            if comparison.is_null(features, other):
+                continue
+            if comparison.levels[0].test(features, other):
+                reach += check.first
+            else:
+                reach += check.others
+                pending.append(check)
+        for check in pending:
+            if reach < cutoff:
+                break
+            level = check.comparison.level_of(features, other)
+            reach += (0.0 if level is None else check.weights[level.name]) - check.others
+        if reach < cutoff:
+            continue
+        scored = score(features, other, model, tf, hold_below=hold)
+        current = best.get(person_id)
+        if current is None or scored.match_weight > current.score.match_weight:
+            row = LinkageRecord(id=pk, person_id=person_id, source_record_id=record_id)
+            best[person_id] = Candidate(person_id, row, scored)
     return sorted(best.values(), key=lambda c: (-c.score.match_probability, -c.score.match_weight))
 
 
@@ -130,7 +367,7 @@ def _by_identifier(
     if not person_ids:
         return None, None
     person_id = max(set(person_ids), key=person_ids.count)  # the usual holder of the number
-    model, tf, hold = active_model(), term_frequencies(), conf.link_threshold()
+    model, tf, hold = active_model(), _term_frequencies(), conf.link_threshold()
     rows = LinkageRecord.objects.filter(person_id=person_id)
     scored = [
         Candidate(person_id, row, score(features, row_features(row), model, tf, hold_below=hold))
@@ -156,7 +393,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
     )
     if existing is not None:
         return Resolution(existing.person, existing, "existing", False)
-    index_catch_up()
+    _catch_up()
     features = features_of(
         given_name=sent.given_name,
         family_name=sent.family_name,
@@ -183,7 +420,9 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
     review: list[Candidate] = []
     if found is None:
         candidates = [  # a doubted number's holder is never linked without review
-            c for c in best_candidates(features, sent.date_of_birth) if c.person_id not in doubted
+            c
+            for c in resolution_candidates(features, sent.date_of_birth)
+            if c.person_id not in doubted
         ]
         if candidates and candidates[0].score.match_probability >= conf.link_threshold():
             found, method = candidates[0], "probabilistic"
@@ -234,7 +473,8 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         address_line=sent.address_line,
         postcode=sent.postcode[:10],
     )
-    index_record(record, features)
+    index_new_record(record, features)  # the record was not there when this began
+    _indexed_own(record, person, created)
     if found is not None and method == "probabilistic":
         audit.record_change(
             actor=actor,

@@ -10,5 +10,5 @@ class RiskConfig(AppConfig):
         from sightline.chronology import listeners, panels
         from sightline.risk import engine, selectors
 
-        listeners.listen(engine.event_arrived)
+        listeners.listen_batch(engine.events_arrived)
         panels.register_alert_panel(selectors.alert_panel)

@@ -128,6 +128,7 @@ def _forget_after(world: World, until: dt.datetime) -> None:
         del world.events[pk]
     for person_id, event_ids in world.events_of.items():
         world.events_of[person_id] = [pk for pk in event_ids if pk not in late]
+    world._linked.clear()
 
 
 # Keeping stored alerts in step -----------------------------------------------------------------
@@ -336,18 +337,41 @@ def people_evaluate(
 
 
 def event_arrived(event_id: int) -> None:
-    """The chronology listener: evaluate the people an event touches, after it commits."""
-    person_ids = set(
-        Participant.objects.filter(event_id=event_id).values_list("person_id", flat=True)
-    )
-    details = Event.objects.filter(pk=event_id).values_list("details", flat=True).first() or {}
-    addresses = [
-        key
-        for name in ("release_address", "address")
-        if (key := address_key_from(details.get(name))) is not None
-    ]
-    if person_ids:
-        people_evaluate(person_ids, addresses=addresses)
+    """The chronology listener for one event: evaluate the people it touches."""
+    events_arrived([event_id])
+
+
+EVALUATE_CHUNK = 500  # people evaluated together (keeps every IN list well inside limits)
+
+
+def events_arrived(event_ids: list[int]) -> None:
+    """The chronology listener: evaluate the people the events touch, after they commit.
+
+    A batch of events (a feed import) evaluates each person it touches once, over their whole
+    stream, which gives the same alerts as evaluating after every event: evaluation reads the
+    whole stream and stored alerts are brought in step with it.
+    """
+    event_ids = sorted(set(event_ids))
+    person_ids: set[int] = set()
+    addresses: set[tuple[str, str]] = set()
+    for start in range(0, len(event_ids), EVALUATE_CHUNK):
+        chunk = event_ids[start : start + EVALUATE_CHUNK]
+        person_ids.update(
+            Participant.objects.filter(event_id__in=chunk).values_list("person_id", flat=True)
+        )
+        for details in Event.objects.filter(pk__in=chunk).values_list("details", flat=True):
+            details = details if isinstance(details, dict) else {}
+            for name in ("release_address", "address"):
+                if (key := address_key_from(details.get(name))) is not None:
+                    addresses.add(key)
+    if not person_ids:
+        return
+    ordered = sorted(person_ids)
+    if len(ordered) <= EVALUATE_CHUNK:
+        people_evaluate(ordered, addresses=addresses)
+        return
+    for start in range(0, len(ordered), EVALUATE_CHUNK):
+        people_evaluate(ordered[start : start + EVALUATE_CHUNK], addresses=addresses)
 
 
 @transaction.atomic

@@ -70,8 +70,11 @@ def _parse_datetime(value: str) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=100_000)
 def address_key(line: str | None, postcode: str | None) -> tuple[str, str] | None:
-    """Normalised postcode and first line: how the rules decide two people share an address."""
+    """Normalised postcode and first line: how the rules decide two people share an address.
+
+    Cached: the same addresses are read again for every evaluation."""
     postcode = normalise_postcode(postcode or "")
     line = re.sub(r"[^a-z0-9 ]", "", (line or "").lower())
     line = re.sub(r"\s+", " ", line).strip()
@@ -169,6 +172,7 @@ class World:
     events_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     dash_levels: dict[int, str] = field(default_factory=dict)
     releases_to: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    _linked: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     # Loading --------------------------------------------------------------------------------
 
@@ -292,8 +296,18 @@ class World:
                     present[person_id] = change.type == EventType.HOUSEHOLD_MEMBER_JOINED
         return {person_id for person_id, here in present.items() if here}
 
-    def ever_linked(self, person_id: int) -> set[int]:
-        """Everyone who shared an address, a household or a household event with the person."""
+    def ever_linked(self, person_id: int) -> frozenset[int]:
+        """Everyone who shared an address, a household or a household event with the person.
+
+        Asked many times per person (each household rule, and whether a quiet person is
+        evaluated at all): worked out once per loaded world."""
+        cache = self._linked
+        found = cache.get(person_id)
+        if found is None:
+            found = cache[person_id] = frozenset(self._ever_linked(person_id))
+        return found
+
+    def _ever_linked(self, person_id: int) -> set[int]:
         linked: set[int] = set()
         for key, _ in self.addresses.get(person_id, ()):
             linked.update(other for other, _ in self.at_address.get(key, ()))
