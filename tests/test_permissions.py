@@ -15,6 +15,15 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from sightline.casework.models import Assessment
+from sightline.casework.services.plans import (
+    Progress,
+    core_group_meeting_record,
+    plan_confirm,
+    plan_outcome_add,
+)
+from sightline.casework.services.protection import medical_request
+from sightline.casework.tests import test_protection_builders as protection_builders
 from sightline.chronology.services import event_record
 from sightline.frontdoor.models import Decision, InformationRequest, NeedLevel, Outcome
 from sightline.frontdoor.services.contacts import contact_create
@@ -55,6 +64,11 @@ IFD_ONLY = row(403, ifd_practitioner=200, ifd_manager=200)
 DATA_QUALITY = row(403, analyst=200, ig_officer=200)
 HAS_RELATIONSHIP = ("ifd_practitioner", "ifd_manager", "social_worker", "health_visitor")
 PERSON_PAGE = row("glass", unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, 200))
+CASEWORK_VIEW = row(403, social_worker=200, ifd_practitioner=200, ifd_manager=200)
+CASE_WORK = row(403, social_worker=200)
+SOCIAL_CARE = ("social_worker", "ifd_practitioner", "ifd_manager")
+PROTECTION = row(403, **dict.fromkeys(SOCIAL_CARE, 200))
+PROTECTION_POST = row(403, **dict.fromkeys(SOCIAL_CARE, 405))
 
 TABLE: dict[str, dict[str, object]] = {
     "/": row(200),
@@ -108,6 +122,43 @@ TABLE: dict[str, dict[str, object]] = {
         unscheduled_care=403,
         **dict.fromkeys(HAS_RELATIONSHIP, 200),
     ),
+    # Child protection and plans: children's social care roles; actions are POST only.
+    "/casework/episodes/{episode}/protection/": PROTECTION,
+    "/casework/episodes/{episode}/strategy-discussions/new/": PROTECTION,
+    "/casework/strategy-discussions/{discussion}/": PROTECTION,
+    "/casework/strategy-discussions/{discussion}/s47/new/": PROTECTION,
+    "/casework/s47/{s47}/": PROTECTION,
+    "/casework/s47/{s47}/complete/": PROTECTION,
+    "/casework/s47/{s47}/icpc/new/": PROTECTION,
+    "/casework/episodes/{episode}/medicals/new/": PROTECTION,
+    "/casework/medicals/{medical}/": PROTECTION,
+    "/casework/conferences/{conference}/": PROTECTION,
+    "/casework/episodes/{episode}/plans/new/": PROTECTION,
+    "/casework/plans/{plan}/": PROTECTION,
+    "/casework/plans/{plan}/outcomes/new/": PROTECTION,
+    "/casework/plans/{plan}/outcomes/{outcome}/": PROTECTION,
+    "/casework/plans/{plan}/outcomes/{outcome}/remove/": PROTECTION_POST,
+    "/casework/plans/{plan}/confirm/": PROTECTION_POST,
+    "/casework/plans/{plan}/versions/{version}/": PROTECTION,
+    "/casework/plans/{plan}/end/": PROTECTION,
+    "/casework/plans/{plan}/review-conferences/new/": PROTECTION,
+    "/casework/plans/{plan}/core-group/": PROTECTION,
+    "/casework/plans/{plan}/core-group/meetings/new/": PROTECTION,
+    "/casework/core-group-meetings/{meeting}/": PROTECTION,
+    # Casework, episode side: social care sees it; social workers and team managers work
+    # cases; the front door may open an episode; team managers authorise and supervise.
+    "/casework/referrals/": CASEWORK_VIEW,
+    "/casework/team/": CASEWORK_VIEW,
+    "/casework/children/{child}/": CASEWORK_VIEW,
+    "/casework/children/{child}/episodes/new/": CASEWORK_VIEW,
+    "/casework/episodes/{episode}/": CASEWORK_VIEW,
+    "/casework/episodes/{episode}/assessments/new/": CASE_WORK,
+    "/casework/assessments/{assessment}/": CASEWORK_VIEW,
+    "/casework/assessments/{assessment}/complete/": row(403),
+    "/casework/episodes/{episode}/visits/new/": CASE_WORK,
+    "/casework/episodes/{episode}/supervision/new/": row(403),
+    "/casework/episodes/{episode}/transfer/": CASE_WORK,
+    "/casework/episodes/{episode}/close/": CASE_WORK,
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": PUBLIC,
@@ -195,7 +246,15 @@ def world(agencies, police_officer, health_visitor, ifd_practitioner, analyst): 
     )
     other = f.child(given_name="Merged", family_name="Tablechild")
     change = person_merge(actor="test", survivor=child, merged=other, reason="Same child")
+    protection = _protection_world(child, agencies)
+    assessment = Assessment.objects.create(
+        episode_id=protection["episode"],
+        start_date=dt.date(2025, 5, 12),
+        due_date=dt.date(2025, 7, 15),
+        created_by=ifd_practitioner,
+    )
     return {
+        **protection,
         "child": child.pk,
         "incident": incident.pk,
         "alert": alert.pk,
@@ -205,6 +264,53 @@ def world(agencies, police_officer, health_visitor, ifd_practitioner, analyst): 
         "awaiting": awaiting.pk,
         "reference": contact.reference,
         "request": request.pk,
+        "assessment": assessment.pk,
+    }
+
+
+def _protection_world(child, agencies):  # type: ignore[no-untyped-def]
+    """An episode through S47, ICPC, a confirmed CP plan, a core group and a medical."""
+    worker = f.user(agencies["csc"], "social_worker", username="sw.table")
+    episode = protection_builders.episode(child, agencies, dt.date(2025, 5, 12))
+    enquiry = protection_builders.s47(worker, episode, agencies, dt.date(2025, 6, 2))
+    conference = protection_builders.icpc_with_plan(worker, enquiry, agencies, dt.date(2025, 6, 13))
+    plan = protection_builders.cp_plan(conference)
+    outcome = plan_outcome_add(
+        actor=worker,
+        plan=plan,
+        concern="Missed health appointments.",
+        action="Attend every appointment.",
+        responsible_person="Sam Parent",
+        responsible_agency=agencies["health"],
+        by_when=dt.date(2025, 9, 1),
+        success_measure="All kept for three months.",
+    )
+    version = plan_confirm(actor=worker, plan=plan)
+    meeting = core_group_meeting_record(
+        actor=worker,
+        plan=plan,
+        meeting_date=dt.date(2025, 6, 20),
+        present=list(plan.core_group.all()),
+        progress=[Progress(outcome, "on_track", "Appointment kept.")],
+    )
+    medical = medical_request(
+        actor=worker,
+        episode=episode,
+        requested_at=protection_builders.at_time(dt.date(2025, 6, 2), 12),
+        injury="Bruise on the cheek.",
+        history="Said to have fallen.",
+        parental_responsibility="Mother.",
+    )
+    return {
+        "episode": episode.pk,
+        "discussion": enquiry.strategy_discussion_id,
+        "s47": enquiry.pk,
+        "conference": conference.pk,
+        "plan": plan.pk,
+        "outcome": outcome.pk,
+        "version": version.number,
+        "meeting": meeting.pk,
+        "medical": medical.pk,
     }
 
 
@@ -258,7 +364,18 @@ def _table_route(pattern: str) -> str:
         ("contact", "<int:contact_id>"),
         ("awaiting", "<int:contact_id>"),
         ("request", "<int:request_id>"),
+        ("episode", "<int:episode_id>"),
+        ("assessment", "<int:assessment_id>"),
         ("reference", "<str:reference>"),
+        ("episode", "<int:episode_id>"),
+        ("discussion", "<int:discussion_id>"),
+        ("s47", "<int:s47_id>"),
+        ("conference", "<int:conference_id>"),
+        ("plan", "<int:plan_id>"),
+        ("outcome", "<int:outcome_id>"),
+        ("version", "<int:number>"),
+        ("meeting", "<int:meeting_id>"),
+        ("medical", "<int:medical_id>"),
     ):
         pattern = pattern.replace("{" + name + "}", converter)
     return pattern.lstrip("/")
