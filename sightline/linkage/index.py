@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import FloatField, Max, Q
+from django.db.models.expressions import RawSQL
 
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
 from sightline.linkage.models import LinkageRecord
@@ -243,14 +244,23 @@ CANDIDATE_COLUMNS = (
 
 
 def candidate_values(
-    features: Features, date_of_birth: dt.date | None
+    features: Features,
+    date_of_birth: dt.date | None,
+    *,
+    at_least: tuple[str, list[object], float] | None = None,
 ) -> list[tuple[int, int, int | None, str, str, str, str, str, str, str, str]]:
     """The same rows as `candidate_rows`, as plain tuples of `CANDIDATE_COLUMNS` (no model
-    instances: a common name blocks hundreds of rows)."""
-    rules = _candidate_rules(features, date_of_birth)
-    return list(
-        LinkageRecord.objects.filter(rules).values_list(*CANDIDATE_COLUMNS)[:MAX_CANDIDATE_ROWS]
-    )
+    instances: a common name blocks hundreds of rows).
+
+    `at_least` (SQL expression, its parameters, a minimum) keeps only the rows whose
+    expression reaches the minimum, before the cap on the number of rows.
+    """
+    rows = LinkageRecord.objects.filter(_candidate_rules(features, date_of_birth))
+    if at_least is not None:
+        expression, params, minimum = at_least
+        reach = RawSQL(expression, params, output_field=FloatField())  # noqa: S611 - built here
+        rows = rows.annotate(reach=reach).filter(reach__gte=minimum)
+    return list(rows.values_list(*CANDIDATE_COLUMNS)[:MAX_CANDIDATE_ROWS])
 
 
 # --- Term frequencies ----------------------------------------------------------------------

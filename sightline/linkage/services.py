@@ -225,6 +225,11 @@ class Candidate:
     score: Score
 
 
+def _most_likely(candidate: Candidate) -> tuple[float, float, int]:
+    """Most likely first; between equals, the person Sightline has known longest."""
+    return (-candidate.score.match_probability, -candidate.score.match_weight, candidate.person_id)
+
+
 def best_candidates(features: Features, date_of_birth: dt.date | None) -> list[Candidate]:
     """Blocked candidates scored, best row per person, most likely first."""
     model = active_model()
@@ -236,7 +241,7 @@ def best_candidates(features: Features, date_of_birth: dt.date | None) -> list[C
         current = best.get(row.person_id)
         if current is None or scored.match_weight > current.score.match_weight:
             best[row.person_id] = Candidate(row.person_id, row, scored)
-    return sorted(best.values(), key=lambda c: (-c.score.match_probability, -c.score.match_weight))
+    return sorted(best.values(), key=_most_likely)
 
 
 def _bits(probability: float) -> float:
@@ -305,6 +310,83 @@ def _checks(features: Features, model: Model, tf: TermFrequencies | None) -> lis
     return sorted(checks, key=lambda c: _COST.get(c.comparison.name, len(_COST)))
 
 
+def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[object]]:
+    """The weight a row can reach at most, as SQL on the index columns: the prior is left out,
+    and each comparison weighs what its levels that the columns can tell apart (equalities)
+    give, and at most the best of the rest. The levels are those of
+    `sightline.linkage.comparisons` (tests/test_resolve_bounds.py holds the two together)."""
+    parts: list[str] = []
+    params: list[object] = []
+
+    def case(whens: list[tuple[str, list[object], float]], otherwise: float) -> None:
+        sql = "CASE"
+        for condition, values, weight in whens:
+            sql += f" WHEN {condition} THEN %s"
+            params.extend([*values, weight])
+        parts.append(f"{sql} ELSE %s END")
+        params.append(otherwise)
+
+    for check in checks:
+        name, w = check.comparison.name, check.weights
+        column = _SIMPLE_COLUMNS.get(name)
+        if column is not None:
+            value = getattr(features, _FEATURE_OF[name])
+            case(
+                [(f"{column} = ''", [], 0.0), (f"{column} = %s", [value], check.first)],
+                check.others,
+            )
+        elif name == "date_of_birth":
+            whens = [("dob = ''", [], 0.0), ("dob = %s", [features.dob], check.first)]
+            rest = [weight for level, weight in w.items() if level not in ("exact", "swapped")]
+            a = features.dob
+            if len(a) == 10 and "swapped" in w:
+                whens.append(("dob = %s", [f"{a[:4]}-{a[8:10]}-{a[5:7]}"], w["swapped"]))
+            else:
+                rest.append(w.get("swapped", check.others))
+            case(whens, max(rest))
+        elif name == "address":
+            a = features
+            sector, district = _POSTCODE_PART.format(cut=2), _POSTCODE_PART.format(cut=3)
+            whens = [("postcode = '' AND addr = ''", [], 0.0)]
+            if a.postcode and a.addr:
+                whens.append(("postcode = %s AND addr = %s", [a.postcode, a.addr], w["exact"]))
+            if a.postcode:
+                whens.append(("postcode = %s", [a.postcode], w["postcode"]))
+            if a.addr and a.district:
+                whens.append((f"addr = %s AND {district} = %s", [a.addr, a.district], w["line"]))
+            if " " in a.addr:
+                whens.append(("addr = %s", [a.addr], w["street"]))
+            if a.sector:
+                whens.append((f"{sector} = %s", [a.sector], w["sector"]))
+            if a.district:
+                whens.append((f"{district} = %s", [a.district], w["district"]))
+            case(whens, w["different"])
+        else:  # a comparison this does not know: at most its best
+            parts.append("%s")
+            params.append(check.most)
+    return (" + ".join(parts) or "0"), params
+
+
+# The sector (cut 2) or district (cut 3) of an index row's postcode, as `postcode_parts`.
+_POSTCODE_PART = (
+    "(CASE WHEN postcode = '' THEN '' ELSE substr(postcode, 1, length(postcode) - {cut}) END)"
+)
+_SIMPLE_COLUMNS = {
+    "nhs_number": "nhs",
+    "upn": "upn",
+    "sex": "sex",
+    "given_name": "given",
+    "family_name": "family",
+}
+_FEATURE_OF = {
+    "nhs_number": "nhs",
+    "upn": "upn",
+    "sex": "sex",
+    "given_name": "given",
+    "family_name": "family",
+}
+
+
 def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> list[Candidate]:
     """`best_candidates` less the persons who cannot reach the review threshold: those are
     never linked nor queued, so they need not be scored in full.
@@ -326,7 +408,9 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
     if prior + sum(check.most for check in checks) < cutoff:
         return []
     best: dict[int, Candidate] = {}
-    for pk, person_id, record_id, *columns in candidate_values(features, date_of_birth):
+    expression, params = _sql_bound(features, checks)
+    rows = candidate_values(features, date_of_birth, at_least=(expression, params, cutoff - prior))
+    for pk, person_id, record_id, *columns in rows:
         other = row_features_of(*columns)
         reach = prior
         pending: list[_Check] = []
@@ -351,7 +435,7 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
         if current is None or scored.match_weight > current.score.match_weight:
             row = LinkageRecord(id=pk, person_id=person_id, source_record_id=record_id)
             best[person_id] = Candidate(person_id, row, scored)
-    return sorted(best.values(), key=lambda c: (-c.score.match_probability, -c.score.match_weight))
+    return sorted(best.values(), key=_most_likely)
 
 
 def _by_identifier(
