@@ -52,6 +52,8 @@ class TimelineFilterForm(GovukForm):
             *((code, name) for _, code, name in agencies),
         ]
         self.fields["type"].choices = [("", "All types"), *types]  # type: ignore[attr-defined]
+        for name in ("agency", "type"):
+            self.fields[name].widget.template_name = "govuk/widgets/select.html"
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -7,10 +7,10 @@ Callers pass a person they have already authorised and recorded the read of
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, Count, OuterRef, QuerySet, Subquery
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -23,10 +23,25 @@ from sightline.people.models import Person
 TYPE_LABELS: dict[str, str] = dict(EventType.choices)
 ROLE_LABELS: dict[str, str] = dict(Role.choices)
 # The columns a timeline row shows (not the event's details, which the list never shows).
-# Up to this many rows, read the person's roles in just those events; past it (a printout),
-# read all their roles rather than send a long list of ids.
-ROLES_BY_ID = 500
 ROW_FIELDS = ("pk", "type", "occurred_at", "summary", "source__name", "recorded_by_label")
+
+
+class _Joined(Aggregate):
+    """The values joined with commas (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -45,8 +60,9 @@ def person_timeline(
     """The events concerning `person`, newest first, optionally filtered.
 
     `date_from` and `date_to` are inclusive local dates. The queryset is lazy: count it and
-    slice it for a page, then turn the slice into rows with `timeline_entries` (one more
-    query, for the person's roles, however many events).
+    slice it for a page, then turn the slice into rows with `timeline_entries`. Each event
+    carries `roles_here`, this person's roles in it (comma-separated values), so a page is
+    one query however many events it shows.
 
     `user` is the reader: every event of a person they may see is shown today; event-level
     restrictions (for example sealed records) will narrow the timeline here.
@@ -63,7 +79,14 @@ def person_timeline(
         events = events.filter(source=agency)
     if type:
         events = events.filter(type=type)
-    return events.order_by("-occurred_at", "-id")
+    roles = (
+        Participant.objects.filter(event=OuterRef("pk"), person=person)
+        .order_by()
+        .values("event")
+        .annotate(roles=_Joined("role"))
+        .values("roles")
+    )
+    return events.annotate(roles_here=Subquery(roles)).order_by("-occurred_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -81,26 +104,25 @@ class TimelineEntry:
     recorded_by: str
     roles: str  # this person's roles in the event: "Child, Victim"
 
+    def __getitem__(self, name: str) -> Any:
+        """Templates look a name up as a key first: answering saves an exception per cell."""
+        return getattr(self, name)
+
 
 def _summary_html(text: str) -> SafeString:
     """Escaped, with line breaks as <br> (the `linebreaksbr` filter, called once per row)."""
     return linebreaksbr(text, autoescape=True)  # type: ignore[no-any-return]
 
 
-def timeline_entries(*, person: Person, events: QuerySet[Event]) -> list[TimelineEntry]:
-    """Rows for a slice of `person_timeline` (one query for the events, one for the roles)."""
-    rows = list(events.values_list(*ROW_FIELDS))
-    roles: defaultdict[int, list[str]] = defaultdict(list)
-    if rows:
-        participations = Participant.objects.filter(person=person)
-        if len(rows) <= ROLES_BY_ID:
-            participations = participations.filter(event_id__in=[row[0] for row in rows])
-        for event_id, role in participations.order_by("role").values_list("event_id", "role"):
-            roles[event_id].append(ROLE_LABELS.get(role, role))
+def timeline_entries(*, events: QuerySet[Event]) -> list[TimelineEntry]:
+    """Rows for `person_timeline`, or a slice of it (one query)."""
     entries = []
     zone = timezone.get_current_timezone()
-    for pk, type_, occurred_at, summary, agency, recorded_by in rows:
+    for pk, type_, occurred_at, summary, agency, recorded_by, roles_here in events.values_list(
+        *ROW_FIELDS, "roles_here"
+    ):
         when = local(occurred_at, zone)
+        roles = sorted((roles_here or "").split(","))
         entries.append(
             TimelineEntry(
                 pk=pk,
@@ -112,7 +134,7 @@ def timeline_entries(*, person: Person, events: QuerySet[Event]) -> list[Timelin
                 summary=_summary_html(summary),
                 agency=agency,
                 recorded_by=recorded_by,
-                roles=", ".join(roles[pk]),
+                roles=", ".join(ROLE_LABELS.get(role, role) for role in roles if role),
             )
         )
     return entries
@@ -121,28 +143,42 @@ def timeline_entries(*, person: Person, events: QuerySet[Event]) -> list[Timelin
 @dataclass(frozen=True)
 class TimelineFacets:
     """What a person's timeline can be filtered by: the agencies that recorded events about
-    them, as (id, code, name) by name, and the types of event, as (value, label) by label."""
+    them, as (id, code, name) by name, and the types of event, as (value, label) by label;
+    and how many events each agency recorded of each type."""
 
     agencies: list[tuple[int, str, str]]
     types: list[tuple[str, str]]
+    counts: dict[tuple[int, str], int]
+
+    def count(self, *, agency: Agency | None = None, type: str | None = None) -> int:
+        """How many events the timeline shows with these filters (and no dates)."""
+        return sum(
+            number
+            for (agency_id, type_), number in self.counts.items()
+            if (agency is None or agency_id == agency.pk) and (not type or type_ == type)
+        )
 
 
 def timeline_facets(*, person: Person) -> TimelineFacets:
-    """The agencies and event types on `person`'s timeline, in one query."""
-    pairs = (
-        Event.objects.filter(participants__person=person)
+    """The agencies and event types on `person`'s timeline, and their counts, in one query."""
+    groups = (
+        Event.objects.filter(
+            pk__in=Participant.objects.filter(person=person).values("event_id")
+        )
         .order_by()
         .values_list("source_id", "source__code", "source__name", "type")
-        .distinct()
+        .annotate(events=Count("pk"))
     )
     agencies: dict[int, tuple[int, str, str]] = {}
-    types: set[str] = set()
-    for agency_id, code, name, type_ in pairs:
+    counts: dict[tuple[int, str], int] = {}
+    for agency_id, code, name, type_, events in groups:
         agencies[agency_id] = (agency_id, code, name)
-        types.add(type_)
+        counts[(agency_id, type_)] = events
+    types = {type_ for _, type_ in counts}
     return TimelineFacets(
         agencies=sorted(agencies.values(), key=lambda agency: (agency[2], agency[0])),
         types=sorted(((value, TYPE_LABELS.get(value, value)) for value in types), key=_label),
+        counts=counts,
     )
 
 

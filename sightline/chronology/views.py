@@ -15,8 +15,12 @@ from django.views.decorators.http import require_GET
 from sightline.chronology.forms import TimelineFilterForm
 from sightline.chronology.models import EventType
 from sightline.chronology.panels import open_work_for
-from sightline.chronology.selectors import person_timeline, timeline_entries, timeline_facets
-from sightline.people.models import Person
+from sightline.chronology.selectors import (
+    TimelineFacets,
+    person_timeline,
+    timeline_entries,
+    timeline_facets,
+)
 from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
 from sightline.people.views import SignedInRequest, paginate
 
@@ -32,9 +36,8 @@ def _open(request: SignedInRequest, person_id: int, purpose: str) -> PersonAcces
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
 
 
-def _filter_form(request: HttpRequest, person: Person) -> TimelineFilterForm:
+def _filter_form(request: HttpRequest, facets: TimelineFacets) -> TimelineFilterForm:
     submitted = any(key.startswith(tuple(TimelineFilterForm.base_fields)) for key in request.GET)
-    facets = timeline_facets(person=person)
     return TimelineFilterForm(
         request.GET if submitted else None, agencies=facets.agencies, types=facets.types
     )
@@ -56,15 +59,23 @@ def _describe(filters: dict[str, Any]) -> str:
 
 def _context(request: SignedInRequest, access: PersonAccess) -> dict[str, Any]:
     person = access.person
-    form = _filter_form(request, person)
+    facets = timeline_facets(person=person)
+    form = _filter_form(request, facets)
+    filters = form.filters
     return {
         "person": person,
         "access": access,
         "details": person_details(person=person),
         "form": form,
-        "timeline": person_timeline(user=request.user, person=person, **form.filters),
-        "filtered": bool(form.filters),
-        "filter_description": _describe(form.filters),
+        "timeline": person_timeline(user=request.user, person=person, **filters),
+        # Without dates, the filter choices' counts already say how many events there are.
+        "count": (
+            None
+            if filters.get("date_from") or filters.get("date_to")
+            else facets.count(agency=filters.get("agency"), type=filters.get("type"))
+        ),
+        "filtered": bool(filters),
+        "filter_description": _describe(filters),
         "now": timezone.now(),
     }
 
@@ -76,9 +87,8 @@ def person_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     if isinstance(access, HttpResponse):
         return access
     context = _context(request, access)
-    page = paginate(request, context.pop("timeline"), PER_PAGE)
+    page = paginate(request, context.pop("timeline"), PER_PAGE, count=context.pop("count"))
     page.object_list = timeline_entries(
-        person=access.person,
         events=page.object_list,  # type: ignore[arg-type]  # a slice of the queryset
     )
     context["page"] = page
@@ -99,9 +109,8 @@ def person_print(request: SignedInRequest, person_id: int) -> HttpResponse:
     if isinstance(access, HttpResponse):
         return access
     context = _context(request, access)
-    context["events"] = events = timeline_entries(
-        person=access.person, events=context.pop("timeline")
-    )
+    context.pop("count")
+    context["events"] = events = timeline_entries(events=context.pop("timeline"))
     context["caption"] = (
         f"All {len(events)} {'matching ' if context['filtered'] else ''}events, newest first"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -111,6 +111,21 @@ class QueueRow:
     awaiting_authorisation: bool
     authorise_url: str
 
+    def __getitem__(self, name: str) -> Any:
+        """Templates look a name up as a key first: answering saves an exception per cell."""
+        return getattr(self, name)
+
+
+class _Name(NamedTuple):
+    kind: str
+    given_name: str
+    family_name: str
+
+
+def _full_name(name: _Name) -> str:
+    """A person's name as `Person.full_name` gives it, from the columns alone."""
+    return Person.full_name.fget(name)  # type: ignore[attr-defined,no-any-return]
+
 
 def _url_maker(name: str) -> Callable[[int], str]:
     """A fast `reverse(name, args=[pk])` for the rows of a long page (one reverse in all)."""
@@ -141,25 +156,25 @@ def contact_queue(
     contacts = contacts_awaiting_decision(user=user, show=show, overdue_only=overdue_only, now=now)
     page = Paginator(contacts.values_list("pk", flat=True), per_page).get_page(page_number)
     first, last = page.start_index(), page.end_index()  # 1-based; 0, 0 for an empty queue
-    window = (
-        contacts.select_related(None)
-        .select_related("child", "claimed_by")
-        .only(
+    shown: list[tuple[Any, ...]] = []
+    if last:
+        # Only the columns a row shows, as tuples (no model instances to build).
+        window = contacts.values_list(
+            "pk",
             "reference",
             "received_at",
             "decision_due_at",
             "status",
             "urgency",
+            "child_id",
             "child__kind",
             "child__given_name",
             "child__family_name",
+            "claimed_by_id",
             "claimed_by__first_name",
             "claimed_by__last_name",
             "claimed_by__username",
         )
-    )
-    shown: list[Contact] = []
-    if last:
         # The page's last deadline: every contact on this page or before it is due by then.
         last_deadline = contacts.order_by("decision_due_at").values("decision_due_at")[
             last - 1 : last
@@ -171,25 +186,42 @@ def contact_queue(
     contact_url = _url_maker("frontdoor:contact")
     authorise_url = _url_maker("frontdoor:contact-authorise")
     rows = []
-    for contact in shown:
-        pk = contact.pk
+    for (
+        pk,
+        reference,
+        received_at,
+        decision_due_at,
+        status,
+        urgency,
+        child_id,
+        child_kind,
+        child_given_name,
+        child_family_name,
+        claimed_by_id,
+        first_name,
+        last_name,
+        username,
+    ) in shown:
         claimed = ""
-        if contact.claimed_by_id == user.pk:
+        if claimed_by_id == user.pk:
             claimed = "You"
-        elif contact.claimed_by is not None:
-            claimed = contact.claimed_by.get_full_name() or contact.claimed_by.username
-        authorising = contact.status == Contact.Status.AWAITING_AUTHORISATION
+        elif claimed_by_id is not None:
+            claimed = f"{first_name} {last_name}".strip() or username
+        authorising = status == Contact.Status.AWAITING_AUTHORISATION
+        child_name = ""
+        if child_id is not None:
+            child_name = _full_name(_Name(child_kind, child_given_name, child_family_name))
         rows.append(
             QueueRow(
                 pk=pk,
-                reference=contact.reference,
+                reference=reference,
                 url=contact_url(pk),
-                child_id=contact.child_id,
-                child_name=contact.child.full_name if contact.child is not None else "",
-                received=weekday_date_time_of(local(contact.received_at, zone)),
-                urgency=contact.urgency,
-                due=weekday_date_time_of(local(contact.decision_due_at, zone)),
-                is_overdue=contact.decision_due_at < now,
+                child_id=child_id,
+                child_name=child_name,
+                received=weekday_date_time_of(local(received_at, zone)),
+                urgency=urgency,
+                due=weekday_date_time_of(local(decision_due_at, zone)),
+                is_overdue=decision_due_at < now,
                 claimed_by=claimed,
                 awaiting_authorisation=authorising,
                 authorise_url=authorise_url(pk) if authorising else "",
