@@ -1,0 +1,791 @@
+"""Writes on the episode side of casework: from referral to closure (DOMAIN.md sections 2, 3).
+
+Every service takes the acting user explicitly, runs in one transaction, writes its audit
+entry and the chronology event of DESIGN.md section 5 in that transaction, and refuses bad
+input with a ValidationError that names the field and says what to fix.
+
+Casework and the front door are siblings: a referral to allocate is found on the chronology
+(a `contact_decided` event with outcome `referral`, naming the contact's reference), never by
+importing the front door.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.accounts.models import Agency, Role, Team, User
+from sightline.casework.models import (
+    ASSESSMENT_FACTORS,
+    NO_FACTORS,
+    Assessment,
+    CaseTransfer,
+    ClosureReason,
+    Episode,
+    Plan,
+    PrimaryNeed,
+    S47Enquiry,
+    StatutoryVisit,
+    StrategyDiscussion,
+    Supervision,
+)
+from sightline.chronology.models import Event, EventType
+from sightline.chronology.services import event_record
+from sightline.core import audit
+from sightline.core.working_days import LONDON, add_working_days
+from sightline.people.models import Person
+from sightline.people.services import person_ensure_social_care_record, social_care_agency
+
+# DfE CIN census referral source codes (DOMAIN.md section 3).
+REFERRAL_SOURCES: dict[str, str] = {
+    "1A": "Individual: family member, relative or carer",
+    "1B": "Individual: acquaintance (including neighbours and friends)",
+    "1C": "Individual: self",
+    "1D": "Individual: other",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health services: GP",
+    "3B": "Health services: health visitor",
+    "3C": "Health services: school nurse",
+    "3D": "Health services: other primary health services",
+    "3E": "Health services: A&E",
+    "3F": "Health services: other",
+    "4": "Housing",
+    "5A": "LA services: social care",
+    "5B": "LA services: other internal",
+    "5C": "LA services: external, another LA",
+    "5D": "LA services: early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+CASE_HOLDERS = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})
+AFTER_ASSESSMENT = frozenset({ClosureReason.RC8, ClosureReason.RC9})
+
+
+def assessment_working_days() -> int:
+    """T2: working days from the referral to the completed assessment (default 45)."""
+    return int(getattr(settings, "SIGHTLINE_ASSESSMENT_WORKING_DAYS", 45))
+
+
+def long_date(day: dt.date) -> str:
+    """'3 March 2025', the way the messages write a date."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _at(day: dt.date) -> dt.datetime:
+    """When a step recorded by date happened, for the chronology: midday, local time."""
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=LONDON)
+
+
+def _source(actor: User) -> Agency:
+    agency = actor.agency
+    if agency is not None and agency.kind == Agency.Kind.SOCIAL_CARE:
+        return agency
+    return social_care_agency()
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _not_in_future(day: dt.date, field: str, what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{what} must be today or in the past"})
+
+
+def _not_before_referral(episode: Episode, day: dt.date, field: str, what: str) -> None:
+    if day < episode.referral_date:
+        raise ValidationError(
+            {
+                field: f"{what} cannot be before the referral on "
+                f"{long_date(episode.referral_date)}: check the date"
+            }
+        )
+
+
+def _require_open(episode: Episode) -> None:
+    if not episode.is_open:
+        raise ValidationError(
+            f"This episode closed on {long_date(episode.closure_date)}: "  # type: ignore[arg-type]
+            "open a new episode for a new referral"
+        )
+
+
+def _record(
+    *,
+    actor: User,
+    episode: Episode,
+    kind: str,
+    day: dt.date,
+    summary: str,
+    details: dict[str, Any],
+) -> Event:
+    return event_record(
+        type=kind,
+        occurred_at=_at(day),
+        summary=summary,
+        source=_source(actor),
+        participants=[(episode.child, "child")],
+        recorded_by=actor,
+        details={"episode": episode.pk, **details},
+    )
+
+
+def _lock(episode: Episode) -> Episode:
+    return Episode.objects.select_for_update().select_related("child", "team").get(pk=episode.pk)
+
+
+# Referral and episode -------------------------------------------------------------------
+
+
+def referral_event(*, child: Person, contact_reference: str) -> Event | None:
+    """The front door's decision to refer this contact about this child, if there is one."""
+    return (
+        Event.objects.filter(
+            type=EventType.CONTACT_DECIDED,
+            participants__person=child,
+            details__contact_reference=contact_reference,
+            details__outcome="referral",
+        )
+        .order_by("-occurred_at")
+        .first()
+    )
+
+
+def _contact_pk(reference: str) -> int | None:
+    """The front door contact's key, through the episode's own link (no front door import)."""
+    contact_model = Episode._meta.get_field("contact").related_model
+    return (
+        contact_model._default_manager.filter(reference=reference)  # type: ignore[union-attr]
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _validate_team(team: Team | None, field: str = "team") -> Team:
+    if team is None:
+        raise ValidationError({field: "Choose the social work team that will hold the case"})
+    if team.agency.kind != Agency.Kind.SOCIAL_CARE:
+        raise ValidationError({field: f"{team} is not a children's social care team: choose one"})
+    return team
+
+
+def _validate_social_worker(user: User | None, field: str) -> None:
+    if user is not None and user.role not in CASE_HOLDERS:
+        raise ValidationError(
+            {field: f"{user} is not a social worker or team manager: choose someone who is"}
+        )
+
+
+@transaction.atomic
+def episode_open(
+    *,
+    actor: User,
+    child: Person,
+    team: Team | None,
+    lead_social_worker: User | None = None,
+    contact_reference: str = "",
+    referral_date: dt.date | None = None,
+    referral_source: str = "",
+    primary_need: str = "",
+) -> Episode:
+    """Open a child's episode of need from a front door referral, or directly.
+
+    From a referral, the referral date is the contact's date and the source is the one the
+    contact recorded. A direct referral gives both, and writes a `contact` event with outcome
+    `referral`, so the chronology knows the episode is open. A child has at most one open
+    episode.
+    """
+    contact_pk: int | None = None
+    team = _validate_team(team)
+    _validate_social_worker(lead_social_worker, "lead_social_worker")
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
+    Person.objects.select_for_update().filter(pk=child.pk).first()
+    if contact_reference:
+        decided = referral_event(child=child, contact_reference=contact_reference)
+        if decided is None:
+            raise ValidationError(
+                {
+                    "contact_reference": f"Contact {contact_reference} was not referred to social "
+                    "care for this child: check the reference"
+                }
+            )
+        if Episode.objects.filter(contact__reference=contact_reference).exists():
+            raise ValidationError(
+                {"contact_reference": f"Contact {contact_reference} already has an episode"}
+            )
+        contact_event = (
+            Event.objects.filter(
+                type=EventType.CONTACT, details__contact_reference=contact_reference
+            )
+            .order_by("occurred_at")
+            .first()
+        )
+        received = contact_event.occurred_at if contact_event else decided.occurred_at
+        referral_date = timezone.localtime(received, LONDON).date()
+        referral_source = (contact_event.details if contact_event else {}).get(
+            "referral_source", ""
+        ) or "10"
+        contact_pk = _contact_pk(contact_reference)
+    else:
+        if referral_date is None:
+            raise ValidationError({"referral_date": "Enter the date of the referral"})
+        _not_in_future(referral_date, "referral_date", "The referral date")
+        if referral_source not in REFERRAL_SOURCES:
+            raise ValidationError(
+                {"referral_source": "Choose who made the referral (the DfE referral source)"}
+            )
+    open_episode = Episode.objects.filter(child=child, closure_date__isnull=True).first()
+    if open_episode is not None:
+        raise ValidationError(
+            {
+                "child": f"{child} already has an open episode from "
+                f"{long_date(open_episode.referral_date)}: record this referral's work on it, "
+                "or close it first"
+            }
+        )
+    last_closed = (
+        Episode.objects.filter(child=child, closure_date__isnull=False)
+        .order_by("-closure_date")
+        .first()
+    )
+    if last_closed is not None and referral_date < last_closed.closure_date:  # type: ignore[operator]
+        raise ValidationError(
+            {
+                "referral_date": "The referral date is before the child's last episode closed on "
+                f"{long_date(last_closed.closure_date)}: check the date"  # type: ignore[arg-type]
+            }
+        )
+    episode = Episode.objects.create(
+        child=child,
+        referral_date=referral_date,
+        referral_source=referral_source,
+        primary_need=primary_need,
+        contact_id=contact_pk,
+        team=team,
+        lead_social_worker=lead_social_worker,
+        created_by=actor,
+    )
+    person_ensure_social_care_record(actor=actor, person=child)
+    audit.record_change(
+        actor=actor,
+        action="episode.opened",
+        target=episode,
+        person_id=child.pk,
+        detail={"contact_reference": contact_reference, "team": team.pk},
+    )
+    if not contact_reference:
+        _record(
+            actor=actor,
+            episode=episode,
+            kind=EventType.CONTACT,
+            day=referral_date,
+            summary=f"Referral to children's social care ({REFERRAL_SOURCES[referral_source]}).",
+            details={"referral_source": referral_source, "outcome": "referral"},
+        )
+    return episode
+
+
+# Assessments ----------------------------------------------------------------------------
+
+
+def assessment_due_date(*, episode: Episode, start_date: dt.date) -> dt.date:
+    """T2: 45 working days after the referral; a later assessment in the same episode is
+    counted from its own start."""
+    first = not episode.assessments.exists()
+    counted_from = episode.referral_date if first else start_date
+    return add_working_days(counted_from, assessment_working_days())
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    actor: User,
+    episode: Episode,
+    start_date: dt.date,
+    social_worker: User | None = None,
+) -> Assessment:
+    episode = _lock(episode)
+    _require_open(episode)
+    if start_date < episode.referral_date:
+        raise ValidationError(
+            {
+                "start_date": "The assessment cannot start before the referral on "
+                f"{long_date(episode.referral_date)}: check the start date"
+            }
+        )
+    _not_in_future(start_date, "start_date", "The start date")
+    _validate_social_worker(social_worker, "social_worker")
+    current = Assessment.objects.filter(
+        episode__child=episode.child, completed_date__isnull=True
+    ).first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "start_date": f"An assessment started on {long_date(current.start_date)} is still "
+                "open: complete it before starting another"
+            }
+        )
+    assessment = Assessment.objects.create(
+        episode=episode,
+        start_date=start_date,
+        due_date=assessment_due_date(episode=episode, start_date=start_date),
+        social_worker=social_worker or episode.lead_social_worker,
+        created_by=actor,
+    )
+    audit.record_change(
+        actor=actor, action="assessment.started", target=assessment, person_id=episode.child_id
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.ASSESSMENT_STARTED,
+        day=start_date,
+        summary=f"Social work assessment started; due {long_date(assessment.due_date)}.",
+        details={"due_date": assessment.due_date.isoformat()},
+    )
+    return assessment
+
+
+def factors_clean(factors: list[str] | None, field: str = "factors") -> list[str]:
+    """Valid CIN assessment factor codes, in the census order; 21 never with another code."""
+    chosen = list(dict.fromkeys(code.strip().upper() for code in (factors or []) if code))
+    unknown = [code for code in chosen if code not in ASSESSMENT_FACTORS]
+    if unknown:
+        raise ValidationError(
+            {field: f"{', '.join(unknown)} is not a CIN assessment factor: choose from the list"}
+        )
+    if NO_FACTORS in chosen and len(chosen) > 1:
+        raise ValidationError(
+            {
+                field: "21 No factors identified cannot be combined with another factor: "
+                "untick 21 or the other factors"
+            }
+        )
+    order = list(ASSESSMENT_FACTORS)
+    return sorted(chosen, key=order.index)
+
+
+def _require_assessment_open(assessment: Assessment) -> None:
+    if assessment.completed_date is not None:
+        raise ValidationError(
+            f"This assessment was completed on {long_date(assessment.completed_date)} and can no "
+            "longer be changed"
+        )
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: User,
+    assessment: Assessment,
+    child_seen_date: dt.date | None = None,
+    child_voice: str = "",
+    factors: list[str] | None = None,
+) -> Assessment:
+    """Record the assessment's progress: when the child was seen, their words, the factors."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("episode").get(pk=assessment.pk)
+    )
+    _require_assessment_open(assessment)
+    episode = assessment.episode
+    if child_seen_date is not None:
+        _not_before_referral(episode, child_seen_date, "child_seen_date", "The date seen")
+        _not_in_future(child_seen_date, "child_seen_date", "The date the child was seen")
+    assessment.child_seen_date = child_seen_date
+    assessment.child_voice = (child_voice or "").strip()
+    assessment.factors = factors_clean(factors)
+    assessment.save(update_fields=["child_seen_date", "child_voice", "factors"])
+    audit.record_change(
+        actor=actor,
+        action="assessment.recorded",
+        target=assessment,
+        person_id=episode.child_id,
+        detail={"factors": assessment.factors},
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_complete(
+    *,
+    actor: User,
+    assessment: Assessment,
+    outcome: str,
+    completed_date: dt.date,
+    factors: list[str] | None = None,
+    late_reason: str = "",
+    primary_need: str = "",
+) -> Assessment:
+    """A team manager authorises the completed assessment (the census completion date)."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("episode__child")
+        .get(pk=assessment.pk)
+    )
+    _require_assessment_open(assessment)
+    episode = assessment.episode
+    if actor.role != Role.TEAM_MANAGER:
+        raise ValidationError(
+            {"authorised_by": "A team manager must authorise the assessment: ask your manager"}
+        )
+    outcome = _require_text(outcome, "outcome", "Enter the outcome of the assessment")
+    if completed_date < assessment.start_date:
+        raise ValidationError(
+            {
+                "completed_date": "The assessment cannot be completed before it started on "
+                f"{long_date(assessment.start_date)}: check the completion date"
+            }
+        )
+    _not_in_future(completed_date, "completed_date", "The completion date")
+    chosen = factors_clean(factors if factors is not None else assessment.factors)
+    if not chosen:
+        raise ValidationError(
+            {"factors": "Choose the assessment factors, or 21 No factors identified"}
+        )
+    late_reason = (late_reason or "").strip()
+    if completed_date > assessment.due_date and not late_reason:
+        raise ValidationError(
+            {
+                "late_reason": "This assessment was due on "
+                f"{long_date(assessment.due_date)}: say why it took longer"
+            }
+        )
+    if primary_need:
+        if primary_need not in PrimaryNeed.values:
+            raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
+        episode.primary_need = primary_need
+        episode.save(update_fields=["primary_need"])
+    assessment.factors = chosen
+    assessment.outcome = outcome
+    assessment.completed_date = completed_date
+    assessment.authorised_date = completed_date
+    assessment.authorised_by = actor
+    assessment.late_reason = late_reason if completed_date > assessment.due_date else ""
+    assessment.save()
+    audit.record_change(
+        actor=actor,
+        action="assessment.completed",
+        target=assessment,
+        person_id=episode.child_id,
+        detail={"factors": chosen, "late": bool(assessment.late_reason)},
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.ASSESSMENT_COMPLETED,
+        day=completed_date,
+        summary=f"Social work assessment completed and authorised: {outcome[:200]}",
+        details={
+            "factors": chosen,
+            "due_date": assessment.due_date.isoformat(),
+            "late": completed_date > assessment.due_date,
+        },
+    )
+    return assessment
+
+
+# Visits, supervision, transfer ----------------------------------------------------------
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: User,
+    episode: Episode,
+    visit_date: dt.date,
+    child_seen: bool,
+    seen_alone: bool = False,
+    notes: str = "",
+) -> StatutoryVisit:
+    episode = _lock(episode)
+    _require_open(episode)
+    _not_before_referral(episode, visit_date, "visit_date", "The visit")
+    _not_in_future(visit_date, "visit_date", "The visit date")
+    if seen_alone and not child_seen:
+        raise ValidationError(
+            {
+                "seen_alone": "A child seen alone was seen: tick 'The child was seen' as well, "
+                "or untick 'Seen alone'"
+            }
+        )
+    visit = StatutoryVisit.objects.create(
+        episode=episode,
+        visit_date=visit_date,
+        child_seen=child_seen,
+        seen_alone=seen_alone,
+        notes=(notes or "").strip(),
+        visited_by=actor,
+    )
+    audit.record_change(
+        actor=actor, action="visit.recorded", target=visit, person_id=episode.child_id
+    )
+    seen = "seen alone" if seen_alone else ("seen" if child_seen else "not seen")
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.STATUTORY_VISIT,
+        day=visit_date,
+        summary=f"Statutory visit: the child was {seen}.",
+        details={"child_seen": child_seen, "seen_alone": seen_alone},
+    )
+    return visit
+
+
+@transaction.atomic
+def supervision_record(
+    *,
+    actor: User,
+    episode: Episode,
+    supervision_date: dt.date,
+    decisions: str,
+    next_date: dt.date,
+    discussion: str = "",
+    supervisor: User | None = None,
+) -> Supervision:
+    """Management oversight of the case: a team manager's decisions and the next date."""
+    episode = _lock(episode)
+    _require_open(episode)
+    supervisor = supervisor or actor
+    if supervisor.role != Role.TEAM_MANAGER:
+        raise ValidationError(
+            {"supervisor": f"{supervisor} is not a team manager: supervision is recorded by one"}
+        )
+    _not_before_referral(episode, supervision_date, "supervision_date", "Supervision")
+    _not_in_future(supervision_date, "supervision_date", "The supervision date")
+    decisions = _require_text(
+        decisions, "decisions", "Enter the decisions made, with who does what by when"
+    )
+    if next_date <= supervision_date:
+        raise ValidationError(
+            {"next_date": "The next supervision must be after this one: check the next date"}
+        )
+    supervision = Supervision.objects.create(
+        episode=episode,
+        supervision_date=supervision_date,
+        supervisor=supervisor,
+        discussion=(discussion or "").strip(),
+        decisions=decisions,
+        next_date=next_date,
+    )
+    audit.record_change(
+        actor=actor, action="supervision.recorded", target=supervision, person_id=episode.child_id
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.SUPERVISION,
+        day=supervision_date,
+        summary=f"Case supervision with {supervisor}; next by {long_date(next_date)}.",
+        details={"next_date": next_date.isoformat()},
+    )
+    return supervision
+
+
+@transaction.atomic
+def case_transfer(
+    *,
+    actor: User,
+    episode: Episode,
+    to_team: Team | None,
+    transfer_date: dt.date,
+    reason: str,
+    to_social_worker: User | None = None,
+) -> CaseTransfer:
+    """Move the case to another social care team, with its new social worker if known."""
+    episode = _lock(episode)
+    _require_open(episode)
+    to_team = _validate_team(to_team, "to_team")
+    if to_team.pk == episode.team_id:
+        raise ValidationError({"to_team": f"The case is already with {to_team}: choose another"})
+    _validate_social_worker(to_social_worker, "to_social_worker")
+    _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
+    _not_in_future(transfer_date, "transfer_date", "The transfer date")
+    last = episode.transfers.order_by("-transfer_date").first()
+    if last is not None and transfer_date < last.transfer_date:
+        raise ValidationError(
+            {
+                "transfer_date": "The case last moved on "
+                f"{long_date(last.transfer_date)}: a new transfer cannot be earlier"
+            }
+        )
+    reason = _require_text(reason, "reason", "Say why the case is moving to another team")
+    transfer = CaseTransfer.objects.create(
+        episode=episode,
+        from_team=episode.team,
+        to_team=to_team,
+        to_social_worker=to_social_worker,
+        transfer_date=transfer_date,
+        reason=reason,
+        transferred_by=actor,
+    )
+    episode.team = to_team
+    episode.lead_social_worker = to_social_worker
+    episode.save(update_fields=["team", "lead_social_worker"])
+    audit.record_change(
+        actor=actor, action="case.transferred", target=transfer, person_id=episode.child_id
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.CASE_TRANSFERRED,
+        day=transfer_date,
+        summary=f"Case transferred from {transfer.from_team.name} to {to_team.name}.",
+        details={"from_team": transfer.from_team.name, "to_team": to_team.name},
+    )
+    return transfer
+
+
+# Closure --------------------------------------------------------------------------------
+
+
+def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
+    """The latest start date of the work recorded in the episode, and what it was."""
+    starts: list[tuple[dt.date, str]] = []
+    for start, label in (
+        (
+            episode.assessments.order_by("-start_date")
+            .values_list("start_date", flat=True)
+            .first(),
+            "an assessment started",
+        ),
+        (
+            S47Enquiry.objects.filter(episode=episode)
+            .order_by("-start_date")
+            .values_list("start_date", flat=True)
+            .first(),
+            "a section 47 enquiry started",
+        ),
+        (
+            Plan.objects.filter(episode=episode)
+            .order_by("-start_date")
+            .values_list("start_date", flat=True)
+            .first(),
+            "a plan started",
+        ),
+    ):
+        if start is not None:
+            starts.append((start, label))
+    held = (
+        StrategyDiscussion.objects.filter(episode=episode)
+        .order_by("-held_at")
+        .values_list("held_at", flat=True)
+        .first()
+    )
+    if held is not None:
+        starts.append((timezone.localtime(held, LONDON).date(), "a strategy discussion was held"))
+    return max(starts) if starts else None
+
+
+@transaction.atomic
+def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reason: str) -> Episode:
+    """Close the episode with a DfE reason (RC1-RC9). Closing ends nothing silently: open
+    assessments, S47 enquiries and plans are ended first, each on its own page."""
+    episode = _lock(episode)
+    _require_open(episode)
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": "Choose the reason for closure, RC1 to RC9"})
+    _not_before_referral(episode, closure_date, "closure_date", "The closure date")
+    _not_in_future(closure_date, "closure_date", "The closure date")
+    latest = _latest_start(episode)
+    if latest is not None and closure_date < latest[0]:
+        raise ValidationError(
+            {
+                "closure_date": f"The episode cannot close before {latest[1]} on "
+                f"{long_date(latest[0])}: check the closure date"
+            }
+        )
+    plans = Plan.objects.filter(episode__child=episode.child, end_date__isnull=True).exclude(
+        status=Plan.Status.ENDED
+    )
+    open_plan = plans.first()
+    label = ClosureReason(reason).label
+    if reason in AFTER_ASSESSMENT:
+        meaning = (
+            "the case closed after assessment with no further action"
+            if reason == ClosureReason.RC8
+            else "the case closed after assessment and was referred to early help"
+        )
+        if open_plan is not None:
+            raise ValidationError(
+                {
+                    "reason": f"Reason {reason} means {meaning}: this child has an open "
+                    f"{open_plan.get_kind_display().lower()}, so end the plan first"
+                }
+            )
+        if Plan.objects.filter(episode=episode).exists():
+            raise ValidationError(
+                {
+                    "reason": f"Reason {reason} means {meaning}: this episode had a plan, "
+                    "so choose another reason"
+                }
+            )
+        if S47Enquiry.objects.filter(episode=episode).exists():
+            raise ValidationError(
+                {
+                    "reason": f"Reason {reason} means {meaning}: this episode had a section 47 "
+                    "enquiry, so choose another reason"
+                }
+            )
+        if not episode.assessments.filter(completed_date__isnull=False).exists():
+            raise ValidationError(
+                {
+                    "reason": f"Reason {reason} means {meaning}: complete and authorise the "
+                    "assessment first"
+                }
+            )
+    if open_plan is not None:
+        raise ValidationError(
+            {
+                "reason": f"This child has an open {open_plan.get_kind_display().lower()} from "
+                f"{long_date(open_plan.start_date)}: end the plan before closing the episode"
+            }
+        )
+    open_assessment = episode.assessments.filter(completed_date__isnull=True).first()
+    if open_assessment is not None:
+        raise ValidationError(
+            {
+                "reason": "The assessment started on "
+                f"{long_date(open_assessment.start_date)} is still open: complete it before "
+                "closing the episode"
+            }
+        )
+    open_s47 = S47Enquiry.objects.filter(episode=episode, completed_date__isnull=True).first()
+    if open_s47 is not None:
+        raise ValidationError(
+            {
+                "reason": "The section 47 enquiry started on "
+                f"{long_date(open_s47.start_date)} is still open: record its outcome first"
+            }
+        )
+    episode.closure_date = closure_date
+    episode.closure_reason = reason
+    episode.save(update_fields=["closure_date", "closure_reason"])
+    audit.record_change(
+        actor=actor,
+        action="episode.closed",
+        target=episode,
+        person_id=episode.child_id,
+        detail={"reason": reason},
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.EPISODE_CLOSED,
+        day=closure_date,
+        summary=f"Episode closed: {label}.",
+        details={"reason": reason},
+    )
+    return episode

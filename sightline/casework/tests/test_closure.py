@@ -1,0 +1,166 @@
+"""Closing an episode: the DfE reasons, nothing ended silently, RC8/RC9 only after an
+assessment with no plan or S47 (DOMAIN.md section 3)."""
+
+# ruff: noqa: F811 (the shared fixtures are imported by name and used as arguments)
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from sightline.casework.models import Plan, S47Enquiry, StrategyDiscussion
+from sightline.casework.services.episodes import (
+    assessment_complete,
+    assessment_start,
+    episode_close,
+)
+from sightline.casework.tests.test_episodes_builders import (  # noqa: F401 (fixtures)
+    case_worker,
+    child,
+    kinds,
+    north_team,
+    open_episode,
+    team_manager,
+)
+from sightline.chronology.models import Event, EventType
+
+MARCH_3 = dt.date(2025, 3, 3)
+
+
+@pytest.fixture
+def episode(time_machine, case_worker, child, north_team):  # type: ignore[no-untyped-def]
+    time_machine.move_to("2025-06-02 10:00 +01:00", tick=False)
+    return open_episode(case_worker, child, north_team, MARCH_3)
+
+
+@pytest.fixture
+def assessed(episode, case_worker, team_manager):  # type: ignore[no-untyped-def]
+    assessment = assessment_start(actor=case_worker, episode=episode, start_date=MARCH_3)
+    assessment_complete(
+        actor=team_manager,
+        assessment=assessment,
+        outcome="No further action: the family is supported by the school.",
+        completed_date=dt.date(2025, 3, 20),
+        factors=["21"],
+    )
+    return episode
+
+
+def cp_plan(episode, actor, start=dt.date(2025, 4, 1)):  # type: ignore[no-untyped-def]
+    return Plan.objects.create(
+        episode=episode,
+        kind=Plan.Kind.CP,
+        status=Plan.Status.CONFIRMED,
+        start_date=start,
+        created_by=actor,
+    )
+
+
+def test_rc8_is_refused_while_the_child_has_an_open_plan(assessed, case_worker):
+    cp_plan(assessed, case_worker)
+    with pytest.raises(ValidationError) as error:
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 5, 1), reason="RC8"
+        )
+    assert error.value.message_dict["reason"] == [
+        "Reason RC8 means the case closed after assessment with no further action: this child "
+        "has an open child protection plan, so end the plan first"
+    ]
+
+
+def test_rc9_is_refused_when_the_episode_had_a_plan_even_an_ended_one(assessed, case_worker):
+    plan = cp_plan(assessed, case_worker)
+    plan.status, plan.end_date = Plan.Status.ENDED, dt.date(2025, 4, 20)
+    plan.save()
+    with pytest.raises(ValidationError, match="this episode had a plan, so choose another"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 5, 1), reason="RC9"
+        )
+
+
+def test_rc8_is_refused_when_the_episode_had_a_section_47_enquiry(assessed, case_worker):
+    discussion = StrategyDiscussion.objects.create(
+        episode=assessed,
+        held_at=timezone.make_aware(dt.datetime(2025, 3, 4, 10)),
+        information_shared="Shared",
+        s47_decided=True,
+        chaired_by=case_worker,
+    )
+    S47Enquiry.objects.create(
+        episode=assessed,
+        strategy_discussion=discussion,
+        start_date=dt.date(2025, 3, 4),
+        icpc_target_date=dt.date(2025, 3, 25),
+        completed_date=dt.date(2025, 3, 18),
+        icpc_not_required=True,
+        created_by=case_worker,
+    )
+    with pytest.raises(ValidationError, match="had a section 47 enquiry"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 5, 1), reason="RC8"
+        )
+
+
+def test_rc8_needs_a_completed_assessment(episode, case_worker):
+    with pytest.raises(ValidationError, match="complete and authorise the assessment first"):
+        episode_close(
+            actor=case_worker, episode=episode, closure_date=dt.date(2025, 5, 1), reason="RC8"
+        )
+
+
+def test_closing_is_refused_while_a_plan_is_open_whatever_the_reason(assessed, case_worker):
+    cp_plan(assessed, case_worker)
+    with pytest.raises(ValidationError, match="end the plan before closing the episode"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 5, 1), reason="RC7"
+        )
+
+
+def test_closing_is_refused_while_an_assessment_is_open(episode, case_worker):
+    assessment_start(actor=case_worker, episode=episode, start_date=MARCH_3)
+    with pytest.raises(ValidationError, match="is still open: complete it before closing"):
+        episode_close(
+            actor=case_worker, episode=episode, closure_date=dt.date(2025, 5, 1), reason="RC7"
+        )
+
+
+def test_an_episode_cannot_close_before_its_referral_or_its_work(assessed, case_worker):
+    with pytest.raises(ValidationError, match="before the referral on 3 March 2025"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 3, 1), reason="RC8"
+        )
+    assessed.assessments.update(start_date=dt.date(2025, 3, 10))
+    with pytest.raises(ValidationError, match="before an assessment started on 10 March 2025"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 3, 5), reason="RC8"
+        )
+
+
+def test_closing_after_assessment_writes_episode_closed_with_its_reason(
+    assessed, case_worker, child
+):
+    episode_close(
+        actor=case_worker, episode=assessed, closure_date=dt.date(2025, 3, 21), reason="RC8"
+    )
+    assessed.refresh_from_db()
+    assert assessed.closure_date == dt.date(2025, 3, 21) and assessed.closure_reason == "RC8"
+    closed = Event.objects.get(participants__person=child, type=EventType.EPISODE_CLOSED)
+    assert closed.details["reason"] == "RC8"
+    assert kinds(child)[-1] == EventType.EPISODE_CLOSED
+    with pytest.raises(ValidationError, match="This episode closed on 21 March 2025"):
+        episode_close(
+            actor=case_worker, episode=assessed, closure_date=dt.date(2025, 3, 22), reason="RC7"
+        )
+
+
+def test_a_new_episode_may_open_once_the_last_one_closed(assessed, case_worker, child, north_team):
+    episode_close(
+        actor=case_worker, episode=assessed, closure_date=dt.date(2025, 3, 21), reason="RC8"
+    )
+    with pytest.raises(ValidationError, match="before the child's last episode closed"):
+        open_episode(case_worker, child, north_team, dt.date(2025, 3, 20))
+    again = open_episode(case_worker, child, north_team, dt.date(2025, 5, 2))
+    assert again.is_open
