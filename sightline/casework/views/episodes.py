@@ -138,11 +138,10 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
         for item in sorted(view.due, key=lambda d: d.due_date)
     ]
     links = {
-        "strategy": selectors.url_or_blank("casework:strategy-new", episode.pk),
-        "s47": selectors.url_or_blank("casework:s47-new", episode.pk),
+        "protection": selectors.url_or_blank("casework:protection-overview", episode.pk),
+        "strategy": selectors.url_or_blank("casework:strategy-discussion-new", episode.pk),
         "medical": selectors.url_or_blank("casework:medical-new", episode.pk),
-        "conference": selectors.url_or_blank("casework:conference-new", episode.pk),
-        "plan": selectors.url_or_blank("casework:plan-new", episode.pk),
+        "plan": selectors.url_or_blank("casework:cin-plan-new", episode.pk),
     }
     plans = [
         {"plan": plan, "url": selectors.url_or_blank("casework:plan", plan.pk)}
