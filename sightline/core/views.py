@@ -12,6 +12,13 @@ from django.views.decorators.http import require_GET
 HOME_LINKS = [
     # (permission or "", url name, label, hint)
     ("frontdoor.view_queue", "frontdoor:queue", "Front door queue", "Contacts awaiting a decision"),
+    (
+        "casework.view_casework",
+        "casework:team",
+        "Team casework",
+        "What is due this week and what is overdue across your team",
+    ),
+    ("casework.open_episode", "casework:referrals", "Referrals awaiting allocation", ""),
     ("", "frontdoor:requests", "Information requests", "Partner checks sent to your agency"),
     ("", "frontdoor:contact-new", "Report a concern about a child", ""),
     ("risk.view_alerts", "risk:inbox", "Alerts", "Cumulative-risk alerts addressed to you"),
