@@ -1,0 +1,126 @@
+"""Lines are imported in batches: one transaction per batch, a savepoint per line, and the
+rules told once per batch, each touched person evaluated once."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from sightline.chronology.models import Event
+from sightline.core import audit
+from sightline.feeds import services
+from sightline.feeds.models import ReceivedEvent
+from sightline.feeds.services import feed_import
+from sightline.feeds.tests.lines import a_line
+from sightline.people.models import Person, SourceRecord
+from sightline.risk import catalogue, engine
+from sightline.risk.models import Alert
+
+
+def three_lines() -> list[dict]:
+    """Three incidents about the same child; the second also names new people."""
+    second = a_line(
+        event_id="DA-2",
+        occurred_at="2020-04-07T23:10:00+00:00",
+        recorded_at="2020-04-08T02:00:00+00:00",
+    )
+    for n, person in enumerate(second["people"][:2], start=1):
+        person["record_id"] = f"NEW-{n}"
+        person["family_name"] = "Testnewcomer"
+    return [
+        a_line(event_id="DA-1"),
+        second,
+        a_line(
+            event_id="DA-3",
+            occurred_at="2020-05-07T23:10:00+00:00",
+            recorded_at="2020-05-08T02:00:00+00:00",
+        ),
+    ]
+
+
+def send(lines: list[dict], **options):  # type: ignore[no-untyped-def]
+    return feed_import([(n, json.dumps(line)) for n, line in enumerate(lines, start=1)], **options)
+
+
+@pytest.fixture
+def failing_second_line(monkeypatch):  # type: ignore[no-untyped-def]
+    """The second line fails after its people were created and audited."""
+    real = services.event_record
+
+    def event_record(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("source_event_id") == "DA-2":
+            raise ValidationError({"occurred_at": "refused by the test"})
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "event_record", event_record)
+
+
+@pytest.mark.django_db
+def test_a_failing_line_inside_a_batch_rolls_back_alone(agencies, failing_second_line):
+    summary = send(three_lines())
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    assert [r.line for r in summary.results] == [2]
+    assert sorted(Event.objects.values_list("source_event_id", flat=True)) == ["DA-1", "DA-3"]
+    assert sorted(ReceivedEvent.objects.values_list("source_event_id", flat=True)) == [
+        "DA-1",
+        "DA-3",
+    ]
+    assert not SourceRecord.objects.filter(record_id__startswith="NEW-").exists()
+    assert not Person.objects.filter(family_name="Testnewcomer").exists()
+
+
+@pytest.mark.django_db
+def test_the_audit_chain_verifies_after_a_batched_import(agencies, failing_second_line):
+    send(three_lines())
+    send(three_lines(), batch_lines=2)
+    assert list(audit.verify_chain()) == []
+    out = StringIO()
+    call_command("audit", "verify", stdout=out, stderr=StringIO())
+    assert "The audit trail is intact" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rules_evaluate_each_touched_person_once_per_batch(agencies, monkeypatch):
+    evaluated: list[list[int]] = []
+    real = engine.people_evaluate
+
+    def people_evaluate(person_ids, **kwargs):  # type: ignore[no-untyped-def]
+        evaluated.append(list(person_ids))
+        return real(person_ids, **kwargs)
+
+    monkeypatch.setattr(engine, "people_evaluate", people_evaluate)
+    summary = send(three_lines())
+    assert summary.accepted == 3
+    assert len(evaluated) == 1  # one evaluation for the batch
+    [people] = evaluated
+    assert len(people) == len(set(people)) == Person.objects.count()
+    # The alerts are those of evaluating everyone's whole history.
+    stored = {
+        (a.rule, a.person_id, a.raised_by_id)
+        for a in Alert.objects.filter(rule__in=catalogue.PATTERN_CODES)
+    }
+    computed = {
+        (i.rule, i.person_id, i.raised_by)
+        for i in engine.compute()
+        if i.rule in catalogue.PATTERN_CODES
+    }
+    assert stored == computed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_of_one_line_give_the_same_alerts(agencies):
+    send(three_lines(), batch_lines=1)
+    stored = {
+        (a.rule, a.person_id, a.raised_by_id)
+        for a in Alert.objects.filter(rule__in=catalogue.PATTERN_CODES)
+    }
+    computed = {
+        (i.rule, i.person_id, i.raised_by)
+        for i in engine.compute()
+        if i.rule in catalogue.PATTERN_CODES
+    }
+    assert stored == computed
