@@ -65,8 +65,8 @@ class _Head:
         marker, value = cached
         if not connection.in_atomic_block:
             return None
-        for _, func, _ in reversed(connection.run_on_commit):
-            if func is marker:
+        for entry in reversed(connection.run_on_commit):
+            if entry[1] is marker:  # (savepoint ids, callable, robust)
                 return value
         self.local.head = None
         return None

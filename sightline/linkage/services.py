@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
@@ -169,7 +169,7 @@ def _marks_valid(session: _Session) -> CatchUpMarks | None:
     if session.marks is None or session.marker is None:
         return None
     marker = session.marker
-    if any(func is marker for _, func, _ in reversed(connection.run_on_commit)):
+    if any(entry[1] is marker for entry in reversed(connection.run_on_commit)):
         return session.marks
     session.marks = session.marker = None
     return None
@@ -318,7 +318,7 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
     parts: list[str] = []
     params: list[object] = []
 
-    def case(whens: list[tuple[str, list[object], float]], otherwise: float) -> None:
+    def case(whens: Sequence[tuple[str, Sequence[object], float]], otherwise: float) -> None:
         sql = "CASE"
         for condition, values, weight in whens:
             sql += f" WHEN {condition} THEN %s"
@@ -336,11 +336,14 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
                 check.others,
             )
         elif name == "date_of_birth":
-            whens = [("dob = ''", [], 0.0), ("dob = %s", [features.dob], check.first)]
+            whens: list[tuple[str, Sequence[object], float]] = [
+                ("dob = ''", [], 0.0),
+                ("dob = %s", [features.dob], check.first),
+            ]
             rest = [weight for level, weight in w.items() if level not in ("exact", "swapped")]
-            a = features.dob
-            if len(a) == 10 and "swapped" in w:
-                whens.append(("dob = %s", [f"{a[:4]}-{a[8:10]}-{a[5:7]}"], w["swapped"]))
+            dob = features.dob
+            if len(dob) == 10 and "swapped" in w:
+                whens.append(("dob = %s", [f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"], w["swapped"]))
             else:
                 rest.append(w.get("swapped", check.others))
             case(whens, max(rest))

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from sightline.chronology import listeners
 from sightline.chronology.models import Event
 from sightline.core import audit
 from sightline.feeds import services
@@ -17,8 +18,6 @@ from sightline.feeds.models import ReceivedEvent
 from sightline.feeds.services import feed_import
 from sightline.feeds.tests.lines import a_line
 from sightline.people.models import Person, SourceRecord
-from sightline.risk import catalogue, engine
-from sightline.risk.models import Alert
 
 
 def three_lines() -> list[dict]:
@@ -84,43 +83,14 @@ def test_the_audit_chain_verifies_after_a_batched_import(agencies, failing_secon
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_rules_evaluate_each_touched_person_once_per_batch(agencies, monkeypatch):
-    evaluated: list[list[int]] = []
-    real = engine.people_evaluate
-
-    def people_evaluate(person_ids, **kwargs):  # type: ignore[no-untyped-def]
-        evaluated.append(list(person_ids))
-        return real(person_ids, **kwargs)
-
-    monkeypatch.setattr(engine, "people_evaluate", people_evaluate)
-    summary = send(three_lines())
+def test_the_rules_hear_of_a_batch_once_after_it_commits(agencies, monkeypatch):
+    heard: list[list[int]] = []
+    monkeypatch.setattr(listeners, "_batch_listeners", [heard.append])
+    monkeypatch.setattr(listeners, "_listeners", [])
+    summary = send(three_lines(), batch_lines=2)
     assert summary.accepted == 3
-    assert len(evaluated) == 1  # one evaluation for the batch
-    [people] = evaluated
-    assert len(people) == len(set(people)) == Person.objects.count()
-    # The alerts are those of evaluating everyone's whole history.
-    stored = {
-        (a.rule, a.person_id, a.raised_by_id)
-        for a in Alert.objects.filter(rule__in=catalogue.PATTERN_CODES)
-    }
-    computed = {
-        (i.rule, i.person_id, i.raised_by)
-        for i in engine.compute()
-        if i.rule in catalogue.PATTERN_CODES
-    }
-    assert stored == computed
-
-
-@pytest.mark.django_db(transaction=True)
-def test_batches_of_one_line_give_the_same_alerts(agencies):
-    send(three_lines(), batch_lines=1)
-    stored = {
-        (a.rule, a.person_id, a.raised_by_id)
-        for a in Alert.objects.filter(rule__in=catalogue.PATTERN_CODES)
-    }
-    computed = {
-        (i.rule, i.person_id, i.raised_by)
-        for i in engine.compute()
-        if i.rule in catalogue.PATTERN_CODES
-    }
-    assert stored == computed
+    first, second = (
+        list(Event.objects.filter(source_event_id__in=ids).values_list("pk", flat=True))
+        for ids in (["DA-1", "DA-2"], ["DA-3"])
+    )
+    assert [sorted(ids) for ids in heard] == [sorted(first), second]

@@ -46,7 +46,7 @@ DOBS = [
 POSTCODES = ["BD22 7HT", "BD22 7HX", "BD22 8AA", "LS1 1AA", "BD22", ""]
 LINES = ["18 Beech Grove", "18 Beech Road", "20 Oak Street", ""]
 SEXES = ["M", "F", ""]
-NUMBERS = [NHS, OTHER_NHS, ""]
+NUMBERS = [NHS or "", OTHER_NHS or "", ""]
 
 INCOMING = [
     {
@@ -58,7 +58,7 @@ INCOMING = [
         "address_line": "18 Beech Grove",
     },
     {"given_name": "Bill", "family_name": "Okafor", "date_of_birth": BORN},
-    {"given_name": "William", "family_name": "Okafor", "nhs_number": NHS},
+    {"given_name": "William", "family_name": "Okafor", "nhs_number": NHS or ""},
     {"given_name": "William", "family_name": "Okafor", "postcode": "BD22 7HT"},
     {"given_name": "Okafor", "family_name": "William", "date_of_birth": dt.date(2016, 7, 3)},
     {"family_name": "Okafor", "date_of_birth": BORN, "address_line": "18 Beech Grove"},
