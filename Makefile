@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := sightline/core/static/govuk
 
-.PHONY: run test install ensure-uv system-packages assets lint bench clean
+.PHONY: run test install ensure-uv system-packages assets lint bench clean cin-validator
 
 ## run: install, migrate, load the demo district and serve it on 127.0.0.1:8000
 run: install
@@ -49,8 +49,18 @@ lint: install
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=a-long-random-value-for-the-deploy-check-only-0123456789abcdef \
 		DJANGO_ALLOWED_HOSTS=sightline.example $(BIN)/sightline check --deploy --fail-level WARNING
 
+## cin-validator: DfE's CIN census rules (csc-validator-be-cin) in their own environment
+CIN_VENV := .venv-cin
+CIN_REQUIREMENTS := sightline/insight/validator-requirements.txt
+cin-validator: $(CIN_VENV)/.installed
+
+$(CIN_VENV)/.installed: $(CIN_REQUIREMENTS)
+	python3 -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/pip install --quiet -r $(CIN_REQUIREMENTS)
+	touch $@
+
 ## test: install everything and pass the whole suite (lint, unit, browser)
-test: install system-packages lint
+test: install system-packages cin-validator lint
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
 ## bench: benchmarks; results in docs/benchmarks.md (BENCH_ARGS=--quick for a smoke run)

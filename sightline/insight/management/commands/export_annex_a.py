@@ -1,0 +1,50 @@
+"""`sightline export-annex-a --from DATE --to DATE --output FILE`: Ofsted's Annex A lists 1-7."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from sightline.core import audit
+from sightline.insight.annex_a import Period, annex_a_workbook
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Dates look like 2025-04-01, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Write Ofsted's Annex A lists 1 to 7 (contacts, early help, referrals, assessments, "
+        "S47 enquiries and ICPCs, children in need, child protection) as one XLSX workbook."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from", dest="start", type=_date, help="Default: a year ago")
+        parser.add_argument("--to", dest="end", type=_date, help="Default: today")
+        parser.add_argument("--output", required=True, help="The .xlsx file to write")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        default = Period.last_twelve_months(timezone.localdate())
+        period = Period(start=options["start"] or default.start, end=options["end"] or default.end)
+        if period.start > period.end:
+            raise CommandError("--from must be on or before --to.")
+        content, counts = annex_a_workbook(period)
+        Path(options["output"]).write_bytes(content)
+        audit.record(
+            actor="sightline export-annex-a",
+            kind=audit.Kind.EXPORT,
+            action="insight.annex_a_exported",
+            detail={"from": period.start, "to": period.end, "rows": counts},
+        )
+        listed = ", ".join(f"{name}: {count:,}" for name, count in counts.items())
+        self.stdout.write(
+            f"Annex A {period.start} to {period.end} written to {options['output']} ({listed}).\n"
+        )
