@@ -206,6 +206,7 @@ SECTIONS = [
     ("ingest.md", "Feed ingest (events per second, with linkage and rules)"),
     ("linkage.md", "Linkage quality and scale"),
     ("replay.md", "Rule replay over the whole chronology"),
+    ("census.md", "CIN census export"),
 ]
 
 

@@ -8,6 +8,7 @@ HYPHENATED_COMMANDS = {
     "load-demo": "load_demo",
     "import-events": "import_events",
     "export-cin-census": "export_cin_census",
+    "export-annex-a": "export_annex_a",
     "api-token": "api_token",
     "send-notifications": "send_notifications",
 }

@@ -174,6 +174,7 @@ WORKING_DAY_START = os.environ.get("WORKING_DAY_START", "09:00")
 WORKING_DAY_END = os.environ.get("WORKING_DAY_END", "17:00")
 INFORMATION_REQUEST_WORKING_HOURS = env_int("INFORMATION_REQUEST_WORKING_HOURS", 4)
 CONTACT_DECISION_WORKING_DAYS = env_int("CONTACT_DECISION_WORKING_DAYS", 1)
+DFE_LA_CODE = os.environ.get("DFE_LA_CODE", "999")  # the LA's DfE code; 999 is the demo's
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Northmoor Safeguarding Children Partnership")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

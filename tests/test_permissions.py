@@ -169,6 +169,7 @@ TABLE: dict[str, dict[str, object]] = {
 COVERED_ELSEWHERE = {
     "partnership/": "sightline/partnership/tests (permission table)",
     "training/": "sightline/learning/tests/test_pages.py (permission table)",
+    "insight/": "sightline/insight/tests/test_pages.py (permission table)",
 }
 
 
