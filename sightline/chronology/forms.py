@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from sightline.accounts.models import Agency
 from sightline.core.forms import GovukDateField, GovukForm
 from sightline.people.forms import explain_missing_date_parts
 
 
+@dataclass(frozen=True)
+class SelectView:
+    """What chronology/includes/filter_fields.html needs to draw a select."""
+
+    id: str
+    name: str
+    label: str
+    errors: list[str]
+    options: list[tuple[str, str, bool]]  # value, label, selected
+
+
+@dataclass(frozen=True)
+class DatePartView:
+    label: str  # Day, Month or Year
+    name: str
+    id: str
+    value: str | None
+    attrs: SafeString  # the input's other attributes (class, inputmode, maxlength), escaped
+
+
+@dataclass(frozen=True)
+class DateView:
+    """What chronology/includes/filter_fields.html needs to draw a GOV.UK date input."""
+
+    id: str
+    label: str
+    hint: str
+    errors: list[str]
+    parts: list[DatePartView]
+
+
 class TimelineFilterForm(GovukForm):
+    """The filters above a person's chronology.
+
+    The person page shows it on every visit, so it is drawn by a plain template
+    (chronology/includes/filter_fields.html, from `select_views` and `date_views`) rather
+    than through Django's widget templates, an include per input. The markup is the same.
+    """
+
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=Agency.objects.none(),
@@ -64,6 +105,59 @@ class TimelineFilterForm(GovukForm):
                 "date_to", ValidationError("The 'to' date must be on or after the 'from' date")
             )
         return cleaned
+
+    def _select_view(self, name: str) -> SelectView:
+        bound = self[name]
+        value = bound.value()
+        selected = "" if value is None else str(value)
+        return SelectView(
+            id=bound.auto_id,
+            name=bound.html_name,
+            label=str(bound.label),
+            errors=[str(error) for error in bound.errors],
+            options=[
+                (str(option), str(label), str(option) == selected)
+                for option, label in bound.field.choices  # type: ignore[attr-defined]
+            ],
+        )
+
+    def _date_view(self, name: str) -> DateView:
+        bound = self[name]
+        widget = bound.field.widget
+        value = bound.value()
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)  # type: ignore[attr-defined]
+        return DateView(
+            id=bound.auto_id,
+            label=str(bound.label),
+            hint=str(bound.help_text),
+            errors=[str(error) for error in bound.errors],
+            parts=[
+                DatePartView(
+                    label=label,
+                    name=f"{bound.html_name}{suffix}",
+                    id=f"{bound.auto_id}_{index}",
+                    value=None if part is None or part == "" else str(part),
+                    attrs=format_html_join(" ", '{}="{}"', subwidget.attrs.items()),
+                )
+                for index, (label, suffix, subwidget, part) in enumerate(
+                    zip(
+                        ("Day", "Month", "Year"),
+                        widget.widgets_names,  # type: ignore[attr-defined]
+                        widget.widgets,  # type: ignore[attr-defined]
+                        parts,
+                        strict=True,
+                    )
+                )
+            ],
+        )
+
+    @property
+    def select_views(self) -> list[SelectView]:
+        return [self._select_view("agency"), self._select_view("type")]
+
+    @property
+    def date_views(self) -> list[DateView]:
+        return [self._date_view("date_from"), self._date_view("date_to")]
 
     @property
     def filters(self) -> dict[str, Any]:
