@@ -1,7 +1,8 @@
 """`make bench`: server-time and query-count benchmarks, written to docs/benchmarks.md.
 
 Every figure is a ratio to a baseline measured in the same run on the same machine
-(/healthz for page times), so the numbers mean the same on a fast or a slow machine.
+(/healthz for page times, sampled before the pages and between each two of a page's
+samples), so the numbers mean the same on a fast or a slow machine.
 Run: `.venv/bin/python -m sightline.bench [--quick]`.
 """
 
@@ -46,6 +47,25 @@ def _timings(fetch: Callable[[], int], repeat: int) -> list[float]:
         if status != 200:
             raise SystemExit(f"benchmark page answered {status}")
     return samples
+
+
+def _paired_timings(
+    fetch: Callable[[], int], baseline: Callable[[], int], repeat: int
+) -> tuple[list[float], list[float]]:
+    """Samples of `fetch` with a sample of `baseline` taken between each two, so the page and
+    the baseline see the same load on the machine (a busy spell during one measurement
+    otherwise skews the ratio either way)."""
+    fetch()  # warm up
+    samples: list[float] = []
+    base: list[float] = []
+    for _ in range(repeat):
+        for series, page in ((base, baseline), (samples, fetch)):
+            start = time.perf_counter()
+            status = page()
+            series.append(time.perf_counter() - start)
+            if status != 200:
+                raise SystemExit(f"benchmark page answered {status}")
+    return samples, base
 
 
 def _p95(samples: list[float]) -> float:
@@ -149,13 +169,15 @@ def run(quick: bool) -> str:
     def get(path: str) -> Callable[[], int]:
         return lambda: client.get(path).status_code
 
-    baseline = _timings(get("/healthz"), repeat)
+    healthz = get("/healthz")
+    baseline = _timings(healthz, repeat)
     rows = []
     queue_queries = {}
     for size in sizes:
         _make_contacts(size, ifd, agencies)
         queue_queries[size] = _queries(get("/front-door/"))
-        samples = _timings(get("/front-door/"), repeat)
+        samples, base = _paired_timings(get("/front-door/"), healthz, repeat)
+        baseline += base
         rows.append((f"IFD queue, {size:,} open contacts", samples, queue_queries[size]))
     child = f.child(given_name="Benchmark", family_name="Child")
     page_queries = {}
@@ -163,7 +185,8 @@ def run(quick: bool) -> str:
         _make_events(child, size, agencies)
         path = f"/people/{child.pk}/"
         page_queries[size] = _queries(get(path))
-        samples = _timings(get(path), repeat)
+        samples, base = _paired_timings(get(path), healthz, repeat)
+        baseline += base
         rows.append((f"Child page, {size:,} chronology entries", samples, page_queries[size]))
 
     base_median = statistics.median(baseline)
