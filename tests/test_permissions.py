@@ -159,6 +159,10 @@ TABLE: dict[str, dict[str, object]] = {
     "/casework/episodes/{episode}/supervision/new/": row(403),
     "/casework/episodes/{episode}/transfer/": CASE_WORK,
     "/casework/episodes/{episode}/close/": CASE_WORK,
+    # CP-IS style lookup: unscheduled-care clinicians only; the answer page without a lookup
+    # in the session goes back to the search.
+    "/cp-is/": row(403, unscheduled_care=200),
+    "/cp-is/answer/": row(403, unscheduled_care=302),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": PUBLIC,

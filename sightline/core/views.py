@@ -28,6 +28,12 @@ HOME_LINKS = [
         "Possible matches to review",
         "Records that may be the same person",
     ),
+    (
+        "sharing.lookup_cpis",
+        "sharing:cpis",
+        "Check if a child is on a child protection plan",
+        "CP-IS style check for a child you are seeing in unscheduled care",
+    ),
     ("", "people:search", "Find a person", "Search by name, date of birth, NHS number or postcode"),
     (
         "core.view_break_glass_report",

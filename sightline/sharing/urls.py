@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sightline.sharing import views
 
 app_name = "sharing"
-urlpatterns: list = []
+urlpatterns = [
+    path("cp-is/", views.lookup, name="cpis"),
+    path("cp-is/answer/", views.answer, name="cpis-answer"),
+]
