@@ -22,6 +22,7 @@ from sightline.accounts.services import api_token_issue
 from sightline.chronology import listeners
 from sightline.core import audit
 from sightline.core.working_days import LONDON
+from sightline.demo.casework import casework_history_load
 from sightline.demo.clock import DemoClock, clock_set
 from sightline.demo.history import contacts_per_year, history_replay
 from sightline.demo.organisations import DEMO_USERNAMES, LOADER, agencies_create, staff_create
@@ -48,12 +49,13 @@ class Size:
     children: int
     contacts_per_year: int
     queue: int  # contacts left waiting for a decision
+    every_kind: bool = False  # casework history shows every kind of record
 
 
 SIZES = {
     "full": Size(children=2000, contacts_per_year=contacts_per_year(2000), queue=40),
     # Small enough for tests, with more contacts per child so every screen has something.
-    "small": Size(children=60, contacts_per_year=48, queue=8),
+    "small": Size(children=60, contacts_per_year=48, queue=8, every_kind=True),
 }
 
 
@@ -172,8 +174,13 @@ def _load(
             per_year=spec.contacts_per_year,
             queue=spec.queue,
         )
+        # Two census years and more of casework, from the year's referral decisions and before.
+        casework = casework_history_load(
+            synthetic=synthetic, staff=staff, district=district, now=now, every_kind=spec.every_kind
+        )
         counts = {"agencies": len(agencies), "users": User.objects.count(), **district.counts}
         counts.update(sorted(history.items()))
+        counts.update(sorted(casework.items()))
         counts["contacts awaiting a decision"] = Contact.objects.filter(
             status=Contact.Status.AWAITING_DECISION
         ).count()
