@@ -30,7 +30,7 @@ from sightline.core import audit
 from sightline.core.working_days import LONDON
 from sightline.risk import catalogue
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
-from sightline.risk.patterns import PATTERNS, Instance, Subject
+from sightline.risk.patterns import HOUSEHOLD_RULES, PATTERNS, Instance, Subject
 from sightline.risk.timescales import STREAM_TIMESCALES, contact_decision_overdue
 from sightline.risk.world import Ev, World, address_key_from, neighbours, streams
 
@@ -65,10 +65,11 @@ def evaluate(
 ) -> list[Instance]:
     """Every pattern instance for the person; with `today`, the stream timescales too."""
     found: list[Instance] = []
+    quiet = not subject.events  # only the household rules read beyond the person's stream
     for code, rule in PATTERNS.items():
-        if config.on(code):
+        if config.on(code) and (not quiet or code in HOUSEHOLD_RULES):
             found += rule(subject, config.parameters[code])
-    if today is not None:
+    if today is not None and not quiet:
         for code, timescale in STREAM_TIMESCALES.items():
             if config.on(code):
                 found += timescale(subject, config.parameters[code], today)
