@@ -251,7 +251,7 @@ def _digest() -> tuple[dict[str, int], str]:
     }
     lines = [
         f"{e.child.family_name}|{e.child.given_name}|{e.referral_date}|{e.referral_source}|"
-        f"{e.closure_date}|{e.closure_reason}|{e.team.name}|{e.lead_social_worker_id and e.lead_social_worker}"
+        f"{e.closure_date}|{e.closure_reason}|{e.team.name}|{e.lead_social_worker}"
         for e in Episode.objects.select_related("child", "team", "lead_social_worker").order_by(
             "referral_date", "child__family_name", "child__given_name"
         )
