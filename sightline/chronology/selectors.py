@@ -7,11 +7,11 @@ Callers pass a person they have already authorised and recorded the read of
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Aggregate, CharField, Count, OuterRef, QuerySet, Subquery
-from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -110,8 +110,12 @@ class TimelineEntry:
 
 
 def _summary_html(text: str) -> SafeString:
-    """Escaped, with line breaks as <br> (the `linebreaksbr` filter, called once per row)."""
-    return linebreaksbr(text, autoescape=True)  # type: ignore[no-any-return]
+    """Escaped, with line breaks as <br>: what the `linebreaksbr` filter gives, without its
+    lazy-string and regular-expression machinery (it runs for every row)."""
+    escaped = html.escape(text)  # what django.utils.html.escape does
+    if "\r" in escaped:
+        escaped = escaped.replace("\r\n", "\n").replace("\r", "\n")
+    return SafeString(escaped.replace("\n", "<br>"))
 
 
 def timeline_entries(*, events: QuerySet[Event]) -> list[TimelineEntry]:
@@ -162,9 +166,7 @@ class TimelineFacets:
 def timeline_facets(*, person: Person) -> TimelineFacets:
     """The agencies and event types on `person`'s timeline, and their counts, in one query."""
     groups = (
-        Event.objects.filter(
-            pk__in=Participant.objects.filter(person=person).values("event_id")
-        )
+        Event.objects.filter(pk__in=Participant.objects.filter(person=person).values("event_id"))
         .order_by()
         .values_list("source_id", "source__code", "source__name", "type")
         .annotate(events=Count("pk"))
