@@ -1541,9 +1541,6 @@ def _created_at_as_given() -> Iterator[None]:
             found.auto_now_add = True
 
 
-FRONT_DOOR_STEPS = ("assessment_started", "assessment_completed", "episode_closed")
-
-
 def casework_history_load(
     *,
     synthetic: Synthetic,
@@ -1553,21 +1550,11 @@ def casework_history_load(
     every_kind: bool = False,
 ) -> Counter[str]:
     """Write the district's casework history (after the front door's year has been replayed).
-
-    The front door year's bare assessment and closure events (no episode behind them) are
-    replaced by the events of the episodes written here.
     """
-    _, deleted = (
-        Event.objects.filter(type__in=FRONT_DOOR_STEPS, details__has_key="contact_reference")
-        .exclude(details__has_key="episode")
-        .delete()
-    )
-    replaced = deleted.get(Event._meta.label, 0)
     history = CaseworkHistory(synthetic, staff, district, now)
     history.build(every_kind=every_kind)
     history.write()
     history.tally()
-    history.counts["front door casework events replaced"] = replaced
     audit.record_change(
         actor=LOADER,
         action="demo.casework_history_loaded",

@@ -27,7 +27,6 @@ from sightline.chronology.models import EventType
 from sightline.chronology.services import event_record
 from sightline.core.working_days import (
     LONDON,
-    add_working_days,
     add_working_hours,
     is_working_day,
 )
@@ -84,7 +83,6 @@ MONTH_WEIGHT = {
     11: 1.15,
     12: 0.85,
 }
-ASSESSMENT_FACTORS = ["3A", "3B", "4B", "2B", "1B", "16A", "17A", "14A", "10A", "21"]
 OUT_OF_HOURS = {"police_system", "police_officer", "ed", "family", "acquaintance", "anonymous"}
 
 
@@ -228,8 +226,6 @@ class History:
                 elif kind == "authorise":
                     decision_authorise(actor=self.staff.demo["ifd.manager"], decision=payload)
                     self.counts["authorised by a manager"] += 1
-                else:
-                    self._assessment_step(kind, payload, actions)
 
     def _schedule(
         self,
@@ -328,59 +324,7 @@ class History:
                     self._schedule(actions, when, "authorise", decision)
                 else:
                     self.counts["waiting for a manager"] += 1
-            if episode.outcome in ("referral", "strategy"):
-                start = self._office_moment(
-                    decision.decided_at.date(), self.s.random.randrange(0, 3)
-                )
-                self._schedule(actions, start, "assessment_started", contact)
-
-    # Social work assessments after a referral (chronology events, as social care records them)
-    def _office_moment(self, day: dt.date, working_days: int) -> dt.datetime:
-        day = add_working_days(day, working_days)
-        minutes = self.s.random.randrange(9 * 60 + 30, 16 * 60 + 30)
-        return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=LONDON)
-
-    def _assessment_step(
-        self, kind: str, contact: Contact, actions: list[tuple[dt.datetime, int, str, Any]]
-    ) -> None:
-        moment = timezone.now()
-        if moment > self.now:
-            return  # not yet happened
-        social_worker = self.s.random.choice(self.staff.social_workers)
-        details: dict[str, Any] = {"contact_reference": contact.reference}
-        if kind == "assessment_completed":
-            factors = self.s.sample(ASSESSMENT_FACTORS, self.s.randint(1, 3))
-            # 21 (no factors identified) is never combined with another code
-            details["factors"] = ["21"] if factors[0] == "21" else [f for f in factors if f != "21"]
-        elif kind == "episode_closed":
-            details["reason"] = self.s.pick({"RC8": 0.7, "RC9": 0.3})
-        summary = {
-            "assessment_started": "Social work assessment started.",
-            "assessment_completed": "Social work assessment completed.",
-            "episode_closed": "Case closed after assessment.",
-        }[kind]
-        assert contact.child is not None
-        event_record(
-            type=kind,
-            occurred_at=moment,
-            summary=summary,
-            source=self.staff.agencies["csc"],
-            participants=[(contact.child, "child")],
-            recorded_by=social_worker,
-            details=details,
-        )
-        self.counts[kind.replace("_", " ")] += 1
-        day = timezone.localtime(moment, LONDON).date()
-        if kind == "assessment_started":
-            took = self.s.randrange(15, 45) if self.s.chance(0.86) else self.s.randrange(46, 70)
-            self._schedule(actions, self._office_moment(day, took), "assessment_completed", contact)
-        elif kind == "assessment_completed" and self.s.chance(0.55):
-            self._schedule(
-                actions,
-                self._office_moment(day, self.s.randrange(1, 10)),
-                "episode_closed",
-                contact,
-            )
+            # Referrals become casework episodes, with their assessments, in demo/casework.py.
 
     # Who, and in what words --------------------------------------------------------------
     def _referrer(self, episode: Episode) -> dict[str, Any]:
