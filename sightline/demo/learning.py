@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Profession, Role, User
-from sightline.core.models import Theme
+from sightline.core.themes import themes_ensure
 from sightline.core.working_days import LONDON, is_working_day
 from sightline.demo.clock import DemoClock, clock_set
 from sightline.demo.synthetic import Synthetic
@@ -186,7 +186,7 @@ class _TrainingDemo:
 
     # --- What ---------------------------------------------------------------------------
     def courses(self, officer: User) -> list[Course]:
-        themes = {theme.code: theme for theme in Theme.objects.all()}
+        themes = {theme.code: theme for theme in themes_ensure()}
         made = []
         with self.at(self.now - dt.timedelta(days=200)):
             for title, level, mode, codes, topics, audience in COURSES:

@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Profession, Role, User
-from sightline.core.models import Theme
+from sightline.core.themes import themes_ensure
 from sightline.core.working_days import LONDON, add_working_days
 from sightline.demo.clock import DemoClock, clock_set
 from sightline.demo.organisations import DEMO_PASSWORD
@@ -159,7 +159,7 @@ class _Demo:
                 or plan.subgroup_create(actor=self.officer, name=name, terms_of_reference=tor)
                 for name, tor in SUBGROUPS
             }
-        self.themes = {theme.code: theme for theme in Theme.objects.all()}
+        self.themes = {theme.code: theme for theme in themes_ensure()}
         child_k = self.incident_with_practice_review(
             aware=self.ago(330),
             title="Child K",
@@ -929,7 +929,7 @@ class _Governance:
             users["scrutineer"],
         )
         self.subgroups = {s.name: s for s in Subgroup.objects.all()}
-        self.themes = {theme.code: theme for theme in Theme.objects.all()}
+        self.themes = {theme.code: theme for theme in themes_ensure()}
 
     def responder(self, agency: Agency) -> User | None:
         return (
