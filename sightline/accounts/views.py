@@ -63,7 +63,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except SignInRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend="sightline.accounts.backends.PasswordBackend")
             now = int(time.time())
             request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
             if settings.TWO_FACTOR_REQUIRED:
