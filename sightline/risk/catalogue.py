@@ -189,15 +189,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "core-group-overdue",
         TIMESCALE,
-        "First core group overdue",
+        "Core group overdue",
         "No core group within 10 working days of the ICPC, then every 6 weeks",
         "Hold the core group",
         "Social work team manager",
         ("role:team_manager", "role:social_worker", "involved"),
+        # then_weeks is LOCAL: left at 6, the casework setting CORE_GROUP_INTERVAL_WEEKS
+        # (default 6) decides, so the due list and the alert agree (timescales.py).
         {"working_days": 10, "then_weeks": 6},
         timescale_id="T5",
-        computable=False,
-        waits_for="core group records (casework)",
     ),
     Rule(
         "review-conference-overdue",
@@ -209,8 +209,6 @@ RULES: tuple[Rule, ...] = (
         ("role:team_manager", "role:social_worker", "involved"),
         {"first_months": 3, "then_months": 6},
         timescale_id="T6",
-        computable=False,
-        waits_for="review conference records (casework)",
     ),
     Rule(
         "encompass-notification-late",
@@ -273,10 +271,9 @@ RULES: tuple[Rule, ...] = (
         "Record supervisory oversight of the case",
         "Social work team manager",
         ("role:team_manager",),
+        # Left at 4, the casework setting SIGHTLINE_SUPERVISION_WEEKS (default 4) decides.
         {"weeks": 4},
         timescale_id="LOCAL",
-        computable=False,
-        waits_for="supervision records (casework)",
     ),
 )
 
