@@ -186,10 +186,10 @@ def build(events: int, children: int) -> dict[str, int]:
     return {"events": events, "participants": participants, "people": 3 * children}
 
 
-def duckdb_group(database: Path) -> tuple[float, float, int]:
+def duckdb_group(database: Path) -> tuple[float, float, int, int]:
     """Read the same rows from the SQLite file and group them by person with DuckDB.
 
-    Returns (read + group seconds, group-only seconds, groups)."""
+    Returns (read + group seconds, group-only seconds, groups, rows read)."""
     import duckdb
     import pyarrow as pa
 
@@ -201,6 +201,7 @@ def duckdb_group(database: Path) -> tuple[float, float, int]:
         "FROM chronology_participant p JOIN chronology_event e ON e.id = p.event_id"
     ).fetchall()
     source.close()
+    read = len(rows)
     columns = list(zip(*rows, strict=True))
     table = pa.table(
         {
@@ -223,7 +224,7 @@ def duckdb_group(database: Path) -> tuple[float, float, int]:
     ).fetchall()[0][0]
     end = time.perf_counter()
     con.close()
-    return end - start, end - grouped, groups
+    return end - start, end - grouped, groups, read
 
 
 def run(quick: bool) -> str:
@@ -256,7 +257,13 @@ def run(quick: bool) -> str:
         again = engine.replay()
         rerun_seconds = time.perf_counter() - started
 
-        duck_total, duck_scan, groups = min(duckdb_group(database) for _ in range(2))
+        duck_total, duck_scan, groups, read = min(duckdb_group(database) for _ in range(2))
+        # The baseline reads the rows the replay's streams read: every participation with its
+        # event, grouped into one stream per person who has events.
+        from sightline.chronology.models import Participant
+
+        assert read == Participant.objects.count() == sizes["participants"], read
+        assert groups == Participant.objects.values("person_id").distinct().count(), groups
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ratio = compute_seconds / duck_total
     lines = [
@@ -278,7 +285,8 @@ def run(quick: bool) -> str:
         f"| **rules over all history / DuckDB read and group** | **{ratio:.1f}x** | "
         "target: within 10x |",
         f"| replay with alerts stored / DuckDB read and group | "
-        f"{replay_seconds / duck_total:.1f}x | |",
+        f"{replay_seconds / duck_total:.1f}x | target: within 10x |",
+        f"| replay again / DuckDB read and group | {rerun_seconds / duck_total:.1f}x | |",
         f"| rules over all history / DuckDB group only | {compute_seconds / duck_scan:.0f}x | |",
         f"| peak memory (MB) | {peak:,.0f} | whole process |",
     ]

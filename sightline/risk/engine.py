@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sightline.chronology.models import Event, Participant
@@ -137,10 +137,12 @@ def _forget_after(world: World, until: dt.datetime) -> None:
 
 @dataclass
 class SyncResult:
-    raised: list[Alert] = field(default_factory=list)
-    extended: list[Alert] = field(default_factory=list)
-    reopened: list[Alert] = field(default_factory=list)
-    withdrawn: list[Alert] = field(default_factory=list)
+    """What a sync did, as alert ids (counted for the replay's summary entry)."""
+
+    raised: list[int] = field(default_factory=list)
+    extended: list[int] = field(default_factory=list)
+    reopened: list[int] = field(default_factory=list)
+    withdrawn: list[int] = field(default_factory=list)
     removed: int = 0
 
     def add(self, other: SyncResult) -> None:
@@ -160,6 +162,308 @@ class SyncResult:
         }
 
 
+@dataclass(slots=True)
+class _Stored:
+    """A stored alert as the sync reads it: plain columns and its evidence, no model instance
+    (a replay reads every stored alert and changes few or none of them)."""
+
+    id: int
+    person_id: int
+    rule: str
+    raised_by: int | None
+    status: str
+    touched: bool
+    reopened_count: int
+    evidence: dict[int, int] = field(default_factory=dict)  # event id -> link row id
+
+
+@dataclass
+class _Writes:
+    """The writes one sync makes, gathered first and then made in bulk."""
+
+    new: list[Instance] = field(default_factory=list)
+    links: list[tuple[int, int]] = field(default_factory=list)  # (alert id, event id)
+    unlinks: list[int] = field(default_factory=list)  # link row ids
+    updates: dict[tuple[str, ...], list[Alert]] = field(default_factory=lambda: defaultdict(list))
+    deletes: list[int] = field(default_factory=list)
+    audits: list[tuple[str, Alert, dict[str, Any]]] = field(default_factory=list)
+    withdrawn_audits: list[tuple[str, Alert, dict[str, Any]]] = field(default_factory=list)
+
+
+def _stored(person_ids: list[int], codes: list[str]) -> dict[tuple[int, str], list[_Stored]]:
+    """The stored alerts of `codes` for `person_ids` with their evidence: two queries."""
+    stored: dict[tuple[int, str], list[_Stored]] = defaultdict(list)
+    by_id: dict[int, _Stored] = {}
+    for start in range(0, len(person_ids), EVALUATE_CHUNK * 4):
+        people = person_ids[start : start + EVALUATE_CHUNK * 4]
+        rows = (
+            Alert.objects.filter(person_id__in=people, rule__in=codes)
+            .order_by("id")
+            .values_list(
+                "id",
+                "person_id",
+                "rule",
+                "raised_by_id",
+                "status",
+                "acknowledged_by_id",
+                "closed_by_id",
+                "reopened_count",
+            )
+        )
+        for pk, person_id, rule, raised_by, status, acknowledged, closed, reopened in rows:
+            alert = _Stored(
+                pk, person_id, rule, raised_by, status, bool(acknowledged or closed), reopened
+            )
+            by_id[pk] = alert
+            stored[(person_id, rule)].append(alert)
+        if rows:
+            links = Alert.evidence.through.objects.filter(
+                alert__person_id__in=people, alert__rule__in=codes
+            ).values_list("id", "alert_id", "event_id")
+            for link_id, alert_id, event_id in links:
+                if (linked := by_id.get(alert_id)) is not None:
+                    linked.evidence[event_id] = link_id
+    return stored
+
+
+def _sync(
+    *,
+    instances: list[Instance],
+    person_ids: Iterable[int],
+    codes: Iterable[str],
+    withdraw: bool,
+    record_each: bool,
+) -> SyncResult:
+    """Make the stored alerts of `codes` for `person_ids` match the computed `instances`.
+
+    Reads the stored alerts and their evidence in two queries, works out what differs in
+    Python, and writes only that, in bulk: nothing at all when the alerts are in step."""
+    result = SyncResult()
+    person_ids, codes = sorted(set(person_ids)), list(codes)
+    if not person_ids or not codes:
+        return result
+    stored = _stored(person_ids, codes)
+    writes = _Writes()
+    now = timezone.now()
+    matched: set[int] = set()
+    for instance in instances:
+        anchors = instance.anchors()
+        candidates = [
+            a
+            for a in stored.get((instance.person_id, instance.rule), ())
+            if a.id not in matched and not anchors.isdisjoint(a.evidence)
+        ]
+        if not candidates:
+            writes.new.append(instance)
+            continue
+        alert, others = candidates[0], candidates[1:]
+        matched.add(alert.id)
+        for other in others:
+            matched.add(other.id)
+            if withdraw:
+                _retire(other, AlertOutcome.SUPERSEDED, f"Joined to alert {alert.id}.", writes, now)
+                _count_retired(other, result)
+        _follow(alert, instance, withdraw, record_each, writes, result, now)
+    if withdraw:
+        for group in stored.values():
+            for alert in group:
+                if alert.id in matched or alert.status == AlertStatus.CLOSED:
+                    continue
+                if record_each:
+                    target = Alert(pk=alert.id, person_id=alert.person_id, rule=alert.rule)
+                    detail = {"rule": alert.rule}
+                    writes.withdrawn_audits.append(("alert.withdrawn", target, detail))
+                _retire(
+                    alert,
+                    AlertOutcome.WITHDRAWN,
+                    "The pattern no longer holds on the events recorded since.",
+                    writes,
+                    now,
+                )
+                _count_retired(alert, result)
+    _write(writes, result, record_each, now)
+    return result
+
+
+def _follow(
+    alert: _Stored,
+    instance: Instance,
+    withdraw: bool,
+    record_each: bool,
+    writes: _Writes,
+    result: SyncResult,
+    now: dt.datetime,
+) -> None:
+    """Bring a stored alert in step with its pattern instance: its evidence follows the
+    pattern; a closed alert whose pattern grew reopens."""
+    have = alert.evidence
+    wanted = dict.fromkeys(instance.evidence)
+    added = [pk for pk in wanted if pk not in have]
+    grew = bool(added)
+    changed = grew or alert.raised_by != instance.raised_by
+    if withdraw:
+        gone = [link for pk, link in have.items() if pk not in wanted]
+        if gone:
+            writes.unlinks += gone
+            changed = True
+    if not changed:
+        return
+    writes.links += [(alert.id, pk) for pk in added]
+    update = Alert(
+        pk=alert.id,
+        person_id=alert.person_id,
+        rule=alert.rule,
+        raised_by_id=instance.raised_by,
+        raised_at=instance.raised_at,
+        updated_at=now,
+    )
+    fields: tuple[str, ...] = ("raised_by", "raised_at", "updated_at")
+    if grew and alert.status == AlertStatus.CLOSED:
+        update.status, update.reopened_count = AlertStatus.OPEN, alert.reopened_count + 1
+        fields += ("status", "reopened_count")
+        result.reopened.append(alert.id)
+    elif grew:
+        result.extended.append(alert.id)
+    writes.updates[fields].append(update)
+    if record_each and grew:
+        action = "alert.reopened" if fields[-1] == "reopened_count" else "alert.extended"
+        detail = {"rule": alert.rule, "evidence": sorted(set(wanted) | set(have))}
+        writes.audits.append((action, update, detail))
+
+
+def _retire(alert: _Stored, outcome: str, note: str, writes: _Writes, now: dt.datetime) -> None:
+    """An alert nobody has acted on goes; one somebody has is closed with `outcome`."""
+    if alert.status == AlertStatus.CLOSED:
+        return
+    if not alert.touched:
+        writes.deletes.append(alert.id)
+        return
+    closed = Alert(
+        pk=alert.id,
+        status=AlertStatus.CLOSED,
+        outcome=outcome,
+        note=note,
+        closed_at=now,
+        updated_at=now,
+    )
+    writes.updates[("status", "outcome", "note", "closed_at", "updated_at")].append(closed)
+
+
+def _count_retired(alert: _Stored, result: SyncResult) -> None:
+    if alert.status == AlertStatus.CLOSED:
+        return
+    if alert.touched:
+        result.withdrawn.append(alert.id)
+    else:
+        result.removed += 1
+
+
+def _write(writes: _Writes, result: SyncResult, record_each: bool, now: dt.datetime) -> None:
+    through = Alert.evidence.through
+    for start in range(0, len(writes.unlinks), 500):
+        through.objects.filter(pk__in=writes.unlinks[start : start + 500]).delete()
+    for fields, updates in writes.updates.items():
+        Alert.objects.bulk_update(updates, list(fields), batch_size=250)
+    for start in range(0, len(writes.deletes), 500):
+        Alert.objects.filter(pk__in=writes.deletes[start : start + 500]).delete()
+    if writes.new:
+        created = _insert_alerts(writes.new, now)
+        for pk, instance in zip(created, writes.new, strict=True):
+            writes.links += [(pk, event_id) for event_id in dict.fromkeys(instance.evidence)]
+            result.raised.append(pk)
+            if record_each:
+                target = Alert(pk=pk, person_id=instance.person_id, rule=instance.rule)
+                detail = {"rule": instance.rule, "raised_by": instance.raised_by}
+                writes.audits.append(("alert.raised", target, detail))
+    _insert_links(writes.links)
+    for action, target, detail in writes.audits + writes.withdrawn_audits:
+        audit.record_change(
+            actor=RULES_ACTOR,
+            action=action,
+            target=target,
+            person_id=target.person_id,
+            detail=detail,
+        )
+
+
+def _insert_alerts(instances: list[Instance], now: dt.datetime) -> list[int]:
+    """Insert a new alert for each instance; their ids, in order.
+
+    One multi-row INSERT ... RETURNING id per batch, with the values written out directly:
+    `bulk_create` prepares every field of every model instance, which is most of the cost of
+    storing the 200,000 alerts of a full replay. Backends that cannot return ids from a
+    multi-row insert use `bulk_create`."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        alerts = Alert.objects.bulk_create([_new_alert(i) for i in instances], batch_size=500)
+        return [alert.pk for alert in alerts]
+    columns = (
+        "rule",
+        "person_id",
+        "raised_by_id",
+        "raised_at",
+        "title",
+        "asks_for",
+        "recipient_label",
+        "audience",
+        "created_at",
+        "updated_at",
+    )
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    stamp = adapt(now)
+    rules = {code: catalogue.rule_get(code) for code in {i.rule for i in instances}}
+    rows = []
+    for instance in instances:
+        rule = rules[instance.rule]
+        rows.append(
+            (
+                rule.code,
+                instance.person_id,
+                instance.raised_by,
+                adapt(instance.raised_at),
+                rule.name,
+                rule.asks_for,
+                rule.recipient,
+                rule.audience,
+                stamp,
+                stamp,
+            )
+        )
+    per_query = max(1, min(500, (connection.features.max_query_params or 999) // len(columns)))
+    head = (
+        f"INSERT INTO {quote(Alert._meta.db_table)} "  # noqa: S608 (names, not values)
+        f"({', '.join(quote(c) for c in columns)}, {quote('status')}, {quote('outcome')}, "
+        f"{quote('note')}, {quote('reopened_count')}) VALUES "
+    )
+    row_sql = f"({', '.join(['%s'] * len(columns))}, 'open', '', '', 0)"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_query):
+            batch = rows[start : start + per_query]
+            params = [value for row in batch for value in row]
+            sql = head + ", ".join([row_sql] * len(batch)) + f" RETURNING {quote('id')}"
+            cursor.execute(sql, params)
+            ids += [pk for (pk,) in cursor.fetchall()]
+    return ids
+
+
+def _insert_links(links: list[tuple[int, int]]) -> None:
+    """Evidence rows (alert id, event id), with executemany (a link already there stays)."""
+    if not links:
+        return
+    field_ = Alert._meta.get_field("evidence")
+    assert isinstance(field_, models.ManyToManyField)
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(field_.m2m_db_table())} "  # noqa: S608 (names, not values)
+        f"({quote(field_.m2m_column_name())}, {quote(field_.m2m_reverse_name())}) "
+        "VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(links), 5000):
+            cursor.executemany(sql, links[start : start + 5000])
+
+
 def _new_alert(instance: Instance) -> Alert:
     rule = catalogue.rule_get(instance.rule)
     return Alert(
@@ -172,138 +476,6 @@ def _new_alert(instance: Instance) -> Alert:
         recipient_label=rule.recipient,
         audience=rule.audience,
     )
-
-
-def _sync(
-    *,
-    instances: list[Instance],
-    person_ids: Iterable[int],
-    codes: Iterable[str],
-    withdraw: bool,
-    record_each: bool,
-) -> SyncResult:
-    """Make the stored alerts of `codes` for `person_ids` match the computed `instances`."""
-    result = SyncResult()
-    person_ids, codes = list(person_ids), list(codes)
-    stored: dict[tuple[int, str], list[Alert]] = defaultdict(list)
-    alerts = Alert.objects.filter(person_id__in=person_ids, rule__in=codes).order_by("id")
-    evidence_of: dict[int, set[int]] = defaultdict(set)
-    for alert_id, event_id in Alert.evidence.through.objects.filter(alert__in=alerts).values_list(
-        "alert_id", "event_id"
-    ):
-        evidence_of[alert_id].add(event_id)
-    for alert in alerts:
-        stored[(alert.person_id, alert.rule)].append(alert)
-    matched: set[int] = set()
-    new: list[tuple[Alert, Instance]] = []
-    through = Alert.evidence.through
-    links_to_add: list[Any] = []
-    now = timezone.now()
-    for instance in instances:
-        wanted = set(instance.evidence)
-        candidates = [
-            a
-            for a in stored[(instance.person_id, instance.rule)]
-            if a.pk not in matched and evidence_of[a.pk] & instance.anchors()
-        ]
-        if not candidates:
-            new.append((_new_alert(instance), instance))
-            continue
-        alert, others = candidates[0], candidates[1:]
-        matched.add(alert.pk)
-        have = evidence_of[alert.pk]
-        for other in others:
-            matched.add(other.pk)
-            if withdraw:
-                _retire(other, AlertOutcome.SUPERSEDED, f"Joined to alert {alert.pk}.", result, now)
-        grew = bool(wanted - have)
-        changed = grew or alert.raised_by_id != instance.raised_by
-        if withdraw and have - wanted:
-            through.objects.filter(alert_id=alert.pk, event_id__in=have - wanted).delete()
-            changed = True
-        if grew:
-            links_to_add += [
-                through(alert_id=alert.pk, event_id=pk)
-                for pk in instance.evidence
-                if pk not in have
-            ]
-        if not changed:
-            continue
-        alert.raised_by_id, alert.raised_at = instance.raised_by, instance.raised_at
-        fields = ["raised_by", "raised_at", "updated_at"]
-        if grew and alert.status == AlertStatus.CLOSED:
-            alert.status = AlertStatus.OPEN
-            alert.reopened_count += 1
-            fields += ["status", "reopened_count"]
-            result.reopened.append(alert)
-        elif grew:
-            result.extended.append(alert)
-        alert.save(update_fields=fields)
-        if record_each and grew:
-            audit.record_change(
-                actor=RULES_ACTOR,
-                action="alert.reopened" if alert in result.reopened else "alert.extended",
-                target=alert,
-                person_id=alert.person_id,
-                detail={"rule": alert.rule, "evidence": sorted(wanted | have)},
-            )
-    if new:
-        created = Alert.objects.bulk_create([alert for alert, _ in new], batch_size=500)
-        for alert, (_, instance) in zip(created, new, strict=True):
-            links_to_add += [through(alert_id=alert.pk, event_id=pk) for pk in instance.evidence]
-            result.raised.append(alert)
-            if record_each:
-                audit.record_change(
-                    actor=RULES_ACTOR,
-                    action="alert.raised",
-                    target=alert,
-                    person_id=alert.person_id,
-                    detail={"rule": alert.rule, "raised_by": instance.raised_by},
-                )
-    if links_to_add:
-        through.objects.bulk_create(links_to_add, batch_size=1000, ignore_conflicts=True)
-    if withdraw:
-        for group in stored.values():
-            for alert in group:
-                if alert.pk is None or alert.pk in matched or alert.status == AlertStatus.CLOSED:
-                    continue
-                if record_each:
-                    audit.record_change(
-                        actor=RULES_ACTOR,
-                        action="alert.withdrawn",
-                        target=alert,
-                        person_id=alert.person_id,
-                        detail={"rule": alert.rule},
-                    )
-                if alert.touched:
-                    _retire(
-                        alert,
-                        AlertOutcome.WITHDRAWN,
-                        "The pattern no longer holds on the events recorded since.",
-                        result,
-                        now,
-                    )
-                else:
-                    alert.delete()
-                    result.removed += 1
-    return result
-
-
-def _retire(alert: Alert, outcome: str, note: str, result: SyncResult, now: dt.datetime) -> None:
-    if alert.status == AlertStatus.CLOSED:
-        return
-    if not alert.touched:
-        alert.delete()
-        result.removed += 1
-        return
-    alert.status, alert.outcome, alert.note, alert.closed_at = (
-        AlertStatus.CLOSED,
-        outcome,
-        note,
-        now,
-    )
-    alert.save(update_fields=["status", "outcome", "note", "closed_at", "updated_at"])
-    result.withdrawn.append(alert)
 
 
 # The two paths ---------------------------------------------------------------------------------
@@ -385,7 +557,7 @@ def replay(*, chunk: int = 2000) -> SyncResult:
     today = timezone.localdate()
     world = World.load(None)
     result = SyncResult()
-    everyone = set(Participant.objects.values_list("person_id", flat=True).distinct())
+    evaluated: set[int] = set()
     batch_ids: list[int] = []
     instances: list[Instance] = []
     people = with_quiet_people(streams(None, chunk=chunk), sorted(world.persons), world)
@@ -415,19 +587,29 @@ def replay(*, chunk: int = 2000) -> SyncResult:
 
     for person_id, stream in people:
         batch_ids.append(person_id)
+        evaluated.add(person_id)
         instances += evaluate(Subject(person_id, stream, world), config, today)
         if len(batch_ids) >= chunk:
             flush()
             batch_ids, instances = [], []
     if batch_ids:
         flush()
-    # People with no events left keep no pattern alerts.
-    stale = Alert.objects.filter(rule__in=codes).exclude(person_id__in=everyone)
-    if stale.exists():
+    # People not evaluated (no events left, and nobody they live with has any) keep no pattern
+    # alerts. A person with no events of their own who lives with someone was evaluated with
+    # the household rules above, and keeps what those raise.
+    stale = {
+        person_id
+        for person_id in Alert.objects.filter(rule__in=codes)
+        .values_list("person_id", flat=True)
+        .distinct()
+        .iterator(5000)
+        if person_id not in evaluated
+    }
+    if stale:
         result.add(
             _sync(
                 instances=[],
-                person_ids=set(stale.values_list("person_id", flat=True)),
+                person_ids=stale,
                 codes=codes,
                 withdraw=True,
                 record_each=False,
