@@ -143,7 +143,11 @@ def _record(
 
 
 def _lock(episode: Episode) -> Episode:
-    return Episode.objects.select_for_update().select_related("child", "team").get(pk=episode.pk)
+    return (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("child", "team")
+        .get(pk=episode.pk)
+    )
 
 
 # Referral and episode -------------------------------------------------------------------
@@ -212,7 +216,7 @@ def episode_open(
     _validate_social_worker(lead_social_worker, "lead_social_worker")
     if primary_need and primary_need not in PrimaryNeed.values:
         raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
-    Person.objects.select_for_update().filter(pk=child.pk).first()
+    Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
     if contact_reference:
         decided = referral_event(child=child, contact_reference=contact_reference)
         if decided is None:
@@ -397,7 +401,9 @@ def assessment_record(
 ) -> Assessment:
     """Record the assessment's progress: when the child was seen, their words, the factors."""
     assessment = (
-        Assessment.objects.select_for_update().select_related("episode").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("episode")
+        .get(pk=assessment.pk)
     )
     _require_assessment_open(assessment)
     episode = assessment.episode
@@ -431,7 +437,7 @@ def assessment_complete(
 ) -> Assessment:
     """A team manager authorises the completed assessment (the census completion date)."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("episode__child")
         .get(pk=assessment.pk)
     )

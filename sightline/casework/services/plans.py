@@ -90,7 +90,7 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
     _not_before_referral(episode, start_date, "start_date", "The plan")
     _not_in_future(start_date, "start_date", "The start date")
     # Lock the child's plans so two people cannot start plans at once.
-    list(Plan.objects.select_for_update().filter(episode__child_id=episode.child_id))
+    list(Plan.objects.select_for_update(of=("self",)).filter(episode__child_id=episode.child_id))
     cp = open_cp_plan(episode.child_id)
     if cp is not None:
         raise ValidationError(
@@ -306,7 +306,7 @@ def _snapshot(plan: Plan) -> list[dict[str, Any]]:
 @transaction.atomic
 def plan_confirm(*, actor: User, plan: Plan) -> PlanVersion:
     """Confirm the plan as it stands, keeping a version; refused while an outcome is not SMART."""
-    given, plan = plan, Plan.objects.select_for_update().get(pk=plan.pk)
+    given, plan = plan, Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _editable(plan)
     if plan.status == Plan.Status.CONFIRMED:
         raise ValidationError(
@@ -347,7 +347,7 @@ def plan_confirm(*, actor: User, plan: Plan) -> PlanVersion:
 
 @transaction.atomic
 def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan:
-    given, plan = plan, Plan.objects.select_for_update().get(pk=plan.pk)
+    given, plan = plan, Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if plan.status == Plan.Status.ENDED:
         raise ValidationError(f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
     if end_date < plan.start_date:

@@ -314,7 +314,9 @@ def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.dat
         )
     _not_in_future(start_date, "start_date", "The start date")
     already = (
-        S47Enquiry.objects.select_for_update().filter(open_s47_enquiries(episode.child_id)).first()
+        S47Enquiry.objects.select_for_update(of=("self",))
+        .filter(open_s47_enquiries(episode.child_id))
+        .first()
     )
     if already is not None:
         raise ValidationError(
@@ -581,7 +583,7 @@ def conference_record(
     if kind == Conference.Kind.INITIAL:
         if s47 is None:
             raise ValidationError("An initial conference follows an S47 enquiry")
-        s47 = S47Enquiry.objects.select_for_update().get(pk=s47.pk)
+        s47 = S47Enquiry.objects.select_for_update(of=("self",)).get(pk=s47.pk)
         if s47.episode_id != episode.pk:
             raise ValidationError("That S47 enquiry belongs to another episode")
         held = Conference.objects.filter(s47=s47).first()

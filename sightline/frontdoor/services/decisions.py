@@ -136,7 +136,7 @@ def decision_authorise(*, actor: User, decision: Decision) -> Decision:
     if not _is_manager(actor):
         raise PermissionDenied("Only a front door manager can authorise a decision.")
     contact = lock_contact(decision.contact)
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
     if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
         raise ValidationError("This decision is not waiting for authorisation.")
     decision.authorised_by = actor
@@ -166,7 +166,11 @@ def decision_return(*, actor: User, decision: Decision, reason: str) -> Contact:
     if not reason:
         raise ValidationError({"reason": "Say what needs to change before this can be agreed"})
     contact = lock_contact(decision.contact)
-    decision = Decision.objects.select_for_update().select_related("decided_by").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=decision.pk)
+    )
     if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
         raise ValidationError("This decision is not waiting for authorisation.")
     decided_by = decision.decided_by

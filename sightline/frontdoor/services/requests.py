@@ -127,7 +127,7 @@ def information_request_answer(
 ) -> InformationRequest:
     """Record an agency's answer. It joins the child's chronology as information shared."""
     item = (
-        InformationRequest.objects.select_for_update()
+        InformationRequest.objects.select_for_update(of=("self",))
         .select_related("contact", "contact__child", "agency")
         .get(pk=information_request.pk)
     )

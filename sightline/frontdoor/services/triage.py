@@ -28,7 +28,7 @@ def require_front_door(actor: User) -> None:
 
 def lock_contact(contact: Contact) -> Contact:
     """The contact, re-read and locked for the rest of the transaction."""
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
 
 
 def require_undecided(contact: Contact) -> None:

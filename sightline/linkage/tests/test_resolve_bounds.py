@@ -108,7 +108,7 @@ def test_the_sql_bound_is_never_below_a_rows_weight(index_rows, frequencies, sen
     table = LinkageRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, {expression} FROM {table}", params)  # noqa: S608
-        bounds = dict(cursor.fetchall())
+        bounds = {key: float(value) for key, value in cursor.fetchall()}  # numeric on PostgreSQL
     for row in LinkageRecord.objects.all():
         weight = score(features, row_features(row), model, tf).match_weight
         assert model.prior_weight + bounds[row.pk] >= weight - 1e-9, (row, weight)
