@@ -303,36 +303,73 @@ class _Sink:
 
 
 def sql_extract(year: int) -> int:
-    """The same rows with plain SQL: the return's episodes, their children (with the LA's
-    IDs), assessments, S47 enquiries with their conferences, plans and review conferences."""
+    """The same rows and columns with plain SQL, as the export reads them: the return's
+    children with the LA's record of each, their episodes in the year, those episodes'
+    assessments, S47 enquiries (with their conference), plans (with the conference that began
+    a CP plan) and conferences up to the reference date, and every CP plan each child has had
+    (for NumberOfPreviousCPP). One query per table, in no particular order beyond the children
+    and episodes (the export's own ordering is part of its cost)."""
     from django.db import connection
+
+    from sightline.people.services import social_care_agency
 
     start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
     window = "e.referral_date <= %s AND (e.closure_date IS NULL OR e.closure_date >= %s)"
-    # The queries are fixed text (no input reaches them); dates go as parameters.
-    queries = [
-        "SELECT p.id, p.kind, p.date_of_birth, p.expected_date_of_birth, p.sex, p.upn, "
-        "p.ethnicity, p.date_of_death, s.record_id FROM people_person p "
-        "LEFT JOIN people_sourcerecord s ON s.person_id = p.id WHERE p.id IN "
-        f"(SELECT e.child_id FROM casework_episode e WHERE {window}) ORDER BY p.id",
-        "SELECT e.id, e.child_id, e.referral_date, e.referral_source, e.primary_need, "
-        "e.closure_date, e.closure_reason, e.referral_nfa FROM casework_episode e "
-        f"WHERE {window} ORDER BY e.child_id, e.referral_date",
-        "SELECT a.episode_id, a.start_date, a.authorised_date, a.factors "
-        f"FROM casework_assessment a JOIN casework_episode e ON e.id = a.episode_id WHERE {window}",
-        "SELECT s.episode_id, s.start_date, s.icpc_target_date, s.icpc_not_required, "
-        "c.conference_date FROM casework_s47enquiry s JOIN casework_episode e ON e.id = "
-        f"s.episode_id LEFT JOIN casework_conference c ON c.s47_id = s.id WHERE {window}",
-        "SELECT pl.episode_id, pl.kind, pl.start_date, pl.end_date, pl.initial_category, "
-        "pl.latest_category FROM casework_plan pl JOIN casework_episode e ON "
-        f"e.id = pl.episode_id WHERE {window}",
-        "SELECT c.episode_id, c.kind, c.conference_date, c.s47_id FROM casework_conference c "
-        f"JOIN casework_episode e ON e.id = c.episode_id WHERE {window}",
+    in_year = [end, start]
+    children = f"(SELECT e.child_id FROM casework_episode e WHERE {window})"
+    # The queries are fixed text (no input reaches them); values go as parameters.
+    queries: list[tuple[str, list[Any]]] = [
+        (
+            "SELECT p.id, p.kind, p.date_of_birth, p.expected_date_of_birth, p.sex, p.upn, "
+            "p.ethnicity, p.date_of_death, s.record_id FROM people_person p "
+            "LEFT JOIN people_sourcerecord s ON s.person_id = p.id AND s.agency_id = %s "
+            f"WHERE p.id IN {children} ORDER BY p.id",
+            [social_care_agency().pk, *in_year],
+        ),
+        (
+            "SELECT e.id, e.child_id, e.referral_date, e.referral_source, e.primary_need, "
+            "e.closure_date, e.closure_reason, e.referral_nfa FROM casework_episode e "
+            f"WHERE {window} ORDER BY e.child_id, e.referral_date",
+            in_year,
+        ),
+        (
+            "SELECT a.episode_id, a.start_date, a.authorised_date, a.factors "
+            "FROM casework_assessment a JOIN casework_episode e ON e.id = a.episode_id "
+            f"WHERE {window} AND a.start_date <= %s",
+            [*in_year, end],
+        ),
+        (
+            "SELECT s.episode_id, s.start_date, s.icpc_target_date, s.completed_date, "
+            "s.icpc_not_required, c.conference_date FROM casework_s47enquiry s "
+            "JOIN casework_episode e ON e.id = s.episode_id "
+            f"LEFT JOIN casework_conference c ON c.s47_id = s.id WHERE {window} "
+            "AND s.start_date <= %s",
+            [*in_year, end],
+        ),
+        (
+            "SELECT pl.episode_id, pl.kind, pl.start_date, pl.end_date, pl.initial_category, "
+            "pl.latest_category, c.category FROM casework_plan pl JOIN casework_episode e ON "
+            "e.id = pl.episode_id LEFT JOIN casework_conference c ON c.id = pl.icpc_id "
+            f"WHERE {window} AND pl.start_date <= %s",
+            [*in_year, end],
+        ),
+        (
+            "SELECT c.episode_id, c.kind, c.conference_date, c.s47_id FROM casework_conference c "
+            f"JOIN casework_episode e ON e.id = c.episode_id WHERE {window} "
+            "AND c.conference_date <= %s",
+            [*in_year, end],
+        ),
+        (
+            "SELECT pe.child_id, pl.start_date FROM casework_plan pl "
+            "JOIN casework_episode pe ON pe.id = pl.episode_id "
+            f"WHERE pl.kind = 'cp' AND pl.start_date <= %s AND pe.child_id IN {children}",
+            [end, *in_year],
+        ),
     ]
     rows = 0
     with connection.cursor() as cursor:
-        for query in queries:
-            cursor.execute(query, [end, start])
+        for query, params in queries:
+            cursor.execute(query, params)
             while batch := cursor.fetchmany(2000):
                 rows += len(batch)
     return rows

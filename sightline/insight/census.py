@@ -8,21 +8,25 @@ the year as it stood on the reference date, so anything recorded as happening af
 closure, an assessment's authorisation, a conference) is left out; and, as DfE's rules
 require, modules that had already finished before the year began are not sent again.
 
-Children are read in chunks (ids streamed with `.iterator()`; each chunk's episodes and their
-modules read in one query per table, as plain values), so a district of any size is written in
-constant memory.
+Each table is read once, by one query ordered by child that is fetched in batches, as the
+database driver's plain values (no model instances); the queries are walked together child by
+child, so a district of any size is written in constant memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models.sql.constants import MULTI
 
 from sightline.casework.models import (
     Assessment,
@@ -32,10 +36,14 @@ from sightline.casework.models import (
     S47Enquiry,
 )
 from sightline.people.identifiers import upn_is_valid
-from sightline.people.models import Person, SourceRecord
+from sightline.people.models import Person
 from sightline.people.services import social_care_agency
 
 CHUNK = 2000
+# Codes compared for every row, looked up once.
+_INITIAL, _REVIEW = Conference.Kind.INITIAL.value, Conference.Kind.REVIEW.value
+_CIN_PLAN, _CP_PLAN = Plan.Kind.CIN.value, Plan.Kind.CP.value
+_UNBORN = Person.Kind.UNBORN.value
 
 ETHNICITY_CODES = frozenset(
     ["WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN"]
@@ -73,11 +81,11 @@ class CensusYear:
 
     year: int
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, 4, 1)
 
-    @property
+    @cached_property
     def reference_date(self) -> dt.date:
         return dt.date(self.year + 1, 3, 31)
 
@@ -90,6 +98,11 @@ class CensusYear:
     def ruleset(self) -> str:
         return f"cin{self.year}_{(self.year + 1) % 100:02d}"
 
+    @cached_property
+    def school_age_cutoff(self) -> dt.date:
+        """See `school_age_cutoff`."""
+        return dt.date(self.collection_year - 6, 8, 31)
+
     def within(self, day: dt.date | None) -> bool:
         return day is not None and self.start <= day <= self.reference_date
 
@@ -101,20 +114,20 @@ class CensusYear:
 # What the return says, module by module (DfE names in comments).
 
 
-@dataclass
+@dataclass(slots=True)
 class AssessmentRow:
     start: dt.date  # AssessmentActualStartDate
     authorised: dt.date | None  # AssessmentAuthorisationDate
     factors: list[str]  # FactorsIdentifiedAtAssessment/AssessmentFactors
 
 
-@dataclass
+@dataclass(slots=True)
 class CinPlanRow:
     start: dt.date  # CINPlanStartDate
     end: dt.date | None  # CINPlanEndDate
 
 
-@dataclass
+@dataclass(slots=True)
 class S47Row:
     start: dt.date  # S47ActualStartDate
     icpc_target: dt.date | None  # InitialCPCtarget
@@ -123,7 +136,7 @@ class S47Row:
     ended: dt.date | None = None  # when the enquiry finished without a conference
 
 
-@dataclass
+@dataclass(slots=True)
 class CpPlanRow:
     start: dt.date  # CPPstartDate
     end: dt.date | None  # CPPendDate
@@ -133,7 +146,7 @@ class CpPlanRow:
     reviews: list[dt.date]  # Reviews/CPPreviewDate
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeRow:
     referral_date: dt.date  # CINreferralDate
     referral_source: str  # ReferralSource
@@ -148,7 +161,7 @@ class EpisodeRow:
     cp_plans: list[CpPlanRow] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildRow:
     la_child_id: str  # LAchildID
     upn: str  # UPN ("" when not given)
@@ -171,7 +184,10 @@ def upn_acceptable(upn: str) -> bool:
 
 def la_child_id(record_id: str | None, person_id: int) -> str:
     """The LA's own child ID: letters and digits only, at most 20 (DfE rules 1570, 1580)."""
-    cleaned = _NOT_ALPHANUMERIC.sub("", record_id or "")[:20]
+    record_id = record_id or ""
+    if not (record_id.isascii() and record_id.isalnum()):
+        record_id = _NOT_ALPHANUMERIC.sub("", record_id)
+    cleaned = record_id[:20]
     return cleaned or f"LA{person_id:08d}"
 
 
@@ -184,55 +200,90 @@ def episodes_in_year_filter(census: CensusYear, prefix: str = "") -> Q:
 
 def census_child_ids(census: CensusYear) -> Iterator[int]:
     """Ids of the children in the return, streamed in id order."""
+    return _child_ids(census).order_by("child_id").iterator(chunk_size=5000)
+
+
+def _child_ids(census: CensusYear) -> QuerySet[Episode, int]:
     return (
         Episode.objects.filter(episodes_in_year_filter(census))
-        .order_by("child_id")
         .values_list("child_id", flat=True)
         .distinct()
-        .iterator(chunk_size=5000)
     )
 
 
-def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    chunk: list[int] = []
-    for pk in ids:
-        chunk.append(pk)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _stream(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as the database driver gives them, fetched `chunk_size` at a time (a
+    server-side cursor where the database has one): no model instances and none of Django's
+    per-value conversions. Dates come as dates from both SQLite and PostgreSQL; booleans may
+    come as 0 and 1, and JSON as its text (see `_factors`)."""
+    connection = connections[queryset.db]
+    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    batches = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size)
+    return chain.from_iterable(batches)
+
+
+class _ByChild:
+    """Rows ordered by child id (their first value), handed out one child at a time."""
+
+    __slots__ = ("_head", "_rows")
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._head = next(rows, None)
+
+    def take(self, child_id: int) -> Sequence[tuple[Any, ...]]:
+        head = self._head
+        while head is not None and head[0] < child_id:  # never expected: a stray row
+            head = self._head = next(self._rows, None)
+        if head is None or head[0] != child_id:
+            return ()
+        taken = [head]
+        for row in self._rows:
+            if row[0] != child_id:
+                self._head = row
+                return taken
+            taken.append(row)
+        self._head = None
+        return taken
 
 
 def census_children(census: CensusYear, *, chunk_size: int = CHUNK) -> Iterator[ChildRow]:
-    """Every child of the return with their episodes, in person order."""
-    agency = social_care_agency()
-    for ids in _chunks(census_child_ids(census), chunk_size):
-        yield from _chunk_rows(census, agency.pk, ids)
+    """Every child of the return with their episodes, in person order.
 
-
-def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
-    """Rows whose first value is their parent's id, by parent, in the order read."""
-    groups: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        groups[row[0]].append(row)
-    return groups
-
-
-def _chunk_rows(census: CensusYear, agency_id: int, ids: list[int]) -> Iterator[ChildRow]:
-    """One chunk of children: a query per table (plain values, no model instances: the
-    return reads a few columns of many rows)."""
+    Each table is read once, by one query ordered by child, and the queries are walked
+    together child by child (so a district of any size is written in constant memory)."""
     end = census.reference_date
-    # The chunk is every child of the return in an id range, so ranges and joins select its
-    # rows (no list of thousands of ids sent with each query).
-    low, high = ids[0], ids[-1]
-    mine = episodes_in_year_filter(census, "episode__") & Q(
-        episode__child_id__gte=low, episode__child_id__lte=high
-    )
-    episodes = _grouped(
-        Episode.objects.filter(
-            episodes_in_year_filter(census), child_id__gte=low, child_id__lte=high
+    window = episodes_in_year_filter(census, "episode__")
+    children = _child_ids(census).order_by()
+
+    def stream(queryset: QuerySet[Any, Any]) -> _ByChild:
+        return _ByChild(_stream(queryset, chunk_size))
+
+    # Each child with the LA's own record of them (the first, where there are several).
+    people = _stream(
+        Person.objects.filter(pk__in=children)
+        .annotate(
+            la_record=FilteredRelation(
+                "source_records", condition=Q(source_records__agency=social_care_agency())
+            )
         )
+        .order_by("id", "la_record__id")
+        .values_list(
+            "id",
+            "kind",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "sex",
+            "upn",
+            "ethnicity",
+            "date_of_death",
+            "la_record__record_id",
+        ),
+        chunk_size,
+    )
+    episodes = stream(
+        Episode.objects.filter(episodes_in_year_filter(census))
         .order_by("child_id", "referral_date", "id")
         .values_list(
             "child_id",
@@ -245,15 +296,16 @@ def _chunk_rows(census: CensusYear, agency_id: int, ids: list[int]) -> Iterator[
             "referral_nfa",
         )
     )
-    assessments = _grouped(
-        Assessment.objects.filter(mine, start_date__lte=end)
-        .order_by("start_date", "id")
-        .values_list("episode_id", "start_date", "authorised_date", "factors")
+    assessments = stream(
+        Assessment.objects.filter(window, start_date__lte=end)
+        .order_by("episode__child_id", "start_date", "id")
+        .values_list("episode__child_id", "episode_id", "start_date", "authorised_date", "factors")
     )
-    s47s = _grouped(
-        S47Enquiry.objects.filter(mine, start_date__lte=end)
-        .order_by("start_date", "id")
+    s47s = stream(
+        S47Enquiry.objects.filter(window, start_date__lte=end)
+        .order_by("episode__child_id", "start_date", "id")
         .values_list(
+            "episode__child_id",
             "episode_id",
             "start_date",
             "icpc_target_date",
@@ -262,10 +314,11 @@ def _chunk_rows(census: CensusYear, agency_id: int, ids: list[int]) -> Iterator[
             "icpc__conference_date",
         )
     )
-    plans = _grouped(
-        Plan.objects.filter(mine, start_date__lte=end)
-        .order_by("start_date", "id")
+    plans = stream(
+        Plan.objects.filter(window, start_date__lte=end)
+        .order_by("episode__child_id", "start_date", "id")
         .values_list(
+            "episode__child_id",
             "episode_id",
             "kind",
             "start_date",
@@ -275,69 +328,48 @@ def _chunk_rows(census: CensusYear, agency_id: int, ids: list[int]) -> Iterator[
             "icpc__category",
         )
     )
-    conferences = _grouped(
-        Conference.objects.filter(mine, conference_date__lte=end)
-        .order_by("conference_date", "id")
-        .values_list("episode_id", "kind", "conference_date", "s47_id")
+    conferences = stream(
+        Conference.objects.filter(window, conference_date__lte=end)
+        .order_by("episode__child_id", "conference_date", "id")
+        .values_list("episode__child_id", "episode_id", "kind", "conference_date", "s47_id")
     )
-    cp_starts = _grouped(
-        Plan.objects.filter(
-            kind=Plan.Kind.CP,
-            episode__child_id__gte=low,
-            episode__child_id__lte=high,
-            start_date__lte=end,
-        )
-        .order_by("start_date")
+    # Every CP plan a child of the return has had, in any episode (NumberOfPreviousCPP).
+    cp_starts = stream(
+        Plan.objects.filter(kind=Plan.Kind.CP, episode__child_id__in=children, start_date__lte=end)
+        .order_by("episode__child_id")
         .values_list("episode__child_id", "start_date")
     )
-    records = dict(
-        SourceRecord.objects.filter(agency_id=agency_id, person_id__gte=low, person_id__lte=high)
-        .order_by("-id")
-        .values_list("person_id", "record_id")
-    )
-    people = (
-        Person.objects.filter(pk__in=ids)
-        .order_by("id")
-        .values_list(
-            "id",
-            "kind",
-            "date_of_birth",
-            "expected_date_of_birth",
-            "sex",
-            "upn",
-            "ethnicity",
-            "date_of_death",
-        )
-    )
+    child_id = None
     for person in people:
+        if person[0] == child_id:
+            continue  # the child's other LA records
         child_id = person[0]
-        starts = [row[1] for row in cp_starts.get(child_id, ())]
-        rows = [
-            _episode_row(
-                census,
-                row,
-                assessments.get(row[1], []),
-                s47s.get(row[1], []),
-                plans.get(row[1], []),
-                conferences.get(row[1], []),
-                starts,
-            )
-            for row in episodes.get(child_id, ())
-        ]
-        yield _child_row(census, person, records.get(child_id), rows)
+        own = episodes.take(child_id)
+        modules = (
+            assessments.take(child_id),
+            s47s.take(child_id),
+            plans.take(child_id),
+            conferences.take(child_id),
+        )
+        starts = [row[1] for row in cp_starts.take(child_id)]
+        if len(own) == 1:  # nearly every child: all the modules are that episode's
+            rows = [_episode_row(census, own[0], *modules, starts)]
+        else:
+            rows = []
+            for episode in own:
+                ours = [[row for row in part if row[1] == episode[1]] for part in modules]
+                rows.append(
+                    _episode_row(census, episode, ours[0], ours[1], ours[2], ours[3], starts)
+                )
+        yield _child_row(census, person, rows)
 
 
-def _child_row(
-    census: CensusYear,
-    person: tuple[Any, ...],
-    record_id: str | None,
-    episodes: list[EpisodeRow],
-) -> ChildRow:
-    person_id, kind, date_of_birth, expected_date, sex, upn, ethnicity, died = person
+def _child_row(census: CensusYear, person: tuple[Any, ...], episodes: list[EpisodeRow]) -> ChildRow:
+    person_id, kind, date_of_birth, expected_date, sex, upn, ethnicity, died, record_id = person
     end = census.reference_date
     born = date_of_birth if date_of_birth and date_of_birth <= end else None
     unborn = born is None and (
-        kind == Person.Kind.UNBORN or expected_date is not None or date_of_birth is not None
+        kind == _UNBORN or expected_date is not None or date_of_birth is not None
     )
     expected = (expected_date or date_of_birth) if unborn else None
     upn = (upn or "").strip().upper()
@@ -363,7 +395,7 @@ def _child_row(
 def school_age_cutoff(census: CensusYear) -> dt.date:
     """Children born on or before this date are of school age in the census year (the date
     DfE's rule 8770Q uses: 31 August, six years before the end of the collection's summer)."""
-    return dt.date(census.collection_year - 6, 8, 31)
+    return census.school_age_cutoff
 
 
 def _upn_unknown_reason(
@@ -371,7 +403,7 @@ def _upn_unknown_reason(
 ) -> str:
     if episodes and all(e.referral_nfa for e in episodes):
         return UPN_REFERRAL_NFA
-    if born is None or born > school_age_cutoff(census):
+    if born is None or born > census.school_age_cutoff:
         return UPN_UNDER_SCHOOL_AGE
     return UPN_NOT_HELD
 
@@ -379,28 +411,31 @@ def _upn_unknown_reason(
 def _episode_row(  # noqa: PLR0913
     census: CensusYear,
     episode: tuple[Any, ...],
-    assessments: list[tuple[Any, ...]],
-    s47_rows: list[tuple[Any, ...]],
-    plans: list[tuple[Any, ...]],
-    conferences: list[tuple[Any, ...]],
+    assessments: Sequence[tuple[Any, ...]],
+    s47_rows: Sequence[tuple[Any, ...]],
+    plans: Sequence[tuple[Any, ...]],
+    conferences: Sequence[tuple[Any, ...]],
     cp_starts: list[dt.date],
 ) -> EpisodeRow:
     _, _, referred, source, need, closure_date, reason, nfa = episode
+    nfa = bool(nfa)
     closure = census.known_by_end(closure_date)
     s47s = [_s47_row(census, row) for row in s47_rows]
-    s47_icpcs = {s47.icpc_date for s47 in s47s if s47.icpc_date}
-    initial_cpc = next(
-        (
-            day
-            for _, kind, day, s47_id in conferences
-            if kind == Conference.Kind.INITIAL
-            and s47_id is None
-            and census.within(day)
-            and day not in s47_icpcs
-        ),
-        None,
-    )
-    reviews = [day for _, kind, day, _ in conferences if kind == Conference.Kind.REVIEW]
+    initial_cpc = reviews = None
+    if conferences:
+        s47_icpcs = {s47.icpc_date for s47 in s47s if s47.icpc_date}
+        initial_cpc = next(
+            (
+                day
+                for _, _, kind, day, s47_id in conferences
+                if kind == _INITIAL
+                and s47_id is None
+                and census.within(day)
+                and day not in s47_icpcs
+            ),
+            None,
+        )
+        reviews = [day for _, _, kind, day, _ in conferences if kind == _REVIEW]
     return EpisodeRow(
         referral_date=referred,
         referral_source=source,
@@ -414,15 +449,19 @@ def _episode_row(  # noqa: PLR0913
         ],
         cin_plans=[
             CinPlanRow(start=start, end=census.known_by_end(ended))
-            for _, kind, start, ended, *_ in plans
-            if kind == Plan.Kind.CIN and _still_running(census, ended)
-        ],
-        s47s=[s for s in s47s if _s47_in_year(census, s)],
+            for _, _, kind, start, ended, *_ in plans
+            if kind == _CIN_PLAN and _still_running(census, ended)
+        ]
+        if plans
+        else [],
+        s47s=[s for s in s47s if _s47_in_year(census, s)] if s47s else [],
         cp_plans=[
-            _cp_plan_row(census, plan, reviews, cp_starts)
+            _cp_plan_row(census, plan, reviews or [], cp_starts)
             for plan in plans
-            if plan[1] == Plan.Kind.CP and _still_running(census, plan[3])
-        ],
+            if plan[2] == _CP_PLAN and _still_running(census, plan[4])
+        ]
+        if plans
+        else [],
     )
 
 
@@ -432,7 +471,7 @@ def _still_running(census: CensusYear, ended: dt.date | None) -> bool:
 
 
 def _assessment_row(census: CensusYear, row: tuple[Any, ...]) -> AssessmentRow | None:
-    _, start, authorised_date, factors = row
+    _, _, start, authorised_date, factors = row
     authorised = census.known_by_end(authorised_date)
     if not _still_running(census, authorised):
         return None
@@ -440,12 +479,28 @@ def _assessment_row(census: CensusYear, row: tuple[Any, ...]) -> AssessmentRow |
         start=start,
         authorised=authorised,
         # Factors belong to a completed assessment only (DfE rule 8614).
-        factors=list(dict.fromkeys(factors or [])) if authorised else [],
+        factors=_factors(factors) if authorised else [],
     )
 
 
+_FACTORS: dict[str | bytes, list[Any]] = {}
+
+
+def _factors(value: Any) -> list[Any]:
+    """An assessment's factor codes, each once: from the JSON text as read (the same few
+    combinations recur, so each text is decoded once), or a list where the driver decoded it."""
+    if not isinstance(value, str | bytes):
+        return list(dict.fromkeys(value or []))
+    codes = _FACTORS.get(value)
+    if codes is None:
+        codes = list(dict.fromkeys(json.loads(value) or []))
+        if len(_FACTORS) < 10_000:
+            _FACTORS[value] = codes
+    return list(codes)
+
+
 def _s47_row(census: CensusYear, row: tuple[Any, ...]) -> S47Row:
-    _, start, target, completed, not_required_flag, icpc_day = row
+    _, _, start, target, completed, not_required_flag, icpc_day = row
     icpc_date = census.known_by_end(icpc_day)
     # "No conference needed" is decided when the enquiry ends: after the reference date, the
     # enquiry was still open on it.
@@ -471,7 +526,7 @@ def _s47_in_year(census: CensusYear, s47: S47Row) -> bool:
 def _cp_plan_row(
     census: CensusYear, plan: tuple[Any, ...], reviews: list[dt.date], cp_starts: list[dt.date]
 ) -> CpPlanRow:
-    _, _, start, ended, initial_category, latest_category, icpc_category = plan
+    _, _, _, start, ended, initial_category, latest_category, icpc_category = plan
     end = census.known_by_end(ended)
     initial = initial_category or icpc_category or ""
     return CpPlanRow(

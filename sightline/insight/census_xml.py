@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 from xml.sax.saxutils import escape
@@ -41,10 +41,6 @@ def _date(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _d(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
 def _flag(value: bool) -> str:
     return "1" if value else "0"
 
@@ -72,102 +68,139 @@ def header_xml(census: CensusYear, *, serial: int = 1, now: dt.datetime | None =
     return "  " + ET.tostring(header, encoding="unicode") + "\n"
 
 
-def _line(out: list[str], depth: int, tag: str, text: str | None) -> None:
-    if text:
-        out.append(f"{'  ' * depth}<{tag}>{escape(text)}</{tag}>\n")
+_ESCAPED: dict[str, str] = {}
 
 
-def _open(out: list[str], depth: int, tag: str) -> None:
-    out.append(f"{'  ' * depth}<{tag}>\n")
+def _x(text: str) -> str:
+    """`text` escaped for XML. The values escaped are codes, few and repeated, so each is
+    escaped once."""
+    escaped = _ESCAPED.get(text)
+    if escaped is None:
+        escaped = escape(text)
+        if len(_ESCAPED) < 10_000:
+            _ESCAPED[text] = escaped
+    return escaped
 
 
-def _close(out: list[str], depth: int, tag: str) -> None:
-    out.append(f"{'  ' * depth}</{tag}>\n")
-
-
-def child_xml(child: ChildRow, depth: int = 2) -> str:
-    """One Child element, indented to sit inside Message/Children."""
-    out: list[str] = []
-    _open(out, depth, "Child")
-    _open(out, depth + 1, "ChildIdentifiers")
-    ids = depth + 2
-    _line(out, ids, "LAchildID", child.la_child_id)
-    _line(out, ids, "UPN", child.upn)
-    _line(out, ids, "UPNunknown", child.upn_unknown)
-    _line(out, ids, "PersonBirthDate", _d(child.birth_date))
-    _line(
-        out,
-        ids,
-        "ExpectedPersonBirthDate",
-        _d(child.expected_birth_date),
-    )
-    _line(out, ids, "Sex", child.sex)
-    _line(out, ids, "PersonDeathDate", _d(child.death_date))
-    _close(out, depth + 1, "ChildIdentifiers")
-    _open(out, depth + 1, "ChildCharacteristics")
-    _line(out, depth + 2, "Ethnicity", child.ethnicity)
-    _open(out, depth + 2, "Disabilities")
+def child_xml(child: ChildRow) -> str:
+    """One Child element, indented to sit inside Message/Children. Only a value that is
+    present writes its element (as DfE's schema has optional elements left out, not empty).
+    Dates are ISO text and numbers digits, and the child's own values are letters and digits
+    by construction (census.py: LA child ID and UPN cleaned or checked, the rest chosen from
+    DfE's code sets), so only the codes read from casework records need escaping."""
+    out = ["    <Child>\n      <ChildIdentifiers>\n"]
+    add = out.append
+    if child.la_child_id:
+        add(f"        <LAchildID>{child.la_child_id}</LAchildID>\n")
+    if child.upn:
+        add(f"        <UPN>{child.upn}</UPN>\n")
+    if child.upn_unknown:
+        add(f"        <UPNunknown>{child.upn_unknown}</UPNunknown>\n")
+    if child.birth_date is not None:
+        add(f"        <PersonBirthDate>{child.birth_date.isoformat()}</PersonBirthDate>\n")
+    if child.expected_birth_date is not None:
+        add(
+            "        <ExpectedPersonBirthDate>"
+            f"{child.expected_birth_date.isoformat()}</ExpectedPersonBirthDate>\n"
+        )
+    if child.sex:
+        add(f"        <Sex>{child.sex}</Sex>\n")
+    if child.death_date is not None:
+        add(f"        <PersonDeathDate>{child.death_date.isoformat()}</PersonDeathDate>\n")
+    add("      </ChildIdentifiers>\n      <ChildCharacteristics>\n")
+    if child.ethnicity:
+        add(f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n")
+    add("        <Disabilities>\n")
     for code in child.disabilities:
-        _line(out, depth + 3, "Disability", code)
-    _close(out, depth + 2, "Disabilities")
-    _close(out, depth + 1, "ChildCharacteristics")
+        if code:
+            add(f"          <Disability>{code}</Disability>\n")
+    add("        </Disabilities>\n      </ChildCharacteristics>\n")
     for episode in child.episodes:
-        _episode(out, depth + 1, episode)
-    _close(out, depth, "Child")
+        _episode(add, episode)
+    add("    </Child>\n")
     return "".join(out)
 
 
-def _episode(out: list[str], depth: int, episode: EpisodeRow) -> None:  # noqa: C901
-    _open(out, depth, "CINdetails")
-    d = depth + 1
-    _line(out, d, "CINreferralDate", _date(episode.referral_date))
-    _line(out, d, "ReferralSource", episode.referral_source)
-    _line(out, d, "PrimaryNeedCode", episode.primary_need)
-    _line(out, d, "CINclosureDate", _d(episode.closure_date))
-    _line(out, d, "ReasonForClosure", episode.closure_reason)
-    _line(out, d, "DateOfInitialCPC", _d(episode.initial_cpc))
+def _episode(add: Callable[[str], None], episode: EpisodeRow) -> None:  # noqa: C901, PLR0912
+    add(
+        "      <CINdetails>\n"
+        f"        <CINreferralDate>{episode.referral_date.isoformat()}</CINreferralDate>\n"
+    )
+    if episode.referral_source:
+        add(f"        <ReferralSource>{_x(episode.referral_source)}</ReferralSource>\n")
+    if episode.primary_need:
+        add(f"        <PrimaryNeedCode>{_x(episode.primary_need)}</PrimaryNeedCode>\n")
+    if episode.closure_date is not None:
+        add(f"        <CINclosureDate>{episode.closure_date.isoformat()}</CINclosureDate>\n")
+    if episode.closure_reason:
+        add(f"        <ReasonForClosure>{_x(episode.closure_reason)}</ReasonForClosure>\n")
+    if episode.initial_cpc is not None:
+        add(f"        <DateOfInitialCPC>{episode.initial_cpc.isoformat()}</DateOfInitialCPC>\n")
     for assessment in episode.assessments:
-        _open(out, d, "Assessments")
-        _line(out, d + 1, "AssessmentActualStartDate", _date(assessment.start))
-        _line(
-            out,
-            d + 1,
-            "AssessmentAuthorisationDate",
-            _d(assessment.authorised),
+        add(
+            "        <Assessments>\n"
+            "          <AssessmentActualStartDate>"
+            f"{assessment.start.isoformat()}</AssessmentActualStartDate>\n"
         )
+        if assessment.authorised is not None:
+            add(
+                "          <AssessmentAuthorisationDate>"
+                f"{assessment.authorised.isoformat()}</AssessmentAuthorisationDate>\n"
+            )
         if assessment.factors:
-            _open(out, d + 1, "FactorsIdentifiedAtAssessment")
+            add("          <FactorsIdentifiedAtAssessment>\n")
             for code in assessment.factors:
-                _line(out, d + 2, "AssessmentFactors", code)
-            _close(out, d + 1, "FactorsIdentifiedAtAssessment")
-        _close(out, d, "Assessments")
+                if code:
+                    add(f"            <AssessmentFactors>{_x(code)}</AssessmentFactors>\n")
+            add("          </FactorsIdentifiedAtAssessment>\n")
+        add("        </Assessments>\n")
     for plan in episode.cin_plans:
-        _open(out, d, "CINPlanDates")
-        _line(out, d + 1, "CINPlanStartDate", _date(plan.start))
-        _line(out, d + 1, "CINPlanEndDate", _d(plan.end))
-        _close(out, d, "CINPlanDates")
+        add(
+            "        <CINPlanDates>\n"
+            f"          <CINPlanStartDate>{plan.start.isoformat()}</CINPlanStartDate>\n"
+        )
+        if plan.end is not None:
+            add(f"          <CINPlanEndDate>{plan.end.isoformat()}</CINPlanEndDate>\n")
+        add("        </CINPlanDates>\n")
     for s47 in episode.s47s:
-        _open(out, d, "Section47")
-        _line(out, d + 1, "S47ActualStartDate", _date(s47.start))
-        _line(out, d + 1, "InitialCPCtarget", _d(s47.icpc_target))
-        _line(out, d + 1, "DateOfInitialCPC", _d(s47.icpc_date))
-        _line(out, d + 1, "ICPCnotRequired", _flag(s47.icpc_not_required))
-        _close(out, d, "Section47")
-    _line(out, d, "ReferralNFA", _flag(episode.referral_nfa))
+        add(
+            "        <Section47>\n"
+            f"          <S47ActualStartDate>{s47.start.isoformat()}</S47ActualStartDate>\n"
+        )
+        if s47.icpc_target is not None:
+            add(f"          <InitialCPCtarget>{s47.icpc_target.isoformat()}</InitialCPCtarget>\n")
+        if s47.icpc_date is not None:
+            add(f"          <DateOfInitialCPC>{s47.icpc_date.isoformat()}</DateOfInitialCPC>\n")
+        add(
+            f"          <ICPCnotRequired>{_flag(s47.icpc_not_required)}</ICPCnotRequired>\n"
+            "        </Section47>\n"
+        )
+    add(f"        <ReferralNFA>{_flag(episode.referral_nfa)}</ReferralNFA>\n")
     for cp in episode.cp_plans:
-        _open(out, d, "ChildProtectionPlans")
-        _line(out, d + 1, "CPPstartDate", _date(cp.start))
-        _line(out, d + 1, "CPPendDate", _d(cp.end))
-        _line(out, d + 1, "InitialCategoryOfAbuse", cp.initial_category)
-        _line(out, d + 1, "LatestCategoryOfAbuse", cp.latest_category)
-        _line(out, d + 1, "NumberOfPreviousCPP", str(cp.previous_plans))
+        add(
+            "        <ChildProtectionPlans>\n"
+            f"          <CPPstartDate>{cp.start.isoformat()}</CPPstartDate>\n"
+        )
+        if cp.end is not None:
+            add(f"          <CPPendDate>{cp.end.isoformat()}</CPPendDate>\n")
+        if cp.initial_category:
+            add(
+                "          <InitialCategoryOfAbuse>"
+                f"{_x(cp.initial_category)}</InitialCategoryOfAbuse>\n"
+            )
+        if cp.latest_category:
+            add(
+                "          <LatestCategoryOfAbuse>"
+                f"{_x(cp.latest_category)}</LatestCategoryOfAbuse>\n"
+            )
+        add(f"          <NumberOfPreviousCPP>{cp.previous_plans}</NumberOfPreviousCPP>\n")
         if cp.reviews:
-            _open(out, d + 1, "Reviews")
+            add("          <Reviews>\n")
             for day in cp.reviews:
-                _line(out, d + 2, "CPPreviewDate", _date(day))
-            _close(out, d + 1, "Reviews")
-        _close(out, d, "ChildProtectionPlans")
-    _close(out, depth, "CINdetails")
+                add(f"            <CPPreviewDate>{day.isoformat()}</CPPreviewDate>\n")
+            add("          </Reviews>\n")
+        add("        </ChildProtectionPlans>\n")
+    add("      </CINdetails>\n")
 
 
 def census_xml_chunks(
