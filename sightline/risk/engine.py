@@ -191,7 +191,7 @@ class _Writes:
 
 
 def _stored(person_ids: list[int], codes: list[str]) -> dict[tuple[int, str], list[_Stored]]:
-    """The stored alerts of `codes` for `person_ids` with their evidence: two queries."""
+    """The stored alerts of `codes` for `person_ids` with their evidence, in a few queries."""
     stored: dict[tuple[int, str], list[_Stored]] = defaultdict(list)
     by_id: dict[int, _Stored] = {}
     for start in range(0, len(person_ids), EVALUATE_CHUNK * 4):
@@ -216,13 +216,15 @@ def _stored(person_ids: list[int], codes: list[str]) -> dict[tuple[int, str], li
             )
             by_id[pk] = alert
             stored[(person_id, rule)].append(alert)
-        if rows:
-            links = Alert.evidence.through.objects.filter(
-                alert__person_id__in=people, alert__rule__in=codes
-            ).values_list("id", "alert_id", "event_id")
-            for link_id, alert_id, event_id in links:
-                if (linked := by_id.get(alert_id)) is not None:
-                    linked.evidence[event_id] = link_id
+    # By alert id (the link table's index), not by a join on the alerts' person and rule:
+    # SQLite answers that join by scanning every link row, once per chunk.
+    alert_ids = list(by_id)
+    for start in range(0, len(alert_ids), 900):
+        links = Alert.evidence.through.objects.filter(
+            alert_id__in=alert_ids[start : start + 900]
+        ).values_list("id", "alert_id", "event_id")
+        for link_id, alert_id, event_id in links:
+            by_id[alert_id].evidence[event_id] = link_id
     return stored
 
 
