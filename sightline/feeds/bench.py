@@ -32,7 +32,7 @@ from typing import Any
 FIRST = [
     "Ava",
     "Noah",
-    "Lily",
+    "Poppy",
     "Kai",
     "Riley",
     "Sam",
@@ -40,7 +40,7 @@ FIRST = [
     "Casey",
     "Alex",
     "Morgan",
-    "Frankie",
+    "Jordan",
     "Harper",
     "Jude",
     "Rowan",

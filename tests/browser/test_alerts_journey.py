@@ -12,10 +12,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_ifd_manager_works_an_alert_from_inbox_to_closure(site, ifd_manager, agencies):
-    lily = f.child(given_name="Lily", family_name="Smith")
+    lily = f.child(given_name="Poppy", family_name="Smith")
     for day in ("2024-01-10", "2024-03-04", "2024-06-20"):
-        c.event(lily, source=agencies["police"], type="contact", occurred_at=c.at(day),
-                details={"referral_source": "6", "outcome": "nfa"})
+        c.event(
+            lily,
+            source=agencies["police"],
+            type="contact",
+            occurred_at=c.at(day),
+            details={"referral_source": "6", "outcome": "nfa"},
+        )
 
     site.sign_in("ifd.hazel", PASSWORD)
     site.go("/alerts/")
@@ -24,11 +29,12 @@ def test_an_ifd_manager_works_an_alert_from_inbox_to_closure(site, ifd_manager, 
 
     site.page.get_by_role("link", name="Repeated contacts without an assessment").click()
     expect(site.page.get_by_role("heading", level=1)).to_have_text(
-        "Repeated contacts without an assessment")
+        "Repeated contacts without an assessment"
+    )
     expect(site.page.get_by_text("IFD manager review of the whole history")).to_be_visible()
     site.check_accessibility()
 
-    site.page.get_by_role("link", name="Lily Smith").first.click()
+    site.page.get_by_role("link", name="Poppy Smith").first.click()
     expect(site.page.get_by_role("heading", name="Alerts")).to_be_visible()
     site.check_accessibility()
     site.page.get_by_role("link", name="Repeated contacts without an assessment").click()

@@ -28,7 +28,7 @@ def a_line(**overrides: Any) -> dict[str, Any]:
             {
                 "role": "victim",
                 "record_id": "WYP-551",
-                "given_name": "Frankie",
+                "given_name": "Jordan",
                 "family_name": "Testsmith",
                 "date_of_birth": "1998-02-11",
                 "sex": "F",
@@ -44,7 +44,7 @@ def a_line(**overrides: Any) -> dict[str, Any]:
             {
                 "role": "child",
                 "record_id": "WYP-553",
-                "given_name": "Lily",
+                "given_name": "Poppy",
                 "family_name": "Testsmith",
                 "date_of_birth": "2019-01-04",
                 "nhs_number": None,

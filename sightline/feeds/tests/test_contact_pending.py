@@ -21,7 +21,7 @@ def contact_line(outcome: str, **overrides):  # type: ignore[no-untyped-def]
         occurred_at="2024-03-08T10:00:00+00:00",
         recorded_at=None,
         summary="Child present at a domestic incident.",
-        details={"referral_source": "6", "concern": "Lily hid under the bed.", "outcome": outcome},
+        details={"referral_source": "6", "concern": "Poppy hid under the bed.", "outcome": outcome},
         **overrides,
     )
 
@@ -37,7 +37,7 @@ def test_a_pending_contact_joins_the_queue_linked_to_the_child_on_one_chronology
     assert contact.event == event
     assert (contact.referrer_agency, contact.external_id) == (agencies["police"], "C-pending")
     assert contact.referral_source == "6"
-    assert contact.concern == "Lily hid under the bed."
+    assert contact.concern == "Poppy hid under the bed."
     assert contact.received_at == event.occurred_at
     assert Event.objects.filter(type="contact").count() == 1
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 LILY = {
     "role": "child",
     "record_id": "T-31",
-    "given_name": "Lily",
+    "given_name": "Poppy",
     "family_name": "Testsmith",
     "date_of_birth": "2019-01-04",
 }
@@ -134,7 +134,7 @@ def test_an_address_change_moves_everyone_in_it_on_that_day(agencies):
         **JORDAN,
         "role": "mother",
         "record_id": "T-30",
-        "given_name": "Frankie",
+        "given_name": "Jordan",
         "family_name": "Testsmith",
         "address": {"line": "4 Invented Lane", "postcode": "BD21 4QA"},
     }

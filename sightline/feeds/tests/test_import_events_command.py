@@ -108,7 +108,7 @@ def test_a_failure_half_way_through_a_line_leaves_none_of_that_line(
             {
                 "role": "child",
                 "record_id": "T-31",
-                "given_name": "Lily",
+                "given_name": "Poppy",
                 "family_name": "Testsmith",
                 "date_of_birth": "2019-01-04",
             },

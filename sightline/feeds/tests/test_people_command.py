@@ -34,9 +34,9 @@ def test_every_person_with_every_source_record_linked_to_them(agencies):
     assert [set(person) for person in answer] == [
         {"id", "name", "date_of_birth", "source_ids"}
     ] * len(answer)
-    frankie = next(p for p in answer if p["name"] == "Frankie Testsmith")
+    frankie = next(p for p in answer if p["name"] == "Jordan Testsmith")
     assert frankie["date_of_birth"] == "1998-02-11"
     assert frankie["source_ids"] == ["police:WYP-551"]
-    lilys = [p["source_ids"] for p in answer if p["name"] == "Lily Testsmith"]
+    lilys = [p["source_ids"] for p in answer if p["name"] == "Poppy Testsmith"]
     assert sorted(sum(lilys, [])) == ["health:HV-9", "police:WYP-553"]
     assert AuditEntry.objects.filter(action="people.exported", kind="export").count() == 1

@@ -34,7 +34,7 @@ def a_contact(**overrides: Any) -> dict[str, Any]:
         "concern": "Officers attended a domestic incident; a child was in the home.",
         "urgency": "today",
         "child": {
-            "given_name": "Lily",
+            "given_name": "Poppy",
             "family_name": "Fictionsmith",
             "date_of_birth": "2019-01-04",
             "nhs_number": "",
@@ -42,7 +42,7 @@ def a_contact(**overrides: Any) -> dict[str, Any]:
             "sex": "F",
             "address": {"line": "4 Invented Lane", "postcode": "bd21 4qa"},
         },
-        "child_voice": "Lily said she hid under the bed.",
+        "child_voice": "Poppy said she hid under the bed.",
         "actions_taken": "DASH completed; victim referred to IDVA.",
         "lawful_basis": "safeguarding",
         "consent": "not_sought",
@@ -90,7 +90,7 @@ def test_the_decision_is_due_one_working_day_after_receipt(client, police_token,
 
 
 def test_a_contact_is_linked_to_the_one_child_with_that_nhs_number(client, police_token):
-    lily = f.child(given_name="Lily", family_name="Fictionsmith", nhs_number=VALID_NHS)
+    lily = f.child(given_name="Poppy", family_name="Fictionsmith", nhs_number=VALID_NHS)
     body = a_contact()
     body["child"]["nhs_number"] = "943 476 5919"
 
@@ -100,8 +100,8 @@ def test_a_contact_is_linked_to_the_one_child_with_that_nhs_number(client, polic
 
 
 def test_a_contact_is_not_linked_when_two_people_share_the_nhs_number(client, police_token):
-    f.child(given_name="Lily", nhs_number=VALID_NHS)
-    f.child(given_name="Lilly", nhs_number=VALID_NHS)
+    f.child(given_name="Poppy", nhs_number=VALID_NHS)
+    f.child(given_name="Popy", nhs_number=VALID_NHS)
     body = a_contact()
     body["child"]["nhs_number"] = VALID_NHS
     post(client, body, police_token)

@@ -20,7 +20,7 @@ def send(agency, record_id, **fields):  # type: ignore[no-untyped-def]
 
 
 LILY = {
-    "given_name": "Lily",
+    "given_name": "Poppy",
     "family_name": "Smith",
     "date_of_birth": dt.date(2019, 1, 4),
     "sex": "F",
@@ -60,7 +60,7 @@ def test_a_record_seen_before_stays_with_its_person(police):  # type: ignore[no-
 
 def test_a_valid_nhs_number_links_whatever_the_spelling(police, health):  # type: ignore[no-untyped-def]
     first = send(health, "H-1", nhs_number=NHS_A, **LILY)
-    second = send(police, "P-1", **{**LILY, "given_name": "Lilly", "nhs_number": NHS_A})
+    second = send(police, "P-1", **{**LILY, "given_name": "Popy", "nhs_number": NHS_A})
     assert second.method == "nhs_number"
     assert second.person == first.person
 
@@ -191,6 +191,6 @@ def test_an_uncertain_match_goes_to_review_with_its_weights(police, health):  # 
 def test_persons_created_elsewhere_are_found(police):  # type: ignore[no-untyped-def]
     from sightline.testing import factories as f
 
-    known = f.child(given_name="Lily", family_name="Smith", date_of_birth=dt.date(2019, 1, 4))
+    known = f.child(given_name="Poppy", family_name="Smith", date_of_birth=dt.date(2019, 1, 4))
     found = send(police, "P-1", **LILY)
     assert found.person == known

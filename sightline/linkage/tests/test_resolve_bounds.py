@@ -34,7 +34,7 @@ BORN = dt.date(2016, 3, 7)
 NHS = nhs_number_with_check_digit("943476591")
 OTHER_NHS = nhs_number_with_check_digit("401023213")
 GIVEN = ["William", "Bill", "Wiliam", "Okafor", "Willa", "Sam", "", "Liam"]
-FAMILY = ["Okafor", "Okafer", "William", "Okafor-Smith", "Brookes", ""]
+FAMILY = ["Okafor", "Okafer", "William", "Okafor-Smith", "Ashcombe", ""]
 DOBS = [
     BORN,
     dt.date(2016, 7, 3),

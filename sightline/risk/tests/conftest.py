@@ -41,17 +41,17 @@ def arrive(agencies, django_capture_on_commit_callbacks):  # type: ignore[no-unt
 
 @pytest.fixture
 def lily(agencies):  # type: ignore[no-untyped-def]
-    return f.child(given_name="Lily", family_name="Smith", date_of_birth=dt.date(2019, 1, 4))
+    return f.child(given_name="Poppy", family_name="Smith", date_of_birth=dt.date(2019, 1, 4))
 
 
 @pytest.fixture
 def frankie(db):  # type: ignore[no-untyped-def]
-    return f.adult(given_name="Frankie", family_name="Smith", date_of_birth=dt.date(1998, 2, 11))
+    return f.adult(given_name="Jordan", family_name="Smith", date_of_birth=dt.date(1998, 2, 11))
 
 
 @pytest.fixture
 def sam(db):  # type: ignore[no-untyped-def]
-    return f.adult(given_name="Sam", family_name="Brookes", date_of_birth=dt.date(1996, 7, 30))
+    return f.adult(given_name="Sam", family_name="Ashcombe", date_of_birth=dt.date(1996, 7, 30))
 
 
 def alerts(rule: str, person: Person | None = None) -> list[Alert]:

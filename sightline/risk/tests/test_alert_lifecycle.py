@@ -121,7 +121,7 @@ def test_the_json_command_lists_every_alert_in_the_documented_shape(arrive, lily
     [row] = _run()
     assert set(row) == {"rule", "person", "raised_at", "evidence", "status"}
     assert row["rule"] == "contacts-without-assessment"
-    assert row["person"]["id"] == lily.pk and row["person"]["name"] == "Lily Smith"
+    assert row["person"]["id"] == lily.pk and row["person"]["name"] == "Poppy Smith"
     assert row["person"]["date_of_birth"] == "2019-01-04"
     assert "police:WYP-553" in row["person"]["source_ids"]
     assert row["raised_at"] == events[2].occurred_at.isoformat()

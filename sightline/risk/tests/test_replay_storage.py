@@ -29,7 +29,7 @@ def snapshot() -> list[tuple]:
 
 
 def history(arrive, lily, frankie, sam):  # type: ignore[no-untyped-def]
-    """Contacts and attendances for Lily; a release to the home of Ben, who has no events of
+    """Contacts and attendances for Poppy; a release to the home of Ben, who has no events of
     his own (the household rules raise for him)."""
     ben = f.child(given_name="Ben", family_name="Smith", date_of_birth=dt.date(2020, 6, 1))
     for person in (ben, frankie):
