@@ -1549,8 +1549,7 @@ def casework_history_load(
     now: dt.datetime,
     every_kind: bool = False,
 ) -> Counter[str]:
-    """Write the district's casework history (after the front door's year has been replayed).
-    """
+    """Write the district's casework history (after the front door's year has been replayed)."""
     history = CaseworkHistory(synthetic, staff, district, now)
     history.build(every_kind=every_kind)
     history.write()
