@@ -41,8 +41,8 @@ system-packages:
 
 ## lint: ruff, mypy, import-linter, Django's checks
 lint: install
-	$(BIN)/ruff check sightline
-	$(BIN)/ruff format --check sightline
+	$(BIN)/ruff check sightline tests conftest.py
+	$(BIN)/ruff format --check sightline tests conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy sightline
 	$(BIN)/sightline makemigrations --check --dry-run

@@ -68,7 +68,7 @@ def _move_rows(
     """Point `rows` at `to`, skipping any that would duplicate a row `to` already has."""
     moved: list[int] = []
     if unique_with:
-        taken = set(model.objects.filter(**{field: to}).values_list(*unique_with))
+        taken = set(model._default_manager.filter(**{field: to}).values_list(*unique_with))
         for pk, *key in rows.values_list("pk", *unique_with):
             # a relationship between the two persons would become one with itself: leave it
             if tuple(key) in taken or (model is Relationship and key[0] == to.pk):
@@ -76,7 +76,7 @@ def _move_rows(
             moved.append(pk)
     else:
         moved = list(rows.values_list("pk", flat=True))
-    model.objects.filter(pk__in=moved).update(**{field: to})
+    model._default_manager.filter(pk__in=moved).update(**{field: to})
     return moved
 
 
@@ -89,7 +89,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
         raise ValidationError("One of these persons has already been merged into another.")
     moved: dict[str, list[int]] = {}
     for label, model, field, unique_with in MOVABLE:
-        rows = model.objects.filter(**{field: merged})
+        rows = model._default_manager.filter(**{field: merged})
         moved[label] = _move_rows(model, field, unique_with, rows, survivor)
     filled: dict[str, Any] = {}
     for name in FILLABLE:
@@ -205,7 +205,7 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
     by_label = {label: (model, field) for label, model, field, _ in MOVABLE}
     for label, ids in change.moved.items():
         model, field = by_label[label]
-        model.objects.filter(pk__in=ids, **{field: here}).update(**{field: back})
+        model._default_manager.filter(pk__in=ids, **{field: here}).update(**{field: back})
     if change.filled:
         for name in change.filled:
             setattr(here, name, "U" if name == "sex" else None if name == "date_of_birth" else "")

@@ -152,22 +152,22 @@ def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> Rebui
         for record in records:
             if person_of[record] != home_id:
                 by_person[person_of[record]].append(record)
-        home = Person.objects.get(pk=home_id) if home_id is not None else None
+        home_person: Person | None = Person.objects.get(pk=home_id) if home_id is not None else None
         for person_id, moving in sorted(by_person.items()):
             person = Person.objects.get(pk=person_id)
-            if remaining[person_id] == len(moving) and person_id not in taken and home:
+            if remaining[person_id] == len(moving) and person_id not in taken and home_person:
                 person_merge(
                     actor=actor,
-                    survivor=home,
+                    survivor=home_person,
                     merged=person,
                     reason="Rebuild: the model links these records",
                 )
                 merges += 1
             else:
                 if remaining[person_id] == len(moving):
-                    # all of them leave a person that is nobody's home: it becomes this one
+                    # all of them leave a person that is nobody's home_person: it becomes this one
                     home_of[index] = home_id = person_id
-                    home = person
+                    home_person = person
                     taken.add(person_id)
                     continue
                 change = person_split(
@@ -177,20 +177,20 @@ def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> Rebui
                     reason="Rebuild: the model puts these records apart",
                 )
                 splits += 1
-                if home is None:
-                    home = change.to_person
-                    home_of[index] = home.pk
+                if home_person is None:
+                    home_person = change.to_person
+                    home_of[index] = home_person.pk
                 else:
                     person_merge(
                         actor=actor,
-                        survivor=home,
+                        survivor=home_person,
                         merged=change.to_person,
                         reason="Rebuild: the model links these records",
                     )
                     merges += 1
             remaining[person_id] -= len(moving)
             for record in moving:
-                person_of[record] = home.pk
+                person_of[record] = home_person.pk
     queued = _queue_review(actor=actor, person_of=person_of, review=clustering.review)
     summary = RebuildSummary(
         records=len(person_of),
