@@ -279,6 +279,10 @@ def main(argv: list[str] | None = None) -> None:
         elapsed = time.perf_counter() - started
     import platform
 
+    if args.section:
+        Path(args.output).write_text(table + "\n")
+        sys.stdout.write(table + "\n")
+        return
     report = "\n".join(
         [
             "# Benchmarks",
