@@ -24,8 +24,9 @@ from sightline.chronology.selectors import (
     timeline_entries,
     timeline_facets,
 )
+from sightline.core.pagination import paginate
 from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
-from sightline.people.views import SignedInRequest, paginate
+from sightline.people.views import SignedInRequest
 
 PER_PAGE = 50
 

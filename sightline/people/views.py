@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,35 +14,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.accounts.models import User
+from sightline.core.pagination import paginate
 from sightline.people import selectors
 from sightline.people.forms import BreakGlassForm, BreakGlassReportFilterForm, PersonSearchForm
 from sightline.people.services import break_glass_open
-
-PER_PAGE = 50
 
 
 class SignedInRequest(HttpRequest):
     """A request behind login_required: its user is a signed-in Sightline user."""
 
     user: User
-
-
-def paginate(
-    request: HttpRequest, items: object, per_page: int = PER_PAGE, count: int | None = None
-) -> Page:
-    """The requested page (the first for a bad number, the last past the end), with the page
-    numbers to show (`elided_range`) for people/includes/pagination.html.
-
-    `count`, when the caller already knows how many items there are, saves counting them.
-    """
-    paginator: Paginator = Paginator(items, per_page)  # type: ignore[arg-type]
-    if count is not None:
-        paginator.count = count  # type: ignore[misc]  # a cached_property, known already
-    page = paginator.get_page(request.GET.get("page"))
-    page.elided_range = list(  # type: ignore[attr-defined]
-        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
 
 
 def _submitted(request: HttpRequest, form_class: type[forms.Form]) -> bool:
