@@ -98,6 +98,8 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "sightline.core.forms.GovukFormRenderer"
 
+if "DATABASE_URL" not in os.environ:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'sightline.sqlite3'}"),
