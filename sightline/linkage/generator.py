@@ -6,13 +6,15 @@ writes them down in its own way: health usually has the NHS number, schools the 
 and housing rarely either; names get typos and nicknames, dates of birth swapped days and
 months or a wrong digit, and some records still carry the address the family moved from.
 
-`generate(n_records, seed)` returns rows with the truth (`person`) beside each record.
+`generate(n_records, seed)` returns exactly `n_records` rows with the truth (`person`) beside
+each record. Every date of birth, as recorded or mistyped, is on or before `REFERENCE_DATE`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from faker import Faker
@@ -20,6 +22,7 @@ from faker import Faker
 from sightline.linkage.features import VARIANTS
 from sightline.people.identifiers import nhs_number_with_check_digit, upn_with_check_letter
 
+REFERENCE_DATE = dt.date(2026, 1, 1)  # "today" for the population: nobody is born after it
 AGENCIES = {
     # code: (share of people known to it, P(NHS number), P(UPN), P(typo), P(nickname))
     "health": (0.85, 0.95, 0.0, 0.02, 0.02),
@@ -93,24 +96,30 @@ def _nickname(rng: random.Random, given: str) -> str:
 
 
 def _dob_error(rng: random.Random, dob: dt.date) -> str:
+    """The date of birth as someone mistyped it: day and month swapped, or one digit wrong
+    (never a date after `REFERENCE_DATE`; the date itself when no slip gives a real one)."""
     if rng.random() < 0.45 and dob.day <= 12 and dob.day != dob.month:
-        return dt.date(dob.year, dob.day, dob.month).isoformat()
-    text = list(dob.isoformat())
-    positions = [2, 3, 6, 8, 9]
-    i = rng.choice(positions)
-    text[i] = str((int(text[i]) + rng.randint(1, 9)) % 10)
-    candidate = "".join(text)
-    try:
-        dt.date.fromisoformat(candidate)
-    except ValueError:
-        return dob.isoformat()
-    return candidate
+        swapped = dt.date(dob.year, dob.day, dob.month)
+        if swapped <= REFERENCE_DATE:
+            return swapped.isoformat()
+    for _ in range(3):
+        text = list(dob.isoformat())
+        i = rng.choice([2, 3, 6, 8, 9])
+        text[i] = str((int(text[i]) + rng.randint(1, 9)) % 10)
+        try:
+            candidate = dt.date.fromisoformat("".join(text))
+        except ValueError:
+            continue
+        if candidate <= REFERENCE_DATE:
+            return candidate.isoformat()
+    return dob.isoformat()
 
 
-def _people(n_people: int, rng: random.Random, pools: _Pools) -> list[_Person]:
-    people: list[_Person] = []
+def _population(rng: random.Random, pools: _Pools) -> Iterator[_Person]:
+    """Persons family by family, without end (the caller stops when it has enough)."""
     serial = iter(range(10**8, 10**9))
-    today = dt.date(2026, 1, 1)
+    today = REFERENCE_DATE
+    count = 0
 
     def nhs() -> str:
         while True:
@@ -124,22 +133,26 @@ def _people(n_people: int, rng: random.Random, pools: _Pools) -> list[_Person]:
     def person(
         given: str, family: str, dob: dt.date, sex: str, home: tuple[str, str], child: bool
     ) -> _Person:
+        nonlocal count
         moved = address() if rng.random() < 0.15 else None
         upn = upn_with_check_letter(f"380{rng.randint(0, 9999):04d}{rng.randint(0, 99999):05d}")
+        count += 1
         return _Person(
-            len(people), given, family, dob, sex, nhs(), upn if child else "", home, moved, child
+            count - 1, given, family, dob, sex, nhs(), upn if child else "", home, moved, child
         )
 
-    while len(people) < n_people:
+    while True:
         family = rng.choice(pools.family)
         home = address()
         mother_dob = today - dt.timedelta(days=rng.randint(19 * 365, 50 * 365))
-        people.append(person(rng.choice(pools.female), family, mother_dob, "F", home, False))
-        used = {people[-1].given}
+        mother = person(rng.choice(pools.female), family, mother_dob, "F", home, False)
+        yield mother
+        used = {mother.given}
         if rng.random() < 0.5:
             father_dob = today - dt.timedelta(days=rng.randint(19 * 365, 55 * 365))
-            people.append(person(rng.choice(pools.male), family, father_dob, "M", home, False))
-            used.add(people[-1].given)
+            father = person(rng.choice(pools.male), family, father_dob, "M", home, False)
+            yield father
+            used.add(father.given)
         for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
             dob = today - dt.timedelta(days=rng.randint(0, 17 * 365))
             sex = rng.choice("FM")
@@ -148,28 +161,30 @@ def _people(n_people: int, rng: random.Random, pools: _Pools) -> list[_Person]:
             while given in used:  # parents do not give two children (or a parent's) name
                 given = rng.choice(names)
             used.add(given)
-            people.append(person(given, family, dob, sex, home, True))
+            child = person(given, family, dob, sex, home, True)
+            yield child
             if rng.random() < 0.03:  # twins: same birthday and home, another name
                 twin_sex = rng.choice("FM")
                 twin_names = pools.female if twin_sex == "F" else pools.male
-                name = rng.choice([n for n in twin_names[:200] if n != people[-1].given])
-                people.append(person(name, family, dob, twin_sex, home, True))
-            elif rng.random() < 0.002 and people:  # same name and birthday, another family
-                twin = people[-1]
-                other_home = address()
-                people.append(person(twin.given, twin.family, twin.dob, twin.sex, other_home, True))
-    return people[:n_people]
+                name = rng.choice([n for n in twin_names[:200] if n != child.given])
+                yield person(name, family, dob, twin_sex, home, True)
+            elif rng.random() < 0.002:  # same name and birthday, another family
+                yield person(child.given, child.family, child.dob, child.sex, address(), True)
 
 
 def generate(n_records: int, seed: int = 20250101) -> list[tuple]:  # type: ignore[type-arg]
-    """About `n_records` agency records (rows in COLUMNS order) of a seeded population."""
-    rng = random.Random(seed)
+    """`n_records` agency records (rows in COLUMNS order) of a seeded population.
+
+    The population and the way agencies write it down draw on two random streams of the
+    seed, so a smaller run is the start of a larger one (the last person may be cut short).
+    """
+    rng = random.Random(f"{seed}:records")
     pools = _Pools(seed)
-    n_people = max(1, int(n_records / 2.7))
-    people = _people(n_people, rng, pools)
+    people = _population(random.Random(f"{seed}:people"), pools)
     rows: list[tuple] = []  # type: ignore[type-arg]
     uid = 0
-    for p in people:
+    while len(rows) < n_records:
+        p = next(people)
         agencies = [a for a, spec in AGENCIES.items() if rng.random() < spec[0]]
         if not p.child:
             agencies = [a for a in agencies if a != "school"]
@@ -212,4 +227,4 @@ def generate(n_records: int, seed: int = 20250101) -> list[tuple]:  # type: igno
                     postcode,
                 )
             )
-    return rows
+    return rows[:n_records]
