@@ -102,10 +102,16 @@ class AuditEntry(models.Model):
 
 
 class Notification(models.Model):
-    """An outbox message. Stored first, delivered after commit, retried until sent."""
+    """An outbox message. Stored first, delivered after commit, retried until sent.
+
+    A sender claims a message (queued or failed -> sending, stamping `claimed_at`) before
+    handing it to the mail backend, so only one sender ever holds it; see
+    `sightline.core.notifications` for the claim and its timeout.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (will retry)"
 
@@ -122,6 +128,9 @@ class Notification(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When a sender last claimed it: a message left `sending` longer than the claim timeout
+    # (its sender stopped) may be claimed again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,20 +2,43 @@
 
 A failed delivery never loses anything: the row stays queued or failed and
 `sightline send-notifications` retries it.
+
+Each message is handed to the mail backend by one sender only. Two senders may be at work
+at once (the web process delivering after its commit, `send-notifications` run by cron, a
+second run overlapping the first), so a sender first *claims* a message: one conditional
+UPDATE moves it from queued or failed to `sending` and stamps `claimed_at`, and only the
+sender whose UPDATE changed the row sends it. The database decides the race: PostgreSQL
+re-checks the WHERE of an UPDATE that waited for another's row lock (so the loser matches
+nothing), and SQLite runs one write transaction at a time (`transaction_mode` IMMEDIATE).
+A batch is picked with `select_for_update(skip_locked=True)` where the database has it
+(PostgreSQL), so overlapping senders share the work rather than queue behind each other's
+locks. The outcome (sent or failed) is recorded only while the sender still holds its
+claim.
+
+A sender that stops between its claim and recording the outcome (the process killed, the
+machine restarted) leaves the message `sending`. After `SENDING_TIMEOUT` (15 minutes,
+well beyond the SMTP timeout Django's backend is given) any sender may claim it again. If
+the first sender had already handed it to the mail server before it stopped, that one
+message goes twice: after a crash the outbox prefers a duplicate to a message lost. Without
+a crash, a message is handed to the mail backend at most once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sightline.core.models import Notification
 
 log = logging.getLogger(__name__)
+
+SENDING_TIMEOUT = dt.timedelta(minutes=15)
+CLAIM_BATCH = 20  # messages claimed at a time: each is sent well inside the timeout
 
 
 def notification_queue(
@@ -41,45 +64,102 @@ def notification_queue(
     return notification
 
 
+def _claimable(now: dt.datetime) -> models.Q:
+    """Waiting to be sent: queued, failed, or left `sending` by a sender that stopped."""
+    return models.Q(status__in=[Notification.Status.QUEUED, Notification.Status.FAILED]) | (
+        models.Q(status=Notification.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+    )
+
+
+def _claim(pk: int, now: dt.datetime) -> bool:
+    """Claim one message for this sender; False when another sender holds it or sent it."""
+    claimed = Notification.objects.filter(_claimable(now), pk=pk).update(
+        status=Notification.Status.SENDING, claimed_at=now
+    )
+    return claimed == 1
+
+
+class Claimed(NamedTuple):
+    """A batch a sender claimed: its messages, and the last id it looked at (None: none)."""
+
+    notifications: list[Notification]
+    last_seen: int | None
+
+
+def notifications_claim(*, after: int = 0, limit: int = CLAIM_BATCH) -> Claimed:
+    """Claim up to `limit` messages waiting to be sent, oldest first, with ids above `after`.
+
+    Rows another sender is claiming at this moment are skipped (PostgreSQL), not waited
+    for; each row is claimed by its own conditional UPDATE, so a row two senders both
+    selected goes to one of them only.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = Notification.objects.filter(_claimable(now), pk__gt=after).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:limit])
+        won = [pk for pk in ids if _claim(pk, now)]
+    claimed = list(Notification.objects.filter(pk__in=won).order_by("pk"))
+    return Claimed(claimed, ids[-1] if ids else None)
+
+
 def notification_deliver(*, notification_id: int) -> bool:
-    """Try once to deliver; record the outcome. Never raises for a delivery failure."""
-    notification = Notification.objects.get(pk=notification_id)
-    if notification.status == Notification.Status.SENT:
-        return True
+    """Claim the message and try once to deliver it; record the outcome.
+
+    True when it is sent (now, or earlier). False when delivery failed (never raises for a
+    delivery failure) or another sender holds it.
+    """
+    now = timezone.now()
+    if not _claim(notification_id, now):
+        status = Notification.objects.filter(pk=notification_id).values_list("status", flat=True)
+        return status.first() == Notification.Status.SENT
+    return _send_claimed(Notification.objects.get(pk=notification_id))
+
+
+def _send_claimed(notification: Notification) -> bool:
+    """Hand a message this sender has claimed to the mail backend; record what happened."""
+    held = Notification.objects.filter(
+        pk=notification.pk,
+        status=Notification.Status.SENDING,
+        claimed_at=notification.claimed_at,
+    )
     if not notification.recipient_email:
         # In-app only: the recipient reads it in Sightline.
-        Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.SENT, sent_at=timezone.now()
-        )
+        held.update(status=Notification.Status.SENT, sent_at=timezone.now())
         return True
     try:
         send_mail(notification.subject, notification.body, None, [notification.recipient_email])
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded and retried
         log.warning("Notification %s not delivered: %s", notification.pk, error)
-        Notification.objects.filter(pk=notification.pk).update(
+        held.update(
             status=Notification.Status.FAILED,
             attempts=models.F("attempts") + 1,
             last_error=str(error)[:2000],
         )
         return False
-    Notification.objects.filter(pk=notification.pk).update(
+    if not held.update(
         status=Notification.Status.SENT,
         attempts=models.F("attempts") + 1,
         sent_at=timezone.now(),
         last_error="",
-    )
+    ):
+        log.warning("Notification %s was sent after its claim had timed out", notification.pk)
     return True
 
 
 def notifications_retry() -> tuple[int, int]:
-    """Deliver everything not yet sent. Returns (sent, still failing)."""
+    """Deliver everything not yet sent that no other sender holds. Returns (sent, still
+    failing). The run walks forward by id, so each message is tried at most once per run."""
     sent = failed = 0
-    pending = Notification.objects.exclude(status=Notification.Status.SENT).values_list(
-        "pk", flat=True
-    )
-    for pk in list(pending):
-        if notification_deliver(notification_id=pk):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    after = 0
+    while True:
+        batch = notifications_claim(after=after)
+        if batch.last_seen is None:
+            return sent, failed
+        after = batch.last_seen
+        for notification in batch.notifications:
+            if _send_claimed(notification):
+                sent += 1
+            else:
+                failed += 1

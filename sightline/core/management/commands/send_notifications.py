@@ -1,4 +1,9 @@
-"""`sightline send-notifications`: deliver queued or failed notifications (run periodically)."""
+"""`sightline send-notifications`: deliver queued or failed notifications (run periodically).
+
+Safe to run while another run or the web process is sending: each message is claimed first
+(`sightline.core.notifications`), and one left `sending` by a run that stopped is sent again
+after the claim timeout.
+"""
 
 from typing import Any
 
