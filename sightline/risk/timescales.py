@@ -23,8 +23,15 @@ the clock's first event as its raiser and evidence, so an alert already raised f
 chronology is the same alert. A record is overdue at the clock's date when its due day is
 before that date and it was not done by that date (done on the date itself counts as done,
 as the chronology up to the end of `--as-of` does); records dated after the clock are not
-read, so `--as-of` replays them. An item done late stops being overdue (the stored alert
-stays: the engine never withdraws a missed deadline; the person closes it).
+read, so `--as-of` replays them. An item done late stops being overdue. Its stored alert is
+never withdrawn or deleted (a deadline missed stays missed), but once the item has ended
+`risk.services.timescale_alerts_close_done` closes it as the system actor "rules", with a note
+saying what ended it, when, and how many working days late (`item_ended`, `ENDED_BY`; for T1
+`contact_decision_ended`). An alert a person closed stays as they closed it.
+
+Who is read: `timescale_people` (every person with an event of `CLOCK_EVENT_TYPES`, and every
+child with a casework episode), so a child whose only clock is, say, supervision on a CIN plan
+opened in casework is not left out.
 
 The due dates are casework's own (`casework.services.plans.core_group_due_date`,
 `casework.services.protection.review_conference_due_date`, the due dates the casework
@@ -46,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -426,3 +434,190 @@ def contact_decision_overdue(*, as_of: dt.datetime | dt.date) -> list[Instance]:
         evidence = [event_id] if event_id else []
         found.append(Instance("contact-decision-overdue", child_id, event_id, raised_at, evidence))
     return found
+
+
+# Who the sweep reads ---------------------------------------------------------------------------
+
+# Every event type that starts (or restarts) a stream timescale's clock, or that a casework
+# record's item is raised by: a person with any of them may have a deadline to miss. Reading
+# only some of them leaves out, say, a child whose case was opened in casework (no front door
+# contact) and is on a CIN plan with no supervision recorded (supervision-overdue).
+CLOCK_EVENT_TYPES = (
+    EventType.CONTACT,
+    EventType.CONTACT_DECIDED,
+    EventType.ASSESSMENT_STARTED,
+    EventType.STRATEGY_DISCUSSION,
+    EventType.S47_STARTED,
+    EventType.ICPC,
+    EventType.CORE_GROUP,
+    EventType.RCPC,
+    EventType.CP_PLAN_STARTED,
+    EventType.CIN_PLAN_STARTED,
+    EventType.SUPERVISION,
+)
+
+
+def timescale_people() -> set[int]:
+    """Everyone a stream timescale may raise an alert about: each person with an event that
+    starts one of their clocks, and each child with a casework episode."""
+    from sightline.chronology.models import Participant
+
+    people = set(
+        Participant.objects.filter(event__type__in=CLOCK_EVENT_TYPES).values_list(
+            "person_id", flat=True
+        )
+    )
+    people.update(Episode.objects.values_list("child_id", flat=True))
+    return people
+
+
+# Items done after their deadline ----------------------------------------------------------------
+
+# What ends a missed item, read after the event that started its clock: the work the rule
+# asks for, or the case or plan it belonged to ending first.
+ENDED_BY: dict[str, dict[str, str]] = {
+    "assessment-overdue": {
+        EventType.ASSESSMENT_COMPLETED: "the assessment was completed",
+        EventType.EPISODE_CLOSED: "the episode was closed",
+    },
+    "icpc-overdue": {
+        EventType.ICPC: "the initial child protection conference was held",
+        EventType.EPISODE_CLOSED: "the episode was closed",
+    },
+    "core-group-overdue": {
+        EventType.CORE_GROUP: "the core group met",
+        EventType.CP_PLAN_ENDED: "the child protection plan ended",
+        EventType.EPISODE_CLOSED: "the episode was closed",
+    },
+    "review-conference-overdue": {
+        EventType.RCPC: "the review child protection conference was held",
+        EventType.CP_PLAN_ENDED: "the child protection plan ended",
+        EventType.EPISODE_CLOSED: "the episode was closed",
+    },
+    "supervision-overdue": {
+        EventType.SUPERVISION: "supervision was recorded",
+        EventType.CP_PLAN_ENDED: "the child protection plan ended",
+        EventType.CIN_PLAN_ENDED: "the child in need plan ended",
+        EventType.EPISODE_CLOSED: "the episode was closed",
+    },
+}
+WORK_DONE = frozenset(
+    {
+        EventType.ASSESSMENT_COMPLETED,
+        EventType.ICPC,
+        EventType.CORE_GROUP,
+        EventType.RCPC,
+        EventType.SUPERVISION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Ended:
+    """How a missed item ended: the day, in words, and whether the work itself was done
+    (False: the case or plan ended first). `due` is the item's due day."""
+
+    on: dt.date
+    what: str
+    completed: bool
+    due: dt.date
+
+
+def item_ended(
+    rule: str,
+    s: Subject,
+    raised_by: int | None,
+    raised_at: dt.datetime,
+    evidence: set[int],
+    p: dict[str, Any],
+    today: dt.date,
+) -> Ended | None:
+    """How the item of a stored stream timescale alert ended by `today`, or None while it has
+    not (or when the alert names no event to read from).
+
+    Only asked about an alert the rule no longer finds overdue; the first ending after the
+    event that started the item's clock is the one that stopped it."""
+    starts = [e for e in s.events if e.id == raised_by]
+    if rule not in ENDED_BY or not starts:
+        return None
+    start = starts[0]
+    due = _due_of(rule, s, start, raised_at, evidence, p, today)
+    if rule == "icpc-overdue" and (done := _s47_ended_without_icpc(s, evidence, today)):
+        return Ended(done, "the enquiry ended with no conference needed", True, due)
+    endings = ENDED_BY[rule]
+    for event in s.events:
+        if event.type in endings and (event.at, event.id) > (start.at, start.id):
+            on = local_date(event.at)
+            if on > today:
+                return None
+            return Ended(on, endings[event.type], event.type in WORK_DONE, due)
+    return None
+
+
+def _due_of(
+    rule: str,
+    s: Subject,
+    start: Ev,
+    raised_at: dt.datetime,
+    evidence: set[int],
+    p: dict[str, Any],
+    today: dt.date,
+) -> dt.date:
+    """The item's due day: the casework record's own where it has one; else counted from the
+    event that started the clock. The later timescales raise at the end of the due day."""
+    if rule not in ("assessment-overdue", "icpc-overdue"):
+        return local_date(raised_at) - dt.timedelta(days=1)
+    for episode in _episodes(s, today):
+        if rule == "assessment-overdue":
+            for assessment in episode.assessments.all():
+                started = _on(s, EventType.ASSESSMENT_STARTED, assessment.start_date)
+                if started is not None and started.id in evidence:
+                    return assessment.due_date
+        else:
+            for s47 in episode.s47_enquiries.all():
+                if _s47_events(s, s47) & evidence:
+                    return s47.icpc_target_date
+    return working_days_after(local_date(start.at), int(p["working_days"]))
+
+
+def _s47_events(s: Subject, s47: S47Enquiry) -> set[int]:
+    held = local_date(s47.strategy_discussion.held_at)
+    return {
+        e.id
+        for e in (
+            _on(s, EventType.STRATEGY_DISCUSSION, held, s47=True),
+            _on(s, EventType.S47_STARTED, s47.start_date),
+        )
+        if e is not None
+    }
+
+
+def _s47_ended_without_icpc(s: Subject, evidence: set[int], today: dt.date) -> dt.date | None:
+    for episode in _episodes(s, today):
+        for s47 in episode.s47_enquiries.all():
+            if (
+                s47.icpc_not_required
+                and _by(s47.completed_date, today)
+                and _s47_events(s, s47) & evidence
+            ):
+                return s47.completed_date
+    return None
+
+
+def contact_decision_ended(event_id: int | None) -> Ended | None:
+    """T1: when the contact whose event raised the alert got its final decision (a decision
+    that needs a manager's authorisation is final when authorised)."""
+    from sightline.frontdoor.models import Contact, Decision
+
+    contact = Contact.objects.filter(event_id=event_id).first() if event_id else None
+    if contact is None:
+        return None
+    try:
+        decision = contact.decision
+    except Decision.DoesNotExist:
+        return None
+    final = decision.authorised_at if decision.needs_authorisation else decision.decided_at
+    if final is None:
+        return None
+    due = local_date(contact.decision_due_at)
+    return Ended(local_date(final), "the contact was decided", True, due)
