@@ -109,6 +109,12 @@ class User(AbstractUser):
         max_length=30, choices=Profession.choices, default=Profession.OTHER
     )
     job_title = models.CharField(max_length=120, blank=True)
+    is_agency_lead = models.BooleanField(
+        "named agency lead",
+        default=False,
+        help_text="Answers the partnership's assurance requests and updates the actions it "
+        "addresses to the user's agency (the rest of the agency's staff may only view them)",
+    )
     phone = models.CharField(max_length=40, blank=True)
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)

@@ -23,3 +23,18 @@ is_social_care = has_role(*SOCIAL_CARE_ROLES)
 is_information_governance = has_role(Role.INFORMATION_GOVERNANCE, Role.ADMIN)
 is_unscheduled_care = has_role(Role.UNSCHEDULED_CARE)
 is_staff_user = rules.is_authenticated & ~is_unscheduled_care
+
+
+@rules.predicate
+def is_agency_lead(user) -> bool:  # type: ignore[no-untyped-def]
+    """A named lead of their agency: answers for it to the safeguarding partnership.
+
+    A flag beside the role, not a role: the lead keeps everything their own role gives them
+    (a police officer who leads for the police still sees what the police have recorded)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and getattr(user, "is_agency_lead", False)
+    )
