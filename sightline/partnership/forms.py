@@ -190,13 +190,42 @@ class ActionForm(GovukForm):
     due_on = GovukDateField(label="Due date", required=False)
 
 
+def _reason_for_the_change() -> forms.Field:
+    return _text(
+        "Why it is changing",
+        required=False,
+        rows=2,
+        help_text="Kept in the history beside the change, for example the meeting that agreed it",
+    )
+
+
+class RecommendationEditForm(RecommendationForm):
+    reason = _reason_for_the_change()
+
+
+class ActionEditForm(ActionForm):
+    reason = _reason_for_the_change()
+
+
+class WithdrawForm(GovukForm):
+    reason = _text(
+        "Why it is withdrawn",
+        help_text="For example: superseded by a later review, or agreed as no longer needed at "
+        "the oversight group meeting on a given date",
+    )
+
+
+class ReopenForm(GovukForm):
+    reason = _text("Why it is re-opened")
+
+
 class ProgressForm(GovukForm):
     status = forms.ChoiceField(
         label="Status",
         choices=[
             (value, label)
             for value, label in ActionStatus.choices
-            if value != ActionStatus.ACHIEVED
+            if value not in (ActionStatus.ACHIEVED, ActionStatus.WITHDRAWN)
         ],
         widget=forms.RadioSelect,
         help_text="An action becomes achieved only when its impact is signed off",

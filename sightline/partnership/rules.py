@@ -3,8 +3,10 @@
 - Partnership roles (partnership officer, subgroup chair, independent scrutineer) manage
   reviews, recommendations, the action plan and assurance.
 - Agency users (anyone attached to an agency, except unscheduled-care clinicians, who use the
-  CP-IS style lookup only) see and answer the actions and assurance requests addressed to
-  their own agency, and nothing else here.
+  CP-IS style lookup only) see the actions and assurance requests addressed to their own
+  agency, and nothing else here. Only the agency's named leads (`User.is_agency_lead`) answer
+  those assurance requests and record progress on those actions; the partnership's roles
+  record progress too, but never answer for an agency (they ask, and judge the answer).
 - Everyone else is refused (403).
 
 Impact sign-off (an action becomes "achieved"): the independent scrutineer signs off in
@@ -19,7 +21,7 @@ from __future__ import annotations
 import rules
 
 from sightline.accounts.models import Role
-from sightline.accounts.rules import has_role
+from sightline.accounts.rules import has_role, is_agency_lead
 
 PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_OFFICER, Role.SUBGROUP_CHAIR, Role.SCRUTINEER})
 SIGN_OFF_ROLES = frozenset({Role.SCRUTINEER, Role.PARTNERSHIP_OFFICER})
@@ -56,13 +58,16 @@ rules.add_perm(
     "partnership.view_action", is_partnership | (is_agency_user & addressed_to_users_agency)
 )
 rules.add_perm(
-    "partnership.update_action", is_partnership | (is_agency_user & addressed_to_users_agency)
+    "partnership.update_action",
+    is_partnership | (is_agency_user & is_agency_lead & addressed_to_users_agency),
 )
 rules.add_perm("partnership.sign_off_impact", may_sign_off_impact)
 rules.add_perm(
     "partnership.view_assurance", is_partnership | (is_agency_user & addressed_to_users_agency)
 )
-rules.add_perm("partnership.answer_assurance", is_agency_user & addressed_to_users_agency)
+rules.add_perm(
+    "partnership.answer_assurance", is_agency_user & is_agency_lead & addressed_to_users_agency
+)
 rules.add_perm("partnership.judge_assurance", may_sign_off_impact)
 
 

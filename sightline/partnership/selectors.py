@@ -139,7 +139,7 @@ def recommendations_list(*, user: User, filters: PlanFilter | None = None) -> Qu
 def recommendation_get(*, user: User, recommendation_id: int) -> Recommendation:
     recommendation = (
         recommendations_list(user=user)
-        .select_related("practice_review", "rapid_review__incident")
+        .select_related("practice_review", "rapid_review__incident", "withdrawn_by")
         .filter(pk=recommendation_id)
         .first()
     )
@@ -151,7 +151,7 @@ def recommendation_get(*, user: User, recommendation_id: int) -> Recommendation:
 def actions_visible_to(user: User) -> QuerySet[Action]:
     require_area(user)
     actions = Action.objects.select_related(
-        "recommendation", "owner_agency", "owner_subgroup", "impact_signed_off_by"
+        "recommendation", "owner_agency", "owner_subgroup", "impact_signed_off_by", "withdrawn_by"
     )
     if user.has_perm("partnership.manage"):
         return actions
@@ -195,7 +195,8 @@ class ThemeGroup:
 class ActionPlan:
     groups: list[ThemeGroup]
     today: dt.date
-    counts: dict[str, int]
+    counts: dict[str, int]  # by status, withdrawn actions left out
+    withdrawn: int = 0
 
     @property
     def action_count(self) -> int:
@@ -231,11 +232,17 @@ def action_plan(*, user: User, filters: PlanFilter | None = None) -> ActionPlan:
                 continue
             group = groups.setdefault(theme.pk, ThemeGroup(theme=theme))
             group.rows.append((recommendation, by_recommendation.get(recommendation.pk, [])))
-    counts = {status.label: 0 for status in ActionStatus}
+    counts = {status.label: 0 for status in ActionStatus if status != ActionStatus.WITHDRAWN}
+    withdrawn = 0
     for action in actions:
-        counts[action.get_status_display()] += 1
+        if action.withdrawn:
+            withdrawn += 1
+        else:
+            counts[action.get_status_display()] += 1
     ordered = sorted(groups.values(), key=lambda group: group.theme.name)
-    return ActionPlan(groups=ordered, today=timezone.localdate(), counts=counts)
+    return ActionPlan(
+        groups=ordered, today=timezone.localdate(), counts=counts, withdrawn=withdrawn
+    )
 
 
 def plan_actions_rows(*, user: User, filters: PlanFilter | None = None) -> list[Action]:
@@ -250,7 +257,22 @@ def plan_actions_rows(*, user: User, filters: PlanFilter | None = None) -> list[
 
 
 def action_history(*, action: Action) -> QuerySet:
-    return action.updates.select_related("by").order_by("-at", "-pk")
+    return action.updates.select_related("by__agency").order_by("-at", "-pk")
+
+
+def recommendation_history(*, recommendation: Recommendation) -> QuerySet:
+    return recommendation.updates.select_related("by__agency").order_by("-at", "-pk")
+
+
+def agency_leads(*, agency_id: int | None) -> list[User]:
+    """The agency's named leads, who answer for it to the partnership (names only)."""
+    if not agency_id:
+        return []
+    return list(
+        User.objects.filter(agency_id=agency_id, is_agency_lead=True, is_active=True).order_by(
+            "last_name", "first_name"
+        )
+    )
 
 
 # --- Assurance -------------------------------------------------------------------------------

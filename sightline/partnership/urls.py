@@ -10,6 +10,7 @@ from sightline.partnership.views import (
     finance,
     overview,
     plan,
+    plan_changes,
     reviews,
     risk,
     self_assessment,
@@ -76,6 +77,16 @@ urlpatterns = [
     path("recommendations/new/", plan.recommendation_new, name="recommendation-new"),
     path("recommendations/<int:recommendation_id>/", plan.recommendation, name="recommendation"),
     path(
+        "recommendations/<int:recommendation_id>/edit/",
+        plan_changes.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/withdraw/",
+        plan_changes.recommendation_withdraw,
+        name="recommendation-withdraw",
+    ),
+    path(
         "recommendations/<int:recommendation_id>/actions/new/",
         plan.action_new,
         name="action-new",
@@ -87,6 +98,9 @@ urlpatterns = [
     path("actions/<int:action_id>/progress/", plan.action_progress, name="action-progress"),
     path("actions/<int:action_id>/sign-off/", plan.action_sign_off, name="action-sign-off"),
     path("actions/<int:action_id>/escalate/", plan.action_escalate, name="action-escalate"),
+    path("actions/<int:action_id>/edit/", plan_changes.action_edit, name="action-edit"),
+    path("actions/<int:action_id>/withdraw/", plan_changes.action_withdraw, name="action-withdraw"),
+    path("actions/<int:action_id>/reopen/", plan_changes.action_reopen, name="action-reopen"),
     # Assurance
     path("assurance/", assurance.assurance_requests, name="assurance"),
     path("assurance/new/", assurance.assurance_request_new, name="assurance-new"),
@@ -128,6 +142,11 @@ urlpatterns = [
         "subgroups/<int:subgroup_id>/summary/",
         subgroups.subgroup_summary_report,
         name="subgroup-summary",
+    ),
+    path(
+        "subgroups/<int:subgroup_id>/summary/pdf/",
+        subgroups.subgroup_summary_pdf,
+        name="subgroup-summary-pdf",
     ),
     path("meetings/<int:meeting_id>/", subgroups.meeting, name="meeting"),
     path(

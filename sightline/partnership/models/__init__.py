@@ -24,6 +24,7 @@ from sightline.partnership.models.plan import (
     ActionUpdate,
     ImpactAssessment,
     Recommendation,
+    RecommendationUpdate,
     Subgroup,
 )
 from sightline.partnership.models.reviews import (
@@ -83,6 +84,7 @@ __all__ = [
     "Rag",
     "RapidReview",
     "Recommendation",
+    "RecommendationUpdate",
     "RiskLogEntry",
     "RiskLogUpdate",
     "RiskOutcome",

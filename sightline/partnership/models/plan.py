@@ -1,12 +1,15 @@
 """The thematic action plan: recommendations from every review, their themes and actions.
 
 An action carries evidence of completion and, separately, evidence of impact. It is
-`achieved` only when impact is signed off (see `services.actions.action_impact_sign_off`).
+`achieved` only when impact is signed off (see `services.plan.action_impact_sign_off`).
+A recommendation or an action may be withdrawn, with a reason (`services.plan_changes`): it
+stays in the plan, marked withdrawn, and counts neither as open nor as overdue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +25,7 @@ __all__ = [
     "ActionUpdate",
     "ImpactAssessment",
     "Recommendation",
+    "RecommendationUpdate",
     "Subgroup",
 ]
 
@@ -43,6 +47,29 @@ class Subgroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def change_lines(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """A history row's changes as (what, from, to), for those recorded with both values."""
+    lines = []
+    for name, value in changes.items():
+        if isinstance(value, dict) and {"from", "to"} <= value.keys():
+            before, after = (_shown(value[key]) for key in ("from", "to"))
+            lines.append((name.replace("_", " ").capitalize(), before, after))
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        except ValueError:
+            return value
+    return "none" if value in ("", None) else str(value)
 
 
 class Recommendation(models.Model):
@@ -81,6 +108,11 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["source_reference", "number", "pk"]
@@ -96,6 +128,33 @@ class Recommendation(models.Model):
             names.insert(0, "The partnership")
         return ", ".join(names)
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class RecommendationUpdate(models.Model):
+    """One change to a recommendation: who, when, what changed (from and to) and why."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="updates"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        return change_lines(self.changes or {})
+
 
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -104,6 +163,7 @@ class ActionStatus(models.TextChoices):
     OFF_TRACK = "off_track", "Off track"
     COMPLETED = "completed", "Completed"
     ACHIEVED = "achieved", "Achieved (impact signed off)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 # GOV.UK tag colours; the text always says the status too.
@@ -114,6 +174,7 @@ STATUS_COLOURS = {
     ActionStatus.OFF_TRACK: "red",
     ActionStatus.COMPLETED: "blue",
     ActionStatus.ACHIEVED: "purple",
+    ActionStatus.WITHDRAWN: "grey",
 }
 OPEN_STATUSES = (
     ActionStatus.NOT_STARTED,
@@ -121,6 +182,7 @@ OPEN_STATUSES = (
     ActionStatus.AT_RISK,
     ActionStatus.OFF_TRACK,
 )
+LOCKED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.ACHIEVED, ActionStatus.WITHDRAWN)
 
 
 class ImpactAssessment(models.TextChoices):
@@ -157,6 +219,11 @@ class Action(models.Model):
     impact_sign_off_basis = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -183,6 +250,16 @@ class Action(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == ActionStatus.WITHDRAWN
+
+    @property
+    def locked(self) -> bool:
+        """Completed, signed off or withdrawn: its terms change only after an explicit re-open
+        (a withdrawn action stays withdrawn)."""
+        return self.status in LOCKED_STATUSES
+
     def overdue(self, today: dt.date) -> bool:
         return self.is_open and today > self.due_on
 
@@ -203,3 +280,7 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        return change_lines(self.changes or {})

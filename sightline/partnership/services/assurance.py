@@ -69,7 +69,7 @@ def assurance_request_answer(
     *, actor: User, request: AssuranceRequest, response: str
 ) -> AssuranceRequest:
     if not actor.has_perm("partnership.answer_assurance", request):
-        raise PermissionDenied("Only the agency asked can answer this request.")
+        raise PermissionDenied("Only the named lead of the agency asked answers this request.")
     if request.judgement:
         raise ValidationError("The oversight group has already judged this answer")
     if not response.strip():

@@ -150,6 +150,8 @@ def action_create(
     lead_person: str = "",
 ) -> Action:
     _require_manager(actor)
+    if recommendation.withdrawn:
+        raise ValidationError("The recommendation has been withdrawn: no action can be added")
     if not description.strip():
         raise ValidationError({"description": "Describe the action"})
     _check_owner_and_date(owner_agency, owner_subgroup, due_on)
@@ -188,11 +190,18 @@ def action_progress_record(
     Never makes an action achieved: that needs the impact sign-off.
     """
     if not actor.has_perm("partnership.update_action", action):
-        raise PermissionDenied("This action is not addressed to your agency.")
+        raise PermissionDenied(
+            "Only the named lead of the agency that owns this action, or the partnership, "
+            "records progress on it."
+        )
     if action.status == ActionStatus.ACHIEVED:
         raise ValidationError("This action's impact has been signed off; it can no longer change")
+    if action.status == ActionStatus.WITHDRAWN:
+        raise ValidationError("This action has been withdrawn; it can no longer change")
     errors = {}
-    if status == ActionStatus.ACHIEVED:
+    if status == ActionStatus.WITHDRAWN:
+        errors["status"] = "Only the partnership withdraws an action, giving the reason"
+    elif status == ActionStatus.ACHIEVED:
         errors["status"] = (
             "An action is achieved only when the scrutineer or the oversight group signs off "
             "its impact: mark it completed and record the evidence of impact"
@@ -248,6 +257,8 @@ def action_impact_sign_off(
         )
     if action.status == ActionStatus.ACHIEVED:
         raise ValidationError("This action's impact has already been signed off")
+    if action.status == ActionStatus.WITHDRAWN:
+        raise ValidationError("This action has been withdrawn: there is no impact to sign off")
     if not action.impact_evidence.strip():
         raise ValidationError(
             "Impact cannot be signed off without evidence of impact: the owner must record it first"

@@ -28,6 +28,16 @@ def analyst(agencies):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def police_lead(agencies):  # type: ignore[no-untyped-def]
+    """The police's named agency lead: answers for the police to the partnership."""
+    lead = f.user(agencies["police"], "practitioner", "police_officer", username="di.hawthorn")
+    lead.is_agency_lead = True
+    lead.job_title = "Detective Inspector, safeguarding"
+    lead.save(update_fields=["is_agency_lead", "job_title"])
+    return lead
+
+
+@pytest.fixture
 def themes(db):  # type: ignore[no-untyped-def]
     return {theme.code: theme for theme in Theme.objects.all()}
 

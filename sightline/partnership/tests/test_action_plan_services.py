@@ -139,20 +139,44 @@ def test_a_subgroup_chair_and_an_agency_user_may_not_sign_off_impact(
             plan.action_impact_sign_off(actor=actor, action=police_action)
 
 
-def test_the_owning_agency_records_progress_but_another_agency_cannot(
-    police_officer, health_visitor, police_action
+def test_the_owning_agencys_lead_records_progress_but_another_agency_cannot(
+    police_lead, health_visitor, police_action
 ):
     plan.action_progress_record(
-        actor=police_officer,
+        actor=police_lead,
         action=police_action,
         status=ActionStatus.ON_TRACK,
         note="Audit started.",
     )
     update = police_action.updates.first()
-    assert (update.by, update.status, update.note) == (police_officer, "on_track", "Audit started.")
+    assert (update.by, update.status, update.note) == (police_lead, "on_track", "Audit started.")
     with pytest.raises(PermissionDenied):
         plan.action_progress_record(
             actor=health_visitor, action=police_action, status=ActionStatus.OFF_TRACK
+        )
+
+
+def test_staff_of_the_owning_agency_who_are_not_its_lead_may_only_view(
+    police_officer, police_action
+):
+    assert police_officer.has_perm("partnership.view_action", police_action)
+    with pytest.raises(PermissionDenied, match="named lead"):
+        plan.action_progress_record(
+            actor=police_officer, action=police_action, status=ActionStatus.ON_TRACK
+        )
+    police_action.refresh_from_db()
+    assert police_action.status == ActionStatus.NOT_STARTED
+
+
+def test_a_lead_of_another_agency_cannot_record_progress(agencies, police_action):
+    from sightline.testing import factories as f
+
+    health_lead = f.user(agencies["health"], "practitioner", "health_visitor", username="hl.ivy")
+    health_lead.is_agency_lead = True
+    health_lead.save(update_fields=["is_agency_lead"])
+    with pytest.raises(PermissionDenied):
+        plan.action_progress_record(
+            actor=health_lead, action=police_action, status=ActionStatus.ON_TRACK
         )
 
 

@@ -1,4 +1,5 @@
-"""Assurance requests: asked of one agency, answered only by it, judged by the oversight group."""
+"""Assurance requests: asked of one agency, answered only by its named lead, judged by the
+oversight group."""
 
 import datetime as dt
 
@@ -50,35 +51,37 @@ def test_an_agency_user_sees_only_their_own_agencys_requests(
     assert error.type.__name__ == "Http404"
 
 
-def test_only_the_agency_asked_may_answer(health_visitor, police_officer, police_request):
-    with pytest.raises(PermissionDenied):
-        assurance.assurance_request_answer(
-            actor=health_visitor, request=police_request, response="Not ours."
-        )
+def test_only_the_named_lead_of_the_agency_asked_may_answer(
+    health_visitor, police_officer, police_lead, partnership_officer, police_request
+):
+    for refused in (health_visitor, police_officer, partnership_officer):
+        with pytest.raises(PermissionDenied):
+            assurance.assurance_request_answer(
+                actor=refused, request=police_request, response="Not ours to give."
+            )
+    assert police_officer.has_perm("partnership.view_assurance", police_request)
     assurance.assurance_request_answer(
-        actor=police_officer, request=police_request, response="Audit attached: 95% in a day."
+        actor=police_lead, request=police_request, response="Audit attached: 95% in a day."
     )
     police_request.refresh_from_db()
-    assert police_request.responded_by == police_officer
+    assert police_request.responded_by == police_lead
     assert police_request.state == "Answered, awaiting judgement"
 
 
-def test_an_empty_answer_is_refused(police_officer, police_request):
+def test_an_empty_answer_is_refused(police_lead, police_request):
     with pytest.raises(ValidationError, match="Enter your agency's answer"):
-        assurance.assurance_request_answer(
-            actor=police_officer, request=police_request, response=""
-        )
+        assurance.assurance_request_answer(actor=police_lead, request=police_request, response="")
 
 
 def test_the_judgement_waits_for_an_answer_and_needs_reasons(
-    scrutineer, police_officer, police_request
+    scrutineer, police_lead, police_request
 ):
     with pytest.raises(ValidationError, match="has not answered"):
         assurance.assurance_request_judge(
             actor=scrutineer, request=police_request, judgement="assured", notes="Fine."
         )
     assurance.assurance_request_answer(
-        actor=police_officer, request=police_request, response="Audit shows 95%."
+        actor=police_lead, request=police_request, response="Audit shows 95%."
     )
     with pytest.raises(ValidationError, match="Explain the judgement"):
         assurance.assurance_request_judge(
@@ -94,7 +97,7 @@ def test_the_judgement_waits_for_an_answer_and_needs_reasons(
     assert police_request.judgement == AssuranceRequest.Judgement.PARTLY_ASSURED
     with pytest.raises(ValidationError, match="already judged"):
         assurance.assurance_request_answer(
-            actor=police_officer, request=police_request, response="More."
+            actor=police_lead, request=police_request, response="More."
         )
 
 

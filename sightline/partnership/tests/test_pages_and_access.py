@@ -37,7 +37,21 @@ def world(partnership_officer, police_action, incident, subgroup, agencies, gove
         question="Health question.",
         due_on=dt.date(2030, 1, 1),
     )
+    completed = plan.action_create(
+        actor=partnership_officer,
+        recommendation=police_action.recommendation,
+        description="Brief every response officer on sharing address changes.",
+        owner_agency=agencies["police"],
+        due_on=dt.date(2030, 6, 30),
+    )
+    plan.action_progress_record(
+        actor=partnership_officer,
+        action=completed,
+        status=ActionStatus.COMPLETED,
+        completion_evidence="Briefing given to all shifts.",
+    )
     return {
+        "completed_action": completed,
         "incident": incident,
         "rapid": rapid,
         "practice": practice,
@@ -142,6 +156,15 @@ def _urls(w):
         "plan_print": reverse("partnership:action-plan-print"),
         "action": reverse("partnership:action", args=[w["action"].pk]),
         "action_progress": reverse("partnership:action-progress", args=[w["action"].pk]),
+        "action_edit": reverse("partnership:action-edit", args=[w["action"].pk]),
+        "action_withdraw": reverse("partnership:action-withdraw", args=[w["action"].pk]),
+        "action_reopen": reverse("partnership:action-reopen", args=[w["completed_action"].pk]),
+        "recommendation_edit": reverse(
+            "partnership:recommendation-edit", args=[w["recommendation"].pk]
+        ),
+        "recommendation_withdraw": reverse(
+            "partnership:recommendation-withdraw", args=[w["recommendation"].pk]
+        ),
         "assurance": reverse("partnership:assurance"),
         "police_request": reverse("partnership:assurance-request", args=[w["police_request"].pk]),
         "police_answer": reverse("partnership:assurance-answer", args=[w["police_request"].pk]),
@@ -175,6 +198,7 @@ def _governance_urls(w):
         "member_new": url("member-new", w["meeting"].subgroup_id),
         "meeting_new": url("meeting-new", w["meeting"].subgroup_id),
         "subgroup_summary": url("subgroup-summary", w["meeting"].subgroup_id),
+        "subgroup_summary_pdf": url("subgroup-summary-pdf", w["meeting"].subgroup_id),
         "meeting": url("meeting", w["meeting"].pk),
         "meeting_action_new": url("meeting-action-new", w["meeting"].pk),
         "meeting_action_done": url("meeting-action-done", w["meeting_action"].pk),
@@ -211,6 +235,11 @@ MANAGER_ONLY = [
     "practice",
     "recommendations",
     "recommendation",
+    "recommendation_edit",
+    "recommendation_withdraw",
+    "action_edit",
+    "action_withdraw",
+    "action_reopen",
     "plan",
     "plan_print",
     "subgroups",
@@ -227,6 +256,7 @@ MANAGER_ONLY = [
     "member_new",
     "meeting_new",
     "subgroup_summary",
+    "subgroup_summary_pdf",
     "meeting",
     "meeting_action_new",
     "meeting_action_done",
@@ -260,8 +290,21 @@ EXPECTED = {
     "partnership_officer": AGENCY_ANSWERS,
     "subgroup_chair": AGENCY_ANSWERS,
     "scrutineer": AGENCY_ANSWERS,
+    # The police's named lead answers the police's requests and updates its actions ...
+    "police_lead": {
+        **dict.fromkeys(MANAGER_ONLY, 403),
+        "case_audit": 404,  # not one of its auditors
+        "health_request": 404,
+        "health_risk": 404,
+        "health_risk_respond": 404,
+        "health_return": 404,
+        "health_return_rate": 404,
+    },
+    # ... the rest of the police's staff see them, but neither answer nor update.
     "police_officer": {
         **dict.fromkeys(MANAGER_ONLY, 403),
+        "police_answer": 403,
+        "action_progress": 403,
         "health_request": 404,
         "health_risk": 404,
         "health_risk_respond": 404,
@@ -356,7 +399,7 @@ def test_the_recommendations_export_as_xlsx(client, world, partnership_officer):
     assert rows[1][1] == "Child T practice review"
     assert rows[1][4] == "Northmoor Community Health, Northmoor Police"
     assert rows[1][5] == "Information sharing; Think Family and household changes"
-    assert rows[1][6] == 1
+    assert rows[1][6] == 2
 
 
 def test_the_action_plan_pdf_is_a_real_pdf(client, world, partnership_officer):
@@ -379,8 +422,8 @@ def test_an_action_without_owner_or_date_is_refused_on_the_page(client, world, p
     assert "Enter the date the action is due" in page
 
 
-def test_the_owning_agency_answers_its_request_on_the_page(client, world, police_officer):
-    client.force_login(police_officer)
+def test_the_owning_agencys_lead_answers_its_request_on_the_page(client, world, police_lead):
+    client.force_login(police_lead)
     url = reverse("partnership:assurance-answer", args=[world["police_request"].pk])
     response = client.post(url, {"response": "The audit is attached."})
     assert response.status_code == 302
@@ -388,8 +431,8 @@ def test_the_owning_agency_answers_its_request_on_the_page(client, world, police
     assert world["police_request"].response == "The audit is attached."
 
 
-def test_the_agency_records_progress_on_its_action_page(client, world, police_officer):
-    client.force_login(police_officer)
+def test_the_agencys_lead_records_progress_on_its_action_page(client, world, police_lead):
+    client.force_login(police_lead)
     url = reverse("partnership:action-progress", args=[world["action"].pk])
     response = client.post(url, {"status": "achieved", "impact_assessment": "not_evidenced"})
     assert response.status_code == 200  # achieved is not offered

@@ -82,6 +82,8 @@ def assurance_request(request: SignedInRequest, request_id: int) -> HttpResponse
             "today": timezone.localdate(),
             "may_answer": request.user.has_perm("partnership.answer_assurance", item)
             and not item.judgement,
+            "manager": request.user.has_perm("partnership.manage"),
+            "agency_leads": selectors.agency_leads(agency_id=item.agency_id),
             "may_judge": request.user.has_perm("partnership.judge_assurance")
             and bool(item.responded_at)
             and not item.judgement,
@@ -94,7 +96,9 @@ def assurance_request(request: SignedInRequest, request_id: int) -> HttpResponse
 def assurance_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.assurance_request_get(user=request.user, request_id=request_id)
     if not request.user.has_perm("partnership.answer_assurance", item):
-        raise PermissionDenied("Only the agency asked can answer this request.")
+        raise PermissionDenied(
+            "Only the named lead of the agency asked answers this request; you may view it."
+        )
     return form_page(
         request,
         form=AnswerForm(request.POST or None, initial={"response": item.response}),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sightline.core import audit
 from sightline.partnership import reports, selectors
 from sightline.partnership.forms import (
     ActionForm,
@@ -133,6 +132,7 @@ def recommendation(request: SignedInRequest, recommendation_id: int) -> HttpResp
         "partnership/recommendation.html",
         {
             "recommendation": item,
+            "history": selectors.recommendation_history(recommendation=item),
             "crumbs": _recommendations_crumbs(),
             "today": timezone.localdate(),
         },
@@ -214,18 +214,14 @@ def action_plan_print(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def action_plan_pdf(request: SignedInRequest) -> HttpResponse:
     context, _, described = _plan_context(request)
-    audit.record(
-        actor=request.user,
-        kind=audit.Kind.EXPORT,
-        action="partnership.action_plan_exported",
-        detail={"format": "pdf", "filters": described},
+    return reports.pdf_download(
+        user=request.user,
+        what="action_plan",
+        template="partnership/action_plan_pdf.html",
+        context=context,
+        filename=f"thematic-action-plan-{timezone.localdate():%Y-%m-%d}",
+        detail={"filters": described},
     )
-    context["partnership_name"] = settings.PARTNERSHIP_NAME
-    response = HttpResponse(reports.action_plan_pdf(context), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="thematic-action-plan-{timezone.localdate():%Y-%m-%d}.pdf"'
-    )
-    return response
 
 
 # --- Actions -------------------------------------------------------------------------------
@@ -256,6 +252,7 @@ def action(request: SignedInRequest, action_id: int) -> HttpResponse:
             "manager": request.user.has_perm("partnership.manage"),
             "may_sign_off": request.user.has_perm("partnership.sign_off_impact"),
             "may_update": request.user.has_perm("partnership.update_action", item),
+            "agency_leads": selectors.agency_leads(agency_id=item.owner_agency_id),
             "assurance_requests": item.assurance_requests.filter(
                 pk__in=selectors.assurance_requests_visible_to(request.user)
             ),
@@ -267,6 +264,10 @@ def action(request: SignedInRequest, action_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_progress(request: SignedInRequest, action_id: int) -> HttpResponse:
     item = selectors.action_get(user=request.user, action_id=action_id)
+    if not request.user.has_perm("partnership.update_action", item):
+        raise PermissionDenied(
+            "Only your agency's named lead records progress on this action; you may view it."
+        )
     initial = {
         "status": item.status,
         "completion_evidence": item.completion_evidence,

@@ -9,8 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
     MeetingActionDoneForm,
@@ -20,7 +22,7 @@ from sightline.partnership.forms_governance import (
     PeriodForm,
     SubgroupEditForm,
 )
-from sightline.partnership.governance_reports import Quarter, subgroup_summary
+from sightline.partnership.governance_reports import Quarter, SubgroupSummary, subgroup_summary
 from sightline.partnership.services import subgroups as services
 from sightline.partnership.views import (
     Crumbs,
@@ -166,9 +168,8 @@ def meeting_action_done(request: SignedInRequest, action_id: int) -> HttpRespons
     )
 
 
-@manager_view
-@require_GET
-def subgroup_summary_report(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
+def _summary(request: SignedInRequest, subgroup_id: int) -> tuple[PeriodForm, SubgroupSummary]:
+    """The subgroup's summary for the period asked for (this quarter unless a valid one is)."""
     item = selectors.subgroup_get(user=request.user, subgroup_id=subgroup_id)
     quarter = Quarter.containing(timezone.localdate())
     form = PeriodForm(request.GET or None, initial={"start": quarter.start, "end": quarter.end})
@@ -176,12 +177,43 @@ def subgroup_summary_report(request: SignedInRequest, subgroup_id: int) -> HttpR
     end: dt.date = quarter.end
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, subgroup_summary(user=request.user, subgroup=item, start=start, end=end)
+
+
+@manager_view
+@require_GET
+def subgroup_summary_report(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
+    form, summary = _summary(request, subgroup_id)
+    return _summary_page(request, form, summary)
+
+
+def _summary_page(
+    request: SignedInRequest, form: PeriodForm, summary: SubgroupSummary
+) -> HttpResponse:
     return render(
         request,
         "partnership/subgroup_summary.html",
-        {
-            "summary": subgroup_summary(user=request.user, subgroup=item, start=start, end=end),
-            "form": form,
-            "crumbs": _crumbs(item),
+        {"summary": summary, "form": form, "crumbs": _crumbs(summary.subgroup)},
+    )
+
+
+@manager_view
+@require_GET
+def subgroup_summary_pdf(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
+    """The same summary as a PDF, for the board papers."""
+    form, summary = _summary(request, subgroup_id)
+    if form.errors:
+        return _summary_page(request, form, summary)  # the page says what is wrong
+    return reports.pdf_download(
+        user=request.user,
+        what="subgroup_summary",
+        template="partnership/subgroup_summary_pdf.html",
+        context={"summary": summary},
+        filename=f"{slugify(summary.subgroup.name)}-summary-{summary.start:%Y-%m-%d}-to-"
+        f"{summary.end:%Y-%m-%d}",
+        detail={
+            "subgroup": summary.subgroup.pk,
+            "start": summary.start.isoformat(),
+            "end": summary.end.isoformat(),
         },
     )
