@@ -47,6 +47,17 @@ GAMMA = {
 }
 
 
+def connect(*, progress: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for the batch (Splink runs on the connection it is given).
+
+    DuckDB draws a progress bar on standard output for long queries; it is off unless asked
+    for (a person watching a terminal), so output redirected to a file stays clean.
+    """
+    con = duckdb.connect()
+    con.sql(f"SET enable_progress_bar = {str(progress).lower()}")
+    return con
+
+
 def splink_settings(
     model: Mapping[str, Any],
     *,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
@@ -21,6 +22,7 @@ from sightline.linkage import conf
 from sightline.linkage.batch import (
     Constraints,
     cluster_records,
+    connect,
     enrich,
     model_from_splink,
     splink_settings,
@@ -95,10 +97,19 @@ class RebuildSummary:
     splits: int
     queued_for_review: int
     refused_by_rules: int
+    # seconds per step: index (the linkage index rebuilt from source records), export (into
+    # DuckDB), cluster (Splink predict and constrained clustering), apply (merges, splits and
+    # the review queue, written to the database)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _progress(items: Iterable[Any], *, total: int, desc: str) -> Iterable[Any]:
     return tqdm(items, total=total, desc=desc, disable=not sys.stderr.isatty(), unit="person")
+
+
+def _on_terminal() -> bool:
+    """Someone is watching: DuckDB's progress bar (drawn on standard output) may show."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
 
 
 def linkage_rebuild(*, actor: Actor, say: Callable[[str], None] = lambda _: None) -> RebuildSummary:
@@ -108,10 +119,16 @@ def linkage_rebuild(*, actor: Actor, say: Callable[[str], None] = lambda _: None
     puts apart are split off, and uncertain pairs join the review queue. Every change is a
     merge or split that can be undone.
     """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     say("Indexing source records")
     index_rebuild()
-    con = duckdb.connect()
+    seconds["index"] = time.perf_counter() - started
+    started = time.perf_counter()
+    con = connect(progress=_on_terminal())
     person_of = _export(con)
+    seconds["export"] = time.perf_counter() - started
+    started = time.perf_counter()
     say(f"Scoring {len(person_of)} source records with Splink")
     clustering = cluster_records(
         con,
@@ -123,11 +140,17 @@ def linkage_rebuild(*, actor: Actor, say: Callable[[str], None] = lambda _: None
         tf_min_records=getattr(settings, "LINKAGE_TF_MIN_RECORDS", 2000),
     )
     con.close()
-    return _apply(actor=actor, person_of=person_of, clustering=clustering)
+    seconds["cluster"] = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = _apply(actor=actor, person_of=person_of, clustering=clustering)
+    seconds["apply"] = time.perf_counter() - started
+    summary.seconds = seconds
+    return summary
 
 
 @transaction.atomic
 def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> RebuildSummary:
+    persons_before = len(set(person_of.values()))
     members: dict[int, list[int]] = defaultdict(list)
     for record, root in clustering.cluster_of.items():
         members[root].append(record)
@@ -194,7 +217,7 @@ def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> Rebui
     queued = _queue_review(actor=actor, person_of=person_of, review=clustering.review)
     summary = RebuildSummary(
         records=len(person_of),
-        persons_before=len(set(Counter(person_of.values())) | taken),
+        persons_before=persons_before,
         persons_after=len(set(person_of.values())),
         merges=merges,
         splits=splits,
@@ -202,7 +225,10 @@ def _apply(*, actor: Actor, person_of: dict[int, int], clustering: Any) -> Rebui
         refused_by_rules=clustering.refused,
     )
     audit.record(
-        actor=actor, kind=audit.Kind.CHANGE, action="linkage.rebuilt", detail=summary.__dict__
+        actor=actor,
+        kind=audit.Kind.CHANGE,
+        action="linkage.rebuilt",
+        detail={k: v for k, v in asdict(summary).items() if k != "seconds"},
     )
     return summary
 
@@ -305,7 +331,7 @@ def train_on(
 def linkage_train(*, actor: Actor, max_pairs: float = 2e6, seed: int = 42) -> ModelVersion:
     """Re-estimate the model from the partnership's own records, and use it from now on."""
     index_rebuild()
-    con = duckdb.connect()
+    con = connect(progress=_on_terminal())
     person_of = _export(con)
     parameters = train_on(con, "records", _active_model_json(), max_pairs=max_pairs, seed=seed)
     con.close()
