@@ -175,6 +175,10 @@ class DemoUser:
     agency: str | None = None
     team: str | None = None
     job_title: str = ""
+    agency_lead: bool = False  # answers for the agency to the partnership
+    # An invented name given here, not drawn: the user is created after everyone else, so the
+    # seeded district (names, ids and every later draw) stays exactly as it was before them.
+    name: tuple[str, str] | None = None
 
 
 MILLBROOK = "sch-millbrook-primary"
@@ -220,6 +224,16 @@ DEMO_USERS = [
         "police",
         "Safeguarding Hub",
         "Detective constable",
+    ),
+    DemoUser(
+        "agency.lead",
+        Role.PRACTITIONER,
+        Profession.POLICE_OFFICER,
+        "police",
+        "Safeguarding Hub",
+        "Detective inspector, safeguarding lead",
+        agency_lead=True,
+        name=("Robin", "Fellgate"),
     ),
     DemoUser(
         "health.visitor",
@@ -336,9 +350,14 @@ def _new_user(
     team: Team | None,
     job_title: str,
     taken: set[str],
+    agency_lead: bool = False,
+    name: tuple[str, str] | None = None,
 ) -> User:
-    sex = synthetic.pick({"F": 0.7, "M": 0.3})  # most of the safeguarding workforce are women
-    given, family = synthetic.person_name(sex)
+    if name is None:
+        sex = synthetic.pick({"F": 0.7, "M": 0.3})  # most of the safeguarding workforce are women
+        given, family = synthetic.person_name(sex)
+    else:
+        given, family = name
     if username is None:
         base = username_for(given, family)
         username, suffix = base, 1
@@ -357,6 +376,7 @@ def _new_user(
         role=role,
         profession=profession,
         job_title=job_title,
+        is_agency_lead=agency_lead,
         is_staff=role == Role.ADMIN,
     )
 
@@ -483,10 +503,11 @@ def staff_create(
     hashed = make_password(DEMO_PASSWORD)
     taken = set(User.objects.values_list("username", flat=True)) | set(DEMO_USERNAMES)
     pending: list[User] = []
+    named: list[User] = []  # demo sign-ins with a given name: created last (see DemoUser.name)
     for spec in DEMO_USERS:
         agency = agencies[spec.agency] if spec.agency else None
         team = teams[(spec.agency, spec.team)] if spec.agency and spec.team else None
-        pending.append(
+        (named if spec.name else pending).append(
             _new_user(
                 synthetic,
                 hashed,
@@ -497,6 +518,8 @@ def staff_create(
                 team=team,
                 job_title=spec.job_title,
                 taken=taken,
+                agency_lead=spec.agency_lead,
+                name=spec.name,
             )
         )
     unusable = make_password(None)
@@ -546,6 +569,8 @@ def staff_create(
             )
     users = User.objects.bulk_create(pending)
     staff = Staff(agencies=agencies, teams=teams)
+    for user in User.objects.bulk_create(named):  # not drawn on by the generated history
+        staff.demo[user.username] = user
     for user in users:
         if user.username in DEMO_USERNAMES:
             staff.demo[user.username] = user

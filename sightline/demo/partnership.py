@@ -26,7 +26,7 @@ from sightline.accounts.models import Agency, Profession, Role, User
 from sightline.core.themes import themes_ensure
 from sightline.core.working_days import LONDON, add_working_days
 from sightline.demo.clock import DemoClock, clock_set
-from sightline.demo.organisations import DEMO_PASSWORD
+from sightline.demo.organisations import DEMO_PASSWORD, DEMO_USERNAMES
 from sightline.demo.synthetic import Synthetic
 from sightline.partnership.models import (
     Action,
@@ -44,6 +44,7 @@ from sightline.partnership.services import (
     business_plan,
     finance,
     plan,
+    plan_changes,
     reviews,
     risk,
     self_assessment,
@@ -140,6 +141,21 @@ class _Demo:
                 )
             found[username] = user
         return found
+
+    def agency_lead(self, agency: Agency) -> User | None:
+        """The agency's named lead, who answers for it; an agency without one has a member of
+        its staff named (never a demo sign-in: those stay plain practitioners, so the demo
+        shows who may answer and who may only view)."""
+        staff = User.objects.filter(agency=agency, is_active=True).exclude(
+            role=Role.UNSCHEDULED_CARE
+        )
+        lead = staff.filter(is_agency_lead=True).first()
+        if lead is None:
+            lead = staff.exclude(username__in=DEMO_USERNAMES).first() or staff.first()
+            if lead is not None:
+                lead.is_agency_lead = True
+                lead.save(update_fields=["is_agency_lead"])
+        return lead
 
     def lead(self, title: str) -> str:
         given, family = self.s.person_name(self.s.pick({"F": 0.7, "M": 0.3}))
@@ -430,12 +446,21 @@ class _Demo:
                 "practitioners' survey confirms it is used.",
                 impact_assessment=ImpactAssessment.IMPACT_SHOWN,
             ),
+            "withdrawn": None,
         }[state if state != "achieved_oversight" else "achieved"]
         if progress is not None:
             actor = self.chair if subgroup else self.officer
             with self.on(progress_day):
                 plan.action_progress_record(
                     actor=actor, action=action, note="Quarterly update.", **progress
+                )
+        if state == "withdrawn":
+            with self.on(progress_day):
+                plan_changes.action_withdraw(
+                    actor=self.officer,
+                    action=action,
+                    reason="Superseded by the change to the health record system, agreed at "
+                    "the oversight group.",
                 )
         if state in ("achieved", "achieved_oversight"):
             with self.on(min(self.today, progress_day + dt.timedelta(days=21))):
@@ -586,6 +611,14 @@ class _Demo:
             day=k_day,
         )
         self.act(
+            k2,
+            "Pilot a paper address-change form in two health visiting teams.",
+            "health",
+            due=self.ago(60),
+            state="withdrawn",
+            day=k_day,
+        )
+        self.act(
             k3,
             "Dip sample CIN and CP cases with a household change for a new assessment.",
             "csc",
@@ -722,9 +755,7 @@ class _Demo:
                     action=action,
                 )
             if state.startswith("answered"):
-                responder = (
-                    User.objects.filter(agency=agency).exclude(role=Role.UNSCHEDULED_CARE).first()
-                )
+                responder = self.agency_lead(agency)
                 if responder is None:
                     continue
                 with self.on(asked + dt.timedelta(days=15)):

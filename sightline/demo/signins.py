@@ -25,7 +25,10 @@ def sign_in_rows() -> list[tuple[str, str, str]]:
         where = user.agency.name if user.agency else "Safeguarding children partnership"
         if user.team:
             where = f"{where}: {user.team.name}"
-        rows.append((user.username, user.get_role_display(), where))
+        role = user.get_role_display()
+        if user.is_agency_lead:
+            role = f"{role}, agency lead"
+        rows.append((user.username, role, where))
     return rows
 
 
