@@ -32,6 +32,8 @@ def test_from_serious_incident_to_signed_off_impact(site, partnership_officer, p
     )
     Theme.objects.get_or_create(code="think-family", defaults={"name": "Think Family"})
     f.user(None, "scrutineer", "other", username="is.willow")
+    police_officer.is_agency_lead = True  # the police's named lead answers for the police
+    police_officer.save(update_fields=["is_agency_lead"])
     today = timezone.localdate()
     page = site.page
 
