@@ -23,6 +23,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(kind__in=[Person.Kind.CHILD, Person.Kind.UNBORN])
 
 
+def full_name_of(kind: str, given_name: str, family_name: str) -> str:
+    """A person's name as pages show it (`Person.full_name`), from the columns alone, for
+    lists read as values rather than as Person objects."""
+    name = f"{given_name} {family_name}".strip()
+    if kind == Person.Kind.UNBORN and not given_name:
+        return f"Unborn child of the {family_name} family" if family_name else "Unborn child"
+    return name or "Name not known"
+
+
 class Person(models.Model):
     class Kind(models.TextChoices):
         CHILD = "child", "Child"
@@ -59,14 +68,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        name = f"{self.given_name} {self.family_name}".strip()
-        if self.kind == Person.Kind.UNBORN and not self.given_name:
-            return (
-                f"Unborn child of the {self.family_name} family"
-                if self.family_name
-                else "Unborn child"
-            )
-        return name or "Name not known"
+        return full_name_of(self.kind, self.given_name, self.family_name)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:

@@ -47,6 +47,7 @@ from sightline.people.models import (
     PersonName,
     Relationship,
     SourceRecord,
+    full_name_of,
 )
 from sightline.people.names import fold, given_name_keys, name_key
 
@@ -383,8 +384,19 @@ INVERSE_RELATIONSHIP: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class PersonLink:
+    """Another person as the person page lists them: a link with their name and birth date."""
+
+    pk: int
+    full_name: str
+    date_of_birth: dt.date | None
+    family_name: str
+    given_name: str
+
+
+@dataclass(frozen=True)
 class Relative:
-    person: Person
+    person: PersonLink
     relationship: str
     parental_responsibility: bool
     since: dt.date | None
@@ -393,10 +405,26 @@ class Relative:
 
 @dataclass(frozen=True)
 class HouseholdMate:
-    person: Person
+    person: PersonLink
     household: str
     joined: dt.date | None
     left: dt.date | None
+
+
+@dataclass(frozen=True)
+class Professional:
+    """A professional (or a whole team) working with the person, as the page lists them."""
+
+    name: str  # the professional's name, or the team's or agency's when no one is named
+    role: str
+    agency: str
+    team: str
+    email: str  # the professional's own (or the team's), if recorded
+    phone: str
+    agency_email: str  # the agency's inbox, shown when there is neither email nor phone
+    started: dt.date
+    ended: dt.date | None
+    has_ended: bool  # ended before today
 
 
 @dataclass(frozen=True)
@@ -406,78 +434,187 @@ class PersonDetails:
     source_ids: list[str]  # "agency_code:record_id"
     household: list[HouseholdMate]
     relatives: list[Relative]
-    involvements: list[Involvement]  # current first
+    professionals: list[Professional]  # current first
     today: dt.date = field(default_factory=timezone.localdate)
+
+
+RELATIONSHIP_LABELS: dict[str, str] = dict(Relationship.Kind.choices)
+_PERSON_COLUMNS = ("kind", "given_name", "family_name", "date_of_birth")
+
+
+def _link(
+    pk: int, kind: str, given_name: str, family_name: str, born: dt.date | None
+) -> PersonLink:
+    return PersonLink(
+        pk=pk,
+        full_name=full_name_of(kind, given_name, family_name),
+        date_of_birth=born,
+        family_name=family_name,
+        given_name=given_name,
+    )
+
+
+def _household(person_id: int) -> list[HouseholdMate]:
+    """Who lives in the person's current households (not the person), in one query."""
+    households = HouseholdMember.objects.filter(person_id=person_id, left__isnull=True).values(
+        "household_id"
+    )
+    rows = (
+        HouseholdMember.objects.filter(household_id__in=households)
+        .exclude(person_id=person_id)
+        .order_by(F("left").asc(nulls_first=True), "person__date_of_birth", "pk")
+        .values_list(
+            "person_id",
+            *(f"person__{column}" for column in _PERSON_COLUMNS),
+            "household_id",
+            "household__name",
+            "joined",
+            "left",
+        )
+    )
+    return [
+        HouseholdMate(
+            person=_link(pk, kind, given, family, born),
+            household=name or f"Household {household_id}",  # as str(Household)
+            joined=joined,
+            left=left,
+        )
+        for pk, kind, given, family, born, household_id, name, joined, left in rows
+    ]
+
+
+def _relatives(person_id: int) -> list[Relative]:
+    """The person's relationships, recorded from either side, ended ones last, in one query."""
+    rows = Relationship.objects.filter(
+        Q(person_id=person_id) | Q(relative_id=person_id)
+    ).values_list(
+        "kind",
+        "parental_responsibility",
+        "since",
+        "until",
+        "person_id",
+        *(f"person__{column}" for column in _PERSON_COLUMNS),
+        "relative_id",
+        *(f"relative__{column}" for column in _PERSON_COLUMNS),
+    )
+    relatives: list[Relative] = []
+    others: list[Relative] = []  # recorded from the relative's side
+    for row in rows:
+        kind, parental_responsibility, since, until = row[:4]
+        person, relative = row[4:9], row[9:14]
+        label = RELATIONSHIP_LABELS.get(kind, kind)
+        if person[0] == person_id:  # recorded from this person's side
+            relatives.append(
+                Relative(
+                    person=_link(*relative),
+                    relationship=INVERSE_RELATIONSHIP.get(kind, label),
+                    parental_responsibility=False,
+                    since=since,
+                    until=until,
+                )
+            )
+        if relative[0] == person_id:
+            others.append(
+                Relative(
+                    person=_link(*person),
+                    relationship=label,
+                    parental_responsibility=parental_responsibility,
+                    since=since,
+                    until=until,
+                )
+            )
+    relatives += others
+    relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
+    return relatives
+
+
+def _professionals(person_id: int, today: dt.date) -> list[Professional]:
+    """The professionals and teams working with the person, current first, in one query."""
+    rows = Involvement.objects.filter(person_id=person_id).values_list(
+        "role",
+        "started",
+        "ended",
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "user__email",
+        "user__phone",
+        "team_id",
+        "team__name",
+        "team__email",
+        "team__phone",
+        "agency__name",
+        "agency__email",
+    )
+    professionals = []
+    for (
+        role,
+        started,
+        ended,
+        user_id,
+        first_name,
+        last_name,
+        username,
+        user_email,
+        user_phone,
+        team_id,
+        team_name,
+        team_email,
+        team_phone,
+        agency_name,
+        agency_email,
+    ) in rows:
+        if user_id is not None:
+            name = f"{first_name} {last_name}".strip() or username  # as User.get_full_name
+            email, phone = user_email, user_phone
+        else:
+            name = team_name if team_id is not None else agency_name
+            email, phone = (team_email, team_phone) if team_id is not None else ("", "")
+        professionals.append(
+            Professional(
+                name=name,
+                role=role,
+                agency=agency_name,
+                team=team_name or "",
+                email=email,
+                phone=phone,
+                agency_email=agency_email,
+                started=started,
+                ended=ended,
+                has_ended=ended is not None and ended < today,
+            )
+        )
+    professionals.sort(key=lambda p: (p.has_ended, -p.started.toordinal()))
+    return professionals
 
 
 def person_details(*, person: Person) -> PersonDetails:
     """Names, identifiers, address, household, relatives and professionals of a person.
 
     The caller has already authorised and recorded the read of `person` (`person_get`).
-    A fixed number of queries, however large the family.
+    A fixed number of queries, however large the family; the lists are read as values (the
+    page shows a few columns of each), not as model objects.
     """
     today = timezone.localdate()
-    current_address = person.addresses.filter(moved_out__isnull=True).first()
-    other_names = list(person.other_names.order_by("kind", "family_name", "given_name"))
+    person_id = person.pk
+    current_address = Address.objects.filter(person_id=person_id, moved_out__isnull=True).first()
+    other_names = list(
+        PersonName.objects.filter(person_id=person_id).order_by("kind", "family_name", "given_name")
+    )
     source_ids = [
         f"{code}:{record_id}"
-        for code, record_id in person.source_records.order_by(
-            "agency__code", "record_id"
-        ).values_list("agency__code", "record_id")
+        for code, record_id in SourceRecord.objects.filter(person_id=person_id)
+        .order_by("agency__code", "record_id")
+        .values_list("agency__code", "record_id")
     ]
-    household = [
-        HouseholdMate(
-            person=member.person,
-            household=str(member.household),
-            joined=member.joined,
-            left=member.left,
-        )
-        for member in HouseholdMember.objects.filter(
-            household__members__person=person, household__members__left__isnull=True
-        )
-        .exclude(person=person)
-        .select_related("person", "household")
-        .distinct()
-        .order_by(F("left").asc(nulls_first=True), "person__date_of_birth", "pk")
-    ]
-    relatives: list[Relative] = []
-    others: list[Relative] = []  # recorded from the relative's side
-    for rel in Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
-        "person", "relative"
-    ):
-        if rel.person_id == person.pk:  # recorded from this person's side
-            relatives.append(
-                Relative(
-                    person=rel.relative,
-                    relationship=INVERSE_RELATIONSHIP.get(rel.kind, rel.get_kind_display()),
-                    parental_responsibility=False,
-                    since=rel.since,
-                    until=rel.until,
-                )
-            )
-        if rel.relative_id == person.pk:
-            others.append(
-                Relative(
-                    person=rel.person,
-                    relationship=rel.get_kind_display(),
-                    parental_responsibility=rel.parental_responsibility,
-                    since=rel.since,
-                    until=rel.until,
-                )
-            )
-    relatives += others
-    relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
-    involvements = sorted(
-        person.involvements.select_related("user", "team", "agency"),
-        key=lambda inv: (inv.ended is not None and inv.ended < today, -inv.started.toordinal()),
-    )
     return PersonDetails(
         current_address=current_address,
         other_names=other_names,
         source_ids=source_ids,
-        household=household,
-        relatives=relatives,
-        involvements=involvements,
+        household=_household(person_id),
+        relatives=_relatives(person_id),
+        professionals=_professionals(person_id, today),
         today=today,
     )
 
