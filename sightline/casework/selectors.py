@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -281,8 +281,9 @@ def _cp_plan_due(episode: Episode, plan: Plan, url: str, owner: str) -> list[Due
     return items
 
 
-def _with_work(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
-    return episodes.prefetch_related(
+def _work() -> list[Prefetch[Any]]:
+    """What `episode_due_dates` reads, to prefetch with the episodes."""
+    return [
         Prefetch("assessments", queryset=Assessment.objects.select_related("social_worker")),
         Prefetch("visits", queryset=StatutoryVisit.objects.all()),
         Prefetch("supervisions", queryset=Supervision.objects.all()),
@@ -294,7 +295,11 @@ def _with_work(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
         ),
         Prefetch("s47_enquiries", queryset=S47Enquiry.objects.select_related("icpc")),
         Prefetch("conferences", queryset=Conference.objects.all()),
-    )
+    ]
+
+
+def _with_work(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    return episodes.prefetch_related(*_work())
 
 
 # The team's due list --------------------------------------------------------------------
@@ -489,12 +494,13 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
     if not may_see_casework(user):
         return []
     episode = (
-        _with_work(Episode.objects.filter(child=person, closure_date__isnull=True))
+        Episode.objects.filter(child_id=person.pk, closure_date__isnull=True)
         .select_related("team", "lead_social_worker")
         .first()
     )
-    if episode is None:
+    if episode is None:  # most children on the page: no prefetches to build
         return []
+    prefetch_related_objects([episode], *_work())
     today = timezone.localdate()
     owner = str(episode.lead_social_worker or episode.team.name)
     items = [

@@ -467,6 +467,12 @@ def _previous(contact: Contact) -> PreviousContact:
 # Open work on the child's page ---------------------------------------------------------------
 
 
+def _unanswered_requests_about(person: Person) -> QuerySet[InformationRequest]:
+    return InformationRequest.objects.filter(
+        contact__child=person, answered_at__isnull=True
+    ).select_related("contact", "agency")
+
+
 def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
     """The child's undecided contacts and open partner checks that this user may see.
 
@@ -478,49 +484,52 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
         return []
     now = timezone.now()
     items: list[OpenWork] = []
-    requests = InformationRequest.objects.filter(
-        contact__child=person, answered_at__isnull=True
-    ).select_related("contact", "agency")
     if user.works_at_front_door:
         # One read for the child's contacts that are undecided or have an unanswered request;
         # the requests themselves only when there are some.
         unanswered = InformationRequest.objects.filter(
             contact=OuterRef("pk"), answered_at__isnull=True
         )
-        contacts = list(
-            Contact.objects.filter(child=person)
+        contacts = (
+            Contact.objects.filter(child_id=person.pk)
             .annotate(has_open_requests=Exists(unanswered))
             .filter(~Q(status=Contact.Status.DECIDED) | Q(has_open_requests=True))
-            .select_related("claimed_by")
-            .only(
+            .values_list(
+                "pk",
                 "reference",
                 "status",
                 "decision_due_at",
-                "claimed_by__username",
                 "claimed_by__first_name",
                 "claimed_by__last_name",
+                "claimed_by__username",
+                "has_open_requests",
             )
         )
-        for contact in contacts:
-            if contact.status == Contact.Status.DECIDED:
+        any_open_requests = False
+        for pk, reference, status, due_at, first, last, username, has_open in contacts:
+            any_open_requests = any_open_requests or has_open
+            if status == Contact.Status.DECIDED:
                 continue
             items.append(
                 OpenWork(
                     kind=(
                         "Contact awaiting manager authorisation"
-                        if contact.status == Contact.Status.AWAITING_AUTHORISATION
+                        if status == Contact.Status.AWAITING_AUTHORISATION
                         else "Contact awaiting decision"
                     ),
-                    title=contact.reference,
-                    url=reverse("frontdoor:contact", args=[contact.pk]),
-                    due_at=contact.decision_due_at,
-                    owner=str(contact.claimed_by) if contact.claimed_by else "Not yet claimed",
-                    overdue=contact.decision_due_at < now,
+                    title=reference,
+                    url=reverse("frontdoor:contact", args=[pk]),
+                    due_at=due_at,
+                    # as str(User): the full name, or the username
+                    owner=(f"{first} {last}".strip() or username)
+                    if username
+                    else "Not yet claimed",
+                    overdue=due_at < now,
                 )
             )
-        if not any(contact.has_open_requests for contact in contacts):  # type: ignore[attr-defined]
+        if not any_open_requests:
             return items
-        for item in requests:
+        for item in _unanswered_requests_about(person):
             items.append(
                 OpenWork(
                     kind="Information request awaiting an answer",
@@ -532,7 +541,7 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
                 )
             )
     elif user.agency_id:
-        for item in requests.filter(agency_id=user.agency_id):
+        for item in _unanswered_requests_about(person).filter(agency_id=user.agency_id):
             items.append(
                 OpenWork(
                     kind="Information request to your agency",

@@ -122,23 +122,25 @@ def alert_evidence(alert: Alert) -> list[Event]:
 
 
 def alert_panel(*, user: User, person: Person) -> list[AlertItem]:
-    """The alerts shown on a person's page (the page has already recorded the read)."""
-    alerts = (
-        Alert.objects.filter(person=person)
-        .annotate(open_order=_open_first())
-        .order_by("open_order", "-raised_at", "-id")[:20]
+    """The alerts shown on a person's page (the page has already recorded the read), open
+    first. Read as the columns the panel shows, not as Alert objects."""
+    labels = dict(AlertStatus.choices)
+    rows = (
+        Alert.objects.filter(person_id=person.pk)
+        .order_by(_open_first(), "-raised_at", "-id")
+        .values_list("pk", "title", "raised_at", "status", "asks_for", "recipient_label")[:20]
     )
     return [
         AlertItem(
-            title=alert.title,
-            url=reverse("risk:alert", args=[alert.pk]),
-            raised_at=alert.raised_at,
-            status=alert.get_status_display(),
-            asks_for=alert.asks_for,
-            recipient=alert.recipient_label,
-            is_open=alert.status != AlertStatus.CLOSED,
+            title=title,
+            url=reverse("risk:alert", args=[pk]),
+            raised_at=raised_at,
+            status=labels.get(status, status),
+            asks_for=asks_for,
+            recipient=recipient,
+            is_open=status != AlertStatus.CLOSED,
         )
-        for alert in alerts
+        for pk, title, raised_at, status, asks_for, recipient in rows
     ]
 
 
