@@ -53,7 +53,7 @@ def test_the_header_shows_who_the_person_is(signed_in, social_worker, lily):
     assert "Female" in html
     assert "485 777 3457" in html
     assert "4 Mill Lane" in html and "BD21 4QA" in html
-    assert "Ivie Harlowe" in html
+    assert "Ivie Harlowe <span" in html and "(other spelling)" in html
     assert "police:WYP-553" in html
     assert f"csc:LA{lily.pk:08d}" in html
 
