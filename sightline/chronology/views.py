@@ -21,7 +21,6 @@ from sightline.chronology.selectors import (
     TimelineEntry,
     TimelineFacets,
     person_timeline,
-    timeline_entries,
     timeline_facets,
 )
 from sightline.core.pagination import paginate
@@ -126,10 +125,8 @@ def person_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     if isinstance(access, HttpResponse):
         return access
     context = _context(request, access)
+    # The paginator slices the timeline: one query for the page's rows.
     page = paginate(request, context.pop("timeline"), PER_PAGE, count=context.pop("count"))
-    page.object_list = timeline_entries(
-        events=page.object_list,  # type: ignore[arg-type]  # a slice of the queryset
-    )
     context["page"] = page
     context["timeline_rows"] = _timeline_rows(page.object_list)  # type: ignore[arg-type]
     context["caption"] = (
@@ -150,7 +147,7 @@ def person_print(request: SignedInRequest, person_id: int) -> HttpResponse:
         return access
     context = _context(request, access)
     context.pop("count")
-    context["events"] = events = timeline_entries(events=context.pop("timeline"))
+    context["events"] = events = context.pop("timeline")[:]
     context["timeline_rows"] = _timeline_rows(events)
     context["caption"] = (
         f"All {len(events)} {'matching ' if context['filtered'] else ''}events, newest first"
