@@ -170,7 +170,8 @@ def person_get(*, user: User, person_id: int, purpose: str = "record") -> Person
             grant_id=Subquery(grants),
             likeliest=ExpressionWrapper(relationships[0](), output_field=BooleanField()),
         )
-    person = people.first()
+    # One row by primary key: no ordering to compile (`first()` would add one).
+    person = next(iter(people.order_by()[:1]), None)
     if person is None:
         raise Http404("No such person")
     visible = (
