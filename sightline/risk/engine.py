@@ -31,7 +31,11 @@ from sightline.core.working_days import LONDON
 from sightline.risk import catalogue
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
 from sightline.risk.patterns import HOUSEHOLD_RULES, PATTERNS, Instance, Subject
-from sightline.risk.timescales import STREAM_TIMESCALES, contact_decision_overdue
+from sightline.risk.timescales import (
+    STREAM_TIMESCALES,
+    contact_decision_overdue,
+    timescale_people,
+)
 from sightline.risk.world import Ev, World, address_key_from, neighbours, streams
 
 log = logging.getLogger(__name__)
@@ -649,17 +653,7 @@ def timescales_sweep(
         instances += contact_decision_overdue(as_of=timezone.now())
     codes = [code for code in STREAM_TIMESCALES if config.on(code)]
     if codes:
-        starters = set(
-            Participant.objects.filter(
-                event__type__in=[
-                    "contact_decided",
-                    "contact",
-                    "assessment_started",
-                    "s47_started",
-                    "strategy_discussion",
-                ]
-            ).values_list("person_id", flat=True)
-        )
+        starters = timescale_people()
         world = World.load(starters)
         for person_id, stream in streams(starters):
             subject = Subject(person_id, stream, world)
@@ -667,13 +661,17 @@ def timescales_sweep(
                 instances += STREAM_TIMESCALES[code](subject, config.parameters[code], today)
     codes_all = [c for c in catalogue.TIMESCALE_CODES if config.on(c)]
     people = {i.person_id for i in instances}
-    return _sync(
+    result = _sync(
         instances=instances,
         person_ids=people,
         codes=codes_all,
         withdraw=False,
         record_each=record_each,
     )
+    from sightline.risk.services import timescale_alerts_close_done
+
+    timescale_alerts_close_done(today=today)
+    return result
 
 
 def evidence_key(source_code: str, source_event_id: str | None, event_id: int) -> str:

@@ -207,3 +207,17 @@ def test_every_child_a_stream_timescale_can_be_about_is_read_by_the_sweep(
         actor=social_worker, episode=episode, kind=Plan.Kind.CIN, start_date=dt.date(2025, 4, 2)
     )
     assert lily.pk in timescales.timescale_people()
+
+
+def test_the_sweep_itself_closes_a_core_group_alert_once_the_group_met(
+    time_machine,
+    missed_core_group,
+    cp_plan,  # noqa: F811
+    social_worker,
+    lily,
+):
+    time_machine.move_to("2025-05-09 17:00 +01:00")
+    hold_core_group(social_worker, cp_plan, dt.date(2025, 5, 9))
+    engine.timescales_sweep()  # what the scheduled sweep runs: no separate call needed
+    alert = Alert.objects.get(pk=missed_core_group.pk)
+    assert (alert.status, alert.outcome) == (AlertStatus.CLOSED, AlertOutcome.ACTION_TAKEN)
