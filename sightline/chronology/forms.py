@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,18 @@ class SelectView:
     label: str
     errors: list[str]
     options: list[tuple[str, str, bool]]  # value, label, selected
+
+    @property
+    def options_html(self) -> SafeString:
+        """The <option> elements, each value and label escaped (as django.utils.html.escape
+        does): drawn here, not by a template loop, as the rows of the chronology are."""
+        return SafeString(
+            "".join(
+                f'\n  <option value="{html.escape(value)}"{" selected" if selected else ""}>'
+                f"{html.escape(label)}</option>"
+                for value, label, selected in self.options
+            )
+        )
 
 
 @dataclass(frozen=True)
