@@ -152,6 +152,21 @@ def quality(quick: bool) -> list[tuple[str, int, float, float, float, float, int
 # --- Scale (each engine in its own process) ------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _measured(started: float, cpu: float, persons: int) -> tuple[float, float, float, int]:
+    """(seconds, CPU seconds, peak memory in MB, persons) of a run that began at `started`."""
+    return (
+        time.perf_counter() - started,
+        _cpu_seconds() - cpu,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        persons,
+    )
+
+
 def _run_ours(path: str, out: Any) -> None:
     _setup_django()
     from sightline.linkage.batch import cluster_records, connect, prepare
@@ -159,19 +174,12 @@ def _run_ours(path: str, out: Any) -> None:
 
     con = connect()
     con.sql(f"CREATE TABLE raw AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     prepare(con, "raw")
     result = cluster_records(
         con, "records", load_shipped_model(), link_threshold=LINK, review_threshold=REVIEW
     )
-    elapsed = time.perf_counter() - started
-    out.send(
-        (
-            elapsed,
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            len(set(result.cluster_of.values())),
-        )
-    )
+    out.send(_measured(started, cpu, len(set(result.cluster_of.values()))))
 
 
 def _run_plain(path: str, out: Any) -> None:
@@ -183,7 +191,7 @@ def _run_plain(path: str, out: Any) -> None:
 
     con = connect()
     con.sql(f"CREATE TABLE raw AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     prepare(con, "raw")
     settings = splink_settings(load_shipped_model())
     settings["retain_matching_columns"] = False
@@ -194,8 +202,7 @@ def _run_plain(path: str, out: Any) -> None:
     count = con.sql(
         f"SELECT count(DISTINCT cluster_id) FROM {clusters.physical_name}"  # noqa: S608
     ).fetchall()[0][0]
-    elapsed = time.perf_counter() - started
-    out.send((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, count))
+    out.send(_measured(started, cpu, count))
 
 
 def _in_process(target: Any, *args: Any) -> Any:
@@ -213,19 +220,29 @@ def _in_process(target: Any, *args: Any) -> Any:
     return result
 
 
-def scale(quick: bool) -> list[tuple[str, int, float, float, int]]:
+def scale(quick: bool) -> tuple[int, int, list[tuple[str, float, float, float, int]]]:
+    """Each engine `repeats` times, in the order plain, ours, ours, plain (so both meet the
+    same spells of load from other work on the machine); each engine's best time is kept,
+    with the largest peak memory of its runs."""
     n = SCALE_RECORDS_QUICK if quick else SCALE_RECORDS
+    repeats = 1 if quick else 2
     frame = generated(n, seed=7)
+    runs: dict[str, list[tuple[float, float, float, int]]] = {"plain": [], "ours": []}
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "records.parquet")
         frame.drop(columns=["person"]).to_parquet(path)
         del frame
-        plain = _in_process(_run_plain, path)
-        ours = _in_process(_run_ours, path)
-    return [
-        ("Plain Splink: predict + connected components", n, *plain),
-        ("Sightline rebuild engine: predict + constrained clustering", n, *ours),
-    ]
+        order = ["plain", "ours", "ours", "plain"] * repeats
+        for engine in order[: 2 * repeats]:
+            runs[engine].append(_in_process(_run_plain if engine == "plain" else _run_ours, path))
+    rows = []
+    for engine, name in (
+        ("plain", "Plain Splink: predict + connected components"),
+        ("ours", "Sightline rebuild engine: predict + constrained clustering"),
+    ):
+        best = min(runs[engine])
+        rows.append((name, best[0], best[1], max(r[2] for r in runs[engine]), best[3]))
+    return n, repeats, rows
 
 
 # --- End to end: `sightline linkage rebuild` on a database -----------------------------------
@@ -359,27 +376,31 @@ def _markdown_quality(quick: bool) -> None:
 
 
 def _markdown_scale(quick: bool) -> None:
-    rows = scale(quick)
-    n = rows[0][1]
+    n, repeats, rows = scale(quick)
     print(f"### Linkage scale: batch re-link of {n:,} source records ({os.cpu_count()} cores)\n")
-    print("| engine | records | seconds | peak memory (MB) | persons |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, records, secs, mb, persons in rows:
-        print(f"| {name} | {records:,} | {secs:.1f} | {mb:,.0f} | {persons:,} |")
-    ratio = rows[1][2] / rows[0][2]
+    print("| engine | records | seconds | CPU seconds | peak memory (MB) | persons |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, secs, cpu, mb, persons in rows:
+        print(f"| {name} | {n:,} | {secs:.1f} | {cpu:.1f} | {mb:,.0f} | {persons:,} |")
+    ratio = rows[1][1] / rows[0][1]
     peak = rows[1][3] / 1024
     if n < 1_000_000:
         verdict = "not judged (a --quick run is smaller than the target's 1,000,000 records)"
     else:
         verdict = "met" if ratio <= 1.5 and peak < 4 else "MISSED"
+    runs = (
+        f"best of {repeats} runs each, alternated (plain, ours, ours, plain)"
+        if repeats > 1
+        else "one run each"
+    )
     print(
         f"\nRatio (Sightline / plain Splink time): {ratio:.2f}; peak memory {peak:.1f} GB. "
         "Target: at least 1,000,000 records, at most 1.5 times plain Splink's time, under "
-        f"4 GB: {verdict}. "
-        "Both read the same generated records from a Parquet file, each in a fresh process "
-        "(peak memory is that process's maximum resident set); the time covers feature "
-        "preparation, Splink predict (pairs at p >= 0.80, shipped model) and clustering at "
-        "p >= 0.99.\n"
+        f"4 GB: {verdict}. Both read the same {n:,} generated records from a Parquet file, "
+        "each run in a fresh process (peak memory: that process's maximum resident set, the "
+        f"largest of its runs); {runs}. The time covers feature preparation, Splink predict "
+        "(pairs at p >= 0.80, shipped model) and clustering at p >= 0.99. Other work on the "
+        "machine slows both: CPU seconds are the processes' own.\n"
     )
 
 
