@@ -29,44 +29,74 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-FIRST = [
-    "Ava",
-    "Noah",
-    "Poppy",
-    "Kai",
-    "Riley",
-    "Sam",
-    "Jordan",
-    "Casey",
-    "Alex",
-    "Morgan",
-    "Jordan",
-    "Harper",
-    "Jude",
-    "Rowan",
-    "Ellis",
-    "Remi",
-    "Sasha",
-    "Tate",
-    "Quinn",
-    "Robin",
+# Synthetic names, made up from syllables (never real people's), drawn with a long-tailed
+# frequency like real names: the commonest family name is held by under 1% of people and the
+# commonest given name by about 2%, as in England's population.
+_ONSETS = ["B", "D", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W", "Z"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "oo"]
+_CODAS = ["", "n", "r", "l", "s", "th", "x", "ck", "m", "ny"]
+_ENDS = ["ley", "ton", "wick", "by", "more", "dale", "ford", "ham", "well", "croft"]
+_STREET_KINDS = ["Road", "Lane", "Street", "Avenue", "Close", "Grove", "Way", "Row"]
+
+
+def _given_pool() -> list[str]:
+    return [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS][:800]
+
+
+def _family_pool() -> list[str]:
+    return ["Test" + (o + v + e).lower() for o in _ONSETS for v in _VOWELS for e in _ENDS][:1200]
+
+
+def _long_tail(rng: random.Random, pool: list[str], flat: int, count: int) -> list[str]:
+    """`count` draws from `pool`, the name of rank r drawn with weight 1 / (r + flat)."""
+    weights = [1 / (rank + flat) for rank in range(len(pool))]
+    return rng.choices(pool, weights=weights, k=count)
+
+
+HOUSEHOLD = 4  # people per household in the bench district: two adults, two children
+GIVEN = _given_pool()
+FAMILY = _family_pool()
+STREETS = [
+    f"{o}{v}{e} {k}"
+    for o in _ONSETS
+    for v in _VOWELS[:4]
+    for e in _ENDS[:4]
+    for k in _STREET_KINDS[:2]
 ]
-LAST = [
-    "Testsmith",
-    "Testjones",
-    "Testkhan",
-    "Testbrookes",
-    "Testwalker",
-    "Testnowak",
-    "Testokafor",
-    "Testevans",
-    "Testpatel",
-    "Testmurphy",
-    "Testhughes",
-    "Testali",
-]
-STREETS = ["Invented Lane", "Made-up Road", "Fictional Street", "Pretend Avenue", "Sample Close"]
 CODES = ["police", "health", "hospital", "school", "housing", "csc"]
+
+
+@dataclass(frozen=True)
+class District:
+    """Who the bench's bulk-created people are: person n lives in household n // HOUSEHOLD,
+    which shares one family name and one address."""
+
+    given: list[str]
+    family: list[str]
+
+    @classmethod
+    def of(cls, persons: int, seed: int = 5) -> District:
+        rng = random.Random(seed)
+        households = persons // HOUSEHOLD + 1
+        return cls(
+            given=_long_tail(rng, GIVEN, 10, persons),
+            family=_long_tail(rng, FAMILY, 40, households),
+        )
+
+    def name(self, n: int) -> tuple[str, str]:
+        return self.given[n], self.family[n // HOUSEHOLD]
+
+    @staticmethod
+    def adult(n: int) -> bool:
+        return n % HOUSEHOLD < 2
+
+    @staticmethod
+    def address(n: int) -> tuple[str, str]:
+        """The household's address: each household its own (house number, street, postcode)."""
+        household = n // HOUSEHOLD
+        street = STREETS[household % len(STREETS)]
+        number = household // len(STREETS) + 1
+        return f"{number} {street}", _postcode(household)
 
 
 @dataclass
@@ -135,11 +165,14 @@ def _agencies() -> dict[str, Any]:
 
 
 def populate(persons: int, *, seed: int = 5) -> None:
-    """Bulk-create people (with a source record and an address each) up to `persons`."""
+    """Bulk-create people up to `persons`, in households of four (two adults, two children)
+    sharing a family name and an address; each has a source record with one of the agencies
+    and, for most, an NHS number."""
     from sightline.people.models import Address, Person, SourceRecord
     from sightline.people.names import name_key
 
     agencies = _agencies()
+    district = District.of(persons, seed)
     rng = random.Random(seed)
     have = Person.objects.count()
     batch = 5000
@@ -147,8 +180,11 @@ def populate(persons: int, *, seed: int = 5) -> None:
         stop = min(start + batch, persons)
         people = []
         for n in range(start, stop):
-            given, family = FIRST[n % len(FIRST)], LAST[(n // 7) % len(LAST)]
-            born = dt.date(1975, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 48))
+            given, family = district.name(n)
+            if district.adult(n):
+                born = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 30))
+            else:
+                born = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 16))
             people.append(
                 Person(
                     kind="child" if born.year >= 2007 else "adult",
@@ -172,16 +208,16 @@ def populate(persons: int, *, seed: int = 5) -> None:
                 date_of_birth=p.date_of_birth,
                 sex=p.sex,
                 nhs_number=p.nhs_number,
-                address_line=f"{n % 200 + 1} {STREETS[n % 5]}",
-                postcode=_postcode(n),
+                address_line=district.address(n)[0],
+                postcode=district.address(n)[1],
             )
             for n, p in zip(range(start, stop), people, strict=True)
         )
         Address.objects.bulk_create(
             Address(
                 person=p,
-                line=f"{n % 200 + 1} {STREETS[n % 5]}",
-                postcode=_postcode(n),
+                line=district.address(n)[0],
+                postcode=district.address(n)[1],
                 moved_in=dt.date(2015, 1, 1),
             )
             for n, p in zip(range(start, stop), people, strict=True)
@@ -199,44 +235,55 @@ def linkage_index_ready() -> None:
 
 
 def feed_lines(count: int, persons: int, *, seed: int = 11) -> list[str]:
-    """Synthetic feed lines about the bulk-created people and some new ones."""
+    """Synthetic feed lines about the bulk-created households and some new people.
+
+    Each event concerns one household: of the people it names, half are records the sending
+    agency already holds, a fifth are known to another agency under the same NHS number, and
+    the rest are new to Sightline (a new partner or baby, say), half of them at the
+    household's address."""
+    district = District.of(persons)
     rng = random.Random(seed)
     start = dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)
     lines = []
     new = 0
+    households = max(persons // HOUSEHOLD, 1)
+    household = 0
 
     def someone(role: str, adult: bool) -> dict[str, Any]:
         nonlocal new
         roll = rng.random()
-        n = rng.randrange(persons)
+        n = min(household * HOUSEHOLD + (0 if adult else 2) + rng.randrange(2), persons - 1)
+        given, family = district.name(n)
         if roll < 0.5:  # a record the sending agency already has
             return {
                 "role": role,
                 "record_id": f"B-{n}",
-                "given_name": FIRST[n % len(FIRST)],
-                "family_name": LAST[(n // 7) % len(LAST)],
+                "given_name": given,
+                "family_name": family,
                 "_source": CODES[n % len(CODES)],
             }
         if roll < 0.7 and n % 5:  # known to another agency: same NHS number
             return {
                 "role": role,
                 "record_id": f"X-{n}-{rng.randrange(10**6)}",
-                "given_name": FIRST[n % len(FIRST)],
-                "family_name": LAST[(n // 7) % len(LAST)],
+                "given_name": given,
+                "family_name": family,
                 "nhs_number": _nhs(n),
             }
         new += 1
         born = dt.date(1985, 1, 1) if adult else dt.date(2016, 1, 1)
+        if rng.random() < 0.5:
+            line, postcode = district.address(n)
+        else:
+            line = f"{rng.randrange(100, 400)} {rng.choice(STREETS)}"
+            postcode = _postcode(rng.randrange(10**6))
         return {
             "role": role,
             "record_id": f"NEW-{seed}-{new}",
-            "given_name": rng.choice(FIRST),
-            "family_name": rng.choice(LAST),
+            "given_name": _long_tail(rng, GIVEN, 10, 1)[0],
+            "family_name": family if not adult else _long_tail(rng, FAMILY, 40, 1)[0],
             "date_of_birth": (born + dt.timedelta(days=rng.randrange(2500))).isoformat(),
-            "address": {
-                "line": f"{rng.randrange(1, 300)} {rng.choice(STREETS)}",
-                "postcode": _postcode(rng.randrange(10**6)),
-            },
+            "address": {"line": line, "postcode": postcode},
         }
 
     kinds = [
@@ -274,7 +321,7 @@ def feed_lines(count: int, persons: int, *, seed: int = 11) -> list[str]:
             [("child", False), ("carer", True)],
             lambda: {
                 "address": {
-                    "line": f"{rng.randrange(1, 300)} {rng.choice(STREETS)}",
+                    "line": f"{rng.randrange(100, 400)} {rng.choice(STREETS)}",
                     "postcode": _postcode(rng.randrange(10**6)),
                 }
             },
@@ -283,6 +330,7 @@ def feed_lines(count: int, persons: int, *, seed: int = 11) -> list[str]:
     ]
     for index in range(count):
         type_, roles, details = kinds[index % len(kinds)]
+        household = rng.randrange(households)
         source = CODES[index % len(CODES)]
         people = [someone(role, adult) for role, adult in roles]
         for person in people:  # a known record must come from the agency that holds it
@@ -424,6 +472,7 @@ def markdown(result: IngestResult, *, target: float = 200.0) -> str:
 
 def _setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_DEBUG"] = "0"  # as in production: no query log, no debug cursor
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sightline.settings")
     import django
 

@@ -128,17 +128,17 @@ def person_create(
         given_name_key=name_key(given_name),
         family_name_key=name_key(family_name),
     )
+    audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     if address and (address.get("line") or address.get("postcode")):
-        address_add(
+        _address_insert(
             actor=actor,
             person=person,
             line=address.get("line", ""),
             town=address.get("town", ""),
-            postcode=address.get("postcode", ""),
-            moved_in=address.get("moved_in"),
+            postcode=normalise_postcode(address.get("postcode", "")),
+            moved_in=address.get("moved_in") or timezone.localdate(),
             source=address_source,
         )
-    audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     return person
 
 
@@ -183,6 +183,28 @@ def address_add(
     person.addresses.filter(moved_out__isnull=True).update(
         moved_out=moved_in - dt.timedelta(days=1)
     )
+    return _address_insert(
+        actor=actor,
+        person=person,
+        line=line,
+        town=town,
+        postcode=postcode,
+        moved_in=moved_in,
+        source=source,
+    )
+
+
+def _address_insert(
+    *,
+    actor: Actor,
+    person: Person,
+    line: str,
+    town: str,
+    postcode: str,
+    moved_in: dt.date,
+    source: Agency | None,
+) -> Address:
+    """Record an address as the person's current one (they have no other)."""
     address = Address.objects.create(
         person=person,
         line=line.strip(),

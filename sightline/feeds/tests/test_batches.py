@@ -48,14 +48,14 @@ def send(lines: list[dict], **options):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def failing_second_line(monkeypatch):  # type: ignore[no-untyped-def]
     """The second line fails after its people were created and audited."""
-    real = services.event_record
+    real = services._addresses_update
 
-    def event_record(**kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("source_event_id") == "DA-2":
+    def addresses_update(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["line"].event_id == "DA-2":
             raise ValidationError({"occurred_at": "refused by the test"})
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "event_record", event_record)
+    monkeypatch.setattr(services, "_addresses_update", addresses_update)
 
 
 @pytest.mark.django_db
