@@ -193,12 +193,19 @@ def event_receive(
     except ValidationError as error:
         return LineResult(line, event_id, "rejected", _problems_from(error, line))
     except IntegrityError:
-        # Sent twice at once (the other copy won), or already on the chronology by other means.
+        # Sent twice at once (the other copy won), already on the chronology by other means,
+        # or one of its people was being added by another import at the same moment.
         earlier = _already_received(agency, checked)
         if earlier is not None:
             return earlier
-        reason = "an event with this id from this agency is already on the chronology"
-        return LineResult(line, event_id, "rejected", [Problem(line, "event_id", reason)])
+        if Event.objects.filter(source=agency, source_event_id=checked.event_id).exists():
+            reason = "an event with this id from this agency is already on the chronology"
+            return LineResult(line, event_id, "rejected", [Problem(line, "event_id", reason)])
+        reason = (
+            "another import was adding the same people at the same moment: nothing of this "
+            "event was kept; send it again"
+        )
+        return LineResult(line, event_id, "rejected", [Problem(line, "people", reason)])
     if seen is not None:
         seen.accepted(agency, checked)
     return result

@@ -595,6 +595,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         person=person,
         agency=sent.agency,
         record_id=sent.record_id,
+        new=True,  # looked for first thing, in this transaction
         given_name=sent.given_name,
         family_name=sent.family_name,
         date_of_birth=sent.date_of_birth,

@@ -221,12 +221,25 @@ def _address_insert(
 
 @transaction.atomic
 def source_record_link(
-    *, actor: Actor, person: Person, agency: Agency, record_id: str, **as_recorded: Any
+    *,
+    actor: Actor,
+    person: Person,
+    agency: Agency,
+    record_id: str,
+    new: bool = False,
+    **as_recorded: Any,
 ) -> SourceRecord:
-    """Link an agency's own record of a person to them (idempotent)."""
-    record, created = SourceRecord.objects.get_or_create(
-        agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
-    )
+    """Link an agency's own record of a person to them (idempotent). `new`: the caller has
+    just found no such record in this transaction, so it is added without looking again."""
+    if new:
+        record = SourceRecord.objects.create(
+            agency=agency, record_id=record_id, person=person, **as_recorded
+        )
+        created = True
+    else:
+        record, created = SourceRecord.objects.get_or_create(
+            agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
+        )
     if created:
         audit.record_change(
             actor=actor, action="source_record.linked", target=record, person_id=person.pk
