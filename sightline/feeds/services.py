@@ -413,14 +413,6 @@ def _address_move(
     """Record the address from the event's day, unless we already hold a later one."""
     if not address:
         return
-    current = person.addresses.filter(moved_out__isnull=True).first()
-    if current is not None and current.moved_in and current.moved_in > day:
-        return  # an older event must not undo a newer move
-    if current is not None and (current.line.lower(), current.postcode) == (
-        address.line.lower(),
-        address.postcode,
-    ):
-        return  # no move
     address_add(
         actor=actor,
         person=person,
@@ -429,6 +421,7 @@ def _address_move(
         town=address.town,
         moved_in=day,
         source=agency,
+        keep_newer=True,
     )
 
 
@@ -476,17 +469,17 @@ def _household_update(
     day = line.occurred_on
     children = list(dict.fromkeys(p for s, p in resolved if s.role == Role.CHILD))
     members = list(dict.fromkeys(p for s, p in resolved if s.role == Role.MEMBER))
-    household = None
-    for child in children:
-        household = households_on(person=child, day=day).order_by("pk").first()
-        if household is not None:
-            break
+    homes = {
+        child.pk: list(households_on(person=child, day=day).order_by("pk")) for child in children
+    }
+    household = next((homes[child.pk][0] for child in children if homes[child.pk]), None)
     if household is None:
         household = household_create(
             actor=actor, name=f"{children[0].family_name} household".strip(), founder=children[0]
         )
+        homes[children[0].pk] = [household]
     for child in children:
-        if not households_on(person=child, day=day).filter(pk=household.pk).exists():
+        if household not in homes[child.pk]:
             household_member_join(actor=actor, household=household, person=child, day=day)
     for member in members:
         if line.type == EventType.HOUSEHOLD_MEMBER_JOINED:

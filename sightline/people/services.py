@@ -173,12 +173,18 @@ def address_add(
     town: str = "",
     moved_in: dt.date | None = None,
     source: Agency | None = None,
+    keep_newer: bool = False,
 ) -> Address:
-    """Record a new current address; the previous current address ends the day before."""
+    """Record a new current address; the previous current address ends the day before.
+
+    `keep_newer`: when the current address dates from after `moved_in`, keep it (an older
+    report must not undo a newer move) and return it."""
     moved_in = moved_in or timezone.localdate()
     postcode = normalise_postcode(postcode)
     current = person.addresses.filter(moved_out__isnull=True).first()
     if current and current.line.lower() == line.lower() and current.postcode == postcode:
+        return current
+    if keep_newer and current and current.moved_in and current.moved_in > moved_in:
         return current
     person.addresses.filter(moved_out__isnull=True).update(
         moved_out=moved_in - dt.timedelta(days=1)
