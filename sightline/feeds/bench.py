@@ -75,15 +75,21 @@ class District:
 
     given: list[str]
     family: list[str]
+    born: list[dt.date]
 
     @classmethod
     def of(cls, persons: int, seed: int = 5) -> District:
         rng = random.Random(seed)
         households = persons // HOUSEHOLD + 1
-        return cls(
-            given=_long_tail(rng, GIVEN, 10, persons),
-            family=_long_tail(rng, FAMILY, 40, households),
-        )
+        given = _long_tail(rng, GIVEN, 10, persons)
+        family = _long_tail(rng, FAMILY, 40, households)
+        born = [
+            dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 30))
+            if cls.adult(n)
+            else dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 16))
+            for n in range(persons)
+        ]
+        return cls(given=given, family=family, born=born)
 
     def name(self, n: int) -> tuple[str, str]:
         return self.given[n], self.family[n // HOUSEHOLD]
@@ -190,7 +196,6 @@ def populate(persons: int, *, seed: int = 5) -> None:
 
     agencies = _agencies()
     district = District.of(persons, seed)
-    rng = random.Random(seed)
     have = Person.objects.count()
     batch = 5000
     for start in range(have, persons, batch):
@@ -198,10 +203,7 @@ def populate(persons: int, *, seed: int = 5) -> None:
         people = []
         for n in range(start, stop):
             given, family = district.name(n)
-            if district.adult(n):
-                born = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 30))
-            else:
-                born = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 16))
+            born = district.born[n]
             people.append(
                 Person(
                     kind="child" if born.year >= 2007 else "adult",
@@ -354,11 +356,16 @@ def feed_lines(count: int, persons: int, *, seed: int = 11, mix: Mix = GO_LIVE) 
             if "_source" in person:
                 source = person.pop("_source")
         for person in people:
-            if (
-                person["record_id"].startswith("B-")
-                and source != CODES[int(person["record_id"][2:]) % len(CODES)]
-            ):
-                person["record_id"] = f"Y-{person['record_id']}-{index}"
+            if person["record_id"].startswith("B-"):
+                n = int(person["record_id"][2:])
+                if source != CODES[n % len(CODES)]:
+                    # Another agency's record of someone known: the sender's own record of
+                    # them, as full as agencies' records are (no NHS number: by name, date of
+                    # birth and address).
+                    line, postcode = district.address(n)
+                    person["record_id"] = f"Y-{n}-{index}"
+                    person["date_of_birth"] = district.born[n].isoformat()
+                    person["address"] = {"line": line, "postcode": postcode}
         occurred = start + dt.timedelta(minutes=37 * index)
         lines.append(
             json.dumps(
