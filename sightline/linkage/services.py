@@ -485,6 +485,12 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
     return sorted(best.values(), key=_most_likely)
 
 
+def _person_of(candidate: Candidate) -> Person:
+    """The candidate's person: read with its row for an identifier match, else read now."""
+    person: Person = candidate.row.person
+    return person
+
+
 def _by_identifier(
     features: Features, date_of_birth: dt.date | None, column: str
 ) -> tuple[Candidate | None, int | None]:
@@ -492,14 +498,15 @@ def _by_identifier(
     value = getattr(features, column)
     if not value:
         return None, None
-    person_ids = list(
-        LinkageRecord.objects.filter(**{column: value}).values_list("person_id", flat=True)
-    )
+    holders = LinkageRecord.objects.filter(**{column: value}).values("person_id")
+    # Every row of everyone holding the number, in one query (usually one person's few).
+    held = list(LinkageRecord.objects.filter(person_id__in=holders).select_related("person"))
+    person_ids = [row.person_id for row in held if getattr(row, column) == value]
     if not person_ids:
         return None, None
     person_id = max(set(person_ids), key=person_ids.count)  # the usual holder of the number
     model, tf, hold = active_model(), _term_frequencies(), conf.link_threshold()
-    rows = LinkageRecord.objects.filter(person_id=person_id)
+    rows = [row for row in held if row.person_id == person_id]
     scored = [
         Candidate(person_id, row, score(features, row_features(row), model, tf, hold_below=hold))
         for row in rows
@@ -568,7 +575,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
                     review.append(Candidate(person_id, row, scored))
     created = found is None
     if found is not None:
-        person = Person.objects.get(pk=found.person_id)
+        person = _person_of(found)
     else:
         person = person_create(
             actor=actor,
