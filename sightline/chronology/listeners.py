@@ -79,6 +79,17 @@ def publish(event_id: int) -> None:
     _notify([event_id])
 
 
+def publish_many(event_ids: list[int]) -> None:
+    """`publish` for events recorded together."""
+    if getattr(_suspended, "active", False):
+        return
+    collected: list[int] | None = getattr(_batches, "collected", None)
+    if collected is not None:
+        collected.extend(event_ids)
+        return
+    _notify(list(event_ids))
+
+
 def _notify(event_ids: list[int]) -> None:
     if not event_ids:
         return

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,62 @@ class _Head:
 _head = _Head()
 
 
+class _Deferred(threading.local):
+    """Entries recorded inside `deferred()`, each with the on-commit marker that tells whether
+    the savepoint it was recorded in is still there (Django drops the marker on rollback)."""
+
+    entries: list[tuple[Callable[[], None], AuditEntry]] | None = None
+
+
+_deferred = _Deferred()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Write the entries recorded inside this block together, in order, when it ends.
+
+    For bulk work inside one transaction (a feed batch): one INSERT for many entries instead of
+    one each. Entries recorded in a savepoint that was rolled back meanwhile are left out, as
+    if written and rolled back with it. The chain is the same as with one write per entry;
+    an entry's `id` and `hash` are set only once written. Use inside the transaction; an
+    error inside the block writes nothing (the transaction is rolled back anyway).
+    """
+    if _deferred.entries is not None or not connection.in_atomic_block:
+        yield
+        return
+    _deferred.entries = []
+    try:
+        yield
+        _write_deferred()
+    finally:
+        _deferred.entries = None
+
+
+def _write_deferred() -> None:
+    entries, _deferred.entries = _deferred.entries or [], []
+    waiting = {id(entry[1]) for entry in connection.run_on_commit}
+    kept = [entry for marker, entry in entries if id(marker) in waiting]
+    if not kept:
+        return
+    last = _chain_head()
+    for entry in kept:
+        entry.prev_hash = last
+        entry.hash = last = entry.compute_hash()
+    AuditEntry.objects.all().append_chained(kept)
+    _head.set(last)
+
+
+def _chain_head() -> str:
+    """The newest hash, taking the turn to append on PostgreSQL (see `record`)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = _head.get()
+    if last is None:
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS
+
+
 @transaction.atomic(savepoint=False)
 def record(
     *,
@@ -109,12 +166,6 @@ def record(
     settings) already serialise writers. No savepoint of its own: an entry that cannot be
     written fails the change it records.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = _head.get()
-    if last is None:
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
     user = actor if hasattr(actor, "pk") and not isinstance(actor, str) else None
     entry = AuditEntry(
         at=timezone.now(),
@@ -127,8 +178,16 @@ def record(
         person_id=person_id,
         reason=reason,
         detail=_as_stored(detail),
-        prev_hash=last or GENESIS,
     )
+    if _deferred.entries is not None:
+
+        def marker() -> None:
+            """Still waiting while the savepoint holding the entry stands."""
+
+        transaction.on_commit(marker)
+        _deferred.entries.append((marker, entry))
+        return entry
+    entry.prev_hash = _chain_head()
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
     _head.set(entry.hash)

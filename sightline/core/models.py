@@ -28,6 +28,10 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("Add audit entries with sightline.core.audit.record (hash chain).")
 
+    def append_chained(self, entries: list[AuditEntry]) -> None:
+        """For `sightline.core.audit` only: insert entries it has already chained, in order."""
+        super().bulk_create(entries, batch_size=500)  # type: ignore[arg-type]
+
 
 class AuditEntry(models.Model):
     """One line of the trail: who did or saw what, when and why.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,7 +31,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency
 from sightline.chronology import listeners
 from sightline.chronology.models import Event, EventType, Role
-from sightline.chronology.services import event_record
+from sightline.chronology.services import EventToRecord, events_record_many
 from sightline.core import audit
 from sightline.feeds.format import (
     AddressSent,
@@ -46,6 +46,7 @@ from sightline.frontdoor.models import Channel, Contact
 from sightline.frontdoor.services.contacts import MAX_TEXT, contact_create
 from sightline.linkage.services import (
     RecordAsSent,
+    records_known,
     resolution_session,
     source_record_resolve,
 )
@@ -56,7 +57,7 @@ from sightline.people.households import (
     households_on,
 )
 from sightline.people.identifiers import normalise_postcode
-from sightline.people.models import Address, Person
+from sightline.people.models import Person
 from sightline.people.services import address_add
 
 Status = Literal["accepted", "duplicate", "conflict", "rejected"]
@@ -166,9 +167,12 @@ def event_receive(
     agencies: Mapping[str, Agency],
     sender: Agency | None = None,
     now: dt.datetime | None = None,
+    seen: Received | None = None,
+    pending: Pending | None = None,
 ) -> LineResult:
     """Check one decoded event and import it. `sender`, when given, is the only agency the
-    event may come from (the API token's agency)."""
+    event may come from (the API token's agency). `seen`, in a batch, holds what was received
+    before the batch (read once for all its lines) and what the batch has accepted so far."""
     event_id = payload.get("event_id") if isinstance(payload, dict) else None
     event_id = event_id if isinstance(event_id, str) else ""
     checked = event_line_check(payload, line=line, agencies=agencies, now=now)
@@ -181,24 +185,74 @@ def event_receive(
         )
         return LineResult(line, event_id, "rejected", [Problem(line, "source", reason)])
     agency = agencies[checked.source]
-    earlier = _already_received(agency, checked)
+    earlier = _already_received(agency, checked, seen)
     if earlier is not None:
         return earlier
     try:
-        return event_import(line=checked, agency=agency)
+        result = event_import(line=checked, agency=agency, pending=pending)
     except ValidationError as error:
         return LineResult(line, event_id, "rejected", _problems_from(error, line))
     except IntegrityError:
-        # Sent twice at once (the other copy won), or already on the chronology by other means.
+        # Sent twice at once (the other copy won), already on the chronology by other means,
+        # or one of its people was being added by another import at the same moment.
         earlier = _already_received(agency, checked)
         if earlier is not None:
             return earlier
-        reason = "an event with this id from this agency is already on the chronology"
-        return LineResult(line, event_id, "rejected", [Problem(line, "event_id", reason)])
+        if Event.objects.filter(source=agency, source_event_id=checked.event_id).exists():
+            reason = "an event with this id from this agency is already on the chronology"
+            return LineResult(line, event_id, "rejected", [Problem(line, "event_id", reason)])
+        reason = (
+            "another import was adding the same people at the same moment: nothing of this "
+            "event was kept; send it again"
+        )
+        return LineResult(line, event_id, "rejected", [Problem(line, "people", reason)])
+    if seen is not None:
+        seen.accepted(agency, checked)
+    return result
 
 
-def _already_received(agency: Agency, line: EventLine) -> LineResult | None:
-    earlier = ReceivedEvent.objects.filter(agency=agency, source_event_id=line.event_id).first()
+@dataclass(frozen=True)
+class _Earlier:
+    payload_hash: str
+    payload: Any
+    received_at: dt.datetime
+
+
+class Received:
+    """What a batch knows was received: events received before it (read in one query) and the
+    events it has accepted itself. An event neither holds was never received."""
+
+    def __init__(self, payloads: Iterable[Any]) -> None:
+        ids: dict[str, set[str]] = {}
+        for payload in payloads:
+            if isinstance(payload, dict):
+                source, event_id = payload.get("source"), payload.get("event_id")
+                if isinstance(source, str) and isinstance(event_id, str):
+                    ids.setdefault(source.strip(), set()).add(event_id.strip())
+        self._known: dict[tuple[str, str], _Earlier] = {}
+        for source, event_ids in ids.items():
+            rows = ReceivedEvent.objects.filter(
+                agency__code=source, source_event_id__in=event_ids
+            ).values_list("source_event_id", "payload_hash", "payload", "received_at")
+            for event_id, payload_hash, payload, received_at in rows:
+                self._known[(source, event_id)] = _Earlier(payload_hash, payload, received_at)
+
+    def earlier(self, agency: Agency, event_id: str) -> _Earlier | None:
+        return self._known.get((agency.code, event_id))
+
+    def accepted(self, agency: Agency, line: EventLine) -> None:
+        self._known[(agency.code, line.event_id)] = _Earlier(
+            line.payload_hash, line.payload, timezone.now()
+        )
+
+
+def _already_received(
+    agency: Agency, line: EventLine, seen: Received | None = None
+) -> LineResult | None:
+    if seen is not None:
+        earlier: _Earlier | ReceivedEvent | None = seen.earlier(agency, line.event_id)
+    else:
+        earlier = ReceivedEvent.objects.filter(agency=agency, source_event_id=line.event_id).first()
     if earlier is None:
         return None
     if earlier.payload_hash == line.payload_hash:
@@ -239,24 +293,46 @@ def _problems_from(error: ValidationError, line: int) -> list[Problem]:
     return [Problem(line, "", message) for message in error.messages]
 
 
+class Pending:
+    """A batch's events waiting to be written together once its lines are done (the people,
+    addresses and households of each line are written as the line is imported)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[LineResult, EventToRecord, ReceivedEvent]] = []
+
+    def write(self) -> None:
+        """Write the events (one insert each for events, participants and receipts)."""
+        if not self.lines:
+            return
+        events = events_record_many(events=[spec for _, spec, _ in self.lines])
+        for (result, _, received), event in zip(self.lines, events, strict=True):
+            received.event = event
+            result.event = event
+        ReceivedEvent.objects.bulk_create([received for _, _, received in self.lines])
+        self.lines = []
+
+
 @transaction.atomic
-def event_import(*, line: EventLine, agency: Agency) -> LineResult:
-    """Import one checked line: all of it or, on any error, none of it."""
+def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = None) -> LineResult:
+    """Import one checked line: all of it or, on any error, none of it.
+
+    With `pending` (a batch), the event itself joins the batch's events, written together at
+    its end; a contact for the front door is written at once (the contact points at it).
+    """
     actor = feed_actor(agency)
-    day = line.occurred_on
     result = LineResult(line.line, line.event_id, "accepted")
     resolved: list[tuple[PersonSent, Person]] = []
+    created: set[int] = set()
     for sent in line.people:
         resolution = source_record_resolve(actor=actor, sent=_record_as_sent(agency, line, sent))
         person = resolution.person
         if resolution.created_person:
             result.persons_created += 1
-            if sent.address:
-                _date_first_address(person, day)
+            created.add(person.pk)
         else:
             result.persons_linked += 1
         resolved.append((sent, person))
-    event = event_record(
+    spec = EventToRecord(
         type=line.type,
         occurred_at=line.occurred_at,
         summary=line.summary or _default_summary(line, agency),
@@ -266,19 +342,25 @@ def event_import(*, line: EventLine, agency: Agency) -> LineResult:
         details=line.details,
         source_event_id=line.event_id,
     )
-    ReceivedEvent.objects.create(
+    received = ReceivedEvent(
         agency=agency,
         source_event_id=line.event_id,
         payload_hash=line.payload_hash,
         payload=line.payload,
-        event=event,
         recorded_at=line.recorded_at,
         received_at=timezone.now(),
     )
-    _addresses_update(actor=actor, line=line, agency=agency, resolved=resolved)
+    to_front_door = line.type == EventType.CONTACT and line.details.get("outcome") == "pending"
+    _addresses_update(actor=actor, line=line, agency=agency, resolved=resolved, created=created)
     if line.type in (EventType.HOUSEHOLD_MEMBER_JOINED, EventType.HOUSEHOLD_MEMBER_LEFT):
         _household_update(actor=actor, line=line, resolved=resolved)
-    if line.type == EventType.CONTACT and line.details.get("outcome") == "pending":
+    if pending is not None and not to_front_door:
+        pending.lines.append((result, spec, received))  # last: nothing after it can fail
+        return result
+    event = events_record_many(events=[spec])[0]
+    received.event = event
+    received.save(force_insert=True)
+    if to_front_door:
         _contact_to_front_door(
             actor=actor, line=line, agency=agency, event=event, resolved=resolved
         )
@@ -315,14 +397,9 @@ def _record_as_sent(agency: Agency, line: EventLine, sent: PersonSent) -> Record
         address_line=address.line,
         postcode=address.postcode,
         kind=person_kind(sent, line),
-    )
-
-
-def _date_first_address(person: Person, day: dt.date) -> None:
-    """A person first met in an event has lived at the address it gives since at least its
-    day (person_create dates a new address today, which would hide it from earlier days)."""
-    Address.objects.filter(person=person, moved_out__isnull=True, moved_in__gt=day).update(
-        moved_in=day
+        # A person first met in an event has lived at the address it gives since at least
+        # its day (not since today, which would hide it from earlier days).
+        address_since=line.occurred_on,
     )
 
 
@@ -336,14 +413,6 @@ def _address_move(
     """Record the address from the event's day, unless we already hold a later one."""
     if not address:
         return
-    current = person.addresses.filter(moved_out__isnull=True).first()
-    if current is not None and current.moved_in and current.moved_in > day:
-        return  # an older event must not undo a newer move
-    if current is not None and (current.line.lower(), current.postcode) == (
-        address.line.lower(),
-        address.postcode,
-    ):
-        return  # no move
     address_add(
         actor=actor,
         person=person,
@@ -352,6 +421,7 @@ def _address_move(
         town=address.town,
         moved_in=day,
         source=agency,
+        keep_newer=True,
     )
 
 
@@ -361,12 +431,14 @@ def _addresses_update(
     line: EventLine,
     agency: Agency,
     resolved: list[tuple[PersonSent, Person]],
+    created: Collection[int] = (),
 ) -> None:
-    """Move people to the addresses the event gives them, from the event's day."""
+    """Move people to the addresses the event gives them, from the event's day (a person the
+    event created already lives at the address it gave them)."""
     day = line.occurred_on
     moves: dict[int, tuple[Person, AddressSent]] = {}
     for sent, person in resolved:
-        if sent.address:
+        if sent.address and person.pk not in created:
             moves[person.pk] = (person, sent.address)
     if line.type == EventType.ADDRESS_CHANGE:
         new = _address_detail(line.details.get("address"))
@@ -397,17 +469,17 @@ def _household_update(
     day = line.occurred_on
     children = list(dict.fromkeys(p for s, p in resolved if s.role == Role.CHILD))
     members = list(dict.fromkeys(p for s, p in resolved if s.role == Role.MEMBER))
-    household = None
-    for child in children:
-        household = households_on(person=child, day=day).order_by("pk").first()
-        if household is not None:
-            break
+    homes = {
+        child.pk: list(households_on(person=child, day=day).order_by("pk")) for child in children
+    }
+    household = next((homes[child.pk][0] for child in children if homes[child.pk]), None)
     if household is None:
         household = household_create(
             actor=actor, name=f"{children[0].family_name} household".strip(), founder=children[0]
         )
+        homes[children[0].pk] = [household]
     for child in children:
-        if not households_on(person=child, day=day).filter(pk=household.pk).exists():
+        if household not in homes[child.pk]:
             household_member_join(actor=actor, household=household, person=child, day=day)
     for member in members:
         if line.type == EventType.HOUSEHOLD_MEMBER_JOINED:
@@ -507,36 +579,77 @@ def _batch_import(
     back alone, the lines before it are committed and the error is handed back, to be raised
     once they are reported. The chronology listeners (the rules) are told about the batch's
     events once it commits.
+
+    The batch's events are written together after its lines. Should that meet an event
+    already recorded (another writer got there first), the whole batch is rolled back and
+    imported again with each event written as its line is imported, where such a line is
+    reported on its own.
     """
+    payloads = [_line_decode(number, raw, decoded=decoded) for number, raw in batch]
+    try:
+        return _batch_attempt(batch, payloads, together=True, sender=sender, agencies=agencies)
+    except IntegrityError:
+        return _batch_attempt(batch, payloads, together=False, sender=sender, agencies=agencies)
+
+
+def _batch_attempt(
+    batch: list[tuple[int, bytes | str | Any]],
+    payloads: list[Any],
+    *,
+    together: bool,
+    sender: Agency | None,
+    agencies: Mapping[str, Agency],
+) -> tuple[list[LineResult], Exception | None]:
     results: list[LineResult] = []
     failure: Exception | None = None
-    with listeners.batch(), transaction.atomic(), resolution_session():
-        for number, raw in batch:
+    with (
+        listeners.batch(),
+        transaction.atomic(),
+        resolution_session(),
+        audit.deferred(),
+    ):
+        seen = Received(payloads)
+        pending = Pending() if together else None
+        records_known(_records_named(payloads))
+        for (number, _), payload in zip(batch, payloads, strict=True):
             started = time.perf_counter()
             try:
-                result = _line_import(
-                    number, raw, decoded=decoded, sender=sender, agencies=agencies
-                )
+                if isinstance(payload, Problem):
+                    result = LineResult(number, "", "rejected", [payload])
+                else:
+                    result = event_receive(
+                        payload,
+                        line=number,
+                        agencies=agencies,
+                        sender=sender,
+                        seen=seen,
+                        pending=pending,
+                    )
             except Exception as error:  # noqa: BLE001 - raised again once the batch commits
                 failure = error
                 break
             result.seconds = time.perf_counter() - started
             results.append(result)
+        if pending is not None:
+            pending.write()
     return results, failure
 
 
-def _line_import(
-    number: int,
-    raw: bytes | str | Any,
-    *,
-    decoded: bool,
-    sender: Agency | None,
-    agencies: Mapping[str, Agency],
-) -> LineResult:
-    if decoded:
-        payload = raw
-    else:
-        payload = event_line_decode(raw, line=number)
-        if isinstance(payload, Problem):
-            return LineResult(number, "", "rejected", [payload])
-    return event_receive(payload, line=number, agencies=agencies, sender=sender)
+def _line_decode(number: int, raw: bytes | str | Any, *, decoded: bool) -> Any:
+    """The line's event as decoded JSON, or the problem that stops it being read."""
+    return raw if decoded else event_line_decode(raw, line=number)
+
+
+def _records_named(payloads: Iterable[Any]) -> list[tuple[str, str]]:
+    """(source, record_id) of every person the batch's events name (as far as they can be
+    read: checking them is the line's own business)."""
+    named: list[tuple[str, str]] = []
+    for payload in payloads:
+        if not isinstance(payload, dict) or not isinstance(payload.get("people"), list):
+            continue
+        source = payload.get("source")
+        for person in payload["people"]:
+            record_id = person.get("record_id") if isinstance(person, dict) else None
+            if isinstance(source, str) and isinstance(record_id, str | int):
+                named.append((source.strip(), str(record_id).strip()))
+    return named

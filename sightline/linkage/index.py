@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import FloatField, Max, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Max, Q
 
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
 from sightline.linkage.models import LinkageRecord
@@ -243,6 +243,42 @@ CANDIDATE_COLUMNS = (
 )
 
 
+def _candidate_where(
+    features: Features, date_of_birth: dt.date | None
+) -> tuple[list[str], list[object]]:
+    """`_candidate_rules` as SQL: the rules (any one is enough) and their parameters."""
+    given_keys = sorted({name_key(v) for v in features.given_variants} - {""})
+    rules: list[str] = []
+    params: list[object] = []
+
+    def rule(sql: str, *values: object) -> None:
+        rules.append(sql)
+        params.extend(values)
+
+    def marks(values: Sequence[object]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    dobs = [d.isoformat() for d in dob_variants(date_of_birth)]
+    if dobs:
+        rule(f"dob IN ({marks(dobs)})", *dobs)
+    family_key = features.family_key
+    if family_key and given_keys:
+        rule(f"(family_key = %s AND given_key IN ({marks(given_keys)}))", family_key, *given_keys)
+    if family_key and features.dob:
+        rule("(family_key = %s AND birth_year = %s)", family_key, int(features.dob[:4]))
+    if features.postcode and given_keys:
+        rule(
+            f"(postcode = %s AND given_key IN ({marks(given_keys)}))",
+            features.postcode,
+            *given_keys,
+        )
+    if features.nhs:
+        rule("nhs = %s", features.nhs)
+    if features.upn:
+        rule("upn = %s", features.upn)
+    return rules, params
+
+
 def candidate_values(
     features: Features,
     date_of_birth: dt.date | None,
@@ -253,14 +289,25 @@ def candidate_values(
     instances: a common name blocks hundreds of rows).
 
     `at_least` (SQL expression, its parameters, a minimum) keeps only the rows whose
-    expression reaches the minimum, before the cap on the number of rows.
+    expression reaches the minimum, before the cap on the number of rows. Written as SQL
+    directly: it runs for every new record of a feed, and building it through the ORM cost
+    more than running it.
     """
-    rows = LinkageRecord.objects.filter(_candidate_rules(features, date_of_birth))
+    rules, where_params = _candidate_where(features, date_of_birth)
+    params: list[Any] = list(where_params)
+    if not rules:
+        return []
+    table = LinkageRecord._meta.db_table
+    columns = ", ".join(CANDIDATE_COLUMNS)
+    where = " OR ".join(rules)
     if at_least is not None:
-        expression, params, minimum = at_least
-        reach = RawSQL(expression, params, output_field=FloatField())  # noqa: S611 - built here
-        rows = rows.annotate(reach=reach).filter(reach__gte=minimum)
-    return list(rows.values_list(*CANDIDATE_COLUMNS)[:MAX_CANDIDATE_ROWS])
+        expression, reach_params, minimum = at_least
+        where = f"({where}) AND ({expression}) >= %s"
+        params = [*params, *reach_params, minimum]
+    sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT {MAX_CANDIDATE_ROWS}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- Term frequencies ----------------------------------------------------------------------

@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -81,6 +81,7 @@ class RecordAsSent:
     address_line: str = ""
     postcode: str = ""
     kind: str = Person.Kind.CHILD
+    address_since: dt.date | None = None  # a new person has lived at the address since then
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class _Session:
     tf_read: bool = False
     marks: CatchUpMarks | None = None
     marker: Callable[[], None] | None = None
+    # Source records that existed when the session began, by (agency code, record id), read
+    # once for a batch (`records_known`); records the batch adds are looked up as they come.
+    known: dict[tuple[str, str], SourceRecord] = field(default_factory=dict)
+    absent: set[tuple[str, str]] = field(default_factory=set)  # named, but not there then
+    added: set[tuple[str, str]] = field(default_factory=set)  # linked by this session
 
 
 _sessions = threading.local()
@@ -152,6 +158,44 @@ def resolution_session() -> Iterator[None]:
         yield
     finally:
         _sessions.current = None
+
+
+def records_known(named: Iterable[tuple[str, str]]) -> None:
+    """Read the source records a batch names (agency code, record id) in one query, so that
+    resolving each of them later needs none. Only inside `resolution_session`."""
+    session = _session_now()
+    if session is None:
+        return
+    by_agency: dict[str, set[str]] = {}
+    for code, record_id in named:
+        by_agency.setdefault(code, set()).add(record_id)
+    for code, record_ids in by_agency.items():
+        ids = sorted(record_ids)
+        for start in range(0, len(ids), 500):
+            rows = SourceRecord.objects.select_related("person", "agency").filter(
+                agency__code=code, record_id__in=ids[start : start + 500]
+            )
+            for record in rows:
+                session.known[(code, record.record_id)] = record
+        session.absent.update((code, i) for i in ids if (code, i) not in session.known)
+
+
+def _known_record(agency: Agency, record_id: str) -> SourceRecord | None:
+    """The agency's record of that id: from the batch's reading when it was there, else from
+    the database (a record another line of the batch added, or outside a batch)."""
+    session = _session_now()
+    if session is not None:
+        key = (agency.code, record_id)
+        record = session.known.get(key)
+        if record is not None:
+            return record
+        if key in session.absent and key not in session.added:
+            return None  # not there when the batch began, and the batch has not added it
+    return (
+        SourceRecord.objects.select_related("person")
+        .filter(agency=agency, record_id=record_id)
+        .first()
+    )
 
 
 def _term_frequencies() -> TermFrequencies | None:
@@ -441,6 +485,12 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
     return sorted(best.values(), key=_most_likely)
 
 
+def _person_of(candidate: Candidate) -> Person:
+    """The candidate's person: read with its row for an identifier match, else read now."""
+    person: Person = candidate.row.person
+    return person
+
+
 def _by_identifier(
     features: Features, date_of_birth: dt.date | None, column: str
 ) -> tuple[Candidate | None, int | None]:
@@ -448,14 +498,15 @@ def _by_identifier(
     value = getattr(features, column)
     if not value:
         return None, None
-    person_ids = list(
-        LinkageRecord.objects.filter(**{column: value}).values_list("person_id", flat=True)
-    )
+    holders = LinkageRecord.objects.filter(**{column: value}).values("person_id")
+    # Every row of everyone holding the number, in one query (usually one person's few).
+    held = list(LinkageRecord.objects.filter(person_id__in=holders).select_related("person"))
+    person_ids = [row.person_id for row in held if getattr(row, column) == value]
     if not person_ids:
         return None, None
     person_id = max(set(person_ids), key=person_ids.count)  # the usual holder of the number
     model, tf, hold = active_model(), _term_frequencies(), conf.link_threshold()
-    rows = LinkageRecord.objects.filter(person_id=person_id)
+    rows = [row for row in held if row.person_id == person_id]
     scored = [
         Candidate(person_id, row, score(features, row_features(row), model, tf, hold_below=hold))
         for row in rows
@@ -473,11 +524,7 @@ def _by_identifier(
 @transaction.atomic
 def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolution:
     """Find (or create) the person a source record belongs to, and link the record."""
-    existing = (
-        SourceRecord.objects.select_related("person")
-        .filter(agency=sent.agency, record_id=sent.record_id)
-        .first()
-    )
+    existing = _known_record(sent.agency, sent.record_id)
     if existing is not None:
         return Resolution(existing.person, existing, "existing", False)
     _catch_up()
@@ -528,7 +575,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
                     review.append(Candidate(person_id, row, scored))
     created = found is None
     if found is not None:
-        person = Person.objects.get(pk=found.person_id)
+        person = _person_of(found)
     else:
         person = person_create(
             actor=actor,
@@ -539,7 +586,11 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
             sex=sent.sex if sent.sex in {"F", "M", "U"} else "U",
             nhs_number="" if doubted and features.nhs else features.nhs,
             upn="" if doubted and features.upn else features.upn,
-            address={"line": sent.address_line, "postcode": sent.postcode}
+            address={
+                "line": sent.address_line,
+                "postcode": sent.postcode,
+                "moved_in": sent.address_since,
+            }
             if (sent.address_line or sent.postcode)
             else None,
             address_source=sent.agency,
@@ -551,6 +602,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         person=person,
         agency=sent.agency,
         record_id=sent.record_id,
+        new=True,  # looked for first thing, in this transaction
         given_name=sent.given_name,
         family_name=sent.family_name,
         date_of_birth=sent.date_of_birth,
@@ -561,6 +613,9 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         postcode=sent.postcode[:10],
     )
     index_new_record(record, features)  # the record was not there when this began
+    session = _session_now()
+    if session is not None:
+        session.added.add((sent.agency.code, sent.record_id))
     _indexed_own(record, person, created)
     if found is not None and method == "probabilistic":
         audit.record_change(

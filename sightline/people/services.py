@@ -128,17 +128,17 @@ def person_create(
         given_name_key=name_key(given_name),
         family_name_key=name_key(family_name),
     )
+    audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     if address and (address.get("line") or address.get("postcode")):
-        address_add(
+        _address_insert(
             actor=actor,
             person=person,
             line=address.get("line", ""),
             town=address.get("town", ""),
-            postcode=address.get("postcode", ""),
-            moved_in=address.get("moved_in"),
+            postcode=normalise_postcode(address.get("postcode", "")),
+            moved_in=address.get("moved_in") or timezone.localdate(),
             source=address_source,
         )
-    audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     return person
 
 
@@ -173,16 +173,44 @@ def address_add(
     town: str = "",
     moved_in: dt.date | None = None,
     source: Agency | None = None,
+    keep_newer: bool = False,
 ) -> Address:
-    """Record a new current address; the previous current address ends the day before."""
+    """Record a new current address; the previous current address ends the day before.
+
+    `keep_newer`: when the current address dates from after `moved_in`, keep it (an older
+    report must not undo a newer move) and return it."""
     moved_in = moved_in or timezone.localdate()
     postcode = normalise_postcode(postcode)
     current = person.addresses.filter(moved_out__isnull=True).first()
     if current and current.line.lower() == line.lower() and current.postcode == postcode:
         return current
+    if keep_newer and current and current.moved_in and current.moved_in > moved_in:
+        return current
     person.addresses.filter(moved_out__isnull=True).update(
         moved_out=moved_in - dt.timedelta(days=1)
     )
+    return _address_insert(
+        actor=actor,
+        person=person,
+        line=line,
+        town=town,
+        postcode=postcode,
+        moved_in=moved_in,
+        source=source,
+    )
+
+
+def _address_insert(
+    *,
+    actor: Actor,
+    person: Person,
+    line: str,
+    town: str,
+    postcode: str,
+    moved_in: dt.date,
+    source: Agency | None,
+) -> Address:
+    """Record an address as the person's current one (they have no other)."""
     address = Address.objects.create(
         person=person,
         line=line.strip(),
@@ -199,12 +227,25 @@ def address_add(
 
 @transaction.atomic
 def source_record_link(
-    *, actor: Actor, person: Person, agency: Agency, record_id: str, **as_recorded: Any
+    *,
+    actor: Actor,
+    person: Person,
+    agency: Agency,
+    record_id: str,
+    new: bool = False,
+    **as_recorded: Any,
 ) -> SourceRecord:
-    """Link an agency's own record of a person to them (idempotent)."""
-    record, created = SourceRecord.objects.get_or_create(
-        agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
-    )
+    """Link an agency's own record of a person to them (idempotent). `new`: the caller has
+    just found no such record in this transaction, so it is added without looking again."""
+    if new:
+        record = SourceRecord.objects.create(
+            agency=agency, record_id=record_id, person=person, **as_recorded
+        )
+        created = True
+    else:
+        record, created = SourceRecord.objects.get_or_create(
+            agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
+        )
     if created:
         audit.record_change(
             actor=actor, action="source_record.linked", target=record, person_id=person.pk

@@ -376,12 +376,29 @@ def neighbours(ids: set[int], addresses: Iterable[tuple[str, str]] = ()) -> set[
             "person_id", flat=True
         )
     )
-    shared = Participant.objects.filter(person_id__in=ids, event__type__in=HOUSEHOLD_TYPES).values(
-        "event_id"
-    )
-    found.update(
-        Participant.objects.filter(event_id__in=shared).values_list("person_id", flat=True)
-    )
+    found.update(_household_event_partners(ids))
+    return found
+
+
+def _household_event_partners(ids: set[int]) -> set[int]:
+    """Everyone named in a household event with one of `ids`. From the people's own events
+    (an index lookup each), never from every household event there is: CROSS JOIN keeps
+    SQLite to that order (PostgreSQL plans it as an inner join)."""
+    participant, event = Participant._meta.db_table, Event._meta.db_table
+    people = sorted(ids)
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(people), 500):
+            chunk = people[start : start + 500]
+            cursor.execute(
+                f"SELECT DISTINCT p2.person_id FROM {participant} p "  # noqa: S608 (names)
+                f"CROSS JOIN {event} e ON e.id = p.event_id "
+                f"CROSS JOIN {participant} p2 ON p2.event_id = p.event_id "
+                f"WHERE p.person_id IN ({', '.join(['%s'] * len(chunk))}) "
+                f"AND e.type IN ({', '.join(['%s'] * len(HOUSEHOLD_TYPES))})",
+                [*chunk, *HOUSEHOLD_TYPES],
+            )
+            found.update(person_id for (person_id,) in cursor.fetchall())
     return found
 
 

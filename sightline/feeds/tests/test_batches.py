@@ -48,14 +48,14 @@ def send(lines: list[dict], **options):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def failing_second_line(monkeypatch):  # type: ignore[no-untyped-def]
     """The second line fails after its people were created and audited."""
-    real = services.event_record
+    real = services._addresses_update
 
-    def event_record(**kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("source_event_id") == "DA-2":
+    def addresses_update(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["line"].event_id == "DA-2":
             raise ValidationError({"occurred_at": "refused by the test"})
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "event_record", event_record)
+    monkeypatch.setattr(services, "_addresses_update", addresses_update)
 
 
 @pytest.mark.django_db
@@ -94,3 +94,31 @@ def test_the_rules_hear_of_a_batch_once_after_it_commits(agencies, monkeypatch):
         for ids in (["DA-1", "DA-2"], ["DA-3"])
     )
     assert [sorted(ids) for ids in heard] == [sorted(first), second]
+
+
+@pytest.mark.django_db
+def test_a_changed_copy_later_in_the_same_batch_is_a_conflict(agencies):
+    changed = a_line(summary="Changed afterwards")
+    summary = send([a_line(), changed])
+    assert (summary.accepted, summary.conflicts) == (1, 1)
+    assert [(r.line, r.problems[0].field) for r in summary.results] == [(2, "event_id")]
+    assert Event.objects.get().summary != "Changed afterwards"
+
+
+@pytest.mark.django_db
+def test_an_event_recorded_meanwhile_by_another_path_is_met_line_by_line(agencies):
+    """The batch writes its events together; when one of them is already on the chronology
+    (another writer recorded it first), the batch is imported again line by line and only
+    that line is refused, the others kept."""
+    first, second, third = three_lines()
+    send([second])
+    ReceivedEvent.objects.all().delete()  # as if recorded without going through the feed
+    summary = send([first, second, third])
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    assert [(r.line, r.problems[0].field) for r in summary.results] == [(2, "event_id")]
+    assert sorted(Event.objects.values_list("source_event_id", flat=True)) == [
+        "DA-1",
+        "DA-2",
+        "DA-3",
+    ]
+    assert list(audit.verify_chain()) == []
