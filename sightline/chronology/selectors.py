@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -258,13 +257,3 @@ def timeline_facets(*, person: Person) -> TimelineFacets:
 
 def _label(choice: tuple[str, str]) -> str:
     return choice[1]
-
-
-def timeline_agencies(*, person: Person) -> QuerySet[Agency]:
-    """The agencies that recorded events about `person` (to filter their timeline by)."""
-    return Agency.objects.filter(events__participants__person=person).distinct().order_by("name")
-
-
-def timeline_event_types(*, person: Person) -> list[tuple[str, str]]:
-    """The types of event on `person`'s timeline, as (value, label), by label."""
-    return timeline_facets(person=person).types
