@@ -383,7 +383,7 @@ def neighbours(ids: set[int], addresses: Iterable[tuple[str, str]] = ()) -> set[
 def _household_event_partners(ids: set[int]) -> set[int]:
     """Everyone named in a household event with one of `ids`. From the people's own events
     (an index lookup each), never from every household event there is: CROSS JOIN keeps
-    SQLite to that order (PostgreSQL plans it as an inner join)."""
+    SQLite to that order (PostgreSQL plans it as any join)."""
     participant, event = Participant._meta.db_table, Event._meta.db_table
     people = sorted(ids)
     found: set[int] = set()
@@ -392,9 +392,9 @@ def _household_event_partners(ids: set[int]) -> set[int]:
             chunk = people[start : start + 500]
             cursor.execute(
                 f"SELECT DISTINCT p2.person_id FROM {participant} p "  # noqa: S608 (names)
-                f"CROSS JOIN {event} e ON e.id = p.event_id "
-                f"CROSS JOIN {participant} p2 ON p2.event_id = p.event_id "
-                f"WHERE p.person_id IN ({', '.join(['%s'] * len(chunk))}) "
+                f"CROSS JOIN {event} e CROSS JOIN {participant} p2 "
+                f"WHERE e.id = p.event_id AND p2.event_id = p.event_id "
+                f"AND p.person_id IN ({', '.join(['%s'] * len(chunk))}) "
                 f"AND e.type IN ({', '.join(['%s'] * len(HOUSEHOLD_TYPES))})",
                 [*chunk, *HOUSEHOLD_TYPES],
             )
