@@ -58,7 +58,7 @@ from sightline.people.households import (
 )
 from sightline.people.identifiers import normalise_postcode
 from sightline.people.models import Person
-from sightline.people.services import address_add
+from sightline.people.services import address_move
 
 Status = Literal["accepted", "duplicate", "conflict", "rejected"]
 ADULT = 18
@@ -413,7 +413,7 @@ def _address_move(
     """Record the address from the event's day, unless we already hold a later one."""
     if not address:
         return
-    address_add(
+    address_move(
         actor=actor,
         person=person,
         line=address.line,
@@ -421,7 +421,6 @@ def _address_move(
         town=address.town,
         moved_in=day,
         source=agency,
-        keep_newer=True,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
@@ -198,6 +198,60 @@ def address_add(
         moved_in=moved_in,
         source=source,
     )
+
+
+def address_move(
+    *,
+    actor: Actor,
+    person: Person,
+    line: str,
+    postcode: str,
+    town: str = "",
+    moved_in: dt.date,
+    source: Agency | None = None,
+) -> bool:
+    """`address_add` with `keep_newer`, for reports of where someone lives (a feed names an
+    address with most people): whether they moved. Looking first takes one plain query, and
+    most reports name the address already held."""
+    postcode = normalise_postcode(postcode)
+    current = _current_address(person.pk)
+    if current is not None:
+        held_line, held_postcode, held_since = current
+        if (held_line.lower(), held_postcode) == (line.lower(), postcode):
+            return False
+        if held_since is not None and held_since > moved_in:
+            return False
+    address_add(
+        actor=actor,
+        person=person,
+        line=line,
+        postcode=postcode,
+        town=town,
+        moved_in=moved_in,
+        source=source,
+        keep_newer=True,
+    )
+    return True
+
+
+def _current_address(person_id: int) -> tuple[str, str, dt.date | None] | None:
+    """(line, postcode, moved in) of the person's current address, as `address_add` finds it
+    (the model's ordering), in one plain query."""
+    table = Address._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT line, postcode, moved_in FROM {table} "  # noqa: S608 (the table's name)
+            "WHERE person_id = %s AND moved_out IS NULL "
+            "ORDER BY moved_in DESC, created_at DESC LIMIT 1",
+            [person_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    line, postcode, since = row
+    if isinstance(since, str):  # SQLite hands dates back as text
+        since = dt.date.fromisoformat(since[:10])
+    return line, postcode, since
 
 
 def _address_insert(
