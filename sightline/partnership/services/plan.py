@@ -65,21 +65,14 @@ def recommendation_create(
 ) -> Recommendation:
     _require_manager(actor)
     themes, agencies = list(themes), list(agencies)
-    errors = {}
-    if source not in Recommendation.Source.values:
-        errors["source"] = "Choose where the recommendation comes from"
-    if not source_reference.strip():
-        errors["source_reference"] = (
-            "Enter the title or reference of the review, inspection or audit"
-        )
-    if not text.strip():
-        errors["text"] = "Enter the recommendation"
-    if not themes:
-        errors["themes"] = "Choose at least one theme"
-    if not for_partnership and not agencies:
-        errors["agencies"] = "Address the recommendation to the partnership or to named agencies"
-    if errors:
-        raise ValidationError(errors)
+    _check_recommendation(
+        source=source,
+        source_reference=source_reference,
+        text=text,
+        themes=themes,
+        for_partnership=for_partnership,
+        agencies=agencies,
+    )
     recommendation = Recommendation.objects.create(
         source=source,
         source_reference=source_reference.strip(),
@@ -335,3 +328,30 @@ def escalation_resolve(*, actor: User, escalation: Escalation, outcome: str) -> 
     _log(actor=actor, action=escalation.action, kind="escalation_resolved", note=escalation.outcome)
     audit.record_change(actor=actor, action="escalation.resolved", target=escalation)
     return escalation
+
+
+def _check_recommendation(
+    *,
+    source: str,
+    source_reference: str,
+    text: str,
+    themes: list[Any],
+    for_partnership: bool,
+    agencies: list[Any],
+) -> None:
+    """What a recommendation must say, as it is made and as it is changed."""
+    errors: dict[str, str] = {}
+    if source not in Recommendation.Source.values:
+        errors["source"] = "Choose where the recommendation comes from"
+    if not source_reference.strip():
+        errors["source_reference"] = (
+            "Enter the title or reference of the review, inspection or audit"
+        )
+    if not text.strip():
+        errors["text"] = "Enter the recommendation"
+    if not themes:
+        errors["themes"] = "Choose at least one theme"
+    if not for_partnership and not agencies:
+        errors["agencies"] = "Address the recommendation to the partnership or to named agencies"
+    if errors:
+        raise ValidationError(errors)

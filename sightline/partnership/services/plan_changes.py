@@ -32,7 +32,11 @@ from sightline.partnership.models import (
     Subgroup,
 )
 from sightline.partnership.models.plan import OPEN_STATUSES
-from sightline.partnership.services.plan import _check_owner_and_date, _log
+from sightline.partnership.services.plan import (
+    _check_owner_and_date,
+    _check_recommendation,
+    _log,
+)
 from sightline.partnership.services.reviews import _require_manager
 
 Change = dict[str, dict[str, Any]]
@@ -117,21 +121,14 @@ def recommendation_update(
     if recommendation.withdrawn:
         raise ValidationError("This recommendation has been withdrawn; it can no longer change")
     themes, agencies = list(themes), list(agencies)
-    errors = {}
-    if source not in Recommendation.Source.values:
-        errors["source"] = "Choose where the recommendation comes from"
-    if not source_reference.strip():
-        errors["source_reference"] = (
-            "Enter the title or reference of the review, inspection or audit"
-        )
-    if not text.strip():
-        errors["text"] = "Enter the recommendation"
-    if not themes:
-        errors["themes"] = "Choose at least one theme"
-    if not for_partnership and not agencies:
-        errors["agencies"] = "Address the recommendation to the partnership or to named agencies"
-    if errors:
-        raise ValidationError(errors)
+    _check_recommendation(
+        source=source,
+        source_reference=source_reference,
+        text=text,
+        themes=themes,
+        for_partnership=for_partnership,
+        agencies=agencies,
+    )
     old: dict[str, Any] = {
         "source": recommendation.get_source_display(),
         "source_reference": recommendation.source_reference,
