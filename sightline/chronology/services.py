@@ -14,6 +14,7 @@ from sightline.accounts.models import Agency, User
 from sightline.chronology.listeners import publish, publish_many
 from sightline.chronology.models import Event, Participant
 from sightline.core import audit
+from sightline.core.rows import rows_insert
 from sightline.people.models import Person
 
 
@@ -80,22 +81,21 @@ def events_record_many(*, events: Sequence[EventToRecord]) -> list[Event]:
     if not events:
         return []
     now = timezone.now()
-    saved = Event.objects.bulk_create(
-        [
-            Event(
-                type=spec.type,
-                occurred_at=spec.occurred_at,
-                recorded_at=now,
-                summary=spec.summary,
-                details=spec.details or {},
-                source=spec.source,
-                source_event_id=spec.source_event_id,
-                recorded_by_label=spec.recorded_by_label or "system",
-            )
-            for spec in events
-        ]
-    )
-    Participant.objects.bulk_create(
+    saved = [
+        Event(
+            type=spec.type,
+            occurred_at=spec.occurred_at,
+            recorded_at=now,
+            summary=spec.summary,
+            details=spec.details or {},
+            source=spec.source,
+            source_event_id=spec.source_event_id,
+            recorded_by_label=spec.recorded_by_label or "system",
+        )
+        for spec in events
+    ]
+    rows_insert(saved)
+    rows_insert(
         [
             Participant(event=event, person=person, role=role, occurred_at=event.occurred_at)
             for event, spec in zip(saved, events, strict=True)

@@ -30,7 +30,9 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
     def append_chained(self, entries: list[AuditEntry]) -> None:
         """For `sightline.core.audit` only: insert entries it has already chained, in order."""
-        super().bulk_create(entries, batch_size=500)  # type: ignore[arg-type]
+        from sightline.core.rows import rows_insert
+
+        rows_insert(entries)
 
 
 class AuditEntry(models.Model):

@@ -253,6 +253,14 @@ def linkage_index_ready() -> None:
     index_rebuild()
 
 
+def _calendar_ready() -> None:
+    """Load the bank holiday calendar, as a running server has (loading it takes a moment,
+    once per process: the first front-door contact would otherwise pay for it)."""
+    from sightline.core.working_days import is_working_day
+
+    is_working_day(dt.date(2024, 1, 1))
+
+
 def feed_lines(count: int, persons: int, *, seed: int = 11, mix: Mix = GO_LIVE) -> list[str]:
     """Synthetic feed lines about the bulk-created households and some new people.
 
@@ -420,6 +428,7 @@ def bench_ingest(
 
     populate(persons)
     linkage_index_ready()
+    _calendar_ready()
     persons_before = Person.objects.count()
     lines = feed_lines(events, persons, seed=seed, mix=mix)
     per_event: list[float] = []

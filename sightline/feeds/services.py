@@ -33,6 +33,7 @@ from sightline.chronology import listeners
 from sightline.chronology.models import Event, EventType, Role
 from sightline.chronology.services import EventToRecord, events_record_many
 from sightline.core import audit
+from sightline.core.rows import rows_insert
 from sightline.feeds.format import (
     AddressSent,
     EventLine,
@@ -308,7 +309,7 @@ class Pending:
         for (result, _, received), event in zip(self.lines, events, strict=True):
             received.event = event
             result.event = event
-        ReceivedEvent.objects.bulk_create([received for _, _, received in self.lines])
+        rows_insert([received for _, _, received in self.lines])
         self.lines = []
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 
+from sightline.core.rows import rows_insert
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
 from sightline.linkage.models import LinkageRecord
 from sightline.linkage.scoring import TermFrequencies
@@ -107,7 +108,7 @@ def index_new_record(record: SourceRecord, features: Features) -> None:
     """Index a source record just created (one insert; a row someone else added for the same
     record meanwhile is kept: it was made from the same record)."""
     row = LinkageRecord(source_record=record, person_id=record.person_id, **_row_fields(features))
-    LinkageRecord.objects.bulk_create([row], ignore_conflicts=True)
+    rows_insert([row], ignore_conflicts=True)
 
 
 def index_person(person: Person) -> LinkageRecord:
@@ -138,21 +139,29 @@ def newest_ids() -> CatchUpMarks:
     return CatchUpMarks(record or 0, person or 0)
 
 
-def index_catch_up() -> int:
+def index_catch_up(after: CatchUpMarks | None = None) -> int:
     """Index source records and record-less persons written by other apps since last time.
 
     Rows up to `CATCH_UP_WINDOW` ids below the newest indexed ones are checked again, so rows
     committed out of order are not missed. Each lookup is an index range (no table scan).
+    `after`: every row up to these ids is known to be indexed (a resolution session's marks,
+    inside its transaction), so only newer ones are looked at.
     """
     done = 0
-    last_record = LinkageRecord.objects.aggregate(m=Max("source_record_id"))["m"] or 0
-    since = max(last_record - CATCH_UP_WINDOW, 0)
+    if after is not None:
+        since = after.record
+    else:
+        last_record = LinkageRecord.objects.aggregate(m=Max("source_record_id"))["m"] or 0
+        since = max(last_record - CATCH_UP_WINDOW, 0)
     indexed = LinkageRecord.objects.filter(source_record_id__gt=since).values("source_record_id")
     for record in SourceRecord.objects.filter(pk__gt=since).exclude(pk__in=indexed):
         index_record(record)
         done += 1
-    last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
-    since = max(last_person - CATCH_UP_WINDOW, 0)
+    if after is not None:
+        since = after.person
+    else:
+        last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
+        since = max(last_person - CATCH_UP_WINDOW, 0)
     covered = LinkageRecord.objects.filter(person_id__gt=since).values("person_id")
     for person in Person.objects.filter(pk__gt=since, source_records__isnull=True).exclude(
         pk__in=covered

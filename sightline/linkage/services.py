@@ -238,10 +238,11 @@ def _catch_up() -> None:
         index_catch_up()
         return
     marks = _marks_valid(session)
-    if marks is not None and newest_ids() == marks:
+    newest = newest_ids()
+    if marks is not None and newest == marks:
         return
-    index_catch_up()
-    _set_marks(session, newest_ids())
+    index_catch_up(after=marks)
+    _set_marks(session, newest)
 
 
 def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.rows import rows_insert
 from sightline.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -115,7 +116,7 @@ def person_create(
             errors.setdefault("postcode", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.create(
+    person = Person(
         kind=kind,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
@@ -128,6 +129,7 @@ def person_create(
         given_name_key=name_key(given_name),
         family_name_key=name_key(family_name),
     )
+    rows_insert([person])
     audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     if address and (address.get("line") or address.get("postcode")):
         _address_insert(
@@ -265,14 +267,15 @@ def _address_insert(
     source: Agency | None,
 ) -> Address:
     """Record an address as the person's current one (they have no other)."""
-    address = Address.objects.create(
+    address = Address(
         person=person,
         line=line.strip(),
         town=town.strip(),
-        postcode=postcode,
+        postcode=normalise_postcode(postcode),
         moved_in=moved_in,
         source=source,
     )
+    rows_insert([address])
     audit.record_change(
         actor=actor, action="person.address_added", target=address, person_id=person.pk
     )
@@ -292,9 +295,8 @@ def source_record_link(
     """Link an agency's own record of a person to them (idempotent). `new`: the caller has
     just found no such record in this transaction, so it is added without looking again."""
     if new:
-        record = SourceRecord.objects.create(
-            agency=agency, record_id=record_id, person=person, **as_recorded
-        )
+        record = SourceRecord(agency=agency, record_id=record_id, person=person, **as_recorded)
+        rows_insert([record])
         created = True
     else:
         record, created = SourceRecord.objects.get_or_create(
