@@ -154,7 +154,7 @@ def index_catch_up(after: CatchUpMarks | None = None) -> int:
         last_record = LinkageRecord.objects.aggregate(m=Max("source_record_id"))["m"] or 0
         since = max(last_record - CATCH_UP_WINDOW, 0)
     indexed = LinkageRecord.objects.filter(source_record_id__gt=since).values("source_record_id")
-    for record in SourceRecord.objects.filter(pk__gt=since).exclude(pk__in=indexed):
+    for record in SourceRecord.objects.filter(pk__gt=since).exclude(pk__in=indexed).order_by("pk"):
         index_record(record)
         done += 1
     if after is not None:
@@ -163,8 +163,11 @@ def index_catch_up(after: CatchUpMarks | None = None) -> int:
         last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
         since = max(last_person - CATCH_UP_WINDOW, 0)
     covered = LinkageRecord.objects.filter(person_id__gt=since).values("person_id")
-    for person in Person.objects.filter(pk__gt=since, source_records__isnull=True).exclude(
-        pk__in=covered
+    # In id order: ordered by name, SQLite would walk the whole table in name order.
+    for person in (
+        Person.objects.filter(pk__gt=since, source_records__isnull=True)
+        .exclude(pk__in=covered)
+        .order_by("pk")
     ):
         index_person(person)
         done += 1
