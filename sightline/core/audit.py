@@ -148,7 +148,6 @@ def _chain_head() -> str:
     return last or GENESIS
 
 
-@transaction.atomic(savepoint=False)
 def record(
     *,
     actor: Any,
@@ -187,6 +186,11 @@ def record(
         transaction.on_commit(marker)
         _deferred.entries.append((marker, entry))
         return entry
+    return _append(entry)
+
+
+@transaction.atomic(savepoint=False)
+def _append(entry: AuditEntry) -> AuditEntry:
     entry.prev_hash = _chain_head()
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)

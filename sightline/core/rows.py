@@ -10,6 +10,7 @@ than what the caller does itself).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,14 +48,42 @@ _plans: dict[tuple[type[models.Model], str, bool], _Plan] = {}
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
-    """None when the driver takes the field's Python value as it is; else Django's own
-    conversion (dates, times, JSON, decimals and the like)."""
+    """None when the driver takes the field's Python value as it is; else the conversion:
+    the backend's own adaptation for the usual values of dates, times and JSON, and Django's
+    whole conversion for anything else."""
     if isinstance(field, _PLAIN):
         return None
 
     def convert(value: Any, field: models.Field = field) -> Any:
         return field.get_db_prep_save(value, connection)
 
+    if isinstance(field, models.DateTimeField):
+
+        def moment(value: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is not None:
+                return connection.ops.adapt_datetimefield_value(value)
+            return convert(value)
+
+        return moment
+    if isinstance(field, models.DateField):
+
+        def day(value: Any) -> Any:
+            return (
+                connection.ops.adapt_datefield_value(value)
+                if type(value) is dt.date
+                else convert(value)
+            )
+
+        return day
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def document(value: Any) -> Any:
+            if isinstance(value, dict | list):
+                return connection.ops.adapt_json_value(value, encoder)
+            return convert(value)
+
+        return document
     return convert
 
 

@@ -34,6 +34,7 @@ from sightline.chronology.models import Event, EventType, Role
 from sightline.chronology.services import EventToRecord, events_record_many
 from sightline.core import audit
 from sightline.core.rows import rows_insert
+from sightline.core.transactions import savepoint_shared
 from sightline.feeds.format import (
     AddressSent,
     EventLine,
@@ -313,7 +314,7 @@ class Pending:
         self.lines = []
 
 
-@transaction.atomic
+@savepoint_shared()
 def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = None) -> LineResult:
     """Import one checked line: all of it or, on any error, none of it.
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.transactions import service_atomic
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
 from sightline.linkage.comparisons import COMPARISONS, Comparison
@@ -522,7 +523,7 @@ def _by_identifier(
     return found, None
 
 
-@transaction.atomic
+@service_atomic
 def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolution:
     """Find (or create) the person a source record belongs to, and link the record."""
     existing = _known_record(sent.agency, sent.record_id)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from sightline.accounts.models import User
 from sightline.core import audit
+from sightline.core.transactions import service_atomic
 from sightline.people.models import Address, Household, HouseholdMember, Person
 
 __all__ = [
@@ -80,7 +80,7 @@ def household_members_on(*, person: Person, day: dt.date) -> list[Person]:
     return list(Person.objects.filter(pk__in=others).order_by("pk"))
 
 
-@transaction.atomic
+@service_atomic
 def household_create(*, actor: Actor, name: str = "", founder: Person | None = None) -> Household:
     """A new household; the founder (usually the child) is a member since before we knew."""
     household = Household.objects.create(name=name[:200])
@@ -95,7 +95,7 @@ def household_create(*, actor: Actor, name: str = "", founder: Person | None = N
     return household
 
 
-@transaction.atomic
+@service_atomic
 def household_member_join(
     *, actor: Actor, household: Household, person: Person, day: dt.date
 ) -> HouseholdMember:
@@ -116,7 +116,7 @@ def household_member_join(
     return membership
 
 
-@transaction.atomic
+@service_atomic
 def household_member_leave(
     *, actor: Actor, household: Household, person: Person, day: dt.date
 ) -> HouseholdMember:

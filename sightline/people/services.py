@@ -13,6 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.core.rows import rows_insert
+from sightline.core.transactions import service_atomic
 from sightline.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -81,7 +82,7 @@ def _check_person(
     return errors
 
 
-@transaction.atomic
+@service_atomic
 def person_create(
     *,
     actor: Actor,
@@ -165,7 +166,7 @@ def person_name_add(
     return other
 
 
-@transaction.atomic
+@service_atomic
 def address_add(
     *,
     actor: Actor,
@@ -282,7 +283,7 @@ def _address_insert(
     return address
 
 
-@transaction.atomic
+@service_atomic
 def source_record_link(
     *,
     actor: Actor,
@@ -323,7 +324,7 @@ def social_care_agency() -> Agency:
     return agency
 
 
-@transaction.atomic
+@service_atomic
 def person_ensure_social_care_record(*, actor: Actor, person: Person) -> SourceRecord:
     """Give the person a local authority child ID the first time social care hears of them."""
     agency = social_care_agency()

@@ -17,6 +17,7 @@ from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
+from sightline.core.transactions import service_atomic
 from sightline.core.working_days import working_day_deadline
 from sightline.frontdoor.models import (
     Channel,
@@ -145,7 +146,7 @@ def _check_referrer(errors: dict[str, list[str]], **fields: str) -> None:
             )
 
 
-@transaction.atomic
+@service_atomic
 def contact_create(
     *,
     actor: User | str,
