@@ -54,12 +54,12 @@ from sightline.linkage.services import (
 )
 from sightline.people.households import (
     household_create,
+    household_ids_on,
     household_member_join,
     household_member_leave,
-    households_on,
 )
 from sightline.people.identifiers import normalise_postcode
-from sightline.people.models import Person
+from sightline.people.models import Household, Person
 from sightline.people.services import address_move
 
 Status = Literal["accepted", "duplicate", "conflict", "rejected"]
@@ -471,7 +471,8 @@ def _household_update(
     children = list(dict.fromkeys(p for s, p in resolved if s.role == Role.CHILD))
     members = list(dict.fromkeys(p for s, p in resolved if s.role == Role.MEMBER))
     homes = {
-        child.pk: list(households_on(person=child, day=day).order_by("pk")) for child in children
+        child.pk: [Household(pk=pk) for pk in household_ids_on(person_id=child.pk, day=day)]
+        for child in children
     }
     household = next((homes[child.pk][0] for child in children if homes[child.pk]), None)
     if household is None:

@@ -203,6 +203,7 @@ def address_add(
     )
 
 
+@service_atomic
 def address_move(
     *,
     actor: Actor,
@@ -224,15 +225,22 @@ def address_move(
             return False
         if held_since is not None and held_since > moved_in:
             return False
-    address_add(
+        # What address_add would do with keep_newer, knowing what it would look up.
+        table = Address._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET moved_out = %s "  # noqa: S608 (the table's name)
+                "WHERE person_id = %s AND moved_out IS NULL",
+                [connection.ops.adapt_datefield_value(moved_in - dt.timedelta(days=1)), person.pk],
+            )
+    _address_insert(
         actor=actor,
         person=person,
         line=line,
-        postcode=postcode,
         town=town,
+        postcode=postcode,
         moved_in=moved_in,
         source=source,
-        keep_newer=True,
     )
     return True
 
