@@ -322,6 +322,24 @@ def candidate_values(
         return cursor.fetchall()
 
 
+def holder_values(
+    column: str, value: str
+) -> list[tuple[int, int, int | None, str, str, str, str, str, str, str, str]]:
+    """Every index row of everyone holding an identifier (`column` "nhs" or "upn"), as
+    `candidate_values` gives rows: usually one person's few, in one plain query."""
+    if column not in ("nhs", "upn"):
+        raise ValueError(f"not an identifier column: {column!r}")
+    table = LinkageRecord._meta.db_table
+    columns = ", ".join(CANDIDATE_COLUMNS)
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE person_id IN "  # noqa: S608 (names)
+        f"(SELECT person_id FROM {table} WHERE {column} = %s) ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        return cursor.fetchall()
+
+
 # --- Term frequencies ----------------------------------------------------------------------
 
 

@@ -42,9 +42,11 @@ from sightline.linkage.changes import person_merge
 from sightline.linkage.comparisons import COMPARISONS, Comparison
 from sightline.linkage.features import Features, features_of
 from sightline.linkage.index import (
+    CANDIDATE_COLUMNS,
     CatchUpMarks,
     candidate_rows,
     candidate_values,
+    holder_values,
     index_catch_up,
     index_new_record,
     newest_ids,
@@ -488,9 +490,8 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
 
 
 def _person_of(candidate: Candidate) -> Person:
-    """The candidate's person: read with its row for an identifier match, else read now."""
-    person: Person = candidate.row.person
-    return person
+    """The candidate's person, read now (only the one linked to is ever read)."""
+    return Person.objects.get(pk=candidate.person_id)
 
 
 def _by_identifier(
@@ -500,18 +501,21 @@ def _by_identifier(
     value = getattr(features, column)
     if not value:
         return None, None
-    holders = LinkageRecord.objects.filter(**{column: value}).values("person_id")
-    # Every row of everyone holding the number, in one query (usually one person's few).
-    held = list(LinkageRecord.objects.filter(person_id__in=holders).select_related("person"))
-    person_ids = [row.person_id for row in held if getattr(row, column) == value]
+    held = holder_values(column, value)
+    at = CANDIDATE_COLUMNS.index(column)
+    person_ids = [row[1] for row in held if row[at] == value]
     if not person_ids:
         return None, None
     person_id = max(set(person_ids), key=person_ids.count)  # the usual holder of the number
     model, tf, hold = active_model(), _term_frequencies(), conf.link_threshold()
-    rows = [row for row in held if row.person_id == person_id]
     scored = [
-        Candidate(person_id, row, score(features, row_features(row), model, tf, hold_below=hold))
-        for row in rows
+        Candidate(
+            person_id,
+            LinkageRecord(id=pk, person_id=person_id, source_record_id=record_id),
+            score(features, row_features_of(*columns), model, tf, hold_below=hold),
+        )
+        for pk, row_person_id, record_id, *columns in held
+        if row_person_id == person_id
     ]
     found = max(scored, key=lambda c: c.score.weight_without_identifiers())
     disagree = (
