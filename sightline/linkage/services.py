@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.rows import rows_read
 from sightline.core.transactions import service_atomic
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
@@ -491,7 +492,8 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
 
 def _person_of(candidate: Candidate) -> Person:
     """The candidate's person, read now (only the one linked to is ever read)."""
-    return Person.objects.get(pk=candidate.person_id)
+    (person,) = rows_read(Person, "id = %s", [candidate.person_id])
+    return person
 
 
 def _by_identifier(

@@ -1,5 +1,6 @@
 """`rows_insert` writes what `bulk_create` would: the same values, defaults, stamps and
-conversions, keys set in order, a conflicting row skipped only when asked."""
+conversions, keys set in order, a conflicting row skipped only when asked; `rows_read`
+builds the instances the ORM would."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from sightline.core.models import AuditEntry, Notification
-from sightline.core.rows import rows_insert
+from sightline.core.rows import rows_insert, rows_read
 
 
 def _notification(n: int) -> Notification:
@@ -76,3 +77,21 @@ def test_a_conflict_fails_the_insert_unless_conflicts_are_to_be_skipped():
         rows_insert([_entry("b" * 64)])
     rows_insert([_entry("b" * 64), _entry("c" * 64)], ignore_conflicts=True)
     assert sorted(AuditEntry.objects.values_list("hash", flat=True)) == ["b" * 64, "c" * 64]
+
+
+def _fields(obj: object, names: list[str]) -> dict[str, object]:
+    return {name: getattr(obj, name) for name in names}
+
+
+@pytest.mark.django_db
+def test_rows_read_builds_the_same_instances_as_the_orm():
+    entry = _entry("d" * 64)
+    rows_insert([entry])
+    notifications = [_notification(n) for n in range(3)]
+    rows_insert(notifications)
+    for model, pk in ((AuditEntry, entry.pk), (Notification, notifications[1].pk)):
+        names = [f.attname for f in model._meta.concrete_fields]
+        (ours,) = rows_read(model, "id = %s", [pk])
+        assert type(ours) is model and not ours._state.adding
+        assert _fields(ours, names) == _fields(model.objects.get(pk=pk), names)
+    assert rows_read(Notification, "id = %s", [0]) == []
