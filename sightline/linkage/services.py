@@ -395,7 +395,25 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
                 whens.append(("dob = %s", [f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"], w["swapped"]))
             else:
                 rest.append(w.get("swapped", check.others))
-            case(whens, max(rest))
+            if len(dob) == 10 and "different" in w:
+                # Two ISO dates of the same length one edit apart differ in at most 2 places,
+                # two edits apart in at most 4 (an edit never moves a dash): counting the
+                # digits that differ rules most blocked rows out here.
+                differ = " + ".join(
+                    f"(CASE WHEN substr(dob, {i + 1}, 1) = %s THEN 0 ELSE 1 END)"
+                    for i in _DOB_DIGITS
+                )
+                digits = [dob[i] for i in _DOB_DIGITS]
+                near = [wt for level, wt in w.items() if level not in ("exact", "swapped")]
+                far = [
+                    wt for level, wt in w.items() if level not in ("exact", "swapped", "one_digit")
+                ]
+                whens.append(("length(dob) <> 10", [], max(rest)))
+                whens.append((f"({differ}) <= 2", digits, max(near)))
+                whens.append((f"({differ}) <= 4", digits, max(far)))
+                case(whens, w["different"])
+            else:
+                case(whens, max(rest))
         elif name == "address":
             a = features
             sector, district = _POSTCODE_PART.format(cut=2), _POSTCODE_PART.format(cut=3)
@@ -419,6 +437,7 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
     return (" + ".join(parts) or "0"), params
 
 
+_DOB_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9)  # where an ISO date's digits are
 # The sector (cut 2) or district (cut 3) of an index row's postcode, as `postcode_parts`.
 _POSTCODE_PART = (
     "(CASE WHEN postcode = '' THEN '' ELSE substr(postcode, 1, length(postcode) - {cut}) END)"

@@ -41,6 +41,11 @@ DOBS = [
     dt.date(2016, 3, 8),
     dt.date(2015, 3, 8),
     dt.date(1990, 11, 30),
+    dt.date(2016, 3, 17),  # one digit
+    dt.date(2006, 3, 7),  # one digit, in the year
+    dt.date(2016, 8, 3),  # two digits
+    dt.date(2061, 3, 7),  # two digits transposed
+    dt.date(2016, 12, 7),  # two digits, month
     None,
 ]
 POSTCODES = ["BD22 7HT", "BD22 7HX", "BD22 8AA", "LS1 1AA", "BD22", ""]
