@@ -36,7 +36,7 @@ from sightline.risk.timescales import (
     contact_decision_overdue,
     timescale_people,
 )
-from sightline.risk.world import Ev, World, address_key_from, neighbours, streams
+from sightline.risk.world import Ev, Residents, World, address_key_from, neighbours, streams
 
 log = logging.getLogger(__name__)
 RULES_ACTOR = "rules"  # the named system actor for automatic alerts
@@ -501,8 +501,9 @@ def people_evaluate(
     """Evaluate the pattern rules for these people and the children in their households (and
     everyone living at `addresses`, such as a custody release address)."""
     config = Configuration.current()
-    affected = neighbours(set(person_ids), addresses)
-    world = World.load(neighbours(affected))
+    residents = Residents()
+    affected = neighbours(set(person_ids), addresses, residents)
+    world = World.load(neighbours(affected, residents=residents))
     instances: list[Instance] = []
     for person_id, stream in with_quiet_people(streams(affected), sorted(affected), world):
         instances += evaluate(Subject(person_id, stream, world), config)

@@ -355,9 +355,21 @@ class World:
         return sorted(found, key=lambda pk: (self.events[pk].at, pk))
 
 
-def neighbours(ids: set[int], addresses: Iterable[tuple[str, str]] = ()) -> set[int]:
+@dataclass
+class Residents:
+    """Who ever lived at each address, by postcode as read so far: a second step from the
+    same people (`neighbours` twice) reads only the postcodes the first did not."""
+
+    postcodes: set[str] = field(default_factory=set)
+    at: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def neighbours(
+    ids: set[int], addresses: Iterable[tuple[str, str]] = (), residents: Residents | None = None
+) -> set[int]:
     """`ids` and everyone one step away: same address, same household, same household event;
     and everyone who ever lived at one of `addresses` (normalised keys)."""
+    residents = residents if residents is not None else Residents()
     found = set(ids)
     address, member = Address._meta.db_table, HouseholdMember._meta.db_table
     sql = f"SELECT line, postcode FROM {address} WHERE person_id"  # noqa: S608 (the table)
@@ -366,11 +378,15 @@ def neighbours(ids: set[int], addresses: Iterable[tuple[str, str]] = ()) -> set[
         for line, postcode in _rows_in(sql, ids)
         if (key := address_key(line, postcode)) is not None
     } | set(addresses)
-    postcodes = {postcode for postcode, _ in keys}
+    unread = {postcode for postcode, _ in keys} - residents.postcodes
     sql = f"SELECT person_id, line, postcode FROM {address} WHERE postcode"  # noqa: S608
-    for person_id, line, postcode in _rows_in(sql, postcodes):
-        if address_key(line, postcode) in keys:
-            found.add(person_id)
+    for person_id, line, postcode in _rows_in(sql, unread):
+        key = address_key(line, postcode)
+        if key is not None:
+            residents.at[key].add(person_id)
+    residents.postcodes |= unread
+    for key in keys:
+        found |= residents.at.get(key, set())
     sql = (
         f"SELECT m2.person_id FROM {member} m1 "  # noqa: S608 (the tables' names)
         f"JOIN {member} m2 ON m2.household_id = m1.household_id WHERE m1.person_id"
