@@ -64,7 +64,7 @@ from sightline.linkage.scoring import (
     score,
 )
 from sightline.people.models import Person, SourceRecord
-from sightline.people.services import person_create, source_record_link
+from sightline.people.services import people_written, person_create, source_record_link
 
 Method = Literal["existing", "nhs_number", "upn", "probabilistic", "review", "new"]
 Actor = User | str
@@ -135,6 +135,7 @@ class _Session:
     known: dict[tuple[str, str], SourceRecord] = field(default_factory=dict)
     absent: set[tuple[str, str]] = field(default_factory=set)  # named, but not there then
     added: set[tuple[str, str]] = field(default_factory=set)  # linked by this session
+    written: int | None = None  # `people_written()` when the session last caught up
 
 
 _sessions = threading.local()
@@ -236,17 +237,23 @@ def _set_marks(session: _Session, marks: CatchUpMarks) -> None:
 
 
 def _catch_up() -> None:
-    """Index what other apps wrote (once per session unless someone else wrote since)."""
+    """Index what other apps wrote (once per session unless someone else wrote since).
+
+    Nothing to look for when this thread has written no person or source record since the
+    session last looked (or indexed its own): on SQLite nobody else can write meanwhile, and
+    on PostgreSQL other processes' writes wait for the next session, as they always have."""
     session = _session_now()
     if session is None:
         index_catch_up()
         return
+    if session.written is not None and session.written == people_written():
+        return
     marks = _marks_valid(session)
     newest = newest_ids()
-    if marks is not None and newest == marks:
-        return
-    index_catch_up(after=marks)
-    _set_marks(session, newest)
+    if marks is None or newest != marks:
+        index_catch_up(after=marks)
+        _set_marks(session, newest)
+    session.written = people_written()
 
 
 def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:
@@ -259,9 +266,10 @@ def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:
     if marks is None:
         return
     if record.pk != marks.record + 1 or (created and person.pk != marks.person + 1):
-        session.marks = session.marker = None
+        session.marks = session.marker = session.written = None
         return
     _set_marks(session, CatchUpMarks(record.pk, person.pk if created else marks.person))
+    session.written = people_written()
 
 
 # --- Resolution ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -82,6 +83,19 @@ def _check_person(
     return errors
 
 
+class _Written(threading.local):
+    count = 0
+
+
+_written = _Written()
+
+
+def people_written() -> int:
+    """How many persons and source records this thread has added: when it has not changed,
+    nothing was added meanwhile (the linkage index asks, to skip looking)."""
+    return _written.count
+
+
 @service_atomic
 def person_create(
     *,
@@ -131,6 +145,7 @@ def person_create(
         family_name_key=name_key(family_name),
     )
     rows_insert([person])
+    _written.count += 1
     audit.record_change(actor=actor, action="person.created", target=person, person_id=person.pk)
     if address and (address.get("line") or address.get("postcode")):
         _address_insert(
@@ -312,6 +327,7 @@ def source_record_link(
             agency=agency, record_id=record_id, defaults={"person": person, **as_recorded}
         )
     if created:
+        _written.count += 1
         audit.record_change(
             actor=actor, action="source_record.linked", target=record, person_id=person.pk
         )

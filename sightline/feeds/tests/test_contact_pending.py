@@ -66,3 +66,17 @@ def test_a_pending_contact_about_an_unnamed_child_still_reaches_the_queue(agenci
     ]
     assert feed_import([(1, json.dumps(line))]).accepted == 1
     assert Contact.objects.get().child is None
+
+
+def test_the_social_care_record_a_pending_contact_adds_is_indexed_by_the_next_line(agencies):
+    from sightline.linkage.models import LinkageRecord
+    from sightline.people.models import SourceRecord
+
+    later = a_line(event_id="DA-later", occurred_at="2024-03-09T10:00:00+00:00", recorded_at=None)
+    later["people"] = later["people"][:1]
+    later["people"][0]["record_id"] += "-later"  # one new record: resolving it catches up
+    lines = [(1, json.dumps(contact_line("pending"))), (2, json.dumps(later))]
+    assert feed_import(lines).accepted == 2
+    child = Contact.objects.get().child
+    social_care = SourceRecord.objects.get(person=child, agency__kind="social_care")
+    assert LinkageRecord.objects.filter(source_record=social_care, person=child).exists()
