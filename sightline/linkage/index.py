@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 
-from sightline.core.rows import rows_insert
+from sightline.core.rows import rows_insert, rows_read
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
 from sightline.linkage.models import LinkageRecord
 from sightline.linkage.scoring import TermFrequencies
@@ -153,21 +153,28 @@ def index_catch_up(after: CatchUpMarks | None = None) -> int:
     else:
         last_record = LinkageRecord.objects.aggregate(m=Max("source_record_id"))["m"] or 0
         since = max(last_record - CATCH_UP_WINDOW, 0)
-    indexed = LinkageRecord.objects.filter(source_record_id__gt=since).values("source_record_id")
-    for record in SourceRecord.objects.filter(pk__gt=since).exclude(pk__in=indexed).order_by("pk"):
-        index_record(record)
+    index, records = LinkageRecord._meta.db_table, SourceRecord._meta.db_table
+    for record in rows_read(
+        SourceRecord,
+        f"id > %s AND id NOT IN (SELECT source_record_id FROM {index} "  # noqa: S608 (names)
+        "WHERE source_record_id > %s) ORDER BY id",
+        [since, since],
+    ):
+        index_new_record(record, record_features(record))
         done += 1
     if after is not None:
         since = after.person
     else:
         last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
         since = max(last_person - CATCH_UP_WINDOW, 0)
-    covered = LinkageRecord.objects.filter(person_id__gt=since).values("person_id")
+    persons = Person._meta.db_table
     # In id order: ordered by name, SQLite would walk the whole table in name order.
-    for person in (
-        Person.objects.filter(pk__gt=since, source_records__isnull=True)
-        .exclude(pk__in=covered)
-        .order_by("pk")
+    for person in rows_read(
+        Person,
+        f"id > %s AND NOT EXISTS (SELECT 1 FROM {records} s "  # noqa: S608 (names)
+        f"WHERE s.person_id = {persons}.id) "
+        f"AND id NOT IN (SELECT person_id FROM {index} WHERE person_id > %s) ORDER BY id",
+        [since, since],
     ):
         index_person(person)
         done += 1
