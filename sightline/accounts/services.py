@@ -358,3 +358,24 @@ def user_create(
         detail={"role": role, "agency": agency.code if agency else ""},
     )
     return user
+
+
+@transaction.atomic
+def user_agency_lead_set(*, actor: User | str, account: User, lead: bool) -> User:
+    """Name a member of an agency's staff as one of its leads (who answer assurance requests
+    and update its actions), or stop them being one. Recorded either way."""
+    if lead and account.agency_id is None:
+        raise ValidationError(
+            {"agency": f"{account.username} belongs to no agency, so cannot lead one."}
+        )
+    if account.is_agency_lead == lead:
+        return account
+    account.is_agency_lead = lead
+    account.save(update_fields=["is_agency_lead"])
+    audit.record_change(
+        actor=actor,
+        action="user.agency_lead_named" if lead else "user.agency_lead_removed",
+        target=account,
+        detail={"agency": account.agency.code if account.agency else ""},
+    )
+    return account

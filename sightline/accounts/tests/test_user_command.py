@@ -1,4 +1,5 @@
-"""`sightline user add USERNAME --role ROLE --agency CODE`: administrators add staff."""
+"""`sightline user add USERNAME --role ROLE --agency CODE`: administrators add staff, and name
+an agency's leads with `sightline user lead USERNAME [--remove]`."""
 
 from __future__ import annotations
 
@@ -84,3 +85,42 @@ def test_the_new_user_can_sign_in(client, agencies, new_password):
         "/accounts/sign-in/", {"username": "hv.alder", "password": GOOD_PASSWORD}
     )
     assert response.status_code == 302
+
+
+def user_lead(*args: str) -> str:
+    out = StringIO()
+    call_command("user", "lead", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_adds_an_agency_lead(agencies, new_password):
+    output = user_add("dsl.hazel", "--role", "practitioner", "--agency", "school", "--agency-lead")
+    assert "an agency lead" in output
+    assert User.objects.get(username="dsl.hazel").is_agency_lead
+
+
+def test_it_names_and_removes_a_lead_and_records_both(agencies, new_password):
+    user_add("pc.ash", "--role", "practitioner", "--agency", "police")
+    assert "is now one of Northmoor Police's leads" in user_lead("PC.Ash")
+    assert User.objects.get(username="pc.ash").is_agency_lead
+    assert "no longer a lead" in user_lead("pc.ash", "--remove")
+    assert not User.objects.get(username="pc.ash").is_agency_lead
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="user.agency_lead").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["user.agency_lead_named", "user.agency_lead_removed"]
+
+
+def test_someone_without_an_agency_cannot_be_a_lead(agencies, new_password):
+    user_add("analyst.birch", "--role", "analyst")
+    with pytest.raises(CommandError, match="belongs to no agency"):
+        user_lead("analyst.birch")
+    with pytest.raises(CommandError, match="no user called"):
+        user_lead("nobody.here")
+
+
+def test_adding_without_a_role_says_so(agencies, new_password):
+    with pytest.raises(CommandError, match="--role"):
+        user_add("pc.elm", "--agency", "police")

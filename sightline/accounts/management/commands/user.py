@@ -1,4 +1,6 @@
-"""`sightline user add USERNAME --role ROLE --agency CODE [--email EMAIL]`: add a member of staff.
+"""`sightline user add USERNAME --role ROLE --agency CODE [--email EMAIL] [--agency-lead]`: add a
+member of staff. `sightline user lead USERNAME [--remove]`: name them one of their agency's
+leads (who answer its assurance requests and update its actions), or stop them being one.
 
 The password is read from the environment variable SIGHTLINE_NEW_PASSWORD when it is set
 (for scripts), otherwise asked for twice without echo. It is never taken as an argument,
@@ -15,8 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sightline.accounts.models import Agency, Profession, Role
-from sightline.accounts.services import COMMAND_LINE, user_create
+from sightline.accounts.models import Agency, Profession, Role, User
+from sightline.accounts.services import COMMAND_LINE, user_agency_lead_set, user_create
 
 PASSWORD_VARIABLE = "SIGHTLINE_NEW_PASSWORD"
 
@@ -28,9 +30,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["add"])
+        parser.add_argument("action", choices=["add", "lead"])
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, help="one of: " + ", ".join(Role.values))
+        parser.add_argument("--role", default="", help="one of: " + ", ".join(Role.values))
         parser.add_argument("--agency", default="", help="the code of the user's agency")
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
@@ -38,8 +40,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profession", default="", help="one of: " + ", ".join(Profession.values)
         )
+        parser.add_argument(
+            "--agency-lead", action="store_true", help="add: name them one of the agency's leads"
+        )
+        parser.add_argument("--remove", action="store_true", help="lead: no longer a lead")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "lead":
+            self._lead(options["username"].strip(), lead=not options["remove"])
+            return
+        if not options["role"]:
+            roles = ", ".join(Role.values)
+            raise CommandError(f"Give the new user's role with --role ({roles}).")
         agency = None
         if options["agency"]:
             agency = Agency.objects.filter(code=options["agency"]).first()
@@ -66,12 +78,29 @@ class Command(BaseCommand):
                 last_name=options["last_name"].strip(),
                 profession=options["profession"],
             )
+            if options["agency_lead"]:
+                user_agency_lead_set(actor=COMMAND_LINE, account=user, lead=True)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         where = f" at {agency.name}" if agency else ""
-        self.stdout.write(f"Added {user.username} ({user.get_role_display()}{where}).")
+        lead = ", an agency lead" if user.is_agency_lead else ""
+        self.stdout.write(f"Added {user.username} ({user.get_role_display()}{where}{lead}).")
         if settings.TWO_FACTOR_REQUIRED:
             self.stdout.write("They set up two-factor sign-in the first time they sign in.")
+
+    def _lead(self, username: str, *, lead: bool) -> None:
+        account = User.objects.filter(username__iexact=username).select_related("agency").first()
+        if account is None:
+            raise CommandError(f"There is no user called {username!r}.")
+        try:
+            user_agency_lead_set(actor=COMMAND_LINE, account=account, lead=lead)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        agency = account.agency.name if account.agency else ""
+        if lead:
+            self.stdout.write(f"{account.username} is now one of {agency}'s leads.")
+        else:
+            self.stdout.write(f"{account.username} is no longer a lead of {agency}.")
 
     def _password(self) -> str:
         from_environment = os.environ.get(PASSWORD_VARIABLE)
