@@ -184,6 +184,42 @@ def episode_due_dates(episode: Episode) -> list[Due]:
         return []
     url = reverse("casework:episode", args=[episode.pk])
     owner = str(episode.lead_social_worker or "")
+    items, cp = _assessments_and_visit_due(episode, url, owner)
+    supervisions = sorted(
+        episode.supervisions.all(), key=lambda s: s.supervision_date, reverse=True
+    )
+    if supervisions:
+        next_supervision = supervisions[0].next_date
+        basis = "the date set at the last supervision"
+    else:
+        next_supervision = episode.referral_date + dt.timedelta(weeks=supervision_weeks())
+        basis = f"{supervision_weeks()} weeks after the referral"
+    items.append(
+        Due("Supervision", next_supervision, episode.pk, url=url, owner=owner, basis=basis)
+    )
+    for s47 in episode.s47_enquiries.all():
+        if s47.icpc_not_required or _has_icpc(s47):
+            continue
+        items.append(
+            Due(
+                "Initial child protection conference",
+                s47.icpc_target_date,
+                episode.pk,
+                url=url_or_blank("casework:s47", s47.pk) or url,
+                owner=owner,
+                basis="15 working days after the strategy discussion",
+            )
+        )
+    if cp is not None:
+        items.extend(_cp_plan_due(episode, cp, url, owner))
+    return items
+
+
+def _assessments_and_visit_due(
+    episode: Episode, url: str, owner: str
+) -> tuple[list[Due], Plan | None]:
+    """The open assessments' due dates and the next statutory visit (with the open child
+    protection plan, if any): all the child's page shows, from three relations."""
     items: list[Due] = []
     for assessment in episode.assessments.all():
         if assessment.completed_date is None:
@@ -215,34 +251,7 @@ def episode_due_dates(episode: Episode) -> list[Due]:
                 basis=f"every {every} working days on a {plan.get_kind_display().lower()}",
             )
         )
-    supervisions = sorted(
-        episode.supervisions.all(), key=lambda s: s.supervision_date, reverse=True
-    )
-    if supervisions:
-        next_supervision = supervisions[0].next_date
-        basis = "the date set at the last supervision"
-    else:
-        next_supervision = episode.referral_date + dt.timedelta(weeks=supervision_weeks())
-        basis = f"{supervision_weeks()} weeks after the referral"
-    items.append(
-        Due("Supervision", next_supervision, episode.pk, url=url, owner=owner, basis=basis)
-    )
-    for s47 in episode.s47_enquiries.all():
-        if s47.icpc_not_required or _has_icpc(s47):
-            continue
-        items.append(
-            Due(
-                "Initial child protection conference",
-                s47.icpc_target_date,
-                episode.pk,
-                url=url_or_blank("casework:s47", s47.pk) or url,
-                owner=owner,
-                basis="15 working days after the strategy discussion",
-            )
-        )
-    if cp is not None:
-        items.extend(_cp_plan_due(episode, cp, url, owner))
-    return items
+    return items, cp
 
 
 def _has_icpc(s47: S47Enquiry) -> bool:
@@ -500,7 +509,12 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
     )
     if episode is None:  # most children on the page: no prefetches to build
         return []
-    prefetch_related_objects([episode], *_work())
+    prefetch_related_objects(  # what _assessments_and_visit_due reads, and no more
+        [episode],
+        Prefetch("assessments", queryset=Assessment.objects.select_related("social_worker")),
+        Prefetch("visits", queryset=StatutoryVisit.objects.all()),
+        Prefetch("plans", queryset=Plan.objects.all()),
+    )
     today = timezone.localdate()
     owner = str(episode.lead_social_worker or episode.team.name)
     items = [
@@ -513,7 +527,8 @@ def open_work_for_child(*, user: User, person: Person) -> list[OpenWork]:
         )
     ]
     wanted = {"Assessment": "Assessment due", "Statutory visit": "Next statutory visit"}
-    for due in episode_due_dates(episode):
+    url = reverse("casework:episode", args=[episode.pk])
+    for due in _assessments_and_visit_due(episode, url, str(episode.lead_social_worker or ""))[0]:
         if due.kind in wanted:
             items.append(
                 OpenWork(

@@ -190,3 +190,32 @@ def test_the_childs_page_shows_the_open_episode_and_the_assessment_due_date(
     assert [item.kind for item in items] == ["Open episode", "Assessment due"]
     assert items[1].due_at == dt.date(2025, 7, 8)
     assert open_work_for_child(user=police_officer, person=referred.child) == []
+
+
+def test_the_childs_page_shows_the_next_statutory_visit_reading_only_what_it_shows(
+    referred, time_machine, case_worker, django_assert_max_num_queries
+):
+    Plan.objects.create(
+        episode=referred,
+        kind=Plan.Kind.CP,
+        status=Plan.Status.CONFIRMED,
+        start_date=dt.date(2025, 5, 2),
+        created_by=case_worker,
+    )
+    time_machine.move_to("2025-05-12 09:00 +01:00", tick=False)
+    visit_record(
+        actor=case_worker,
+        episode=referred,
+        visit_date=dt.date(2025, 5, 12),
+        child_seen=True,
+        seen_alone=True,
+    )
+    assessment_start(actor=case_worker, episode=referred, start_date=dt.date(2025, 5, 12))
+    # The episode, then its assessments, visits and plans: not its supervisions, enquiries,
+    # conferences or core groups, which the page does not show.
+    with django_assert_max_num_queries(4):
+        items = open_work_for_child(user=case_worker, person=referred.child)
+    assert [(item.kind, item.due_at) for item in items[1:]] == [
+        ("Assessment due", dt.date(2025, 7, 8)),  # 45 working days after the referral
+        ("Next statutory visit", dt.date(2025, 5, 27)),
+    ]
