@@ -963,12 +963,8 @@ class _Governance:
         self.themes = {theme.code: theme for theme in themes_ensure()}
 
     def responder(self, agency: Agency) -> User | None:
-        return (
-            User.objects.filter(agency=agency, is_active=True)
-            .exclude(role=Role.UNSCHEDULED_CARE)
-            .order_by("pk")
-            .first()
-        )
+        """Who answers for the agency: its named lead."""
+        return self.agency_lead(agency)
 
     def load(self) -> None:
         d = self.d

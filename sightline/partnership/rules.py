@@ -73,11 +73,11 @@ rules.add_perm("partnership.judge_assurance", may_sign_off_impact)
 
 # --- The second half: risk log, audits, self-assessment returns ---------------------------
 #
-# An agency user sees the risk log entries raised against their agency and gives the
-# response; completes their own agency's Section 11 or Section 175 return (and sees no other
-# agency's); and grades the case audits they are an auditor on. The business plan, subgroups'
-# meetings and reports, audit programmes, the summary across agencies and the finances are the
-# partnership's own.
+# An agency user sees the risk log entries raised against their agency and their own agency's
+# Section 11 or Section 175 return (and no other agency's); the agency's named leads give the
+# risk log's response and complete the return. Auditors grade the case audits they are on. The
+# business plan, subgroups' meetings and reports, audit programmes, the summary across agencies
+# and the finances are the partnership's own.
 
 
 @rules.predicate
@@ -102,10 +102,14 @@ def is_auditor_on(user, case_audit) -> bool:  # type: ignore[no-untyped-def]
 rules.add_perm(
     "partnership.view_risk", is_partnership | (is_agency_user & risk_against_users_agency)
 )
-rules.add_perm("partnership.respond_risk", is_agency_user & risk_against_users_agency)
+rules.add_perm(
+    "partnership.respond_risk", is_agency_user & is_agency_lead & risk_against_users_agency
+)
 rules.add_perm(
     "partnership.view_return", is_partnership | (is_agency_user & return_of_users_agency)
 )
-rules.add_perm("partnership.complete_return", is_agency_user & return_of_users_agency)
+rules.add_perm(
+    "partnership.complete_return", is_agency_user & is_agency_lead & return_of_users_agency
+)
 rules.add_perm("partnership.challenge_return", is_partnership)
 rules.add_perm("partnership.grade_audit", is_partnership | (is_agency_user & is_auditor_on))

@@ -32,6 +32,8 @@ def test_challenge_audit_finding_and_section_11_return(
     site, agencies, partnership_officer, police_officer, social_worker
 ):
     Theme.objects.get_or_create(code="neglect", defaults={"name": "Neglect"})
+    police_officer.is_agency_lead = True  # answers for the police
+    police_officer.save(update_fields=["is_agency_lead"])
     chair = f.user(None, "subgroup_chair", "other", username="sc.rowan")
     subgroup = plan.subgroup_create(actor=partnership_officer, name="Quality Assurance Subgroup")
     subgroup.chair = chair

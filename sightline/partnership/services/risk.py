@@ -109,7 +109,9 @@ def risk_log_entry_respond(*, actor: User, entry: RiskLogEntry, response: str) -
         entry.against_subgroup_id is not None and actor.has_perm("partnership.manage")
     )
     if not may_respond:
-        raise PermissionDenied("Only the agency challenged can respond to this entry.")
+        raise PermissionDenied(
+            "Only the agency challenged can respond to this entry, through one of its named leads."
+        )
     if entry.status == RiskStatus.CLOSED:
         raise ValidationError("This entry is closed; its response can no longer change")
     if not response.strip():

@@ -121,7 +121,9 @@ def self_assessment_request(
 
 def _require_completer(actor: User, item: SelfAssessmentReturn) -> None:
     if not actor.has_perm("partnership.complete_return", item):
-        raise PermissionDenied("Only the agency whose return this is can complete it.")
+        raise PermissionDenied(
+            "Only the agency whose return this is can complete it, through one of its named leads."
+        )
     if not item.editable:
         raise ValidationError("This return has been submitted; it can no longer change")
 

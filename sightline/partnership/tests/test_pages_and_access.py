@@ -300,19 +300,24 @@ EXPECTED = {
         "health_return": 404,
         "health_return_rate": 404,
     },
-    # ... the rest of the police's staff see them, but neither answer nor update.
+    # ... the rest of the police's staff see them, but neither answer nor update (nor respond
+    # to the risk log, nor complete the Section 11 return).
     "police_officer": {
         **dict.fromkeys(MANAGER_ONLY, 403),
         "police_answer": 403,
         "action_progress": 403,
+        "police_risk_respond": 403,
+        "police_return_rate": 403,
         "health_request": 404,
         "health_risk": 404,
         "health_risk_respond": 404,
         "health_return": 404,
         "health_return_rate": 404,
     },
-    "health_visitor": {
+    "health_visitor": {  # not the health service's lead
         **dict.fromkeys(MANAGER_ONLY, 403),
+        "health_risk_respond": 403,
+        "health_return_rate": 403,
         "action": 404,
         "action_progress": 404,
         "police_request": 404,

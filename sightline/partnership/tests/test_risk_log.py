@@ -54,15 +54,19 @@ def test_raising_numbers_the_entry_tells_the_agency_and_keeps_history(police_ris
     assert AuditEntry.objects.filter(action="risk_log.raised").count() == 1
 
 
-def test_only_the_agency_challenged_responds(police_risk, health_visitor, police_officer):
+def test_only_the_agency_challenged_responds_through_its_lead(
+    police_risk, health_visitor, police_officer, police_lead
+):
     with pytest.raises(PermissionDenied):
         risk.risk_log_entry_respond(actor=health_visitor, entry=police_risk, response="Not ours.")
+    with pytest.raises(PermissionDenied, match="named leads"):
+        risk.risk_log_entry_respond(actor=police_officer, entry=police_risk, response="Mine.")
     risk.risk_log_entry_respond(
-        actor=police_officer, entry=police_risk, response="Audit attached: 17 of 20 had health."
+        actor=police_lead, entry=police_risk, response="Audit attached: 17 of 20 had health."
     )
     police_risk.refresh_from_db()
     assert police_risk.status == RiskStatus.RESPONDED
-    assert police_risk.responded_by == police_officer
+    assert police_risk.responded_by == police_lead
     assert [u.kind for u in police_risk.updates.all()] == ["responded", "raised"]
 
 
@@ -96,12 +100,12 @@ def _entry(actor, agency, raised, due, **kwargs):
 
 
 def test_the_quarterly_report_counts_raised_closed_outcomes_open_and_overdue(
-    partnership_officer, police_officer, agencies
+    partnership_officer, police_lead, agencies
 ):
     police = agencies["police"]
     before = _entry(partnership_officer, police, dt.date(2025, 3, 10), dt.date(2025, 4, 10))
     closed = _entry(partnership_officer, police, dt.date(2025, 4, 15), dt.date(2025, 5, 15))
-    risk.risk_log_entry_respond(actor=police_officer, entry=closed, response="Done.")
+    risk.risk_log_entry_respond(actor=police_lead, entry=closed, response="Done.")
     risk.risk_log_entry_close(
         actor=partnership_officer,
         entry=closed,

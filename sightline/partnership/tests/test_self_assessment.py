@@ -23,10 +23,10 @@ def _rate_all(actor, item, standards, rag="green"):
         )
 
 
-def test_a_rating_for_a_standard_that_does_not_exist_is_refused(police_officer, s11_returns):
+def test_a_rating_for_a_standard_that_does_not_exist_is_refused(police_lead, s11_returns):
     with pytest.raises(ValidationError) as error:
         services.self_assessment_rate(
-            actor=police_officer,
+            actor=police_lead,
             item=s11_returns["police"],
             standard_id=99999,
             rag="green",
@@ -36,11 +36,11 @@ def test_a_rating_for_a_standard_that_does_not_exist_is_refused(police_officer, 
 
 
 def test_a_rating_for_a_standard_of_the_other_framework_is_refused(
-    police_officer, s11_returns, s175_standards
+    police_lead, s11_returns, s175_standards
 ):
     with pytest.raises(ValidationError, match="belongs to Section 175, not to this Section 11"):
         services.self_assessment_rate(
-            actor=police_officer,
+            actor=police_lead,
             item=s11_returns["police"],
             standard_id=s175_standards[0].pk,
             rag="green",
@@ -48,16 +48,25 @@ def test_a_rating_for_a_standard_of_the_other_framework_is_refused(
         )
 
 
-def test_the_page_for_a_standard_that_does_not_exist_says_so(client, police_officer, s11_returns):
-    client.force_login(police_officer)
+def test_the_page_for_a_standard_that_does_not_exist_says_so(client, police_lead, s11_returns):
+    client.force_login(police_lead)
     response = client.get(reverse("partnership:return-rate", args=[s11_returns["police"].pk, 999]))
     assert response.status_code == 404
     assert "There is no such Section 11 standard" in response.content.decode()
 
 
-def test_an_agency_user_sees_and_completes_only_their_own_agencys_return(
-    client, police_officer, health_visitor, s11_returns, s11_standards
+def test_an_agency_user_sees_only_their_own_agencys_return_and_only_its_lead_completes_it(
+    client, police_lead, police_officer, health_visitor, s11_returns, s11_standards
 ):
+    assert list(selectors.returns_visible_to(police_officer)) == [s11_returns["police"]]
+    with pytest.raises(PermissionDenied, match="named leads"):
+        services.self_assessment_rate(
+            actor=police_officer,
+            item=s11_returns["police"],
+            standard_id=s11_standards[0].pk,
+            rag="red",
+            evidence="x",
+        )
     assert list(selectors.returns_visible_to(health_visitor)) == [s11_returns["health"]]
     with pytest.raises(PermissionDenied):
         services.self_assessment_rate(
@@ -77,11 +86,11 @@ def test_an_agency_user_sees_and_completes_only_their_own_agencys_return(
 
 
 def test_a_rag_outside_red_amber_green_and_empty_evidence_are_refused(
-    police_officer, s11_returns, s11_standards
+    police_lead, s11_returns, s11_standards
 ):
     with pytest.raises(ValidationError) as error:
         services.self_assessment_rate(
-            actor=police_officer,
+            actor=police_lead,
             item=s11_returns["police"],
             standard_id=s11_standards[0].pk,
             rag="blue",
@@ -91,19 +100,19 @@ def test_a_rag_outside_red_amber_green_and_empty_evidence_are_refused(
 
 
 def test_a_return_is_submitted_only_when_every_standard_is_rated_then_challenged(
-    police_officer, partnership_officer, s11_returns, s11_standards
+    police_lead, partnership_officer, s11_returns, s11_standards
 ):
     item = s11_returns["police"]
-    _rate_all(police_officer, item, s11_standards[:2])
+    _rate_all(police_lead, item, s11_standards[:2])
     with pytest.raises(ValidationError, match="not yet rated 3"):
-        services.self_assessment_submit(actor=police_officer, item=item)
-    _rate_all(police_officer, item, s11_standards[2:], rag="amber")
-    services.self_assessment_submit(actor=police_officer, item=item)
+        services.self_assessment_submit(actor=police_lead, item=item)
+    _rate_all(police_lead, item, s11_standards[2:], rag="amber")
+    services.self_assessment_submit(actor=police_lead, item=item)
     assert item.status == "submitted"
     with pytest.raises(ValidationError, match="submitted; it can no longer change"):
-        _rate_all(police_officer, item, s11_standards[:1])
+        _rate_all(police_lead, item, s11_standards[:1])
     with pytest.raises(PermissionDenied):
-        services.self_assessment_challenge(actor=police_officer, item=item, challenge="x")
+        services.self_assessment_challenge(actor=police_lead, item=item, challenge="x")
     services.self_assessment_challenge(
         actor=partnership_officer, item=item, challenge="Show the recruitment checks."
     )
@@ -130,9 +139,9 @@ def test_section_175_returns_are_for_schools_only(partnership_officer, agencies,
 
 
 def test_the_summary_is_a_matrix_of_agencies_and_standards_and_exports(
-    client, partnership_officer, police_officer, s11_returns, s11_standards
+    client, partnership_officer, police_lead, s11_returns, s11_standards
 ):
-    _rate_all(police_officer, s11_returns["police"], s11_standards[:1], rag="red")
+    _rate_all(police_lead, s11_returns["police"], s11_standards[:1], rag="red")
     summary = self_assessment_summary(user=partnership_officer, framework="s11", year=2025)
     assert [row.agency.code for row in summary.rows] == ["health", "police"]
     police_row = summary.rows[1]
