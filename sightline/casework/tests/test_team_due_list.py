@@ -118,11 +118,10 @@ def test_the_list_changes_at_each_step(
     assert listed(now()) == ([], [("Supervision", dt.date(2025, 7, 11))])
 
 
-def test_visits_on_a_child_protection_plan_are_due_every_10_working_days(
-    referred, time_machine, case_worker, north_team
-):
+def _cp_plan_visited_on_12_may(episode, case_worker, time_machine):  # type: ignore[no-untyped-def]
+    """A child protection plan from Friday 2 May 2025, and a visit on Monday 12 May."""
     Plan.objects.create(
-        episode=referred,
+        episode=episode,
         kind=Plan.Kind.CP,
         status=Plan.Status.CONFIRMED,
         start_date=dt.date(2025, 5, 2),
@@ -131,11 +130,17 @@ def test_visits_on_a_child_protection_plan_are_due_every_10_working_days(
     time_machine.move_to("2025-05-12 09:00 +01:00", tick=False)
     visit_record(
         actor=case_worker,
-        episode=referred,
+        episode=episode,
         visit_date=dt.date(2025, 5, 12),
         child_seen=True,
         seen_alone=True,
     )
+
+
+def test_visits_on_a_child_protection_plan_are_due_every_10_working_days(
+    referred, time_machine, case_worker, north_team
+):
+    _cp_plan_visited_on_12_may(referred, case_worker, time_machine)
     # Ten working days after Monday 12 May, passing the bank holiday of Monday 26 May.
     time_machine.move_to("2025-05-27 09:00 +01:00", tick=False)
     due = team_due_list(user=case_worker, team=north_team, as_of=timezone.localdate())
@@ -195,21 +200,7 @@ def test_the_childs_page_shows_the_open_episode_and_the_assessment_due_date(
 def test_the_childs_page_shows_the_next_statutory_visit_reading_only_what_it_shows(
     referred, time_machine, case_worker, django_assert_max_num_queries
 ):
-    Plan.objects.create(
-        episode=referred,
-        kind=Plan.Kind.CP,
-        status=Plan.Status.CONFIRMED,
-        start_date=dt.date(2025, 5, 2),
-        created_by=case_worker,
-    )
-    time_machine.move_to("2025-05-12 09:00 +01:00", tick=False)
-    visit_record(
-        actor=case_worker,
-        episode=referred,
-        visit_date=dt.date(2025, 5, 12),
-        child_seen=True,
-        seen_alone=True,
-    )
+    _cp_plan_visited_on_12_may(referred, case_worker, time_machine)
     assessment_start(actor=case_worker, episode=referred, start_date=dt.date(2025, 5, 12))
     # The episode, then its assessments, visits and plans: not its supervisions, enquiries,
     # conferences or core groups, which the page does not show.
