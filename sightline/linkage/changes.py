@@ -57,9 +57,9 @@ def _label(actor: Actor) -> str:
 
 
 def _retired(person: Person) -> bool:
-    from sightline.linkage.selectors import retired_person_ids
+    from sightline.linkage.selectors import person_retired
 
-    return person.pk in retired_person_ids()
+    return person_retired(person.pk)
 
 
 def _move_rows(

@@ -33,6 +33,15 @@ def retired_person_ids() -> set[int]:
     )
 
 
+def person_retired(person_id: int) -> bool:
+    """Whether `retired_person_ids()` holds this person, asked of their own changes only (a
+    merge asks it of both persons; reading every retired id each time grew with the merges)."""
+    return PersonChange.objects.filter(
+        Q(kind=PersonChange.Kind.MERGE, undone_at__isnull=True, from_person_id=person_id)
+        | Q(kind=PersonChange.Kind.SPLIT, undone_at__isnull=False, to_person_id=person_id)
+    ).exists()
+
+
 def current_persons() -> QuerySet[Person]:
     """Every person who is not retired by a merge."""
     return Person.objects.exclude(pk__in=retired_person_ids())

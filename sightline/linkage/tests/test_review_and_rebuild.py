@@ -103,6 +103,17 @@ def test_a_merge_fills_in_what_the_survivor_lacked_and_undo_restores_it(agencies
     assert survivor.nhs_number == ""
 
 
+def test_a_person_merged_away_cannot_be_merged_again_until_the_merge_is_undone(agencies, analyst):  # type: ignore[no-untyped-def]
+    survivor, merged, third = (f.child(given_name="Ava", family_name="Stone") for _ in range(3))
+    change = person_merge(actor=analyst, survivor=survivor, merged=merged, reason="Duplicate")
+    for pair in ((third, merged), (merged, third)):
+        with pytest.raises(ValidationError, match="already been merged"):
+            person_merge(actor=analyst, survivor=pair[0], merged=pair[1], reason="Again")
+    person_change_undo(actor=analyst, change=change)
+    person_merge(actor=analyst, survivor=third, merged=merged, reason="The right one")
+    assert merged.pk in retired_person_ids() and survivor.pk not in retired_person_ids()
+
+
 def test_keeping_apart_is_respected_by_a_rebuild(agencies, analyst):  # type: ignore[no-untyped-def]
     first = send(agencies["health"], "H-1", **WILLIAM)
     second = send(agencies["police"], "P-1", **DOUBTFUL)
