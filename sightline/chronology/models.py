@@ -92,6 +92,11 @@ class Participant(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     # Copied from the event so a person's timeline is one index range scan.
     occurred_at = models.DateTimeField()
+    # The agency's record the person was named by in a feed (empty for events recorded in
+    # Sightline itself): a split moves exactly the entries its records brought.
+    source_record = models.ForeignKey(
+        "people.SourceRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

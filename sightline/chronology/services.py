@@ -72,6 +72,8 @@ class EventToRecord:
     recorded_by_label: str
     details: dict[str, Any] = field(default_factory=dict)
     source_event_id: str | None = None
+    # (person id, role) -> the id of the agency's record that named them (a feed's events)
+    source_records: dict[tuple[int, str], int] = field(default_factory=dict)
 
 
 def events_record_many(*, events: Sequence[EventToRecord]) -> list[Event]:
@@ -97,7 +99,13 @@ def events_record_many(*, events: Sequence[EventToRecord]) -> list[Event]:
     rows_insert(saved)
     rows_insert(
         [
-            Participant(event=event, person=person, role=role, occurred_at=event.occurred_at)
+            Participant(
+                event=event,
+                person=person,
+                role=role,
+                occurred_at=event.occurred_at,
+                source_record_id=spec.source_records.get((person.pk, role)),
+            )
             for event, spec in zip(saved, events, strict=True)
             for person, role in dict.fromkeys(spec.participants)
         ]

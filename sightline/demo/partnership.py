@@ -964,7 +964,7 @@ class _Governance:
 
     def responder(self, agency: Agency) -> User | None:
         """Who answers for the agency: its named lead."""
-        return self.agency_lead(agency)
+        return self.d.agency_lead(agency)
 
     def load(self) -> None:
         d = self.d

@@ -325,6 +325,7 @@ def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = N
     result = LineResult(line.line, line.event_id, "accepted")
     resolved: list[tuple[PersonSent, Person]] = []
     created: set[int] = set()
+    named_by: dict[tuple[int, str], int] = {}  # (person, role) -> the record that named them
     for sent in line.people:
         resolution = source_record_resolve(actor=actor, sent=_record_as_sent(agency, line, sent))
         person = resolution.person
@@ -334,6 +335,7 @@ def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = N
         else:
             result.persons_linked += 1
         resolved.append((sent, person))
+        named_by.setdefault((person.pk, sent.role), resolution.record.pk)
     spec = EventToRecord(
         type=line.type,
         occurred_at=line.occurred_at,
@@ -343,6 +345,7 @@ def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = N
         recorded_by_label=f"{agency.name} feed",
         details=line.details,
         source_event_id=line.event_id,
+        source_records=named_by,
     )
     received = ReceivedEvent(
         agency=agency,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sightline.accounts.models import User
@@ -136,7 +137,9 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
 def person_split(
     *, actor: Actor, person: Person, records: Sequence[SourceRecord], reason: str
 ) -> PersonChange:
-    """Move `records` from `person` to a new person, with the chronology entries their agencies
+    """Move `records` from `person` to a new person, with the chronology entries they brought:
+    the feed's entries that named the person by one of those records, and, for entries that
+    do not say which record named them (recorded before that was kept), those their agencies
     sent when no other record of the same agency stays with `person`. Undoable."""
     records = [r for r in records if r.person_id == person.pk]
     if not records:
@@ -159,7 +162,10 @@ def person_split(
     SourceRecord.objects.filter(pk__in=record_ids).update(person=new)
     staying_agencies = set(person.source_records.values_list("agency_id", flat=True))
     leaving_agencies = {r.agency_id for r in records} - staying_agencies
-    participants = Participant.objects.filter(person=person, event__source_id__in=leaving_agencies)
+    participants = Participant.objects.filter(person=person).filter(
+        Q(source_record_id__in=record_ids)
+        | Q(source_record__isnull=True, event__source_id__in=leaving_agencies)
+    )
     moved = {
         "people.sourcerecord": record_ids,
         "chronology.participant": _move_rows(
