@@ -194,6 +194,15 @@ def test_a_release_that_says_so_gives_the_history(arrive, lily, frankie, sam):
     assert [a.person for a in alerts("perpetrator-release-to-child")] == [lily]
 
 
+def test_an_earlier_event_of_another_kind_that_says_so_gives_the_history(
+    arrive, lily, frankie, sam
+):
+    at_home(lily, frankie)
+    arrive("missing_episode", "2023-01-10", (sam, "subject"), domestic_abuse_history=True)
+    arrive("custody_release", "2024-04-01", (sam, "subject"), release_address=HOME)
+    assert [a.person for a in alerts("perpetrator-release-to-child")] == [lily]
+
+
 def test_release_without_a_domestic_abuse_history_does_not_raise(arrive, lily, frankie, sam):
     at_home(lily, frankie)
     incident(arrive, "2021-05-01", (sam, "victim"), (frankie, "perpetrator"))
