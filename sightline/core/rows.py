@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
@@ -43,47 +43,45 @@ class _Plan:
     pk_attname: str
     columns: tuple[str, ...]
     # (attname, convert or None, stamp on insert): a field's value as the database takes it
-    fields: tuple[tuple[str, Callable[[Any], Any] | None, models.Field | None], ...]
+    fields: tuple[tuple[str, Callable[[Any, Any], Any] | None, models.Field | None], ...]
 
 
 _plans: dict[tuple[type[models.Model], str, bool], _Plan] = {}
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any] | None:
-    """None when the driver takes the field's Python value as it is; else the conversion:
-    the backend's own adaptation for the usual values of dates, times and JSON, and Django's
-    whole conversion for anything else."""
+def _converter(field: models.Field) -> Callable[[Any, Any], Any] | None:
+    """None when the driver takes the field's Python value as it is; else the conversion
+    (value, connection): the backend's own adaptation for the usual values of dates, times and
+    JSON, and Django's whole conversion for anything else."""
     if isinstance(field, _PLAIN):
         return None
 
-    def convert(value: Any, field: models.Field = field) -> Any:
-        return field.get_db_prep_save(value, connection)
+    def convert(value: Any, conn: Any, field: models.Field = field) -> Any:
+        return field.get_db_prep_save(value, conn)
 
     if isinstance(field, models.DateTimeField):
 
-        def moment(value: Any) -> Any:
+        def moment(value: Any, conn: Any) -> Any:
             if type(value) is dt.datetime and value.tzinfo is not None:
-                return connection.ops.adapt_datetimefield_value(value)
-            return convert(value)
+                return conn.ops.adapt_datetimefield_value(value)
+            return convert(value, conn)
 
         return moment
     if isinstance(field, models.DateField):
 
-        def day(value: Any) -> Any:
-            return (
-                connection.ops.adapt_datefield_value(value)
-                if type(value) is dt.date
-                else convert(value)
-            )
+        def day(value: Any, conn: Any) -> Any:
+            if type(value) is dt.date:
+                return conn.ops.adapt_datefield_value(value)
+            return convert(value, conn)
 
         return day
     if isinstance(field, models.JSONField):
         encoder = field.encoder
 
-        def document(value: Any) -> Any:
+        def document(value: Any, conn: Any) -> Any:
             if isinstance(value, dict | list):
-                return connection.ops.adapt_json_value(value, encoder)
-            return convert(value)
+                return conn.ops.adapt_json_value(value, encoder)
+            return convert(value, conn)
 
         return document
     return convert
@@ -122,6 +120,7 @@ def rows_insert(objs: Sequence[models.Model], *, ignore_conflicts: bool = False)
     conflicts with one already there is skipped, and no key is read back)."""
     if not objs:
         return
+    conn = connections[DEFAULT_DB_ALIAS]  # once: the `connection` proxy costs a lookup a use
     model = type(objs[0])
     with_pk = getattr(objs[0], model._meta.pk.attname) is not None  # type: ignore[union-attr]
     plan = _plan(model, with_pk)
@@ -129,9 +128,9 @@ def rows_insert(objs: Sequence[models.Model], *, ignore_conflicts: bool = False)
     for obj in objs:
         for attname, convert, stamp in plan.fields:
             value = getattr(obj, attname) if stamp is None else stamp.pre_save(obj, add=True)
-            values.append(value if convert is None else convert(value))
+            values.append(value if convert is None else convert(value, conn))
     width = len(plan.columns)
-    per = max(1, _SQLITE_PARAMS // width) if connection.vendor == "sqlite" else 1000
+    per = max(1, _SQLITE_PARAMS // width) if conn.vendor == "sqlite" else 1000
     row = "(" + ", ".join(["%s"] * width) + ")"
     tail = ""
     if ignore_conflicts:
@@ -139,7 +138,7 @@ def rows_insert(objs: Sequence[models.Model], *, ignore_conflicts: bool = False)
     elif not with_pk:
         tail = f" RETURNING {plan.pk_column}"
     head = f"INSERT INTO {plan.table} ({', '.join(plan.columns)}) VALUES "  # noqa: S608 (names)
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         for start in range(0, len(objs), per):
             chunk = objs[start : start + per]
             sql = head + ", ".join([row] * len(chunk)) + tail
@@ -149,7 +148,7 @@ def rows_insert(objs: Sequence[models.Model], *, ignore_conflicts: bool = False)
                     setattr(obj, plan.pk_attname, pk)
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = conn.alias
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,8 @@ class World:
             }
         )
         rows = _rows_in(f"SELECT id, type, occurred_at, details FROM {event} WHERE id", chosen)  # noqa: S608
-        rows.sort(key=lambda row: (_datetime(row[2]), row[0]), reverse=True)  # the model's order
+        # The model's order. SQLite's stored times sort as text in time order.
+        rows.sort(key=lambda row: (row[2], row[0]), reverse=True)
         sql = f"SELECT event_id, person_id, role FROM {participant} WHERE event_id"  # noqa: S608
         self._add_household_events(rows, sorted(_rows_in(sql, chosen)))
 
