@@ -151,6 +151,11 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 # Sign-in security
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+# Failures from one client (any usernames) before that client is refused for the lockout time.
+SIGN_IN_CLIENT_MAX_FAILURES = env_int("SIGN_IN_CLIENT_MAX_FAILURES", 20)
+# Failures for one username from all clients together before the account itself is locked
+# (lifted by the user's second factor or an administrator).
+SIGN_IN_ACCOUNT_MAX_FAILURES = env_int("SIGN_IN_ACCOUNT_MAX_FAILURES", 50)
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
@@ -173,6 +178,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The client's address behind a TLS proxy: the header the proxy sets (e.g. X-Forwarded-For)
+# and how many proxies of ours stand in front. Unset: the connection's own address.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
 # Public concern form: abuse protection
 CONCERN_RATE_LIMIT = env_int("CONCERN_RATE_LIMIT", 10)  # reports per client per window
 CONCERN_RATE_WINDOW_SECONDS = env_int("CONCERN_RATE_WINDOW_SECONDS", 3600)
@@ -186,7 +196,15 @@ CONTACT_DECISION_WORKING_DAYS = env_int("CONTACT_DECISION_WORKING_DAYS", 1)
 DFE_LA_CODE = os.environ.get("DFE_LA_CODE", "999")  # the LA's DfE code; 999 is the demo's
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Northmoor Safeguarding Children Partnership")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The shared cache holds rate limits and sign-in failure counts, so every process counts
+# against the same budget: Redis when CACHE_URL names one, otherwise a table in the database
+# (made by core's migration 0005).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sightline_cache",
+    }
+}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {
         "default": {

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sightline.accounts.models import Agency, ApiToken, Role, User
 from sightline.core import audit
+from sightline.core.ratelimit import client_key, count_hit, hits, hits_forget
 
 COMMAND_LINE = "command line"  # the named system actor for `sightline` commands
 
@@ -38,106 +39,156 @@ class SignInRefused(Exception):
 @dataclass(frozen=True)
 class SignInResult:
     user: User
+    # The account was locked, and the right password was given: the user may lift the lock
+    # with their second factor (they are not signed in until they do).
+    unlock_by_second_factor: bool = False
 
 
+# One message for every refusal by count (this client, this username from this client, or the
+# account itself), the same for known and unknown usernames, so it tells nobody which exist.
 LOCKED_MESSAGE = (
-    "This account is locked after too many failed sign-ins. "
-    "Try again in {minutes} minutes or ask your administrator to unlock it."
+    "Too many failed sign-ins. Wait {minutes} minutes and try again, or ask your "
+    "administrator to unlock your account."
 )
 WRONG_MESSAGE = "Enter a correct username and password."
 
-
-def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
-    return max(1, int((until - now).total_seconds() // 60) + 1)
+PAIR, CLIENT, ACCOUNT = "sign-in-pair", "sign-in-client", "sign-in-account"
 
 
-def _unknown_key(username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
-    return f"sign-in-failures:{digest}"
+def locked_message() -> str:
+    return LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+
+
+def _username_key(username: str) -> str:
+    # A hash, not the text: people sometimes type their password into the username box.
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
 
 
 def sign_in_check(*, request: HttpRequest | None, username: str, password: str) -> SignInResult:
-    """Check credentials, counting failures and locking the account after too many.
+    """Check credentials, counting failures by client, by username and client, and by username.
 
-    An unknown username gets the same answers as a known one, including the lockout, so the
-    form never tells anyone which usernames exist.
+    Every attempt costs one password hash, whatever the outcome, and known and unknown
+    usernames are counted alike and get the same messages, so neither the words nor the
+    time tell anyone which usernames exist. A script that fails from one client is refused for
+    that username (`SIGN_IN_MAX_FAILURES`) and then for any (`SIGN_IN_CLIENT_MAX_FAILURES`),
+    without locking the user out elsewhere; only failures from many clients together
+    (`SIGN_IN_ACCOUNT_MAX_FAILURES`) lock the account, which its owner lifts with their second
+    factor, or an administrator with `account_unlock`.
     """
-    user, refusal = _sign_in_attempt(request=request, username=username, password=password)
-    if user is None:
+    client = client_key(request) if request is not None else "command line"
+    name = _username_key(username)
+    result, refusal = _sign_in_attempt(
+        request=request, username=username, password=password, client=client, name=name
+    )
+    if result is None:
         raise SignInRefused(refusal)
-    return SignInResult(user=user)
+    return result
 
 
 @transaction.atomic
 def _sign_in_attempt(
-    *, request: HttpRequest | None, username: str, password: str
-) -> tuple[User | None, str]:
+    *, request: HttpRequest | None, username: str, password: str, client: str, name: str
+) -> tuple[SignInResult | None, str]:
     now = timezone.now()
+    window = settings.SIGN_IN_LOCKOUT_MINUTES * 60
+    pair = _pair_key(name, client)
     account = User.objects.select_for_update().filter(username__iexact=username.strip()).first()
-    if account is None:
-        return None, _unknown_user_failure(request=request, username=username, password=password)
+    # The password is checked on every path (an unknown username costs the same hash).
+    user = authenticate(
+        request, username=account.username if account else username, password=password
+    )
+    if hits(scope=CLIENT, key=client) >= settings.SIGN_IN_CLIENT_MAX_FAILURES:
+        if user is None:
+            _count_failure(client=client, pair=pair, name=name, window=window)
+        _record_attempt(account, "sign_in.refused_throttled", name)
+        return None, locked_message()
 
-    if account.locked_until and account.locked_until > now:
-        audit.record(
-            actor=account, kind=audit.Kind.SIGN_IN, action="sign_in.refused_locked", target=account
-        )
-        return None, LOCKED_MESSAGE.format(minutes=_minutes_left(account.locked_until, now))
-    if account.locked_until:
+    if account is not None and account.locked_until and account.locked_until <= now:
         # The lock has run out: a fresh set of attempts.
         User.objects.filter(pk=account.pk).update(failed_sign_ins=0, locked_until=None)
+        account.failed_sign_ins, account.locked_until = 0, None
+        hits_forget(scope=ACCOUNT, key=name)
+    locked = hits(scope=PAIR, key=pair) >= settings.SIGN_IN_MAX_FAILURES or (
+        account.locked_until is not None
+        if account is not None
+        else hits(scope=ACCOUNT, key=name) >= settings.SIGN_IN_ACCOUNT_MAX_FAILURES
+    )
+    if locked:
+        if isinstance(user, User) and _has_second_factor(user):
+            _record_attempt(account, "sign_in.unlock_offered", name)
+            return SignInResult(user=user, unlock_by_second_factor=True), ""
+        if user is None:
+            _count_failure(client=client, pair=pair, name=name, window=window)
+        _record_attempt(account, "sign_in.refused_locked", name)
+        return None, locked_message()
 
-    user = authenticate(request, username=account.username, password=password)
     if user is None:
-        User.objects.filter(pk=account.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
-        account.refresh_from_db(fields=["failed_sign_ins"])
-        if account.failed_sign_ins >= settings.SIGN_IN_MAX_FAILURES:
-            locked_until = now + dt.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-            User.objects.filter(pk=account.pk).update(locked_until=locked_until)
+        pair_failures, account_failures = _count_failure(
+            client=client, pair=pair, name=name, window=window
+        )
+        if account is not None:
+            User.objects.filter(pk=account.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
+        if account_failures >= settings.SIGN_IN_ACCOUNT_MAX_FAILURES and account is not None:
+            User.objects.filter(pk=account.pk).update(
+                locked_until=now + dt.timedelta(seconds=window)
+            )
             audit.record(
                 actor=account,
                 kind=audit.Kind.SIGN_IN,
                 action="account.locked",
                 target=account,
-                detail={"failures": account.failed_sign_ins},
+                detail={"failures": account_failures},
             )
-            return None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-        audit.record(
-            actor=account,
-            kind=audit.Kind.SIGN_IN,
-            action="sign_in.failed",
-            target=account,
-            detail={"failures": account.failed_sign_ins},
-        )
+        else:
+            _record_attempt(account, "sign_in.failed", name, failures=account_failures)
+        if (
+            pair_failures >= settings.SIGN_IN_MAX_FAILURES
+            or account_failures >= settings.SIGN_IN_ACCOUNT_MAX_FAILURES
+        ):
+            return None, locked_message()
         return None, WRONG_MESSAGE
 
     assert isinstance(user, User)
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     user.failed_sign_ins, user.locked_until = 0, None
+    hits_forget(scope=PAIR, key=pair)
     audit.record(actor=user, kind=audit.Kind.SIGN_IN, action="sign_in.succeeded", target=user)
-    return user, ""
+    return SignInResult(user=user), ""
 
 
-def _unknown_user_failure(*, request: HttpRequest | None, username: str, password: str) -> str:
-    """Answer exactly as for a known account: hash the password, count, lock."""
-    authenticate(request, username=username, password=password)  # same work, same timing
-    key = _unknown_key(username)
-    timeout = settings.SIGN_IN_LOCKOUT_MINUTES * 60
-    cache.add(key, 0, timeout)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        failures = 1
-    audit.record(
-        actor="unknown user",
-        kind=audit.Kind.SIGN_IN,
-        action="sign_in.failed_unknown_user",
-        # A hash, not the text: people sometimes type their password into the username box.
-        detail={"username_sha256": _unknown_key(username).rsplit(":", 1)[1][:16]},
+def _pair_key(name: str, client: str) -> str:
+    """The username-and-client count's key; an unlock starts a new generation of them."""
+    generation = cache.get(f"sign-in-generation:{name}", 0)
+    return f"{name}:{generation}:{client}"
+
+
+def _count_failure(*, client: str, pair: str, name: str, window: int) -> tuple[int, int]:
+    """Count a wrong password against the client, the username from it, and the username."""
+    count_hit(scope=CLIENT, key=client, window_seconds=window)
+    return (
+        count_hit(scope=PAIR, key=pair, window_seconds=window),
+        count_hit(scope=ACCOUNT, key=name, window_seconds=window),
     )
-    if failures >= settings.SIGN_IN_MAX_FAILURES:
-        return LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-    return WRONG_MESSAGE
+
+
+def _record_attempt(account: User | None, action: str, name: str, failures: int = 0) -> None:
+    """A refused or failed attempt in the audit trail; an unknown username by its hash only."""
+    detail: dict[str, object] = {"failures": failures} if failures else {}
+    if account is None:
+        audit.record(
+            actor="unknown user",
+            kind=audit.Kind.SIGN_IN,
+            action=f"{action}_unknown_user",
+            detail={"username_sha256": name[:16], **detail},
+        )
+        return
+    audit.record(
+        actor=account, kind=audit.Kind.SIGN_IN, action=action, target=account, detail=detail
+    )
+
+
+def _has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 @transaction.atomic
@@ -158,7 +209,13 @@ def session_expiry_record(*, user: User, reason: str) -> None:
 
 @transaction.atomic
 def account_unlock(*, actor: User | str, account: User) -> None:
+    """Lift an account's lock (by an administrator, or by its owner's second factor)."""
     User.objects.filter(pk=account.pk).update(failed_sign_ins=0, locked_until=None)
+    account.failed_sign_ins, account.locked_until = 0, None
+    name = _username_key(account.username)
+    hits_forget(scope=ACCOUNT, key=name)
+    generation = f"sign-in-generation:{name}"
+    cache.set(generation, cache.get(generation, 0) + 1, timeout=None)
     audit.record_change(actor=actor, action="account.unlocked", target=account)
 
 

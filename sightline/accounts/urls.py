@@ -7,4 +7,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("two-factor/", views.two_factor, name="two-factor"),
+    path("unlock/", views.unlock, name="unlock"),
 ]

@@ -29,6 +29,7 @@ from sightline.accounts.middleware import (
 from sightline.accounts.models import User
 from sightline.accounts.services import (
     SignInRefused,
+    account_unlock,
     sign_in_check,
     sign_out_record,
     two_factor_device_for,
@@ -63,9 +64,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except SignInRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            login(request, result.user, backend="sightline.accounts.backends.PasswordBackend")
-            now = int(time.time())
-            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
+            if result.unlock_by_second_factor:
+                request.session[UNLOCK_USER] = result.user.pk
+                request.session[UNLOCK_OFFERED_AT] = int(time.time())
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{resolve_url('accounts:unlock')}?{query}")
+            _log_in(request, result.user)
             if settings.TWO_FACTOR_REQUIRED:
                 query = urlencode({"next": _next_url(request)})
                 return redirect(f"{resolve_url('accounts:two-factor')}?{query}")
@@ -75,6 +79,46 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "accounts/sign_in.html",
         {"form": form, "next": _next_url(request), "notice": notice},
     )
+
+
+def _log_in(request: HttpRequest, user: User) -> None:
+    login(request, user, backend="sightline.accounts.backends.PasswordBackend")
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
+
+
+UNLOCK_USER = "unlock_user_id"
+UNLOCK_OFFERED_AT = "unlock_offered_at"
+UNLOCK_SECONDS = 5 * 60
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    """A locked-out user who gave the right password lifts the lock with their security code."""
+    offered_at = int(request.session.get(UNLOCK_OFFERED_AT, 0))
+    user = User.objects.filter(pk=request.session.get(UNLOCK_USER), is_active=True).first()
+    if user is None or time.time() - offered_at > UNLOCK_SECONDS:
+        request.session.pop(UNLOCK_USER, None)
+        messages.info(request, "Sign in again to unlock your account.")
+        return redirect("accounts:sign-in")
+    found = two_factor_device_for(user=user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not found.setting_up:
+        problem = two_factor_verify(
+            user=user, device=found.device, token=form.cleaned_data["token"]
+        )
+        if not problem:
+            account_unlock(actor=user, account=user)
+            request.session.pop(UNLOCK_USER, None)
+            _log_in(request, user)
+            otp_login(request, found.device)
+            messages.success(request, "Your account is unlocked.")
+            return redirect(_next_url(request))
+        form.add_error("token", problem)
+    return render(request, "accounts/unlock.html", {"form": form, "next": _next_url(request)})
 
 
 @require_POST

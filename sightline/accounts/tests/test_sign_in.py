@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import MD5PasswordHasher, identify_hasher
+from django.core.management import call_command
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import sightline.settings as project_settings
 from sightline.accounts.models import User
-from sightline.accounts.services import LOCKED_MESSAGE, WRONG_MESSAGE, account_unlock
+from sightline.accounts.services import WRONG_MESSAGE, account_unlock, locked_message
 from sightline.core.models import AuditEntry
 from sightline.testing.factories import PASSWORD
 
 SIGN_IN = "/accounts/sign-in/"
 
 
-def sign_in(client, username: str, password: str, **extra: str):
-    return client.post(SIGN_IN, {"username": username, "password": password, **extra})
+def sign_in(client, username: str, password: str, address: str = "127.0.0.1", **extra: str):
+    return client.post(
+        SIGN_IN, {"username": username, "password": password, **extra}, REMOTE_ADDR=address
+    )
 
 
 def page_errors(response) -> str:
@@ -71,24 +77,146 @@ def test_a_deactivated_account_gets_the_same_message_as_a_wrong_password(client,
     assert page_errors(sign_in(client, "pc.ash", PASSWORD)) == WRONG_MESSAGE
 
 
-def test_the_account_locks_after_too_many_failures(client, police_officer, max_failures):
+def test_a_client_is_refused_for_a_username_after_too_many_failures(
+    client, police_officer, max_failures
+):
     for _ in range(max_failures - 1):
         assert page_errors(sign_in(client, "pc.ash", "guess")) == WRONG_MESSAGE
-    message = page_errors(sign_in(client, "pc.ash", "guess"))
-    assert "locked" in message
-    assert "Try again in 15 minutes or ask your administrator to unlock it" in message
+    assert page_errors(sign_in(client, "pc.ash", "guess")) == locked_message()
+    assert "Wait 15 minutes and try again" in locked_message()
+    # Even the right password, from this client, until the lock runs out.
+    assert page_errors(sign_in(client, "pc.ash", PASSWORD)) == locked_message()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_script_failing_from_one_client_does_not_lock_the_user_out_elsewhere(
+    client, police_officer, max_failures
+):
+    for _ in range(max_failures + 2):
+        sign_in(client, "pc.ash", "guess", address="203.0.113.9")
+    police_officer.refresh_from_db()
+    assert police_officer.locked_until is None
+    assert sign_in(client, "pc.ash", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_a_client_failing_for_many_usernames_is_refused_for_every_username(
+    client, police_officer, settings, max_failures
+):
+    settings.SIGN_IN_CLIENT_MAX_FAILURES = 4
+    for name in ("a.one", "b.two", "c.three", "d.four"):
+        sign_in(client, name, "guess", address="203.0.113.9")
+    refused = sign_in(client, "pc.ash", PASSWORD, address="203.0.113.9")
+    assert page_errors(refused) == locked_message()
+    assert sign_in(client, "pc.ash", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_failures_from_many_clients_lock_the_account_itself(
+    client, police_officer, settings, max_failures
+):
+    settings.SIGN_IN_ACCOUNT_MAX_FAILURES = 4
+    for n in range(4):
+        sign_in(client, "pc.ash", "guess", address=f"203.0.113.{n + 1}")
     police_officer.refresh_from_db()
     assert police_officer.locked_until is not None
+    refused = sign_in(client, "pc.ash", PASSWORD, address="198.51.100.7")
+    assert page_errors(refused) == locked_message()
 
 
-def test_a_locked_account_is_refused_even_with_the_right_password(
+@pytest.mark.parametrize("lock", ["from this client", "from many clients"])
+def test_known_and_unknown_usernames_get_the_same_answers_when_locked(
+    client, police_officer, settings, max_failures, lock
+):
+    settings.SIGN_IN_ACCOUNT_MAX_FAILURES = 3
+
+    def attempts(username: str) -> list[str]:
+        answers = []
+        for n in range(max_failures + 1):
+            address = "203.0.113.1" if lock == "from this client" else f"203.0.113.{n + 1}"
+            answers.append(page_errors(sign_in(client, username, "guess", address=address)))
+        return answers
+
+    assert attempts("pc.ash") == attempts("no.such.person")
+    assert attempts("pc.ash")[-1] == locked_message()
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Counts the password hashes computed, to show every path costs the same work."""
+
+    algorithm = "counting_md5"
+    computed = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        type(self).computed += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize(
+    "username, password, state",
+    [
+        ("pc.ash", PASSWORD, "open"),
+        ("pc.ash", "guess", "open"),
+        ("no.such.person", "guess", "open"),
+        ("pc.ash", PASSWORD, "locked"),
+        ("pc.ash", "guess", "locked"),
+        ("no.such.person", "guess", "locked"),
+        ("pc.ash", "guess", "client refused"),
+        ("no.such.person", "guess", "client refused"),
+    ],
+)
+def test_every_attempt_costs_one_password_hash_so_timing_tells_nothing(
+    client, police_officer, settings, max_failures, username, password, state
+):
+    settings.PASSWORD_HASHERS = ["sightline.accounts.tests.test_sign_in.CountingHasher"]
+    police_officer.set_password(PASSWORD)
+    police_officer.save()
+    if state == "locked":
+        for _ in range(max_failures):
+            sign_in(client, username, "guess")
+    if state == "client refused":
+        settings.SIGN_IN_CLIENT_MAX_FAILURES = 2
+        sign_in(client, "x.one", "guess")
+        sign_in(client, "x.two", "guess")
+    CountingHasher.computed = 0
+    sign_in(client, username, password)
+    assert CountingHasher.computed == 1
+
+
+def test_a_locked_out_user_unlocks_their_account_with_their_second_factor(
+    client, police_officer, max_failures, time_machine
+):
+    time_machine.move_to(dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    device = TOTPDevice.objects.create(user=police_officer, name="app", confirmed=True)
+    for _ in range(max_failures):
+        sign_in(client, "pc.ash", "guess")
+    response = sign_in(client, "pc.ash", PASSWORD, next="/people/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:unlock"))
+    assert "_auth_user_id" not in client.session  # not signed in until the code is given
+    page = client.get(response["Location"])
+    assert "Unlock your account" in page.content.decode()
+    wrong = client.post(reverse("accounts:unlock"), {"token": "000000", "next": "/people/"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    time_machine.move_to(dt.datetime(2025, 6, 2, 9, 1, tzinfo=dt.UTC), tick=False)
+    token = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    right = client.post(reverse("accounts:unlock"), {"token": f"{token:06d}", "next": "/people/"})
+    assert right.status_code == 302 and right["Location"] == "/people/"
+    assert client.session["_auth_user_id"] == str(police_officer.pk)
+    assert AuditEntry.objects.filter(action="account.unlocked", actor=police_officer).exists()
+    client.logout()
+    assert page_errors(sign_in(client, "pc.ash", "guess")) == WRONG_MESSAGE  # counts start again
+
+
+def test_a_locked_out_user_without_a_second_factor_is_refused_with_the_right_password(
     client, police_officer, max_failures
 ):
     for _ in range(max_failures):
         sign_in(client, "pc.ash", "guess")
-    response = sign_in(client, "pc.ash", PASSWORD)
-    assert "ask your administrator to unlock it" in page_errors(response)
-    assert "_auth_user_id" not in client.session
+    assert page_errors(sign_in(client, "pc.ash", PASSWORD)) == locked_message()
+
+
+def test_the_unlock_page_without_a_recent_right_password_goes_back_to_sign_in(client, db):
+    response = client.get(reverse("accounts:unlock"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:sign-in")
 
 
 def test_the_lock_runs_out_after_the_lockout_time(
@@ -98,7 +226,7 @@ def test_the_lock_runs_out_after_the_lockout_time(
     for _ in range(max_failures):
         sign_in(client, "pc.ash", "guess")
     time_machine.move_to(dt.datetime(2025, 6, 2, 9, 10, tzinfo=dt.UTC), tick=False)
-    assert "Try again in 6 minutes" in page_errors(sign_in(client, "pc.ash", PASSWORD))
+    assert page_errors(sign_in(client, "pc.ash", PASSWORD)) == locked_message()
     time_machine.move_to(dt.datetime(2025, 6, 2, 9, 16, tzinfo=dt.UTC), tick=False)
     assert sign_in(client, "pc.ash", PASSWORD).status_code == 302
 
@@ -124,14 +252,10 @@ def test_a_successful_sign_in_resets_the_failure_count(client, police_officer, m
         assert page_errors(sign_in(client, "pc.ash", "guess")) == WRONG_MESSAGE
 
 
-def test_an_unknown_username_locks_like_a_real_one_so_lockout_reveals_nothing(
-    client, max_failures, db
+def test_an_administrator_can_unlock_an_account(
+    client, police_officer, ig_officer, settings, max_failures
 ):
-    messages = [page_errors(sign_in(client, "no.such.person", "guess")) for _ in range(3)]
-    assert messages == [WRONG_MESSAGE, WRONG_MESSAGE, LOCKED_MESSAGE.format(minutes=15)]
-
-
-def test_an_administrator_can_unlock_an_account(client, police_officer, ig_officer, max_failures):
+    settings.SIGN_IN_ACCOUNT_MAX_FAILURES = 3
     for _ in range(max_failures):
         sign_in(client, "pc.ash", "guess")
     account_unlock(actor=ig_officer, account=police_officer)
@@ -139,12 +263,25 @@ def test_an_administrator_can_unlock_an_account(client, police_officer, ig_offic
     assert AuditEntry.objects.filter(action="account.unlocked", actor=ig_officer).exists()
 
 
-def test_every_sign_in_outcome_is_in_the_audit_trail(client, police_officer, max_failures):
+def test_the_unlock_command_lifts_the_lock(client, police_officer, settings, max_failures):
+    settings.SIGN_IN_ACCOUNT_MAX_FAILURES = 3
+    for _ in range(max_failures):
+        sign_in(client, "pc.ash", "guess")
+    out = StringIO()
+    call_command("user", "unlock", "PC.Ash", stdout=out)
+    assert "pc.ash is unlocked" in out.getvalue()
+    assert sign_in(client, "pc.ash", PASSWORD).status_code == 302
+
+
+def test_every_sign_in_outcome_is_in_the_audit_trail(
+    client, police_officer, settings, max_failures
+):
     sign_in(client, "nobody.here", "guess")
+    settings.SIGN_IN_ACCOUNT_MAX_FAILURES = 3
     for _ in range(max_failures):
         sign_in(client, "pc.ash", "guess")
     sign_in(client, "pc.ash", PASSWORD)
-    User.objects.filter(pk=police_officer.pk).update(locked_until=None, failed_sign_ins=0)
+    account_unlock(actor=police_officer, account=police_officer)
     sign_in(client, "pc.ash", PASSWORD)
     client.post(reverse("accounts:sign-out"))
     assert sign_in_actions(police_officer) == [

@@ -1,6 +1,7 @@
 """`sightline user add USERNAME --role ROLE --agency CODE [--email EMAIL] [--agency-lead]`: add a
 member of staff. `sightline user lead USERNAME [--remove]`: name them one of their agency's
 leads (who answer its assurance requests and update its actions), or stop them being one.
+`sightline user unlock USERNAME`: lift the lock after too many failed sign-ins.
 
 The password is read from the environment variable SIGHTLINE_NEW_PASSWORD when it is set
 (for scripts), otherwise asked for twice without echo. It is never taken as an argument,
@@ -18,7 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sightline.accounts.models import Agency, Profession, Role, User
-from sightline.accounts.services import COMMAND_LINE, user_agency_lead_set, user_create
+from sightline.accounts.services import (
+    COMMAND_LINE,
+    account_unlock,
+    user_agency_lead_set,
+    user_create,
+)
 
 PASSWORD_VARIABLE = "SIGHTLINE_NEW_PASSWORD"
 
@@ -30,7 +36,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["add", "lead"])
+        parser.add_argument("action", choices=["add", "lead", "unlock"])
         parser.add_argument("username")
         parser.add_argument("--role", default="", help="one of: " + ", ".join(Role.values))
         parser.add_argument("--agency", default="", help="the code of the user's agency")
@@ -46,6 +52,9 @@ class Command(BaseCommand):
         parser.add_argument("--remove", action="store_true", help="lead: no longer a lead")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "unlock":
+            self._unlock(options["username"].strip())
+            return
         if options["action"] == "lead":
             self._lead(options["username"].strip(), lead=not options["remove"])
             return
@@ -101,6 +110,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{account.username} is now one of {agency}'s leads.")
         else:
             self.stdout.write(f"{account.username} is no longer a lead of {agency}.")
+
+    def _unlock(self, username: str) -> None:
+        account = User.objects.filter(username__iexact=username).first()
+        if account is None:
+            raise CommandError(f"There is no user called {username!r}.")
+        account_unlock(actor=COMMAND_LINE, account=account)
+        self.stdout.write(f"{account.username} is unlocked: they can sign in again.")
 
     def _password(self) -> str:
         from_environment = os.environ.get(PASSWORD_VARIABLE)
