@@ -99,7 +99,7 @@ UNLOCK_SECONDS = 5 * 60
 def unlock(request: HttpRequest) -> HttpResponse:
     """A locked-out user who gave the right password lifts the lock with their security code."""
     offered_at = int(request.session.get(UNLOCK_OFFERED_AT, 0))
-    user = User.objects.filter(pk=request.session.get(UNLOCK_USER), is_active=True).first()
+    user = User.objects.filter(pk=int(request.session.get(UNLOCK_USER, 0)), is_active=True).first()
     if user is None or time.time() - offered_at > UNLOCK_SECONDS:
         request.session.pop(UNLOCK_USER, None)
         messages.info(request, "Sign in again to unlock your account.")
