@@ -203,18 +203,29 @@ def person_get(*, user: User, person_id: int, purpose: str = "record") -> Person
     return PersonAccess(person=person, break_glass=grant)
 
 
+BREAK_GLASS_PAGE_VIEWED = "person.break_glass_page_viewed"
+
+
 def person_for_break_glass(*, user: User, person_id: int) -> Person:
-    """The person a user asks to open without a relationship (name and year of birth only).
+    """The person a user asks to open without a relationship. The page shows nothing that
+    identifies them until a reason is given; the visit itself is recorded (an attempt to reach
+    a record is something information governance must see).
 
     Raises Http404 when there is no such person or the user's role may never break the glass
-    (unscheduled care uses the CP-IS style lookup instead). Not recorded: opening the
-    record afterwards is.
+    (unscheduled care uses the CP-IS style lookup instead).
     """
     if user.role not in MAY_BREAK_GLASS:
         raise Http404("No such person")
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person")
+    audit.record(
+        actor=user,
+        kind=audit.Kind.READ,
+        action=BREAK_GLASS_PAGE_VIEWED,
+        target=person,
+        person_id=person.pk,
+    )
     return person
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from sightline.core.models import AuditEntry
 from sightline.people.models import BreakGlass
+from sightline.people.selectors import BREAK_GLASS_PAGE_VIEWED
 from sightline.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +29,21 @@ def test_an_outsider_opening_a_record_is_asked_for_a_reason_first(signed_in, out
     assert response["Location"].startswith(reverse("people:break-glass", args=[child.pk]))
     assert "next=%2Fpeople%2F" in response["Location"]
     assert not AuditEntry.objects.filter(kind="read", person_id=child.pk).exists()
+
+
+def test_the_reason_page_shows_nothing_that_identifies_the_person_and_is_recorded(
+    signed_in, outsider, agencies
+):
+    child = f.child(
+        given_name="Quillon", family_name="Marchbanks", date_of_birth=dt.date(2017, 5, 12)
+    )
+    page = signed_in(outsider).get(reverse("people:break-glass", args=[child.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    for detail in ("Quillon", "Marchbanks", "2017", "12 May"):
+        assert detail not in html
+    visit = AuditEntry.objects.get(person_id=child.pk, action=BREAK_GLASS_PAGE_VIEWED)
+    assert visit.actor == outsider and visit.kind == "read"
 
 
 def test_the_whole_break_glass_journey_ends_on_the_record_and_is_recorded(
@@ -49,7 +67,11 @@ def test_the_whole_break_glass_journey_ends_on_the_record_and_is_recorded(
     assert grant.reason == REASON
     glass = AuditEntry.objects.get(kind="break_glass", person_id=child.pk)
     assert glass.actor == outsider and glass.reason == REASON
-    read = AuditEntry.objects.filter(kind="read", person_id=child.pk).latest("id")
+    read = (
+        AuditEntry.objects.filter(kind="read", person_id=child.pk)
+        .exclude(action=BREAK_GLASS_PAGE_VIEWED)
+        .latest("id")
+    )
     assert read.actor == outsider and read.reason == REASON
 
 
