@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sightline.core import audit
+from sightline.core.text import without_control_characters
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,13 +29,16 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: Any, fmt: str) -> Any:
     """A value as it should stand in a cell: no formulas from typed-in text; money and dates
-    as numbers and dates in a spreadsheet, as plain text in a CSV file."""
+    as numbers and dates in a spreadsheet, as plain text in a CSV file; no control characters
+    (a spreadsheet file cannot hold them)."""
     if isinstance(value, Decimal):
         return float(value) if fmt == "xlsx" else f"{value:.2f}"
     if isinstance(value, dt.date) and fmt == "csv":
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
-        return "'" + value
+    if isinstance(value, str):
+        value = without_control_characters(value)
+        if value[:1] in _FORMULA_STARTS:
+            return "'" + value
     return value
 
 

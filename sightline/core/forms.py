@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 
+from sightline.core.text import without_control_characters
+
 
 class GovukFormRenderer(DjangoTemplates):
     form_template_name = "govuk/form.html"
@@ -123,6 +125,17 @@ def _style(field: forms.Field) -> None:
         widget.template_name = "govuk/widgets/radios.html"
 
 
+def _stripping_control_characters(to_python: Any) -> Any:
+    """A text field's conversion that also drops control characters other than tab and
+    line breaks (sightline.core.text)."""
+
+    def convert(value: Any) -> Any:
+        converted = to_python(value)
+        return without_control_characters(converted) if isinstance(converted, str) else converted
+
+    return convert
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to every widget and turns service errors into form errors."""
 
@@ -130,6 +143,8 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
             _style(field)
+            if isinstance(field, forms.CharField):
+                field.to_python = _stripping_control_characters(field.to_python)  # type: ignore[method-assign]
 
     def add_errors_from(self, error: ValidationError) -> None:
         """Attach a service's ValidationError to the matching fields (others to the form)."""
