@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sightline.testing.browser import AXE
+from sightline.testing.browser import add_axe
 
 
 @pytest.fixture
@@ -21,6 +21,17 @@ class Site:
         self.base_url = base_url
         self.page = page
         self.checked: list[str] = []
+        # Anything the browser refused under the Content-Security-Policy (a script or style
+        # the page needed): reported by Chromium on the console.
+        self.refused: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                self.refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
@@ -39,7 +50,7 @@ class Site:
     def check_accessibility(self) -> None:
         """Run axe on the current page; fail with each violation and the elements concerned."""
         self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
+        add_axe(self.page)
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
@@ -53,6 +64,9 @@ class Site:
             for v in result["violations"]
         ]
         self.checked.append(self.page.url)
+        assert not self.refused, "Refused by the Content-Security-Policy:\n" + "\n".join(
+            self.refused
+        )
         assert not violations, f"Accessibility violations on {self.page.url}:\n" + json.dumps(
             violations, indent=2
         )

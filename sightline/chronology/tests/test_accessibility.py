@@ -14,6 +14,7 @@ from sightline.people.models import Relationship
 from sightline.people.services import break_glass_open, involvement_start
 from sightline.testing import chronology as c
 from sightline.testing import factories as f
+from sightline.testing.browser import add_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,7 @@ def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     page.wait_for_load_state("load")
-    page.add_script_tag(path=str(AXE))
+    add_axe(page)
     result = page.evaluate("async () => await axe.run(document)")
     return [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from sightline.frontdoor.models import Contact
+from sightline.testing.browser import add_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def browser_page(page):  # type: ignore[no-untyped-def]
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.add_script_tag(path=str(AXE))
+    add_axe(page)
     result = page.evaluate("async () => await axe.run(document)")
     return [
         f"{v['id']}: {v['help']} ({', '.join(str(n['target'][0]) for n in v['nodes'][:3])})"

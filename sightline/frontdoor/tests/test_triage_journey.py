@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from sightline.testing import factories as f
 from sightline.testing import frontdoor as fd
+from sightline.testing.browser import add_axe
 from sightline.testing.factories import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,7 +41,7 @@ class Journey:
 
     def check_accessibility(self) -> None:
         self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
+        add_axe(self.page)
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
