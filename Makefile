@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/mypy sightline
 	$(BIN)/sightline makemigrations --check --dry-run
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=a-long-random-value-for-the-deploy-check-only-0123456789abcdef \
+		AUDIT_CHAIN_KEY=another-long-random-value-for-the-deploy-check-only \
 		DJANGO_ALLOWED_HOSTS=sightline.example $(BIN)/sightline check --deploy --fail-level WARNING
 
 ## cin-validator: DfE's CIN census rules (csc-validator-be-cin) in their own environment

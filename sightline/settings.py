@@ -173,6 +173,17 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "sightline.core.views.csrf_failure"
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 24)
 
+# The audit trail's hash chain is keyed (HMAC-SHA-256) with a secret held outside the database,
+# so nobody who can only write to the database can rewrite an entry and its hashes. Production
+# refuses to start without one (`check --deploy`). Entries up to AUDIT_CHAIN_UNKEYED_UNTIL (an
+# id) were written before the key, with plain SHA-256. The chain's head is noted outside the
+# database by `sightline audit anchor`, in AUDIT_ANCHOR_FILE, and checked by `audit verify`.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "" if PRODUCTION else "demo-audit-chain-key")
+if PRODUCTION and len(AUDIT_CHAIN_KEY) < 32:
+    raise RuntimeError("AUDIT_CHAIN_KEY must be set to a long random value in production.")
+AUDIT_CHAIN_UNKEYED_UNTIL = env_int("AUDIT_CHAIN_UNKEYED_UNTIL", 0)
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.log")))
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

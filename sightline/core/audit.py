@@ -11,13 +11,17 @@ hash: kept somewhere else (a ticket, the operations log), it is an anchor that
 
 from __future__ import annotations
 
+import hmac
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -257,10 +261,17 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainBreak]:
                     entry.id,
                     "does not follow the entry before it (an entry was removed or inserted)",
                 )
-            if entry.compute_hash() != entry.hash:
+            if not _link_matches(entry):
                 yield ChainBreak(entry.id, "its contents do not match its hash (it was edited)")
             expected_prev = entry.hash
             last_id = entry.id
+
+
+def _link_matches(entry: AuditEntry) -> bool:
+    if hmac.compare_digest(entry.compute_hash(), entry.hash):
+        return True
+    unkeyed_until = settings.AUDIT_CHAIN_UNKEYED_UNTIL
+    return entry.id <= unkeyed_until and entry.compute_unkeyed_hash() == entry.hash
 
 
 def chain_head() -> str:
@@ -271,3 +282,56 @@ def chain_head() -> str:
 def anchor_present(anchor: str) -> bool:
     """Whether an entry with this hash (noted earlier from `chain_head`) is still in the trail."""
     return anchor == GENESIS or AuditEntry.objects.filter(hash=anchor.strip().lower()).exists()
+
+
+# Anchors kept outside the database ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at a moment, noted outside the database."""
+
+    noted_at: str
+    entry_id: int
+    hash: str
+
+    def line(self) -> str:
+        return f"{self.noted_at} {self.entry_id} {self.hash}\n"
+
+
+def anchor_note(path: Path | None = None) -> Anchor:
+    """Append the chain's current head to the anchor file (made if missing) and return it.
+
+    Run it periodically (`sightline audit anchor`, from cron or a systemd timer) and keep the
+    file where the database's users cannot write: removing the newest entries, or rewriting
+    the chain, is then caught by `anchors_missing`.
+    """
+    path = Path(path or settings.AUDIT_ANCHOR_FILE)
+    head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first() or (0, GENESIS)
+    anchor = Anchor(noted_at=timezone.now().isoformat(), entry_id=head[0], hash=head[1])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(anchor.line())
+        file.flush()
+        os.fsync(file.fileno())
+    return anchor
+
+
+def anchors_read(path: Path | None = None) -> list[Anchor]:
+    path = Path(path or settings.AUDIT_ANCHOR_FILE)
+    if not path.exists():
+        return []
+    anchors = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1].isdigit():
+            anchors.append(Anchor(noted_at=parts[0], entry_id=int(parts[1]), hash=parts[2]))
+    return anchors
+
+
+def anchors_missing(anchors: list[Anchor]) -> list[Anchor]:
+    """The anchors the trail no longer holds: no entry with that id and that hash."""
+    held = dict(
+        AuditEntry.objects.filter(id__in=[a.entry_id for a in anchors]).values_list("id", "hash")
+    )
+    return [a for a in anchors if a.entry_id and held.get(a.entry_id) != a.hash]

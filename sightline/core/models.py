@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -104,7 +105,18 @@ class AuditEntry(models.Model):
         )
 
     def compute_hash(self) -> str:
+        """The entry's link in the chain: an HMAC (SHA-256) of its contents and the hash before
+        it, keyed with `AUDIT_CHAIN_KEY`, which is held outside the database. Without the key,
+        whoever can write to the database cannot make an edited entry's hash match again."""
+        return hmac.new(_chain_key(), self.canonical().encode(), hashlib.sha256).hexdigest()
+
+    def compute_unkeyed_hash(self) -> str:
+        """The plain SHA-256 link of entries written before the chain was keyed."""
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+def _chain_key() -> bytes:
+    return str(settings.AUDIT_CHAIN_KEY).encode()
 
 
 class Notification(models.Model):

@@ -19,13 +19,14 @@ def production_environment(**changes: str) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "TWO_FACTOR", "SECURE_"))
+        if not key.startswith(("DJANGO_", "TWO_FACTOR", "SECURE_", "AUDIT_"))
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="sightline.settings",
         DJANGO_PRODUCTION="1",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(45)[:60],
         DJANGO_ALLOWED_HOSTS="sightline.example",
+        AUDIT_CHAIN_KEY=secrets.token_urlsafe(40),
     )
     environment.update(changes)
     return environment
