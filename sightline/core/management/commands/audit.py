@@ -56,9 +56,10 @@ class Command(BaseCommand):
                 self.stdout.write(statement + ";")
             return
         if options["action"] == "anchor":
-            anchor = anchor_note()
+            noted_now = anchor_note()
             self.stdout.write(
-                f"Noted entry {anchor.entry_id} ({anchor.hash}) in {settings.AUDIT_ANCHOR_FILE}."
+                f"Noted entry {noted_now.entry_id} ({noted_now.hash}) "
+                f"in {settings.AUDIT_ANCHOR_FILE}."
             )
             return
         problems = 0
