@@ -172,6 +172,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "sightline.core.views.csrf_failure"
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 24)
+# How long an administrator's one-time link to set up two-factor sign-in stays usable.
+TWO_FACTOR_ENROLMENT_HOURS = env_int("TWO_FACTOR_ENROLMENT_HOURS", 72)
+# Sightline's own address, for links printed by commands and sent in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The audit trail's hash chain is keyed (HMAC-SHA-256) with a secret held outside the database,
 # so nobody who can only write to the database can rewrite an entry and its hashes. Production

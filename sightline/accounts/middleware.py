@@ -15,13 +15,19 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve
 
 from sightline.accounts.services import session_expiry_record
 
 # Pages a signed-in user may reach before passing two-factor sign-in.
 OPEN_PREFIXES = ("/static/", "/healthz", "/api/", "/report-a-concern/")
-OPEN_ACCOUNT_PAGES = ("accounts:sign-in", "accounts:sign-out", "accounts:two-factor")
+OPEN_ACCOUNT_PAGES = (
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:two-factor",
+    "accounts:two-factor-set-up",
+    "accounts:unlock",
+)
 
 LAST_SEEN = "sightline.last_seen"
 SIGNED_IN_AT = "sightline.signed_in_at"
@@ -46,7 +52,12 @@ def signed_out_notice(reason: str) -> str:
 
 
 def _is_open(path: str) -> bool:
-    return path.startswith(OPEN_PREFIXES) or path in {reverse(name) for name in OPEN_ACCOUNT_PAGES}
+    if path.startswith(OPEN_PREFIXES):
+        return True
+    try:
+        return resolve(path).view_name in OPEN_ACCOUNT_PAGES
+    except Resolver404:
+        return False
 
 
 def _with_next(url_name: str, request: HttpRequest) -> HttpResponseRedirect:

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -250,16 +251,50 @@ class TwoFactorDevice:
         return base64.b32encode(self.device.bin_key).decode()
 
 
-@transaction.atomic
-def two_factor_device_for(*, user: User) -> TwoFactorDevice:
-    """The user's confirmed device, or an unconfirmed one to set up (made if needed)."""
+def two_factor_device_for(*, user: User) -> TwoFactorDevice | None:
+    """The user's confirmed device; None when they have none and need a set-up link."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        return TwoFactorDevice(device=device, setting_up=False)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return TwoFactorDevice(device=device, setting_up=True)
+        return None
+    return TwoFactorDevice(device=device, setting_up=False)
+
+
+ENROLMENT_SALT = "sightline.two-factor-enrolment"
+
+
+@transaction.atomic
+def two_factor_enrolment_issue(*, actor: User | str, account: User) -> str:
+    """A one-time link's token for `account` to set up two-factor sign-in.
+
+    The first set-up needs more than the password: an administrator issues this link and
+    gives it to the user, who signs in with their password and then opens it. It works once
+    (the device it names is confirmed by its use) and for TWO_FACTOR_ENROLMENT_HOURS; a new
+    link replaces any earlier unused one.
+    """
+    TOTPDevice.objects.filter(user=account, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=account, name="Authenticator app", confirmed=False)
+    audit.record_change(actor=actor, action="two_factor.enrolment_issued", target=account)
+    return signing.dumps({"user": account.pk, "device": device.pk}, salt=ENROLMENT_SALT)
+
+
+def two_factor_enrolment_url(token: str) -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("accounts:two-factor-set-up", args=[token])
+
+
+def two_factor_enrolment_open(*, user: User, token: str) -> TwoFactorDevice | None:
+    """The device a set-up link names, if the link is this user's, unused and in date."""
+    try:
+        claim = signing.loads(
+            token, salt=ENROLMENT_SALT, max_age=settings.TWO_FACTOR_ENROLMENT_HOURS * 3600
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(claim, dict) or claim.get("user") != user.pk:
+        return None
+    device = TOTPDevice.objects.filter(pk=claim.get("device"), user=user, confirmed=False).first()
+    return TwoFactorDevice(device=device, setting_up=True) if device else None
 
 
 TWO_FACTOR_WRONG = "The security code is wrong or has expired. Enter the current code."
@@ -300,7 +335,7 @@ def _two_factor_record(*, user: User, action: str) -> None:
 
 @transaction.atomic
 def two_factor_reset(*, actor: User | str, account: User) -> int:
-    """Remove a user's devices (a lost phone); they set up a new one at their next sign-in."""
+    """Remove a user's devices (a lost phone); they set up a new one with a new set-up link."""
     removed, _ = TOTPDevice.objects.filter(user=account).delete()
     audit.record_change(actor=actor, action="two_factor.reset", target=account)
     return removed

@@ -29,10 +29,12 @@ from sightline.accounts.middleware import (
 from sightline.accounts.models import User
 from sightline.accounts.services import (
     SignInRefused,
+    TwoFactorDevice,
     account_unlock,
     sign_in_check,
     sign_out_record,
     two_factor_device_for,
+    two_factor_enrolment_open,
     two_factor_verify,
 )
 
@@ -106,7 +108,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign-in")
     found = two_factor_device_for(user=user)
     form = TwoFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and not found.setting_up:
+    if request.method == "POST" and form.is_valid() and found is not None:
         problem = two_factor_verify(
             user=user, device=found.device, token=form.cleaned_data["token"]
         )
@@ -136,13 +138,32 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Verify a TOTP code; a user with no confirmed device sets one up first."""
+    """Verify a TOTP code. A user with no device is told to ask for a set-up link."""
     assert isinstance(request.user, User)
     found = two_factor_device_for(user=request.user)
+    if found is None:
+        return render(request, "accounts/two_factor_needs_link.html", status=403)
+    return _verify_page(request, found, request.user)
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: HttpRequest, token: str) -> HttpResponse:
+    """Set up an authenticator app from an administrator's one-time link."""
+    assert isinstance(request.user, User)
+    found = two_factor_enrolment_open(user=request.user, token=token)
+    if found is None:
+        return render(request, "accounts/two_factor_needs_link.html", {"expired": True}, status=403)
+    return _verify_page(request, found, request.user)
+
+
+def _verify_page(request: HttpRequest, found: TwoFactorDevice, user: User) -> HttpResponse:
     form = TwoFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         problem = two_factor_verify(
-            user=request.user, device=found.device, token=form.cleaned_data["token"]
+            user=user, device=found.device, token=form.cleaned_data["token"]
         )
         if not problem:
             otp_login(request, found.device)

@@ -2,6 +2,8 @@
 member of staff. `sightline user lead USERNAME [--remove]`: name them one of their agency's
 leads (who answer its assurance requests and update its actions), or stop them being one.
 `sightline user unlock USERNAME`: lift the lock after too many failed sign-ins.
+`sightline user two-factor-link USERNAME`: a one-time link for them to set up two-factor sign-in
+(the first set-up needs more than the password; a new link replaces an unused one).
 
 The password is read from the environment variable SIGHTLINE_NEW_PASSWORD when it is set
 (for scripts), otherwise asked for twice without echo. It is never taken as an argument,
@@ -22,6 +24,8 @@ from sightline.accounts.models import Agency, Profession, Role, User
 from sightline.accounts.services import (
     COMMAND_LINE,
     account_unlock,
+    two_factor_enrolment_issue,
+    two_factor_enrolment_url,
     user_agency_lead_set,
     user_create,
 )
@@ -36,7 +40,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["add", "lead", "unlock"])
+        parser.add_argument("action", choices=["add", "lead", "unlock", "two-factor-link"])
         parser.add_argument("username")
         parser.add_argument("--role", default="", help="one of: " + ", ".join(Role.values))
         parser.add_argument("--agency", default="", help="the code of the user's agency")
@@ -52,6 +56,9 @@ class Command(BaseCommand):
         parser.add_argument("--remove", action="store_true", help="lead: no longer a lead")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "two-factor-link":
+            self._two_factor_link(options["username"].strip())
+            return
         if options["action"] == "unlock":
             self._unlock(options["username"].strip())
             return
@@ -95,7 +102,7 @@ class Command(BaseCommand):
         lead = ", an agency lead" if user.is_agency_lead else ""
         self.stdout.write(f"Added {user.username} ({user.get_role_display()}{where}{lead}).")
         if settings.TWO_FACTOR_REQUIRED:
-            self.stdout.write("They set up two-factor sign-in the first time they sign in.")
+            self._print_link(user)
 
     def _lead(self, username: str, *, lead: bool) -> None:
         account = User.objects.filter(username__iexact=username).select_related("agency").first()
@@ -110,6 +117,22 @@ class Command(BaseCommand):
             self.stdout.write(f"{account.username} is now one of {agency}'s leads.")
         else:
             self.stdout.write(f"{account.username} is no longer a lead of {agency}.")
+
+    def _two_factor_link(self, username: str) -> None:
+        account = User.objects.filter(username__iexact=username).first()
+        if account is None:
+            raise CommandError(f"There is no user called {username!r}.")
+        self._print_link(account)
+
+    def _print_link(self, account: User) -> None:
+        url = two_factor_enrolment_url(
+            two_factor_enrolment_issue(actor=COMMAND_LINE, account=account)
+        )
+        hours = settings.TWO_FACTOR_ENROLMENT_HOURS
+        self.stdout.write(
+            f"Give {account.username} this link to set up two-factor sign-in (it works once, "
+            f"for {hours} hours, after they sign in with their password):\n{url}"
+        )
 
     def _unlock(self, username: str) -> None:
         account = User.objects.filter(username__iexact=username).first()
