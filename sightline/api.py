@@ -1,10 +1,21 @@
 """The HTTP API for agency systems: /api/v1/, OpenAPI at /api/v1/openapi.json."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
+from ninja.openapi.views import openapi_view
 
 from sightline.feeds.api import router as events_router
 from sightline.frontdoor.api import router as contacts_router
+
+
+def _docs_behind_sign_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The interactive docs page needs a sign-in; the OpenAPI document stays open, for the
+    agency systems that read it."""
+    return login_required(view) if getattr(view, "func", None) is openapi_view else view
+
 
 api = NinjaAPI(
     title="Sightline API",
@@ -14,7 +25,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # The interactive docs are for signed-in staff, with assets served by Sightline itself
     # ("ninja" in INSTALLED_APPS); the OpenAPI document stays public for agency systems.
-    docs_decorator=login_required,
+    docs_decorator=_docs_behind_sign_in,
 )
 api.add_router("/contacts", contacts_router)
 api.add_router("/events", events_router)

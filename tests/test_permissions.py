@@ -75,7 +75,12 @@ TABLE: dict[str, dict[str, object]] = {
     "/healthz": PUBLIC,
     "/accounts/sign-in/": PUBLIC,
     "/accounts/sign-out/": dict.fromkeys(PERSONAS, 405),
-    "/accounts/two-factor/": row(200),
+    # Nobody in the table has a device: the page asks them for an administrator's set-up link.
+    "/accounts/two-factor/": row(403),
+    # A link made for nobody in particular, or expired: refused for everyone.
+    "/accounts/two-factor/set-up/not-a-real-link/": row(403),
+    # Without a right password for a locked account just now: back to sign in.
+    "/accounts/unlock/": dict.fromkeys(PERSONAS, "signin"),
     "/people/search/": row(200, unscheduled_care=403),
     "/people/{child}/": PERSON_PAGE,
     "/people/{child}/print/": PERSON_PAGE,
@@ -165,7 +170,7 @@ TABLE: dict[str, dict[str, object]] = {
     "/cp-is/answer/": row(403, unscheduled_care=302),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
-    "/api/v1/docs": PUBLIC,
+    "/api/v1/docs": row(200),  # the interactive docs are for signed-in staff
     "/api/v1/contacts": dict.fromkeys(PERSONAS, 405),
 }
 
@@ -382,6 +387,7 @@ def _table_route(pattern: str) -> str:
         ("meeting", "<int:meeting_id>"),
         ("medical", "<int:medical_id>"),
     ):
+        pattern = pattern.replace("set-up/not-a-real-link/", "set-up/<str:token>/")
         pattern = pattern.replace("{" + name + "}", converter)
     return pattern.lstrip("/")
 

@@ -58,6 +58,7 @@ def test_pages_a_signed_in_user_sees_are_never_stored(signed_in, social_worker, 
 
 
 def test_the_api_docs_need_a_sign_in_and_load_nothing_from_elsewhere(client, social_worker):
+    assert client.get("/api/v1/openapi.json").status_code == 200  # agency systems read it
     docs = "/api/v1/docs"
     anonymous = client.get(docs)
     assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"]
