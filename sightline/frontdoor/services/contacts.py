@@ -27,6 +27,7 @@ from sightline.frontdoor.models import (
     ReferralSource,
     Urgency,
 )
+from sightline.frontdoor.referrer import contact_event_wording
 from sightline.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -255,14 +256,15 @@ def contact_create(
     )
     if child is not None:
         person_ensure_social_care_record(actor=actor, person=child)
+    summary, recorded_by_label = contact_event_wording(contact)
     contact.event = event or event_record(
         type=EventType.CONTACT,
         occurred_at=received_at,
-        summary=contact_summary(contact),
+        summary=summary,
         source=referrer_agency or social_care_agency(),
         participants=[(child, "child")] if child else [],
         recorded_by=referrer_user,
-        recorded_by_label=_referrer_label(contact),
+        recorded_by_label=recorded_by_label,
         details={
             "referral_source": referral_source,
             "concern": contact.concern[:500],
@@ -285,30 +287,6 @@ def contact_create(
         about=contact,
     )
     return contact
-
-
-def contact_summary(contact: Contact) -> str:
-    who = (
-        "Anonymous member of the public"
-        if contact.anonymous
-        else (
-            contact.referrer_name
-            or (contact.referrer_agency.name if contact.referrer_agency else "Member of the public")
-        )
-    )
-    return f"Contact from {who} ({contact.get_referral_source_display()}): {contact.concern[:200]}"
-
-
-def _referrer_label(contact: Contact) -> str:
-    if contact.referrer_user is not None:
-        return contact.referrer_user.get_full_name()
-    if contact.channel == Channel.API and contact.referrer_agency:
-        return f"{contact.referrer_agency.name} system"
-    return (
-        "Anonymous member of the public"
-        if contact.anonymous
-        else (contact.referrer_name or "Member of the public")
-    )
 
 
 # --- A practitioner's referral: the child (found or new), the contact and their involvement --
