@@ -18,7 +18,7 @@ from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.core.transactions import service_atomic
-from sightline.core.working_days import working_day_deadline
+from sightline.core.working_days import add_working_hours, working_day_deadline
 from sightline.frontdoor.models import (
     Channel,
     Consent,
@@ -99,6 +99,20 @@ def referral_source_for_public(*, anonymous: bool, relationship: str) -> str:
     if anonymous:
         return ReferralSource.ANONYMOUS
     return PUBLIC_RELATIONSHIP_SOURCE.get(relationship, ReferralSource.OTHER_INDIVIDUAL)
+
+
+def contact_decision_due(*, received_at: dt.datetime, urgency: str) -> dt.datetime:
+    """When the front door must decide a contact (LOCAL, DOMAIN.md section 4).
+
+    A child in immediate danger: at once (the deadline is the moment it arrived). Something
+    that needs to happen today: within CONTACT_TODAY_WORKING_HOURS of office time. Otherwise by
+    the end of the CONTACT_DECISION_WORKING_DAYS working day after it arrived.
+    """
+    if urgency == Urgency.IMMEDIATE:
+        return received_at
+    if urgency == Urgency.TODAY:
+        return add_working_hours(received_at, settings.CONTACT_TODAY_WORKING_HOURS)
+    return working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS)
 
 
 def new_reference() -> str:
@@ -225,7 +239,7 @@ def contact_create(
         reference=new_reference(),
         channel=channel,
         received_at=received_at,
-        decision_due_at=working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS),
+        decision_due_at=contact_decision_due(received_at=received_at, urgency=urgency),
         urgency=urgency,
         child=child,
         child_details=child_details or {},
