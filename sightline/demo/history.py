@@ -260,8 +260,8 @@ class History:
             urgency = Urgency.TODAY
         template = self.s.random.choice(concern_templates(episode.category, episode.referrer))
         if episode.urgency is not None:  # one of the queue's urgent examples
-            urgency = episode.urgency
-            template = self.s.random.choice(urgent_concern_templates(urgency)) or template
+            urgency = Urgency(episode.urgency)
+            template = self.s.random.choice(urgent_concern_templates(urgency))
         concern = self._wording(episode, episode.children[0]).fill(template)
         if len(episode.children) > 1:
             names = [child.given_name for child in episode.children]
