@@ -106,12 +106,14 @@ def contact_decision_due(*, received_at: dt.datetime, urgency: str) -> dt.dateti
 
     A child in immediate danger: at once (the deadline is the moment it arrived). Something
     that needs to happen today: within CONTACT_TODAY_WORKING_HOURS of office time. Otherwise by
-    the end of the CONTACT_DECISION_WORKING_DAYS working day after it arrived.
+    the end of the CONTACT_DECISION_WORKING_DAYS working day after it arrived. Deadlines are
+    kept to the second, as every page and the API show them.
     """
     if urgency == Urgency.IMMEDIATE:
-        return received_at
+        return received_at.replace(microsecond=0)
     if urgency == Urgency.TODAY:
-        return add_working_hours(received_at, settings.CONTACT_TODAY_WORKING_HOURS)
+        due = add_working_hours(received_at, settings.CONTACT_TODAY_WORKING_HOURS)
+        return due.replace(microsecond=0)
     return working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS)
 
 
