@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core import mail
 
+from sightline.chronology.models import Event
 from sightline.frontdoor.models import NeedLevel, Outcome
 from sightline.frontdoor.referrer import referrer_shown_to
 from sightline.frontdoor.services.contacts import contact_create
@@ -122,3 +125,21 @@ def test_only_the_front_door_and_social_care_are_told_who_referred(
     for user in (health_visitor, police_officer, school_dsl, ig_officer, analyst):
         assert referrer_shown_to(user, contact) == "A member of the public"
     assert referrer_shown_to(partnership_officer, contact) == "A member of the public"
+
+
+def test_contacts_recorded_before_the_fix_are_rewritten_without_the_referrer(agencies):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "sightline.frontdoor.migrations.0002_public_referrer_off_the_chronology"
+    )
+    contact = _public_contact(f.child())
+    assert contact.event is not None
+    Event.objects.filter(pk=contact.event_id).update(  # as intake used to write it
+        summary="Contact from Ottilie Nearby (Individual: acquaintance): The baby next door",
+        recorded_by_label="Ottilie Nearby",
+    )
+    migration.forwards(apps, None)
+    event = Event.objects.get(pk=contact.event_id)
+    assert "Ottilie" not in event.summary + event.recorded_by_label
+    assert event.summary.startswith("Contact from a member of the public:")
