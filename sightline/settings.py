@@ -232,8 +232,17 @@ WORKING_DAY_START = os.environ.get("WORKING_DAY_START", "09:00")
 WORKING_DAY_END = os.environ.get("WORKING_DAY_END", "17:00")
 INFORMATION_REQUEST_WORKING_HOURS = env_int("INFORMATION_REQUEST_WORKING_HOURS", 4)
 CONTACT_DECISION_WORKING_DAYS = env_int("CONTACT_DECISION_WORKING_DAYS", 1)
+# A contact that "needs to happen today" is decided within this many working hours; one about
+# a child in immediate danger is due at once.
+CONTACT_TODAY_WORKING_HOURS = env_int("CONTACT_TODAY_WORKING_HOURS", 2)
 DFE_LA_CODE = os.environ.get("DFE_LA_CODE", "999")  # the LA's DfE code; 999 is the demo's
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Northmoor Safeguarding Children Partnership")
+# How a member of the public reaches the front door (shown when they have sent a report).
+FRONT_DOOR_PHONE = os.environ.get("FRONT_DOOR_PHONE", "01632 960 000")
+FRONT_DOOR_ADDRESS = os.environ.get(
+    "FRONT_DOOR_ADDRESS",
+    "Integrated Front Door, Northmoor Council, Town Hall, Market Street, Northmoor NM1 1AA",
+)
 
 # The shared cache holds rate limits and sign-in failure counts, so every process counts
 # against the same budget: Redis when CACHE_URL names one, otherwise a table in the database

@@ -78,3 +78,28 @@ def alerts_for(*, user: User, person: Person) -> list[AlertItem]:
     for provider in _alert_panels:
         items.extend(provider(user=user, person=person))
     return items
+
+
+# Confidential details of entries ----------------------------------------------------------
+#
+# Some details of an entry are for a few readers only (a public referrer's identity, for the
+# front door and children's social care). The entry itself is stored without them; the app
+# that holds them (`frontdoor`) registers a provider with `register_entry_disclosure`, called
+# as provider(user=user, event_ids=[...]), which returns {event id: text} for the entries this
+# user may be told more about, and decides (in one place) who that is.
+
+DisclosureProvider = Callable[..., dict[int, str]]
+_disclosures: list[DisclosureProvider] = []
+
+
+def register_entry_disclosure(provider: DisclosureProvider) -> None:
+    if provider not in _disclosures:
+        _disclosures.append(provider)
+
+
+def entry_disclosures(*, user: User, event_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for provider in _disclosures:
+        for event_id, text in provider(user=user, event_ids=event_ids).items():
+            found[event_id] = f"{found[event_id]} {text}" if event_id in found else text
+    return found

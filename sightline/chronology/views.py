@@ -14,9 +14,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from sightline.accounts.models import User
 from sightline.chronology.forms import TimelineFilterForm
 from sightline.chronology.models import EventType
-from sightline.chronology.panels import open_work_for
+from sightline.chronology.panels import entry_disclosures, open_work_for
 from sightline.chronology.selectors import (
     TimelineEntry,
     TimelineFacets,
@@ -55,8 +56,10 @@ TIMELINE_ROW = (
 )
 
 
-def _timeline_rows(entries: list[TimelineEntry]) -> SafeString:
+def _timeline_rows(entries: list[TimelineEntry], user: User) -> SafeString:
     row = TIMELINE_ROW.format
+    # Details only some readers may see (panels.register_entry_disclosure), after the summary.
+    disclosed = entry_disclosures(user=user, event_ids=[entry.pk for entry in entries])
     return SafeString(
         "\n    ".join(
             row(
@@ -64,7 +67,12 @@ def _timeline_rows(entries: list[TimelineEntry]) -> SafeString:
                 escape(entry.day),
                 escape(entry.time),
                 escape(entry.what),
-                entry.summary,  # escaped already
+                entry.summary  # escaped already
+                + (
+                    f"<br><strong>{escape(disclosed[entry.pk])}</strong>"
+                    if entry.pk in disclosed
+                    else ""
+                ),
                 escape(entry.agency),
                 escape(entry.recorded_by),
                 escape(entry.roles),
@@ -128,7 +136,7 @@ def person_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     # The paginator slices the timeline: one query for the page's rows.
     page = paginate(request, context.pop("timeline"), PER_PAGE, count=context.pop("count"))
     context["page"] = page
-    context["timeline_rows"] = _timeline_rows(page.object_list)  # type: ignore[arg-type]
+    context["timeline_rows"] = _timeline_rows(page.object_list, request.user)  # type: ignore[arg-type]
     context["caption"] = (
         f"Showing {page.start_index()} to {page.end_index()} of {page.paginator.count} "
         f"{'matching ' if context['filtered'] else ''}events, newest first"
@@ -148,7 +156,7 @@ def person_print(request: SignedInRequest, person_id: int) -> HttpResponse:
     context = _context(request, access)
     context.pop("count")
     context["events"] = events = context.pop("timeline")[:]
-    context["timeline_rows"] = _timeline_rows(events)
+    context["timeline_rows"] = _timeline_rows(events, request.user)
     context["caption"] = (
         f"All {len(events)} {'matching ' if context['filtered'] else ''}events, newest first"
     )

@@ -279,6 +279,29 @@ def concern_templates(category: str, referrer: str) -> list[str]:
     return fitting or [text for _, text in CONCERNS[category]]
 
 
+# What a reporter says when they think the child is in danger now or something must happen
+# today: the demo's open queue holds some of each, so a new user sees urgency at work.
+URGENT_CONCERNS: dict[str, list[str]] = {
+    "immediate": [
+        "{name} is outside {address} in the dark and says {they} cannot go home because "
+        "{carer} has been hit and there is still shouting inside.",
+        "{name} rang from a friend's phone saying {carer} has not woken up and there are "
+        "tablets on the floor. {they_cap} is alone with the baby.",
+    ],
+    "today": [
+        "{name} told staff {they} is frightened to go home tonight because {partner} is back "
+        "in the house. {they_cap} is due to be collected at 3pm.",
+        "{name} has a mark on {their} neck and would not say how it happened. {carer} is "
+        "collecting {them} at the end of the day.",
+    ],
+}
+
+
+def urgent_concern_templates(urgency: str) -> list[str]:
+    """Concerns in the words of someone who needs the front door to act now or today."""
+    return URGENT_CONCERNS.get(urgency, [])
+
+
 CHILD_VOICE: dict[str, list[str]] = {
     "domestic_abuse": [
         "I put my headphones on so I don't hear it.",

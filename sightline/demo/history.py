@@ -41,6 +41,7 @@ from sightline.demo.concerns import (
     REFERRERS,
     Wording,
     concern_templates,
+    urgent_concern_templates,
 )
 from sightline.demo.organisations import AREAS, TOWN, Staff
 from sightline.demo.population import District, Home
@@ -103,6 +104,7 @@ class Episode:
     outcome: str | None  # None: still waiting in the queue
     identified: bool = True
     contacts: list[Contact] = field(default_factory=list)
+    urgency: str | None = None  # set for the queue's urgent examples; else chosen on arrival
 
     @property
     def day(self) -> dt.date:
@@ -138,13 +140,24 @@ class History:
             episodes.append(episode)
             planned += len(episode.children)
         waiting = 0
+        first_waiting = len(episodes)
         while waiting < queue:
             received = self._queue_moment(waiting, queue)
             episode = self._episode(len(episodes), received, decided=False)
             episode.children = episode.children[: queue - waiting]
             episodes.append(episode)
             waiting += len(episode.children)
+        self._mark_urgent_examples(episodes[first_waiting:])
         return episodes
+
+    def _mark_urgent_examples(self, waiting: list[Episode]) -> None:
+        """The latest contacts in the queue include one about a child in immediate danger and
+        two that need to happen today, so the queue shows urgency at work."""
+        latest = sorted(waiting, key=lambda episode: episode.received_at, reverse=True)
+        for episode, urgency in zip(
+            latest, (Urgency.IMMEDIATE, Urgency.TODAY, Urgency.TODAY), strict=False
+        ):
+            episode.urgency = urgency
 
     def _episode(self, number: int, received: dt.datetime, *, decided: bool) -> Episode:
         s = self.s
@@ -246,6 +259,9 @@ class History:
         elif self.s.chance(0.2):
             urgency = Urgency.TODAY
         template = self.s.random.choice(concern_templates(episode.category, episode.referrer))
+        if episode.urgency is not None:  # one of the queue's urgent examples
+            urgency = Urgency(episode.urgency)
+            template = self.s.random.choice(urgent_concern_templates(urgency))
         concern = self._wording(episode, episode.children[0]).fill(template)
         if len(episode.children) > 1:
             names = [child.given_name for child in episode.children]

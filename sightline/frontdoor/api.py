@@ -162,7 +162,9 @@ def _out(contact: Contact) -> dict[str, Any]:
     summary="Send a contact to the front door",
 )
 def contact_send(request: HttpRequest, payload: ContactIn) -> Status:
-    """Store the contact and start the front door's 1 working day clock.
+    """Store the contact and start the front door's clock: a decision at once for a child in
+    immediate danger, within 2 working hours for `today`, else by the end of the next working
+    day (the partnership's local timescales).
 
     If the child's NHS number matches exactly one person Sightline knows, the contact is
     linked to them; otherwise the front door identifies the child from the details sent.

@@ -6,11 +6,13 @@ answer is; the limit is checked here and again by `contact_create`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from sightline.core.forms import GovukDateField, GovukForm
 from sightline.frontdoor.models import Consent, LawfulBasis, Urgency
@@ -20,6 +22,14 @@ from sightline.people.models import Sex
 
 # The field a person never sees: a bot that fills it in is shown a confirmation and ignored.
 HONEYPOT_FIELD = "website"
+
+ADULT_AGE = 18  # the public form is for concerns about children under 18
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from `born` to `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
 
 _PHONE = re.compile(r"^\+?[\d\s()-]{7,25}$")
 
@@ -128,6 +138,26 @@ class ChildForm(GovukForm):
                 "Enter an age from 0 to 17: this form is for concerns about children under 18"
             )
         return str(int(age))
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        born = self.cleaned_data.get("date_of_birth")
+        if born is not None and age_on(born, timezone.localdate()) >= ADULT_AGE:
+            raise ValidationError(
+                "Enter a date of birth less than 18 years ago: this form is for concerns about "
+                "children under 18"
+            )
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        born, age = data.get("date_of_birth"), data.get("approximate_age")
+        if born and age and abs(age_on(born, timezone.localdate()) - int(age)) > 1:
+            self.add_error(
+                "approximate_age",
+                f"The date of birth makes the child {age_on(born, timezone.localdate())}, not "
+                f"{age}: correct one of them, or leave the age blank",
+            )
+        return data
 
 
 class AddressForm(GovukForm):

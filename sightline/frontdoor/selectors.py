@@ -19,10 +19,10 @@ from django.db.models import (
     Case,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -38,7 +38,7 @@ from sightline.core import audit
 from sightline.core.models import AuditEntry
 from sightline.core.templatetags.govuk_dates import local, weekday_date_time_of
 from sightline.core.working_days import LONDON
-from sightline.frontdoor.models import Contact, Decision, InformationRequest
+from sightline.frontdoor.models import Contact, Decision, InformationRequest, Urgency
 from sightline.people.models import Person
 
 QUEUE_PAGE_SIZE = 50
@@ -59,6 +59,15 @@ def _require_front_door(user: User) -> None:
         raise PermissionDenied("Only the front door can see contacts.")
 
 
+# Urgent contacts first: a child in immediate danger, then what needs to happen today.
+URGENCY_RANK = Case(
+    When(urgency=Urgency.IMMEDIATE, then=Value(0)),
+    When(urgency=Urgency.TODAY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def _overdue(now: dt.datetime) -> ExpressionWrapper:
     return ExpressionWrapper(Q(decision_due_at__lt=now), output_field=BooleanField())
 
@@ -73,7 +82,9 @@ def contacts_awaiting_decision(
     overdue_only: bool = False,
     now: dt.datetime | None = None,
 ) -> QuerySet[Contact]:
-    """Contacts without a final decision, soonest deadline first, each marked `is_overdue`.
+    """Contacts without a final decision, each marked `is_overdue`: a child in immediate
+    danger first, then contacts that need to happen today, then the rest; soonest deadline
+    first within each.
 
     Includes contacts whose decision waits for a manager's authorisation. The queryset is
     not recorded by itself: `contact_queue` records the page a user actually sees.
@@ -89,8 +100,8 @@ def contacts_awaiting_decision(
         contacts = contacts.filter(decision_due_at__lt=now)
     return (
         contacts.select_related("child", "claimed_by", "referrer_agency")
-        .annotate(is_overdue=_overdue(now))
-        .order_by("decision_due_at", "received_at", "pk")
+        .annotate(is_overdue=_overdue(now), urgency_rank=URGENCY_RANK)
+        .order_by("urgency_rank", "decision_due_at", "received_at", "pk")
     )
 
 
@@ -148,9 +159,7 @@ def contact_queue(
     """One page of the queue, as QueueRows. Records one LIST entry naming the contacts and
     children shown.
 
-    However long the queue, the page reads only the contacts due no later than the page's
-    last deadline (found on the status and deadline index), so it does not sort the whole
-    queue, and only the columns a row shows.
+    The page reads only the columns a row shows.
     """
     now = timezone.now()
     contacts = contacts_awaiting_decision(user=user, show=show, overdue_only=overdue_only, now=now)
@@ -159,29 +168,24 @@ def contact_queue(
     shown: list[tuple[Any, ...]] = []
     if last:
         # Only the columns a row shows, as tuples (no model instances to build).
-        window = contacts.values_list(
-            "pk",
-            "reference",
-            "received_at",
-            "decision_due_at",
-            "status",
-            "urgency",
-            "child_id",
-            "child__kind",
-            "child__given_name",
-            "child__family_name",
-            "claimed_by_id",
-            "claimed_by__first_name",
-            "claimed_by__last_name",
-            "claimed_by__username",
+        shown = list(
+            contacts.values_list(
+                "pk",
+                "reference",
+                "received_at",
+                "decision_due_at",
+                "status",
+                "urgency",
+                "child_id",
+                "child__kind",
+                "child__given_name",
+                "child__family_name",
+                "claimed_by_id",
+                "claimed_by__first_name",
+                "claimed_by__last_name",
+                "claimed_by__username",
+            )[first - 1 : last]
         )
-        # The page's last deadline: every contact on this page or before it is due by then.
-        last_deadline = contacts.order_by("decision_due_at").values("decision_due_at")[
-            last - 1 : last
-        ]
-        shown = list(window.filter(decision_due_at__lte=Subquery(last_deadline))[first - 1 : last])
-        if not shown:  # the queue shrank since it was counted
-            shown = list(window[first - 1 : last])
     zone = timezone.get_current_timezone()
     contact_url = _url_maker("frontdoor:contact")
     authorise_url = _url_maker("frontdoor:contact-authorise")

@@ -10,14 +10,13 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.chronology.models import EventType
 from sightline.chronology.services import event_record
-from sightline.core.working_days import working_day_deadline
 from sightline.frontdoor.models import Channel, Contact, ReferralSource, Urgency
+from sightline.frontdoor.services.contacts import contact_decision_due
 from sightline.people.models import Person
 from sightline.people.services import social_care_agency
 
@@ -59,7 +58,7 @@ def contact(
         reference=reference,
         channel=channel,
         received_at=received_at,
-        decision_due_at=working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS),
+        decision_due_at=contact_decision_due(received_at=received_at, urgency=urgency),
         urgency=urgency,
         child=child,
         child_details=child_details

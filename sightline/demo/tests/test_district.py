@@ -19,7 +19,8 @@ from sightline.demo.loader import district_load
 from sightline.demo.organisations import DEMO_PASSWORD, DEMO_USERNAMES
 from sightline.demo.synthetic import name_is_denied
 from sightline.demo.tests.conftest import AS_OF
-from sightline.frontdoor.models import Contact, Decision
+from sightline.frontdoor.models import Contact, Decision, Urgency
+from sightline.frontdoor.selectors import contacts_awaiting_decision
 from sightline.people.identifiers import POSTCODE, nhs_number_is_valid, upn_is_valid
 from sightline.people.models import Address, Person, Relationship, SourceRecord
 
@@ -114,13 +115,19 @@ def test_every_child_has_a_household_and_someone_with_parental_responsibility(sm
         assert Relationship.objects.filter(relative=child, parental_responsibility=True).exists()
 
 
-def test_the_front_door_queue_has_undecided_contacts_some_overdue(db):
+def test_the_front_door_queue_has_undecided_contacts_some_overdue_and_some_urgent(db):
     district_load(size="small", further=False)  # today, so the deadlines are real ones
     waiting = Contact.objects.filter(status=Contact.Status.AWAITING_DECISION)
     now = timezone.now()
     assert waiting.count() == 8
     assert waiting.filter(decision_due_at__lt=now).exists()
     assert waiting.filter(decision_due_at__gte=now).exists()
+    # Every urgency, so a new user sees the difference; the most urgent at the top.
+    assert set(waiting.values_list("urgency", flat=True)) == set(Urgency.values)
+    manager = User.objects.get(username="ifd.manager")
+    queue = list(contacts_awaiting_decision(user=manager))
+    assert queue[0].urgency == Urgency.IMMEDIATE
+    assert queue[0].decision_due_at == queue[0].received_at.replace(microsecond=0)
 
 
 def test_decided_contacts_have_realistic_outcomes_and_some_children_come_back(small_district):

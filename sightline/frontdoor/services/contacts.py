@@ -18,7 +18,7 @@ from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.core.transactions import service_atomic
-from sightline.core.working_days import working_day_deadline
+from sightline.core.working_days import add_working_hours, working_day_deadline
 from sightline.frontdoor.models import (
     Channel,
     Consent,
@@ -27,6 +27,7 @@ from sightline.frontdoor.models import (
     ReferralSource,
     Urgency,
 )
+from sightline.frontdoor.referrer import contact_event_wording
 from sightline.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -98,6 +99,22 @@ def referral_source_for_public(*, anonymous: bool, relationship: str) -> str:
     if anonymous:
         return ReferralSource.ANONYMOUS
     return PUBLIC_RELATIONSHIP_SOURCE.get(relationship, ReferralSource.OTHER_INDIVIDUAL)
+
+
+def contact_decision_due(*, received_at: dt.datetime, urgency: str) -> dt.datetime:
+    """When the front door must decide a contact (LOCAL, DOMAIN.md section 4).
+
+    A child in immediate danger: at once (the deadline is the moment it arrived). Something
+    that needs to happen today: within CONTACT_TODAY_WORKING_HOURS of office time. Otherwise by
+    the end of the CONTACT_DECISION_WORKING_DAYS working day after it arrived. Deadlines are
+    kept to the second, as every page and the API show them.
+    """
+    if urgency == Urgency.IMMEDIATE:
+        return received_at.replace(microsecond=0)
+    if urgency == Urgency.TODAY:
+        due = add_working_hours(received_at, settings.CONTACT_TODAY_WORKING_HOURS)
+        return due.replace(microsecond=0)
+    return working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS)
 
 
 def new_reference() -> str:
@@ -224,7 +241,7 @@ def contact_create(
         reference=new_reference(),
         channel=channel,
         received_at=received_at,
-        decision_due_at=working_day_deadline(received_at, settings.CONTACT_DECISION_WORKING_DAYS),
+        decision_due_at=contact_decision_due(received_at=received_at, urgency=urgency),
         urgency=urgency,
         child=child,
         child_details=child_details or {},
@@ -255,14 +272,15 @@ def contact_create(
     )
     if child is not None:
         person_ensure_social_care_record(actor=actor, person=child)
+    summary, recorded_by_label = contact_event_wording(contact)
     contact.event = event or event_record(
         type=EventType.CONTACT,
         occurred_at=received_at,
-        summary=contact_summary(contact),
+        summary=summary,
         source=referrer_agency or social_care_agency(),
         participants=[(child, "child")] if child else [],
         recorded_by=referrer_user,
-        recorded_by_label=_referrer_label(contact),
+        recorded_by_label=recorded_by_label,
         details={
             "referral_source": referral_source,
             "concern": contact.concern[:500],
@@ -285,30 +303,6 @@ def contact_create(
         about=contact,
     )
     return contact
-
-
-def contact_summary(contact: Contact) -> str:
-    who = (
-        "Anonymous member of the public"
-        if contact.anonymous
-        else (
-            contact.referrer_name
-            or (contact.referrer_agency.name if contact.referrer_agency else "Member of the public")
-        )
-    )
-    return f"Contact from {who} ({contact.get_referral_source_display()}): {contact.concern[:200]}"
-
-
-def _referrer_label(contact: Contact) -> str:
-    if contact.referrer_user is not None:
-        return contact.referrer_user.get_full_name()
-    if contact.channel == Channel.API and contact.referrer_agency:
-        return f"{contact.referrer_agency.name} system"
-    return (
-        "Anonymous member of the public"
-        if contact.anonymous
-        else (contact.referrer_name or "Member of the public")
-    )
 
 
 # --- A practitioner's referral: the child (found or new), the contact and their involvement --

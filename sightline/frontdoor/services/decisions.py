@@ -24,6 +24,7 @@ from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.frontdoor.models import Contact, Decision, NeedLevel, Outcome
+from sightline.frontdoor.referrer import referrer_outcome_message
 from sightline.frontdoor.selectors import has_earlier_contact
 from sightline.frontdoor.services.triage import lock_contact, require_front_door
 from sightline.people.services import social_care_agency
@@ -37,17 +38,6 @@ FEED_OUTCOME = {
     Outcome.EARLY_HELP: "early_help",
     Outcome.REFERRAL: "referral",
     Outcome.STRATEGY: "referral",
-}
-
-# What the referrer is told: plain words, nothing about the child or family.
-REFERRER_MESSAGE = {
-    Outcome.NFA: "Children's social care will not take further action at this time. "
-    "If you are worried again, please tell us again.",
-    Outcome.ADVICE: "We have given advice, or pointed the family to services that can help.",
-    Outcome.EARLY_HELP: "The family will be offered early help: support from services working "
-    "together with them.",
-    Outcome.REFERRAL: "Children's social care will assess the child's needs.",
-    Outcome.STRATEGY: "Children's social care is taking this forward with partner agencies.",
 }
 
 
@@ -259,12 +249,7 @@ def _tell_referrer(*, contact: Contact, decision: Decision) -> None:
         return
     notification_queue(
         subject=f"Your contact {contact.reference}: what happens next",
-        body=(
-            f"Thank you for telling us about your concern for a child (reference "
-            f"{contact.reference}).\n\n"
-            f"The front door has made its decision. {REFERRER_MESSAGE[Outcome(decision.outcome)]}"
-            "\n\nIf you think a child is in immediate danger, call 999."
-        ),
+        body=referrer_outcome_message(contact=contact, decision=decision),
         recipient_email=email,
         recipient_user=contact.referrer_user,
         topic="contact.outcome",

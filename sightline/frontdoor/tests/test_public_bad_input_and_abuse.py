@@ -72,6 +72,24 @@ def test_an_age_that_is_not_a_child_age_is_refused(public):
     assert "children under 18" in html
 
 
+def test_a_date_of_birth_18_or_more_years_ago_is_refused(public, time_machine):
+    time_machine.move_to(dt.datetime(2025, 5, 7, 10, 0, tzinfo=dt.UTC), tick=False)
+    html = errors_of(answer(public, "child", child_with_date("7", "5", "2007")))  # 18 today
+    assert "Enter a date of birth less than 18 years ago" in html
+    assert "children under 18" in html
+    assert 'href="#id_date_of_birth_day"' in html
+    # Still a child the day before their 18th birthday.
+    assert answer(public, "child", child_with_date("8", "5", "2007")).status_code == 302
+
+
+def test_a_date_of_birth_and_an_age_that_disagree_are_refused_together(public, time_machine):
+    time_machine.move_to(dt.datetime(2025, 5, 7, 10, 0, tzinfo=dt.UTC), tick=False)
+    data = {**child_with_date("1", "1", "2019"), "approximate_age": "12"}
+    html = errors_of(answer(public, "child", data))
+    assert "The date of birth makes the child 6, not 12" in html
+    assert answer(public, "child", {**data, "approximate_age": "6"}).status_code == 302
+
+
 def test_a_made_up_postcode_is_refused(public):
     html = errors_of(answer(public, "address", {"postcode": "NOT A CODE"}))
     assert "Enter a real postcode" in html

@@ -166,7 +166,7 @@ def test_the_referral_source_follows_how_the_reporter_knows_the_child(public, re
 
 def test_the_decision_is_due_by_the_end_of_the_next_working_day(public, time_machine):
     time_machine.move_to(dt.datetime(2025, 5, 2, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))))
-    fill_in_to_check(public)
+    fill_in_to_check(public, urgency="not_urgent")
     public.post(CHECK)
     contact = Contact.objects.get()
     # Friday before the May bank holiday: due by the end of Tuesday.

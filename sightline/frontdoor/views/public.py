@@ -26,10 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.core.forms import GovukForm
 from sightline.core.ratelimit import client_key, rate_limit_exceeded
-from sightline.core.working_days import working_day_deadline
 from sightline.frontdoor import forms_intake as f
 from sightline.frontdoor.models import Channel, Contact, Urgency
-from sightline.frontdoor.services.contacts import MAX_TEXT, contact_create, new_reference
+from sightline.frontdoor.services.contacts import (
+    MAX_TEXT,
+    contact_create,
+    contact_decision_due,
+    new_reference,
+)
 
 SESSION_ANSWERS = "concern_answers"
 SESSION_SENT = "concern_sent"
@@ -145,22 +149,25 @@ def _honeypot_filled(request: HttpRequest) -> bool:
 
 def _pretend_sent(request: HttpRequest) -> HttpResponse:
     """A bot filled in the hidden field: look as if it worked, keep nothing."""
+    urgency = _answers(request).get("urgency", {}).get("urgency", Urgency.NOT_URGENT)
     request.session.pop(SESSION_ANSWERS, None)
     request.session[SESSION_SENT] = _sent_summary(
         reference=new_reference(),
-        decision_due_at=working_day_deadline(
-            timezone.now(), settings.CONTACT_DECISION_WORKING_DAYS
-        ),
+        decision_due_at=contact_decision_due(received_at=timezone.now(), urgency=urgency),
         anonymous=True,
+        urgency=urgency,
     )
     return redirect("frontdoor:concern-sent")
 
 
-def _sent_summary(*, reference: str, decision_due_at: dt.datetime, anonymous: bool) -> dict:
+def _sent_summary(
+    *, reference: str, decision_due_at: dt.datetime, anonymous: bool, urgency: str
+) -> dict:
     return {
         "reference": reference,
-        "decision_due": timezone.localtime(decision_due_at).date().isoformat(),
+        "decision_due_at": timezone.localtime(decision_due_at).isoformat(),
         "anonymous": anonymous,
+        "urgency": urgency if urgency in Urgency.values else Urgency.NOT_URGENT,
     }
 
 
@@ -305,6 +312,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             reference=contact.reference,
             decision_due_at=contact.decision_due_at,
             anonymous=contact.anonymous,
+            urgency=contact.urgency,
         )
         return redirect("frontdoor:concern-sent")
     return render(
@@ -346,14 +354,17 @@ def _send(answers: dict[str, dict[str, Any]]) -> Contact:
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
     summary = request.session.get(SESSION_SENT)
-    if not summary:
+    if not summary or "decision_due_at" not in summary:
         return redirect("frontdoor:concern-start")
     return render(
         request,
         "frontdoor/intake/public/sent.html",
         {
             "reference": summary["reference"],
-            "decision_due": dt.date.fromisoformat(summary["decision_due"]),
+            "decision_due_at": dt.datetime.fromisoformat(summary["decision_due_at"]),
             "anonymous": summary["anonymous"],
+            "urgency": summary["urgency"],
+            "front_door_phone": settings.FRONT_DOOR_PHONE,
+            "front_door_address": settings.FRONT_DOOR_ADDRESS,
         },
     )
