@@ -63,6 +63,7 @@ from sightline.casework.models import (
 from sightline.casework.services.episodes import REFERRAL_SOURCES
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.core import audit
+from sightline.core.dates import local_day, occurrence
 from sightline.core.working_days import LONDON, add_working_days, is_working_day
 from sightline.demo.organisations import LOADER, NORTH, Staff, _new_user
 from sightline.demo.population import District, Home, Someone
@@ -195,6 +196,13 @@ class Arrival:
     source: str
     contact: Contact | None = None
     strategy: bool = False
+
+
+# The casework steps recorded with their time, as the services record them; every other step
+# is recorded by date only, and its `at` is only when it was recorded (the chronology's order).
+TIMED_STEPS = frozenset(
+    {"strategy_discussion", "medical_requested", "medical_completed", "plan_confirmed"}
+)
 
 
 @dataclass
@@ -1434,11 +1442,14 @@ class CaseworkHistory:
 
     def _events(self) -> None:
         pending = sorted(self.rows.events, key=lambda p: p.at)
+        whens = [occurrence(p.at if p.type in TIMED_STEPS else local_day(p.at)) for p in pending]
         events = Event.objects.bulk_create(
             [
                 Event(
                     type=p.type,
-                    occurred_at=p.at,
+                    occurred_at=when.at,
+                    occurred_on=when.on,
+                    has_time=when.has_time,
                     recorded_at=p.at + dt.timedelta(minutes=40),
                     summary=p.summary,
                     details={"episode": p.episode.pk, **p.details},
@@ -1446,13 +1457,15 @@ class CaseworkHistory:
                     recorded_by=p.actor,
                     recorded_by_label=p.actor.get_full_name(),
                 )
-                for p in pending
+                for p, when in zip(pending, whens, strict=True)
             ],
             batch_size=1000,
         )
         Participant.objects.bulk_create(
             [
-                Participant(event=event, person=p.child, role="child", occurred_at=p.at)
+                Participant(
+                    event=event, person=p.child, role="child", occurred_at=event.occurred_at
+                )
                 for event, p in zip(events, pending, strict=True)
             ],
             batch_size=1000,

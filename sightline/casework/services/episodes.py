@@ -80,11 +80,6 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _at(day: dt.date) -> dt.datetime:
-    """When a step recorded by date happened, for the chronology: midday, local time."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=LONDON)
-
-
 def _source(actor: User) -> Agency:
     agency = actor.agency
     if agency is not None and agency.kind == Agency.Kind.SOCIAL_CARE:
@@ -133,7 +128,7 @@ def _record(
 ) -> Event:
     return event_record(
         type=kind,
-        occurred_at=_at(day),
+        occurred_at=day,  # a date only: no invented time (core.dates)
         summary=summary,
         source=_source(actor),
         participants=[(episode.child, "child")],
