@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -114,3 +115,20 @@ def test_a_long_entry_is_shown_whole_on_screen_and_in_print(signed_in, social_wo
     for name in ("chronology:person", "chronology:person-print"):
         html = signed_in(social_worker).get(reverse(name, args=[child.pk])).content.decode()
         assert text in html, name
+
+
+def test_a_feed_event_sent_with_a_date_only_is_a_date_only_step(agencies):
+    from sightline.feeds.services import feed_import
+    from sightline.feeds.tests.lines import a_line
+
+    lines = [
+        a_line(event_id="DA-DATE", occurred_at="2020-03-07", recorded_at=None),
+        a_line(event_id="DA-TIME", occurred_at="2020-03-07T23:10:00+00:00"),
+    ]
+    raw = [json.dumps(line).encode() for line in lines]
+    summary = feed_import(list(enumerate(raw, start=1)))
+    assert summary.clean, [str(p) for r in summary.results for p in r.problems]
+    dated = Event.objects.get(source_event_id="DA-DATE")
+    timed = Event.objects.get(source_event_id="DA-TIME")
+    assert (dated.has_time, dated.occurred_on) == (False, dt.date(2020, 3, 7))
+    assert (timed.has_time, timed.occurred_on) == (True, dt.date(2020, 3, 7))
