@@ -294,6 +294,21 @@ def episode_open(
             summary=f"Referral to children's social care ({REFERRAL_SOURCES[referral_source]}).",
             details={"referral_source": referral_source, "outcome": "referral"},
         )
+    event_record(  # the episode starts on the referral date (DOMAIN.md section 3): a date only
+        type=EventType.EPISODE_OPENED,
+        occurred_at=referral_date,
+        summary=f"Episode of need opened with {team.name} for the referral of "
+        f"{long_date(referral_date)}"
+        + (
+            f"; lead social worker {lead_social_worker.get_full_name()}."
+            if lead_social_worker
+            else "."
+        ),
+        source=_source(actor),
+        participants=[(child, "child")],
+        recorded_by=actor,
+        details={"episode": episode.pk, "contact_reference": contact_reference},
+    )
     return episode
 
 

@@ -383,6 +383,15 @@ def s47_complete(
         person_id=s47.episode.child_id,
         detail={"completed_date": completed_date, "icpc_not_required": icpc_not_required},
     )
+    _event(
+        actor=actor,
+        type="s47_completed",
+        episode=s47.episode,
+        occurred_at=completed_date,  # a date only
+        summary=f"Section 47 enquiry completed: {s47.outcome}"
+        + ("\nNo initial child protection conference is needed." if icpc_not_required else ""),
+        details={"icpc_not_required": icpc_not_required},
+    )
     return s47
 
 
