@@ -503,7 +503,7 @@ def assessment_complete(
         episode=episode,
         kind=EventType.ASSESSMENT_COMPLETED,
         day=completed_date,
-        summary=f"Social work assessment completed and authorised: {outcome[:200]}",
+        summary=f"Social work assessment completed and authorised: {outcome}",
         details={
             "factors": chosen,
             "due_date": assessment.due_date.isoformat(),

@@ -9,19 +9,30 @@ import datetime as dt
 
 import pytest
 
-from sightline.casework.services.episodes import episode_open
+from sightline.casework.services.episodes import (
+    assessment_complete,
+    assessment_start,
+    episode_open,
+)
 from sightline.casework.services.protection import s47_complete
 from sightline.casework.tests import test_protection_builders as b
 from sightline.casework.tests.test_episodes_builders import (  # noqa: F401 (fixtures)
     case_worker,
     north_team,
+    open_episode,
     referral,
+    team_manager,
 )
 from sightline.chronology.models import Event, EventType
 from sightline.chronology.selectors import person_timeline
 from sightline.core.working_days import LONDON
 from sightline.frontdoor.models import NeedLevel, Outcome
+from sightline.frontdoor.services.contacts import contact_summary
 from sightline.frontdoor.services.decisions import contact_decide, decision_return
+from sightline.frontdoor.services.requests import (
+    information_request_answer,
+    information_request_create,
+)
 from sightline.testing import factories as f
 from sightline.testing import frontdoor as fd
 
@@ -131,3 +142,56 @@ def test_a_decision_sent_back_by_a_manager_and_made_again_is_on_the_chronology(
     # The manager's reasons stay on the contact: partners who see the chronology do not read them.
     assert "bruising" not in sent_back.summary
     assert sent_back.details["contact_reference"] == contact.reference
+
+
+# Whole text: an entry is never cut off mid-sentence ------------------------------------------
+
+LONG = " ".join(f"Sentence {n} of what was found, with its reasons." for n in range(1, 40))
+
+
+def test_an_assessment_outcome_is_recorded_whole(
+    time_machine, case_worker, team_manager, child, north_team
+):
+    time_machine.move_to("2025-03-20 17:00 +00:00")
+    episode = open_episode(case_worker, child, north_team, dt.date(2025, 3, 3))
+    assessment = assessment_start(
+        actor=case_worker, episode=episode, start_date=dt.date(2025, 3, 3)
+    )
+    assessment_complete(
+        actor=team_manager, assessment=assessment, outcome=LONG,
+        completed_date=dt.date(2025, 3, 20), factors=["21"],
+    )  # fmt: skip
+    completed = Event.objects.get(type=EventType.ASSESSMENT_COMPLETED)
+    assert completed.summary.endswith(LONG)
+
+
+def test_an_agency_s_answer_is_recorded_whole(agencies, ifd_practitioner, health_visitor, child):
+    contact = fd.contact(child=child)
+    [item] = information_request_create(
+        actor=ifd_practitioner, contact=contact, agencies=[agencies["health"]],
+        question="What do you know about this child and household?",
+    )  # fmt: skip
+    information_request_answer(
+        actor=health_visitor, information_request=item, known_to_agency=True, answer=LONG * 2
+    )
+    shared = Event.objects.get(type=EventType.INFORMATION_SHARED)
+    assert shared.summary.endswith(LONG * 2)
+
+
+def test_a_contact_s_concern_is_recorded_whole(child):
+    contact = fd.contact(child=child, concern=LONG)
+    assert contact_summary(contact).endswith(LONG)
+
+
+def test_the_front_door_s_history_of_earlier_contacts_shows_each_concern_whole(
+    ifd_practitioner, child
+):
+    from sightline.frontdoor.selectors import contacts_in_last_12_months
+
+    earlier = fd.contact(
+        child=child, concern=LONG, received_at=dt.datetime.now(LONDON) - dt.timedelta(days=30)
+    )
+    history = contacts_in_last_12_months(
+        user=ifd_practitioner, child=child, before=dt.datetime.now(LONDON)
+    )
+    assert [item.summary for item in history if item.reference == earlier.reference] == [LONG]

@@ -296,7 +296,7 @@ def contact_summary(contact: Contact) -> str:
             or (contact.referrer_agency.name if contact.referrer_agency else "Member of the public")
         )
     )
-    return f"Contact from {who} ({contact.get_referral_source_display()}): {contact.concern[:200]}"
+    return f"Contact from {who} ({contact.get_referral_source_display()}): {contact.concern}"
 
 
 def _referrer_label(contact: Contact) -> str:
