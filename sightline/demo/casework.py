@@ -294,6 +294,15 @@ class _Case:
                 referral_source=arrival.source,
                 outcome="referral",
             )
+        self._event(
+            EventType.EPISODE_OPENED,
+            _at(arrival.day, 13),
+            f"Episode of need opened with {self.team.name} for the referral of "
+            f"{arrival.day.day} {arrival.day:%B %Y}; lead social worker "
+            f"{self.lead.get_full_name()}.",
+            self.lead,
+            contact_reference=arrival.contact.reference if arrival.contact else "",
+        )
 
     # Helpers -------------------------------------------------------------------------------
     def _need(self, arrival: Arrival) -> str:
@@ -517,12 +526,14 @@ class _Case:
             enquiry.icpc_not_required = True
             enquiry.outcome = "Concerns not substantiated: no conference needed; the child's "
             enquiry.outcome += "needs will be met under section 17."
+            self._s47_completed(enquiry, end)
             self.finished.append(end)
             return "no_icpc", end
         after = self.r.randint(7, 15) if self.r.random() < ICPC_ON_TIME else self.r.randint(16, 28)
         icpc_day = self.happened(_wd(day, after))
         enquiry.completed_date = icpc_day
         enquiry.outcome = "Significant harm substantiated: initial conference convened."
+        self._s47_completed(enquiry, icpc_day)
         decision = force or ("cp_plan" if self.r.random() < 0.9 or self.unborn else "no_plan")
         self._conference(
             "initial",
@@ -534,6 +545,21 @@ class _Case:
         )
         self.finished.append(icpc_day)
         return decision, icpc_day
+
+    def _s47_completed(self, enquiry: S47Enquiry, day: dt.date) -> None:
+        """As `s47_complete` records it: on its date, before a conference that day."""
+        self._event(
+            EventType.S47_COMPLETED,
+            _at(day, 10),
+            f"Section 47 enquiry completed: {enquiry.outcome}"
+            + (
+                "\nNo initial child protection conference is needed."
+                if enquiry.icpc_not_required
+                else ""
+            ),
+            self.lead,
+            icpc_not_required=enquiry.icpc_not_required,
+        )
 
     def _medical(self, day: dt.date, enquiry: S47Enquiry, category: str) -> None:
         requested = _at(day, 15, 30)
