@@ -133,6 +133,7 @@ def _make_events(person, count: int, agencies) -> None:  # type: ignore[no-untyp
         Event(
             type="contact",
             occurred_at=now - dt.timedelta(hours=n),
+            occurred_on=timezone.localdate(now - dt.timedelta(hours=n)),
             recorded_at=now,
             summary=f"Benchmark event {n}",
             source=codes[n % len(codes)],

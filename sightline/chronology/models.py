@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from sightline.accounts.models import Agency
+from sightline.core.dates import local_day
 from sightline.people.models import Person
 
 
@@ -42,8 +45,15 @@ class EventType(models.TextChoices):
     STATUTORY_VISIT = "statutory_visit", "Statutory visit"
     SUPERVISION = "supervision", "Supervision"
     CASE_TRANSFERRED = "case_transferred", "Case transferred"
+    EPISODE_OPENED = "episode_opened", "Episode opened"
+    S47_COMPLETED = "s47_completed", "Section 47 enquiry completed"
     # Front door steps recorded by Sightline itself
     CONTACT_DECIDED = "contact_decided", "Front door decision"
+    DECISION_AWAITING_MANAGER = (
+        "decision_awaiting_manager",
+        "Front door decision waiting for a manager's agreement",
+    )
+    DECISION_SENT_BACK = "decision_sent_back", "Front door decision sent back by a manager"
     INFORMATION_REQUESTED = "information_requested", "Partner information requested"
     INFORMATION_SHARED = "information_shared", "Partner information shared"
 
@@ -62,7 +72,12 @@ class Role(models.TextChoices):
 
 class Event(models.Model):
     type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
+    # When it happened. A step recorded with a date only (has_time False) is stored at the start
+    # of its day, UK time (core.dates): its time is never shown, and the chronology orders
+    # it by occurred_on, the UK date, and then by the order things were recorded (id).
     occurred_at = models.DateTimeField(db_index=True)
+    occurred_on = models.DateField()
+    has_time = models.BooleanField(default=True, db_default=True)
     recorded_at = models.DateTimeField()
     summary = models.TextField()
     details = models.JSONField(default=dict, blank=True)
@@ -75,6 +90,8 @@ class Event(models.Model):
     people = models.ManyToManyField(Person, through="Participant", related_name="events")
 
     class Meta:
+        # The rules' order (risk.world relies on it); the chronology's own order, by date and
+        # then by recording, is the timeline selector's (chronology.selectors.Timeline).
         ordering = ["-occurred_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -83,7 +100,14 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d} {self.get_type_display()}"
+        return f"{self.occurred_on:%Y-%m-%d} {self.get_type_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Events are written by chronology.services (which sets the date); a row saved another
+        # way, such as a test's, still gets the UK date of its moment.
+        if self.occurred_on is None and self.occurred_at is not None:
+            self.occurred_on = local_day(self.occurred_at)
+        super().save(*args, **kwargs)
 
 
 class Participant(models.Model):

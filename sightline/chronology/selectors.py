@@ -1,5 +1,9 @@
 """Reads of the chronology: a person's timeline, newest first.
 
+The order is by date (the UK date each event happened on), then by the order things were
+recorded: a step recorded with a date only has no time to sort by, and gets none invented
+(core.dates). Its time is shown only when one was recorded.
+
 Callers pass a person they have already authorised and recorded the read of
 (`people.selectors.person_get`); these reads do not record again.
 
@@ -42,9 +46,9 @@ class TimelineEntry:
 
     pk: int
     occurred_at: dt.datetime
-    when_iso: str  # for <time datetime="...">
+    when_iso: str  # for <time datetime="...">: a date only when no time was recorded
     day: str  # "4 Jan 2019"
-    time: str  # "09:30"
+    time: str  # "09:30", or "" when the step was recorded with a date only
     what: str  # the type of event, in words
     summary: SafeString  # escaped, line breaks as <br>
     agency: str
@@ -144,10 +148,10 @@ class Timeline:
         start = index.start or 0
         limit = -1 if index.stop is None else max(0, index.stop - start)  # -1: every row
         sql = (
-            f'SELECT e."id", e."type", e."occurred_at", e."summary", a."name", '  # noqa: S608
-            f'e."recorded_by_label", {_roles_of_person()} '
+            f'SELECT e."id", e."type", e."occurred_at", e."has_time", e."summary", '  # noqa: S608
+            f'a."name", e."recorded_by_label", {_roles_of_person()} '
             f'FROM "{_EVENT}" e JOIN "{_AGENCY}" a ON a."id" = e."source_id" '
-            f'WHERE {self._where} ORDER BY e."occurred_at" DESC, e."id" DESC'
+            f'WHERE {self._where} ORDER BY e."occurred_on" DESC, e."id" DESC'
         )
         params = [self.person_id, *self._params]
         if limit >= 0:
@@ -164,7 +168,7 @@ class Timeline:
 def _entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
     entries = []
     zone = timezone.get_current_timezone()
-    for pk, type_, occurred_at, summary, agency, recorded_by, roles_here in rows:
+    for pk, type_, occurred_at, has_time, summary, agency, recorded_by, roles_here in rows:
         occurred_at = _aware(occurred_at)
         when = local(occurred_at, zone)
         roles = sorted((roles_here or "").split(","))
@@ -172,9 +176,9 @@ def _entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
             TimelineEntry(
                 pk=pk,
                 occurred_at=occurred_at,
-                when_iso=when.isoformat(),
+                when_iso=when.isoformat() if has_time else when.date().isoformat(),
                 day=day_month_year_of(when),
-                time=hours_minutes_of(when),
+                time=hours_minutes_of(when) if has_time else "",
                 what=TYPE_LABELS.get(type_, type_),
                 summary=_summary_html(summary),
                 agency=agency,

@@ -14,6 +14,7 @@ from sightline.accounts.models import Agency, User
 from sightline.chronology.listeners import publish, publish_many
 from sightline.chronology.models import Event, Participant
 from sightline.core import audit
+from sightline.core.dates import occurrence
 from sightline.core.rows import rows_insert
 from sightline.people.models import Person
 
@@ -22,7 +23,7 @@ from sightline.people.models import Person
 def event_record(
     *,
     type: str,
-    occurred_at: dt.datetime,
+    occurred_at: dt.datetime | dt.date,
     summary: str,
     source: Agency,
     participants: Iterable[tuple[Person, str]],
@@ -31,10 +32,17 @@ def event_record(
     details: dict[str, Any] | None = None,
     source_event_id: str | None = None,
 ) -> Event:
-    """Append an event to the timeline of each participant."""
+    """Append an event to the timeline of each participant.
+
+    `occurred_at` is a moment (a `datetime`, shown with its time) or, for a step recorded with
+    a date only, a `date`: it keeps its date and gets no invented time (core.dates).
+    """
+    when = occurrence(occurred_at)
     event = Event.objects.create(
         type=type,
-        occurred_at=occurred_at,
+        occurred_at=when.at,
+        occurred_on=when.on,
+        has_time=when.has_time,
         recorded_at=timezone.now(),
         summary=summary,
         details=details or {},
@@ -65,7 +73,7 @@ class EventToRecord:
     """One event of `events_record_many`: the arguments of `event_record`."""
 
     type: str
-    occurred_at: dt.datetime
+    occurred_at: dt.datetime | dt.date  # a date: a date only, as for `event_record`
     summary: str
     source: Agency
     participants: list[tuple[Person, str]]
@@ -83,10 +91,13 @@ def events_record_many(*, events: Sequence[EventToRecord]) -> list[Event]:
     if not events:
         return []
     now = timezone.now()
+    whens = [occurrence(spec.occurred_at) for spec in events]
     saved = [
         Event(
             type=spec.type,
-            occurred_at=spec.occurred_at,
+            occurred_at=when.at,
+            occurred_on=when.on,
+            has_time=when.has_time,
             recorded_at=now,
             summary=spec.summary,
             details=spec.details or {},
@@ -94,7 +105,7 @@ def events_record_many(*, events: Sequence[EventToRecord]) -> list[Event]:
             source_event_id=spec.source_event_id,
             recorded_by_label=spec.recorded_by_label or "system",
         )
-        for spec in events
+        for spec, when in zip(events, whens, strict=True)
     ]
     rows_insert(saved)
     rows_insert(

@@ -44,10 +44,11 @@ def _open(request: SignedInRequest, person_id: int, purpose: str) -> PersonAcces
 # (a printout, every one), and filling them in Python costs a fraction of rendering them tag by
 # tag. The table around them is chronology/includes/timeline_table.html. Every value is
 # escaped as django.utils.html.escape does (html.escape), without its lazy-string wrapper per
-# value; the summary is already escaped, its line breaks turned into <br>.
+# value; the summary is already escaped, its line breaks turned into <br>, and shown whole (on
+# screen and in print). A step recorded with a date only shows no time.
 TIMELINE_ROW = (
     '<tr class="govuk-table__row">\n'
-    '      <td class="govuk-table__cell"><time datetime="{}">{}<br>{}</time></td>\n'
+    '      <td class="govuk-table__cell"><time datetime="{}">{}{}</time></td>\n'
     '      <td class="govuk-table__cell"><strong>{}</strong><br>{}</td>\n'
     '      <td class="govuk-table__cell">{}<br>'
     '<span class="govuk-hint govuk-!-font-size-16">{}</span></td>\n'
@@ -65,7 +66,7 @@ def _timeline_rows(entries: list[TimelineEntry], user: User) -> SafeString:
             row(
                 escape(entry.when_iso),
                 escape(entry.day),
-                escape(entry.time),
+                f"<br>{escape(entry.time)}" if entry.time else "",
                 escape(entry.what),
                 entry.summary  # escaped already
                 + (

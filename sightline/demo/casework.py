@@ -63,6 +63,7 @@ from sightline.casework.models import (
 from sightline.casework.services.episodes import REFERRAL_SOURCES
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.core import audit
+from sightline.core.dates import local_day, occurrence
 from sightline.core.working_days import LONDON, add_working_days, is_working_day
 from sightline.demo.organisations import LOADER, NORTH, Staff, _new_user
 from sightline.demo.population import District, Home, Someone
@@ -197,6 +198,13 @@ class Arrival:
     strategy: bool = False
 
 
+# The casework steps recorded with their time, as the services record them; every other step
+# is recorded by date only, and its `at` is only when it was recorded (the chronology's order).
+TIMED_STEPS = frozenset(
+    {"strategy_discussion", "medical_requested", "medical_completed", "plan_confirmed"}
+)
+
+
 @dataclass
 class _Pending:
     """An event to write once the episode has its key."""
@@ -286,6 +294,15 @@ class _Case:
                 referral_source=arrival.source,
                 outcome="referral",
             )
+        self._event(
+            EventType.EPISODE_OPENED,
+            _at(arrival.day, 13),
+            f"Episode of need opened with {self.team.name} for the referral of "
+            f"{arrival.day.day} {arrival.day:%B %Y}; lead social worker "
+            f"{self.lead.get_full_name()}.",
+            self.lead,
+            contact_reference=arrival.contact.reference if arrival.contact else "",
+        )
 
     # Helpers -------------------------------------------------------------------------------
     def _need(self, arrival: Arrival) -> str:
@@ -509,12 +526,14 @@ class _Case:
             enquiry.icpc_not_required = True
             enquiry.outcome = "Concerns not substantiated: no conference needed; the child's "
             enquiry.outcome += "needs will be met under section 17."
+            self._s47_completed(enquiry, end)
             self.finished.append(end)
             return "no_icpc", end
         after = self.r.randint(7, 15) if self.r.random() < ICPC_ON_TIME else self.r.randint(16, 28)
         icpc_day = self.happened(_wd(day, after))
         enquiry.completed_date = icpc_day
         enquiry.outcome = "Significant harm substantiated: initial conference convened."
+        self._s47_completed(enquiry, icpc_day)
         decision = force or ("cp_plan" if self.r.random() < 0.9 or self.unborn else "no_plan")
         self._conference(
             "initial",
@@ -526,6 +545,21 @@ class _Case:
         )
         self.finished.append(icpc_day)
         return decision, icpc_day
+
+    def _s47_completed(self, enquiry: S47Enquiry, day: dt.date) -> None:
+        """As `s47_complete` records it: on its date, before a conference that day."""
+        self._event(
+            EventType.S47_COMPLETED,
+            _at(day, 10),
+            f"Section 47 enquiry completed: {enquiry.outcome}"
+            + (
+                "\nNo initial child protection conference is needed."
+                if enquiry.icpc_not_required
+                else ""
+            ),
+            self.lead,
+            icpc_not_required=enquiry.icpc_not_required,
+        )
 
     def _medical(self, day: dt.date, enquiry: S47Enquiry, category: str) -> None:
         requested = _at(day, 15, 30)
@@ -1434,11 +1468,14 @@ class CaseworkHistory:
 
     def _events(self) -> None:
         pending = sorted(self.rows.events, key=lambda p: p.at)
+        whens = [occurrence(p.at if p.type in TIMED_STEPS else local_day(p.at)) for p in pending]
         events = Event.objects.bulk_create(
             [
                 Event(
                     type=p.type,
-                    occurred_at=p.at,
+                    occurred_at=when.at,
+                    occurred_on=when.on,
+                    has_time=when.has_time,
                     recorded_at=p.at + dt.timedelta(minutes=40),
                     summary=p.summary,
                     details={"episode": p.episode.pk, **p.details},
@@ -1446,13 +1483,15 @@ class CaseworkHistory:
                     recorded_by=p.actor,
                     recorded_by_label=p.actor.get_full_name(),
                 )
-                for p in pending
+                for p, when in zip(pending, whens, strict=True)
             ],
             batch_size=1000,
         )
         Participant.objects.bulk_create(
             [
-                Participant(event=event, person=p.child, role="child", occurred_at=p.at)
+                Participant(
+                    event=event, person=p.child, role="child", occurred_at=event.occurred_at
+                )
                 for event, p in zip(events, pending, strict=True)
             ],
             batch_size=1000,

@@ -135,6 +135,8 @@ class EventLine:
     details: dict[str, Any]
     payload: dict[str, Any]
     payload_hash: str
+    # False when the agency sent a date only ("2020-03-07"): the chronology shows no time.
+    has_time: bool = True
 
     @property
     def occurred_on(self) -> dt.date:
@@ -513,7 +515,19 @@ def event_line_check(
         details=details,
         payload=payload,
         payload_hash=payload_hash(payload),
+        has_time=not _is_date_only(payload.get("occurred_at")),
     )
+
+
+def _is_date_only(value: Any) -> bool:
+    """A date without a time ("2020-03-07"), which `moment` reads as the start of that day."""
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def event_line_decode(raw: bytes | str, *, line: int) -> Any | Problem:

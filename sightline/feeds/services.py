@@ -338,7 +338,7 @@ def event_import(*, line: EventLine, agency: Agency, pending: Pending | None = N
         named_by.setdefault((person.pk, sent.role), resolution.record.pk)
     spec = EventToRecord(
         type=line.type,
-        occurred_at=line.occurred_at,
+        occurred_at=line.occurred_at if line.has_time else line.occurred_on,
         summary=line.summary or _default_summary(line, agency),
         source=agency,
         participants=[(person, sent.role) for sent, person in resolved],

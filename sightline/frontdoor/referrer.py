@@ -38,7 +38,7 @@ def is_confidential_referrer(contact: Contact) -> bool:
 
 def contact_event_wording(contact: Contact) -> tuple[str, str]:
     """The contact's chronology entry as every reader sees it: (summary, recorded by)."""
-    concern = contact.concern[:200]
+    concern = contact.concern  # whole: the chronology never cuts an entry mid-sentence
     if is_confidential_referrer(contact):
         return f"Contact from a member of the public: {concern}", MEMBER_OF_THE_PUBLIC
     who = contact.referrer_name or (

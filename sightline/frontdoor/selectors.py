@@ -461,7 +461,7 @@ def _previous(contact: Contact) -> PreviousContact:
     return PreviousContact(
         received_at=contact.received_at,
         source=contact.referrer_agency.name if contact.referrer_agency else "Member of the public",
-        summary=contact.concern[:300],
+        summary=contact.concern,
         outcome=outcome,
         reference=contact.reference,
         contact_id=contact.pk,

@@ -122,7 +122,8 @@ def build(events: int, children: int) -> dict[str, int]:
         for number in range(events):
             child, parent, partner = family[number % children]
             kind = rng.choices(types, weights)[0]
-            at = _ts(START + dt.timedelta(minutes=rng.randrange(SPAN_DAYS * 1440)))
+            moment = START + dt.timedelta(minutes=rng.randrange(SPAN_DAYS * 1440))
+            at = _ts(moment)
             details: dict[str, object] = {}
             people_in = [(child, "child")]
             if kind == "contact":
@@ -159,6 +160,7 @@ def build(events: int, children: int) -> dict[str, int]:
                     event_id,
                     kind,
                     at,
+                    moment.date().isoformat(),
                     now,
                     f"Synthetic {kind}",
                     json.dumps(details),
@@ -170,9 +172,10 @@ def build(events: int, children: int) -> dict[str, int]:
             batch_participants += [(event_id, pid, role, at) for pid, role in people_in]
             if len(batch_events) >= 20000 or number == events - 1:
                 cursor.executemany(
-                    f"INSERT INTO {event_table} (id, type, occurred_at, recorded_at, summary, "  # noqa: S608
-                    "details, source_id, source_event_id, recorded_by_label, recorded_by_id) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)",
+                    f"INSERT INTO {event_table} (id, type, occurred_at, occurred_on, "  # noqa: S608
+                    "recorded_at, summary, details, source_id, source_event_id, "
+                    "recorded_by_label, recorded_by_id) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)",
                     batch_events,
                 )
                 cursor.executemany(

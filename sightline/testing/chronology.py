@@ -26,7 +26,7 @@ def event(
     *,
     source: Agency,
     type: str = EventType.CONTACT,
-    occurred_at: dt.datetime | None = None,
+    occurred_at: dt.datetime | dt.date | None = None,  # a date: a step with a date only
     summary: str = "",
     role: str = "child",
     participants: Iterable[tuple[Person, str]] | None = None,

@@ -77,7 +77,7 @@ def contact(
     item.event = event_record(
         type=EventType.CONTACT,
         occurred_at=received_at,
-        summary=f"Contact {item.reference}: {concern[:200]}",
+        summary=f"Contact {item.reference}: {concern}",
         source=agency or social_care_agency(),
         participants=[(child, "child")] if child is not None else [],
         recorded_by=referrer,

@@ -80,11 +80,6 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _at(day: dt.date) -> dt.datetime:
-    """When a step recorded by date happened, for the chronology: midday, local time."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=LONDON)
-
-
 def _source(actor: User) -> Agency:
     agency = actor.agency
     if agency is not None and agency.kind == Agency.Kind.SOCIAL_CARE:
@@ -133,7 +128,7 @@ def _record(
 ) -> Event:
     return event_record(
         type=kind,
-        occurred_at=_at(day),
+        occurred_at=day,  # a date only: no invented time (core.dates)
         summary=summary,
         source=_source(actor),
         participants=[(episode.child, "child")],
@@ -299,6 +294,21 @@ def episode_open(
             summary=f"Referral to children's social care ({REFERRAL_SOURCES[referral_source]}).",
             details={"referral_source": referral_source, "outcome": "referral"},
         )
+    event_record(  # the episode starts on the referral date (DOMAIN.md section 3): a date only
+        type=EventType.EPISODE_OPENED,
+        occurred_at=referral_date,
+        summary=f"Episode of need opened with {team.name} for the referral of "
+        f"{long_date(referral_date)}"
+        + (
+            f"; lead social worker {lead_social_worker.get_full_name()}."
+            if lead_social_worker
+            else "."
+        ),
+        source=_source(actor),
+        participants=[(child, "child")],
+        recorded_by=actor,
+        details={"episode": episode.pk, "contact_reference": contact_reference},
+    )
     return episode
 
 
@@ -493,7 +503,7 @@ def assessment_complete(
         episode=episode,
         kind=EventType.ASSESSMENT_COMPLETED,
         day=completed_date,
-        summary=f"Social work assessment completed and authorised: {outcome[:200]}",
+        summary=f"Social work assessment completed and authorised: {outcome}",
         details={
             "factors": chosen,
             "due_date": assessment.due_date.isoformat(),

@@ -45,7 +45,6 @@ from sightline.casework.services.protection import (
     _not_before_referral,
     _not_in_future,
     _open_episode,
-    at_time,
     long_date,
     open_cp_plan,
 )
@@ -116,7 +115,7 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
         actor=actor,
         type="cin_plan_started",
         episode=episode,
-        occurred_at=at_time(start_date),
+        occurred_at=start_date,
         summary="Child in need plan started",
     )
     return plan
@@ -375,7 +374,7 @@ def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan
             actor=actor,
             type="cp_plan_ended",
             episode=plan.episode,
-            occurred_at=at_time(end_date, 17),
+            occurred_at=end_date,
             summary=f"Child protection plan ended: {plan.end_reason}",
             details={"category": plan.latest_category},
         )
@@ -384,7 +383,7 @@ def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan
             actor=actor,
             type="cin_plan_ended",
             episode=plan.episode,
-            occurred_at=at_time(end_date, 9, 59),
+            occurred_at=end_date,
             summary=f"Child in need plan ended: {plan.end_reason}",
         )
     return plan
@@ -522,7 +521,7 @@ def core_group_meeting_record(
         actor=actor,
         type="core_group",
         episode=plan.episode,
-        occurred_at=at_time(meeting_date, 11),
+        occurred_at=meeting_date,
         summary="Core group meeting" + (f" (due {long_date(meeting.due_date)})" if late else ""),
         details={"due_date": meeting.due_date.isoformat()},
     )

@@ -137,7 +137,7 @@ def _event(
     actor: User,
     type: str,
     episode: Episode,
-    occurred_at: dt.datetime,
+    occurred_at: dt.datetime | dt.date,  # a date: a step recorded by date only (core.dates)
     summary: str,
     details: dict[str, object] | None = None,
 ) -> None:
@@ -337,16 +337,11 @@ def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.dat
         person_id=episode.child_id,
         detail={"start_date": start_date, "icpc_target_date": s47.icpc_target_date},
     )
-    occurred = (
-        discussion.held_at + dt.timedelta(minutes=1)
-        if start_date == discussed
-        else at_time(start_date)
-    )
     _event(
         actor=actor,
         type="s47_started",
         episode=episode,
-        occurred_at=occurred,
+        occurred_at=start_date,
         summary=f"Section 47 enquiry started; ICPC due by {long_date(s47.icpc_target_date)}",
     )
     return s47
@@ -387,6 +382,15 @@ def s47_complete(
         target=s47,
         person_id=s47.episode.child_id,
         detail={"completed_date": completed_date, "icpc_not_required": icpc_not_required},
+    )
+    _event(
+        actor=actor,
+        type="s47_completed",
+        episode=s47.episode,
+        occurred_at=completed_date,  # a date only
+        summary=f"Section 47 enquiry completed: {s47.outcome}"
+        + ("\nNo initial child protection conference is needed." if icpc_not_required else ""),
+        details={"icpc_not_required": icpc_not_required},
     )
     return s47
 
@@ -668,7 +672,7 @@ def conference_record(
         person_id=episode.child_id,
         detail={"decision": decision, "category": category, "due_date": due_date},
     )
-    occurred = at_time(conference_date, 10)
+    occurred = conference_date
     if kind == Conference.Kind.INITIAL:
         outcome = "cp_plan" if decision == Conference.Decision.CP_PLAN else "no_plan"
         _event(
@@ -767,7 +771,7 @@ def _plan_from_icpc(
         actor=actor,
         type="cp_plan_started",
         episode=episode,
-        occurred_at=at_time(day, 10, 1),
+        occurred_at=day,
         summary=f"Child protection plan started: {conference.get_category_display()}",
         details={"category": conference.category},
     )

@@ -90,7 +90,10 @@ def test_an_icpc_starts_the_cp_plan_on_its_date_and_writes_both_events(
     started = Event.objects.get(participants__person=child, type="cp_plan_started")
     assert icpc.details == {"outcome": "cp_plan"}
     assert started.details == {"category": "NEG"}
-    assert started.occurred_at > icpc.occurred_at
+    # Both on the conference's date, with no invented time; the plan recorded after the ICPC.
+    assert started.occurred_on == icpc.occurred_on == dt.date(2025, 6, 13)
+    assert not started.has_time and not icpc.has_time
+    assert started.pk > icpc.pk
 
 
 def test_an_icpc_is_recorded_once(time_machine, social_worker, agencies, enquiry):

@@ -306,6 +306,7 @@ def test_every_step_is_written_on_the_childs_chronology(
     )
     assert kinds(child) == [
         EventType.CONTACT,
+        EventType.EPISODE_OPENED,
         EventType.ASSESSMENT_STARTED,
         EventType.STATUTORY_VISIT,
         EventType.SUPERVISION,

@@ -114,6 +114,15 @@ def contact_decide(
         locked.status = Contact.Status.AWAITING_AUTHORISATION
         locked.save(update_fields=["status"])
         _ask_managers(actor=actor, contact=locked)
+        _record_step(
+            actor=actor,
+            contact=locked,
+            type=EventType.DECISION_AWAITING_MANAGER,
+            summary=f"Front door decision on contact {locked.reference}: "
+            f"{decision.get_outcome_display()} ({decision.get_level_display()}), waiting for a "
+            "manager's agreement: the child had another contact in the last 12 months.",
+            details={"level": level},
+        )
     else:
         _finalise(actor=actor, decision=decision, contact=locked)
     contact.status = locked.status
@@ -181,6 +190,14 @@ def decision_return(*, actor: User, decision: Decision, reason: str) -> Contact:
             },
         },
     )
+    _record_step(
+        actor=actor,
+        contact=contact,
+        type=EventType.DECISION_SENT_BACK,
+        summary=f"A manager sent back the decision of {decision.get_outcome_display().lower()} "
+        f"({decision.get_level_display()}) on contact {contact.reference}, to be made again.",
+        details={"level": decision.level},
+    )
     decision.delete()
     contact.status = Contact.Status.AWAITING_DECISION
     contact.save(update_fields=["status"])
@@ -211,6 +228,22 @@ def _ask_managers(*, actor: User, contact: Contact) -> None:
             topic="decision.needs_authorisation",
             about=contact,
         )
+
+
+def _record_step(
+    *, actor: User, contact: Contact, type: str, summary: str, details: dict[str, Any]
+) -> None:
+    """A step on the way to a final decision, on the child's chronology. The reasons stay on the
+    contact: partners who see the chronology read what happened, not the front door's notes."""
+    event_record(
+        type=type,
+        occurred_at=timezone.now(),
+        summary=summary,
+        source=actor.agency or social_care_agency(),
+        participants=[(contact.child, ParticipantRole.CHILD)] if contact.child else [],
+        recorded_by=actor,
+        details={"contact_reference": contact.reference, **details},
+    )
 
 
 def _finalise(*, actor: User, decision: Decision, contact: Contact) -> None:

@@ -167,7 +167,7 @@ def information_request_answer(
     event_record(
         type=EventType.INFORMATION_SHARED,
         occurred_at=now,
-        summary=f"{known} {item.agency.name}. {answer[:500]}",
+        summary=f"{known} {item.agency.name}. {answer}",
         source=item.agency,
         participants=[(contact.child, ParticipantRole.CHILD)] if contact.child is not None else [],
         recorded_by=actor,

@@ -251,9 +251,11 @@ def test_an_s47_completed_with_no_conference_required_is_not_icpc_overdue(
 ):
     time_machine.move_to("2025-04-03 17:00 +01:00")
     enquiry = s47(social_worker, episode, agencies, dt.date(2025, 4, 3))
-    # The chronology alone (strategy discussion, s47_started, no icpc) would find it overdue.
-    discussion = event("strategy_discussion", dt.date(2025, 4, 3))
-    assert found("icpc-overdue", "2025-04-29") == [(discussion.pk, discussion.occurred_at)]
+    # The chronology alone (strategy discussion, s47_started, no icpc) would find it overdue,
+    # from the first of the day's two events: the S47 start, a date-only step, is stored at the
+    # start of its day (core.dates), the discussion at 10:00.
+    started = event("s47_started", dt.date(2025, 4, 3))
+    assert found("icpc-overdue", "2025-04-29") == [(started.pk, started.occurred_at)]
     time_machine.move_to("2025-04-15 17:00 +01:00")
     s47_complete(
         actor=social_worker,
