@@ -27,7 +27,7 @@ from sightline.chronology.models import Event, EventType
 from sightline.chronology.selectors import person_timeline
 from sightline.core.working_days import LONDON
 from sightline.frontdoor.models import NeedLevel, Outcome
-from sightline.frontdoor.services.contacts import contact_summary
+from sightline.frontdoor.referrer import contact_event_wording
 from sightline.frontdoor.services.decisions import contact_decide, decision_return
 from sightline.frontdoor.services.requests import (
     information_request_answer,
@@ -180,7 +180,8 @@ def test_an_agency_s_answer_is_recorded_whole(agencies, ifd_practitioner, health
 
 def test_a_contact_s_concern_is_recorded_whole(child):
     contact = fd.contact(child=child, concern=LONG)
-    assert contact_summary(contact).endswith(LONG)
+    summary, _recorder = contact_event_wording(contact)
+    assert summary.endswith(LONG)
 
 
 def test_the_front_door_s_history_of_earlier_contacts_shows_each_concern_whole(
