@@ -1,11 +1,27 @@
 """The HTTP API for agency systems: /api/v1/, OpenAPI at /api/v1/openapi.json."""
 
-from ninja import NinjaAPI
+from typing import Any
 
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from sightline.feeds.api import openapi_schemas as feed_schemas
 from sightline.feeds.api import router as events_router
 from sightline.frontdoor.api import router as contacts_router
 
-api = NinjaAPI(
+
+class SightlineAPI(NinjaAPI):
+    """The API, whose OpenAPI document also holds the feed line's schema: the events endpoint
+    reads its body itself (to check and report each event on its own), so django-ninja does
+    not see the model its body is described by."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"].update(feed_schemas())
+        return schema
+
+
+api = SightlineAPI(
     title="Sightline API",
     version="1",
     description="Agency systems send contacts and feed events to Sightline. "

@@ -86,7 +86,7 @@ def test_the_schema_says_a_child_needs_a_name_or_nhs_number(client):
     [{}, {"given_name": "  ", "family_name": ""}, {"nhs_number": " - "}, {"sex": "U"}],
     ids=["nothing", "blank names", "a blank NHS number", "only a sex"],
 )
-def test_a_child_with_neither_name_nor_nhs_number_is_refused_by_the_schema(
+def test_a_child_with_neither_name_nor_nhs_number_is_refused_as_the_schema_says(
     client, police_token, child
 ):
     response = post(client, json.dumps(a_contact(child=child)), police_token)
