@@ -168,9 +168,18 @@ class EventLine:
         return [person for person in self.people if person.role == role]
 
 
-def payload_hash(payload: Any) -> str:
-    """The SHA-256 of the payload's canonical JSON (sorted keys, no spaces, UTF-8)."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(payload: Any) -> str:
+    """The payload's canonical JSON (sorted keys, no spaces, not ASCII-escaped); ValueError
+    when it holds a number JSON cannot (NaN, Infinity)."""
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def payload_hash(payload: Any, canonical: str | None = None) -> str:
+    """The SHA-256 of the payload's canonical JSON, UTF-8."""
+    if canonical is None:
+        canonical = canonical_json(payload)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -206,6 +215,39 @@ def text_problem(value: str) -> str | None:
     if "\ud800" <= found.group() <= "\udfff":
         return f"contains a lone surrogate ({code}), which is not text"
     return f"contains a control character ({code}), which is not allowed"
+
+
+# An unsafe character in canonical JSON: C1 controls and lone surrogates appear as themselves;
+# a C0 control other than tab, line feed and carriage return is escaped (\u0000 to \u001f,
+# \b, \f) after an even run of backslashes.
+_UNSAFE_AS_ITSELF = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_ESCAPED = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00[01][0-9a-fA-F]|[bf])")
+
+
+def _nests_too_deeply(payload: dict[str, Any]) -> bool:
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return True
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+    return False
+
+
+def _safe_canonical_json(payload: dict[str, Any]) -> str | None:
+    """The payload's canonical JSON when every part of it can be kept, else None (the cheap
+    test a line passes on the way in; `_unsafe_parts` names what is wrong)."""
+    try:
+        canonical = canonical_json(payload)
+    except (ValueError, RecursionError):
+        return None
+    if _UNSAFE_AS_ITSELF.search(canonical) or _nests_too_deeply(payload):
+        return None
+    if "\\" in canonical and _UNSAFE_ESCAPED.search(canonical):
+        return None
+    return canonical
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -771,15 +813,17 @@ def event_line_check(
             _AnyTypeLine.model_validate(payload, context=context)
     except ValidationError as error:
         problems += _problems(error, line, type_ if known else "")
-    problems += [
-        Problem(line, field, reason)
-        for field, reason in _unsafe_parts(payload)
-        if not any(p.field == field and p.reason == reason for p in problems)
-    ]
+    canonical = _safe_canonical_json(payload)
+    if canonical is None:
+        problems += [
+            Problem(line, field, reason)
+            for field, reason in _unsafe_parts(payload)
+            if not any(p.field == field and p.reason == reason for p in problems)
+        ]
     if checked is not None and not problems:
         problems = _across_fields(checked, line)
-    if problems:
-        return problems
+    if problems or canonical is None:
+        return problems or [Problem(line, "", "cannot be read as JSON this system can keep")]
     return EventLine(
         line=line,
         source=checked.source,
@@ -791,7 +835,7 @@ def event_line_check(
         people=tuple(_person_sent(person) for person in checked.people),
         details=payload.get("details") or {},
         payload=payload,
-        payload_hash=payload_hash(payload),
+        payload_hash=payload_hash(payload, canonical),
     )
 
 

@@ -292,3 +292,11 @@ def test_the_contacts_api_answers_400_to_json_nested_1000_deep(client, police_to
     response = post(client, "/api/v1/contacts", body, police_token)
     assert response.status_code == 400
     assert not Contact.objects.exists()
+
+
+def test_text_that_only_looks_like_an_escaped_control_character_is_kept(agencies):
+    summary_text = "Typed as \\u0000 and \\b by the officer;\ttab,\r\nnew line, café, ✓"
+    line = a_line(summary=summary_text)
+    summary = feed_import([(1, json.dumps(line).encode())])
+    assert summary.accepted == 1, summary.results
+    assert Event.objects.get().summary == summary_text
