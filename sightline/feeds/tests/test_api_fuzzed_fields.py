@@ -1,0 +1,118 @@
+"""A short, seeded fuzz of both API endpoints: any JSON value in any field of a good event or
+contact is answered without a server error (on SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sightline.accounts.services import api_token_issue
+from sightline.feeds.tests.lines import a_line, changed
+
+pytestmark = pytest.mark.django_db
+
+TRICKY_TEXT = ["a\ud800b", "\udfff", "\x00", "nul\x00", "\x0b", "\x1f", "\x85", "", " ", "9" * 200]
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=10)
+    | st.sampled_from(TRICKY_TEXT),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=5) | st.sampled_from(TRICKY_TEXT), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+EVENT_FIELDS = [
+    "feed",
+    "source",
+    "event_id",
+    "type",
+    "occurred_at",
+    "recorded_at",
+    "summary",
+    "people",
+    "people.0",
+    "people.0.role",
+    "people.0.record_id",
+    "people.0.given_name",
+    "people.0.date_of_birth",
+    "people.0.sex",
+    "people.0.nhs_number",
+    "people.0.address",
+    "people.0.address.postcode",
+    "details",
+    "details.dash_yes_count",
+    "details.child_present",
+    "details.anything",
+]
+CONTACT_FIELDS = [
+    "external_id",
+    "concern",
+    "urgency",
+    "child",
+    "child.given_name",
+    "child.date_of_birth",
+    "child.nhs_number",
+    "child.sex",
+    "child.address",
+    "child.address.postcode",
+    "lawful_basis",
+    "consent",
+    "consent_detail",
+    "referrer",
+    "referrer.email",
+    "referral_source",
+    "anything",
+]
+FUZZ = settings(
+    max_examples=30,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def police_token(agencies) -> str:  # type: ignore[no-untyped-def]
+    return api_token_issue(actor="test", agency=agencies["police"], name="Niche RMS")[1]
+
+
+def a_contact() -> dict[str, Any]:
+    return {
+        "external_id": "NICHE-1",
+        "concern": "Officers attended a domestic incident; a child was in the home.",
+        "child": {"given_name": "Poppy", "address": {"line": "4 Invented Lane"}},
+        "lawful_basis": "safeguarding",
+        "consent": "not_applicable",
+        "referrer": {"name": "PC Ash"},
+    }
+
+
+def post(client, url: str, body: Any, token: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        url,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@FUZZ
+@given(field=st.sampled_from(EVENT_FIELDS), value=JSON_VALUES)
+def test_no_value_in_any_field_of_an_event_is_a_server_error(client, police_token, field, value):
+    response = post(client, "/api/v1/events", [changed(a_line(), field, value)], police_token)
+    assert response.status_code in (200, 207, 422), response.content
+
+
+@FUZZ
+@given(field=st.sampled_from(CONTACT_FIELDS), value=JSON_VALUES)
+def test_no_value_in_any_field_of_a_contact_is_a_server_error(client, police_token, field, value):
+    response = post(client, "/api/v1/contacts", changed(a_contact(), field, value), police_token)
+    assert response.status_code in (200, 201, 409, 422), response.content
