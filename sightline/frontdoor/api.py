@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -214,7 +215,8 @@ def json_only(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             body = request.body
         except RequestDataTooBig:
-            detail = "The contact is too large: at most 256 KB may be sent at once."
+            limit = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // 1024
+            detail = f"The contact is too large: at most {limit} KB may be sent at once."
             return JsonResponse({"detail": detail}, status=413)
         if body and request.content_type != "application/json":
             detail = "Send the contact as JSON, with the header Content-Type: application/json."
