@@ -4,9 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.openapi.views import openapi_view
 
+from sightline.feeds.api import openapi_schemas as feed_schemas
 from sightline.feeds.api import router as events_router
 from sightline.frontdoor.api import router as contacts_router
 
@@ -17,7 +20,18 @@ def _docs_behind_sign_in(view: Callable[..., Any]) -> Callable[..., Any]:
     return login_required(view) if getattr(view, "func", None) is openapi_view else view
 
 
-api = NinjaAPI(
+class SightlineAPI(NinjaAPI):
+    """The API, whose OpenAPI document also holds the feed line's schema: the events endpoint
+    reads its body itself (to check and report each event on its own), so django-ninja does
+    not see the model its body is described by."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"].update(feed_schemas())
+        return schema
+
+
+api = SightlineAPI(
     title="Sightline API",
     version="1",
     description="Agency systems send contacts and feed events to Sightline. "

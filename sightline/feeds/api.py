@@ -7,8 +7,13 @@ its own, exactly as `sightline import-events` does, and the answer reports every
 with different content: not applied) or `rejected` (with the field and reason). An agency
 may only send its own events: `source` must be the token's agency code.
 
+Each event is checked against the feed line schema (`FeedLine` in the OpenAPI document,
+generated from the model in `sightline.feeds.format`, ADR 009).
+
 The answer is 200 when every event was accepted or a duplicate, 207 (Multi-Status) when any
-was rejected or in conflict, 400 when the body is not a JSON array or JSON Lines at all.
+was rejected or in conflict, 422 (with the same report) when every event was rejected, 400
+when the body is not a JSON array or JSON Lines at all, 413 when it is too large and 415 when
+it is sent as anything but `application/json` or `application/x-ndjson`.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.models import Agency
-from sightline.feeds.format import FEED_TYPES
+from sightline.feeds.format import MAX_DEPTH, REF_TEMPLATE, feed_line_json_schema
 from sightline.feeds.services import feed_import
 from sightline.frontdoor.api import AgencyToken, Problem
 
@@ -53,55 +58,14 @@ class BatchResult(Schema):
     results: list[EventResult]
 
 
-_EVENT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["feed", "source", "event_id", "type", "occurred_at", "people"],
-    "properties": {
-        "feed": {"type": "string", "enum": ["1"]},
-        "source": {"type": "string", "description": "your agency's code"},
-        "event_id": {"type": "string", "maxLength": 100},
-        "type": {"type": "string", "enum": [str(t) for t in FEED_TYPES]},
-        "occurred_at": {"type": "string", "format": "date-time"},
-        "recorded_at": {"type": "string", "format": "date-time"},
-        "summary": {"type": "string"},
-        "people": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["role", "record_id"],
-                "properties": {
-                    "role": {
-                        "type": "string",
-                        "enum": [
-                            "child",
-                            "victim",
-                            "perpetrator",
-                            "mother",
-                            "father",
-                            "carer",
-                            "member",
-                            "subject",
-                            "referrer",
-                        ],
-                    },
-                    "record_id": {"type": "string"},
-                    "given_name": {"type": "string"},
-                    "family_name": {"type": "string"},
-                    "date_of_birth": {"type": ["string", "null"], "format": "date"},
-                    "sex": {"type": "string"},
-                    "nhs_number": {"type": ["string", "null"]},
-                    "upn": {"type": ["string", "null"]},
-                    "address": {
-                        "type": ["object", "null"],
-                        "properties": {"line": {"type": "string"}, "postcode": {"type": "string"}},
-                    },
-                },
-            },
-        },
-        "details": {"type": "object", "description": "by type: DESIGN.md section 5"},
-    },
-}
+FEED_LINE = {"$ref": REF_TEMPLATE.format(model="FeedLine")}
+# What a body may be sent as: a JSON array of events, or JSON Lines.
+MEDIA_TYPES = ("application/json", "application/x-ndjson")
+
+
+def openapi_schemas() -> dict[str, dict[str, Any]]:
+    """The schemas the request body refers to, for the OpenAPI document's components."""
+    return feed_line_json_schema()
 
 
 def _events_from(body: bytes) -> list[tuple[int, Any]] | str:
@@ -114,6 +78,13 @@ def _events_from(body: bytes) -> list[tuple[int, Any]] | str:
             events = json.loads(text)
         except json.JSONDecodeError as error:
             return f"The body is not a valid JSON array: {error.msg} at line {error.lineno}."
+        except RecursionError:
+            return (
+                f"The body is JSON nested too deeply to read (an event may nest at most "
+                f"{MAX_DEPTH} levels)."
+            )
+        except ValueError as error:
+            return f"The body is not JSON this system can read: {error}."
         return list(enumerate(events, start=1))
     lines = body.splitlines()
     return [(number, raw) for number, raw in enumerate(lines, start=1) if raw.strip()]
@@ -121,14 +92,22 @@ def _events_from(body: bytes) -> list[tuple[int, Any]] | str:
 
 @router.post(
     "",
-    response={200: BatchResult, 207: BatchResult, 400: Problem, 401: Problem, 413: Problem},
+    response={
+        200: BatchResult,
+        207: BatchResult,
+        400: Problem,
+        401: Problem,
+        413: Problem,
+        415: Problem,
+        422: BatchResult,
+    },
     summary="Send a batch of feed events",
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"type": "array", "items": _EVENT_SCHEMA}},
-                "application/x-ndjson": {"schema": _EVENT_SCHEMA},
+                "application/json": {"schema": {"type": "array", "items": FEED_LINE}},
+                "application/x-ndjson": {"schema": FEED_LINE},
             },
         }
     },
@@ -140,6 +119,14 @@ def events_send(request: HttpRequest) -> Status:
         body = request.body
     except RequestDataTooBig:
         return Status(413, {"detail": "The batch is too large: send fewer events at a time."})
+    if body.strip() and request.content_type not in MEDIA_TYPES:
+        return Status(
+            415,
+            {
+                "detail": "Send the batch as application/json (a JSON array of events) or "
+                "application/x-ndjson (JSON Lines)."
+            },
+        )
     numbered = _events_from(body)
     if isinstance(numbered, str):
         return Status(400, {"detail": numbered})
@@ -151,4 +138,7 @@ def events_send(request: HttpRequest) -> Status:
         **summary.counts(),
         "results": [result.as_dict() for result in summary.results],
     }
-    return Status(200 if summary.clean else 207, payload)
+    if summary.clean:
+        return Status(200, payload)
+    refused = summary.rejected == len(numbered)
+    return Status(422 if refused else 207, payload)

@@ -1,8 +1,11 @@
-"""The agency feed format, version 1 (DESIGN.md section 5): checking one line.
+"""The agency feed format, version 1 (DESIGN.md section 5): one schema for a line.
 
-A line is one JSON object. `event_line_check` either returns the event, cleaned and typed, or
-every problem found in it, each with a dotted path to the field (`people[2].date_of_birth`)
-and a reason a person at the sending agency can act on.
+A line is one JSON object. Its format is written once, as the pydantic model `FeedLine` (one
+model per event type, told apart by `type`, each with the details of its type): the importer
+validates every line against it, and the API's OpenAPI document shows the JSON Schema it
+generates (ADR 009). `event_line_check` either returns the event, cleaned and typed, or every
+problem found in it, each with a dotted path to the field (`people[2].date_of_birth`) and a
+reason a person at the sending agency can act on.
 
 What is rejected and what is tolerated follows the contract: `role`, `record_id` and one of
 the names are required for a person; every other field about a person may be missing or
@@ -11,6 +14,11 @@ address that is a string) rejects the line, being a fault in the sending system,
 wrong value of the right type (an NHS number whose check digit fails, a postcode that does
 not exist) is kept out of the person's record and the event is still imported. Dates and
 codes that the rules depend on are checked strictly.
+
+Whatever the type, no string anywhere in a line (a key, a value, a field the format does not
+name) may hold a control character other than tab, line feed and carriage return, or a lone
+surrogate (neither can be stored or exported safely; PostgreSQL refuses NUL outright), and a
+line may nest at most `MAX_DEPTH` levels deep.
 """
 
 from __future__ import annotations
@@ -18,12 +26,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from sightline.chronology.models import EventType, Role
 from sightline.frontdoor.models import ReferralSource
@@ -33,6 +55,8 @@ FEED_VERSION = "1"
 # How far ahead of our clock an event may say it happened (agency clocks drift).
 FUTURE_TOLERANCE = dt.timedelta(minutes=15)
 EARLIEST = dt.date(1900, 1, 1)
+# How deep a line may nest (an event, its people, a person, an address: four levels).
+MAX_DEPTH = 32
 
 FEED_TYPES: tuple[str, ...] = (
     EventType.CONTACT,
@@ -146,9 +170,18 @@ class EventLine:
         return [person for person in self.people if person.role == role]
 
 
-def payload_hash(payload: Any) -> str:
-    """The SHA-256 of the payload's canonical JSON (sorted keys, no spaces, UTF-8)."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(payload: Any) -> str:
+    """The payload's canonical JSON (sorted keys, no spaces, not ASCII-escaped); ValueError
+    when it holds a number JSON cannot (NaN, Infinity)."""
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def payload_hash(payload: Any, canonical: str | None = None) -> str:
+    """The SHA-256 of the payload's canonical JSON, UTF-8."""
+    if canonical is None:
+        canonical = canonical_json(payload)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -166,355 +199,645 @@ def _json_type(value: Any) -> str:
     return "an object"
 
 
-class _Checker:
-    """Collects the problems of one line."""
+# --- text that can be stored: no control characters, no lone surrogates ----------------------
 
-    def __init__(self, line: int, now: dt.datetime) -> None:
-        self.line = line
-        self.now = now
-        self.problems: list[Problem] = []
+# C0 and C1 controls except tab, line feed and carriage return; and the surrogate code points,
+# which are never text on their own (a JSON "\ud800" escape decodes to one).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same rule as a JSON Schema pattern, for the OpenAPI document.
+SAFE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
 
-    def fail(self, field: str, reason: str) -> None:
-        self.problems.append(Problem(self.line, field, reason))
 
-    # --- primitive checks; each returns the clean value or None after recording a problem
+def text_problem(value: str) -> str | None:
+    """Why a string cannot be kept, or None when it can."""
+    found = _UNSAFE.search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if "\ud800" <= found.group() <= "\udfff":
+        return f"contains a lone surrogate ({code}), which is not text"
+    return f"contains a control character ({code}), which is not allowed"
 
-    def text(self, value: Any, field: str, *, required: bool = False, limit: int = 0) -> str:
+
+# An unsafe character in canonical JSON: C1 controls and lone surrogates appear as themselves;
+# a C0 control other than tab, line feed and carriage return is escaped (\u0000 to \u001f,
+# \b, \f) after an even run of backslashes.
+_UNSAFE_AS_ITSELF = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_ESCAPED = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00[01][0-9a-fA-F]|[bf])")
+
+
+def _nests_too_deeply(payload: dict[str, Any]) -> bool:
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return True
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+    return False
+
+
+def _safe_canonical_json(payload: dict[str, Any]) -> str | None:
+    """The payload's canonical JSON when every part of it can be kept, else None (the cheap
+    test a line passes on the way in; `_unsafe_parts` names what is wrong)."""
+    try:
+        canonical = canonical_json(payload)
+    except (ValueError, RecursionError):
+        return None
+    if _UNSAFE_AS_ITSELF.search(canonical) or _nests_too_deeply(payload):
+        return None
+    if "\\" in canonical and _UNSAFE_ESCAPED.search(canonical):
+        return None
+    return canonical
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    field = ""
+    for part in path:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    return field
+
+
+def _unsafe_parts(payload: Any) -> list[tuple[str, str]]:
+    """(field, reason) for every unsafe string (key or value), number JSON cannot hold, and
+    nesting deeper than MAX_DEPTH anywhere in a decoded line."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(payload, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            reason = text_problem(value)
+            if reason:
+                found.append((_dotted(path), reason))
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append((_dotted(path), "is not a number JSON allows (NaN or Infinity)"))
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if len(path) >= MAX_DEPTH:
+            found.append((_dotted(path[:2]), f"is nested too deeply (at most {MAX_DEPTH} levels)"))
+            continue
+        if isinstance(value, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(value))
+            continue
+        for key, item in value.items():
+            reason = text_problem(key)
+            if reason:
+                found.append((_dotted(path), f"has a key that {reason}"))
+            else:
+                stack.append((item, (*path, key)))
+    found.reverse()
+    return found
+
+
+# --- the primitive types of the format: each validates, cleans and describes itself ---------
+
+
+def _fail(reason: str) -> PydanticCustomError:
+    return PydanticCustomError("feed", reason.replace("{", "{{").replace("}", "}}"))
+
+
+@dataclass(frozen=True, eq=False)
+class _Rule:
+    """How one value of the format is checked (`check` returns it clean or raises with the
+    reason) and how the JSON Schema describes it: `Annotated[str, _Rule(...)]`."""
+
+    check: Callable[..., Any]
+    schema: dict[str, Any]
+    with_context: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> CoreSchema:
+        if self.with_context:
+            return core_schema.with_info_plain_validator_function(self.check)
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: Any) -> dict[str, Any]:
+        return dict(self.schema)
+
+
+def _text_check(*, required: bool = False, limit: int = 0) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
         if value is None:
             if required:
-                self.fail(field, "is required")
+                raise _fail("is required")
             return ""
         if not isinstance(value, str):
-            self.fail(field, f"must be a string, not {_json_type(value)}")
-            return ""
+            raise _fail(f"must be a string, not {_json_type(value)}")
+        unsafe = text_problem(value)
+        if unsafe:
+            raise _fail(unsafe)
         value = value.strip()
         if required and not value:
-            self.fail(field, "must not be empty")
+            raise _fail("must not be empty")
         if limit and len(value) > limit:
-            self.fail(field, f"is too long: at most {limit} characters")
+            raise _fail(f"is too long: at most {limit} characters")
         return value
-
-    def choice(
-        self,
-        value: Any,
-        field: str,
-        allowed: tuple[str, ...] | frozenset[str],
-        what: str,
-        *,
-        required: bool = False,
-    ) -> str:
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or value not in allowed:
-            shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else ""
-            self.fail(field, f"{value!r} is not {what}" + (f" (one of {shown})" if shown else ""))
-            return ""
-        return value
-
-    def boolean(self, value: Any, field: str) -> bool | None:
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            self.fail(field, f"must be true or false, not {_json_type(value)}")
-            return None
-        return value
-
-    def date(self, value: Any, field: str) -> dt.date | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.fail(field, f"must be a date as a string (YYYY-MM-DD), not {_json_type(value)}")
-            return None
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(field, f"{value!r} is not a real date (use YYYY-MM-DD)")
-            return None
-        if day < EARLIEST:
-            self.fail(field, f"{value!r} is before 1900")
-            return None
-        return day
-
-    def moment(self, value: Any, field: str, *, required: bool = False) -> dt.datetime | None:
-        if value is None:
-            if required:
-                self.fail(field, "is required (a date and time like 2020-03-07T23:10:00+00:00)")
-            return None
-        if not isinstance(value, str):
-            self.fail(field, f"must be a date and time as a string, not {_json_type(value)}")
-            return None
-        try:
-            moment = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(
-                field,
-                f"{value!r} is not a real date and time (use ISO 8601, like "
-                "2020-03-07T23:10:00+00:00)",
-            )
-            return None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        if moment.date() < EARLIEST:
-            self.fail(field, f"{value!r} is before 1900")
-            return None
-        if moment > self.now + FUTURE_TOLERANCE:
-            self.fail(field, f"{value!r} is in the future")
-            return None
-        return moment
-
-    def address(self, value: Any, field: str, *, strict: bool) -> AddressSent | None:
-        """An address object. With `strict`, an unreal postcode is a problem; without, dropped."""
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.fail(field, f"must be an object with line and postcode, not {_json_type(value)}")
-            return None
-        line = self.text(value.get("line"), f"{field}.line", limit=200)
-        town = self.text(value.get("town"), f"{field}.town", limit=100)
-        postcode = normalise_postcode(self.text(value.get("postcode"), f"{field}.postcode"))
-        try:
-            validate_postcode(postcode)
-        except ValidationError:
-            if strict:
-                self.fail(f"{field}.postcode", f"{value.get('postcode')!r} is not a UK postcode")
-            postcode = ""
-        if strict and not (line or postcode):
-            self.fail(field, "give at least the first line or the postcode")
-        return AddressSent(line=line, postcode=postcode, town=town)
-
-    def identifier(self, value: Any, field: str) -> str:
-        """An id that agencies may send as a string or a number."""
-        if value is None:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            self.fail(field, f"must be a string, not {_json_type(value)}")
-            return ""
-        return str(value).strip()
-
-    def string_list(
-        self, value: Any, field: str, allowed: frozenset[str] | None = None, what: str = ""
-    ) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(field, f"must be a list, not {_json_type(value)}")
-            return []
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                self.fail(f"{field}[{index}]", f"must be a string, not {_json_type(item)}")
-            elif allowed is not None and item not in allowed:
-                self.fail(f"{field}[{index}]", f"{item!r} is not {what}")
-        return value
-
-
-# --- details, type by type ---------------------------------------------------------------
-
-DetailCheck = Callable[[_Checker, Any, str], None]
-
-
-def _text(c: _Checker, value: Any, field: str) -> None:
-    c.text(value, field)
-
-
-def _bool(c: _Checker, value: Any, field: str) -> None:
-    c.boolean(value, field)
-
-
-def _one_of(allowed: tuple[str, ...], what: str) -> DetailCheck:
-    def check(c: _Checker, value: Any, field: str) -> None:
-        c.choice(value, field, allowed, what)
 
     return check
 
 
-def _dash_count(c: _Checker, value: Any, field: str) -> None:
+def text(
+    *, required: bool = False, limit: int = 0, description: str = "", nullable: bool = True
+) -> _Rule:
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
+    schema["pattern"] = SAFE_TEXT_PATTERN
+    if required:
+        schema["minLength"] = 1
+    if limit:
+        schema["maxLength"] = limit
+    if description:
+        schema["description"] = description
+    return _Rule(_text_check(required=required, limit=limit), schema)
+
+
+_required_text = _text_check(required=True)
+_optional_text = _text_check()
+
+
+def choice(allowed: tuple[str, ...] | frozenset[str], what: str, required: bool = False) -> _Rule:
+    shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else ""
+
+    def check(value: Any) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or value not in allowed:
+            raise _fail(f"{value!r} is not {what}" + (f" (one of {shown})" if shown else ""))
+        return value
+
+    values = sorted(allowed)
+    schema: dict[str, Any] = {"type": "string", "enum": values, "description": what}
+    if not required:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return _Rule(check, schema)
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise _fail(f"must be true or false, not {_json_type(value)}")
+
+
+Flag = Annotated[bool | None, _Rule(_flag, {"type": ["boolean", "null"]})]
+
+
+def _day(value: Any) -> dt.date | None:
     if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        c.fail(field, f"must be a whole number from 0 to {DASH_QUESTIONS}, not {_json_type(value)}")
-    elif not 0 <= value <= DASH_QUESTIONS:
-        c.fail(field, f"{value} is not a count of DASH answers (0 to {DASH_QUESTIONS})")
-
-
-def _factors(c: _Checker, value: Any, field: str) -> None:
-    c.string_list(value, field, CIN_FACTORS, "a CIN census assessment factor code")
-
-
-def _strings(c: _Checker, value: Any, field: str) -> None:
-    c.string_list(value, field)
-
-
-def _date(c: _Checker, value: Any, field: str) -> None:
-    c.date(value, field)
-
-
-def _new_address(c: _Checker, value: Any, field: str) -> None:
-    c.address(value, field, strict=True)
-
-
-_REFERRAL_SOURCES = tuple(ReferralSource.values)
-
-DETAILS: dict[str, dict[str, DetailCheck]] = {
-    EventType.CONTACT: {
-        "referral_source": _one_of(_REFERRAL_SOURCES, "a DfE referral source code"),
-        "concern": _text,
-        "outcome": _one_of(CONTACT_OUTCOMES, "a contact outcome"),
-    },
-    EventType.ASSESSMENT_COMPLETED: {"factors": _factors},
-    EventType.STRATEGY_DISCUSSION: {"attendees": _strings, "s47": _bool},
-    EventType.ICPC: {"outcome": _one_of(ICPC_OUTCOMES, "an ICPC outcome")},
-    EventType.CP_PLAN_STARTED: {"category": _one_of(CP_CATEGORIES, "a category of abuse")},
-    EventType.CP_PLAN_ENDED: {"category": _one_of(CP_CATEGORIES, "a category of abuse")},
-    EventType.EPISODE_CLOSED: {"reason": _one_of(CLOSURE_REASONS, "a closure reason")},
-    EventType.DOMESTIC_ABUSE_INCIDENT: {
-        "child_present": _bool,
-        "dash_yes_count": _dash_count,
-        "risk_level": _one_of(RISK_LEVELS, "a DASH risk level"),
-    },
-    EventType.INJURY_OBSERVED: {
-        "injury": _one_of(INJURIES, "a kind of injury"),
-        "independently_mobile": _bool,
-        "explanation": _text,
-    },
-    EventType.ED_ATTENDANCE: {"site": _text, "reason": _text, "injury": _bool},
-    EventType.APPOINTMENT_NOT_BROUGHT: {"service": _text, "appointment_type": _text},
-    EventType.ADDRESS_CHANGE: {"address": _new_address},
-    EventType.CUSTODY_RELEASE: {"release_address": _new_address, "domestic_abuse_history": _bool},
-    EventType.MATERNITY_BOOKING: {"expected_date_of_birth": _date},
-}
-REQUIRED_DETAILS: dict[str, tuple[str, ...]] = {
-    EventType.CONTACT: ("outcome",),
-    EventType.ADDRESS_CHANGE: ("address",),
-}
-
-
-def _person(c: _Checker, value: Any, field: str, occurred_on: dt.date | None) -> PersonSent | None:
-    if not isinstance(value, dict):
-        c.fail(field, f"must be an object, not {_json_type(value)}")
         return None
-    before = len(c.problems)
-    role = c.choice(
-        value.get("role"), f"{field}.role", tuple(sorted(ROLES)), "a role", required=True
-    )
-    record_id = c.identifier(value.get("record_id"), f"{field}.record_id")
-    if not record_id and not any(p.field == f"{field}.record_id" for p in c.problems):
-        c.fail(f"{field}.record_id", "is required: your own id for this person")
-    elif len(record_id) > MAX_ID:
-        c.fail(f"{field}.record_id", f"is too long: at most {MAX_ID} characters")
-    given = c.text(value.get("given_name"), f"{field}.given_name")[:MAX_NAME]
-    family = c.text(value.get("family_name"), f"{field}.family_name")[:MAX_NAME]
-    if not (given or family) and not any(
-        p.field in (f"{field}.given_name", f"{field}.family_name") for p in c.problems
-    ):
-        c.fail(field, "give at least one of the person's names (given_name or family_name)")
-    born = c.date(value.get("date_of_birth"), f"{field}.date_of_birth")
-    if born is not None and occurred_on is not None and born > occurred_on:
-        c.fail(
-            f"{field}.date_of_birth",
-            f"{born.isoformat()} is after the event happened ({occurred_on.isoformat()})",
+    if not isinstance(value, str):
+        raise _fail(f"must be a date as a string (YYYY-MM-DD), not {_json_type(value)}")
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(f"{value!r} is not a real date (use YYYY-MM-DD)") from None
+    if day < EARLIEST:
+        raise _fail(f"{value!r} is before 1900")
+    return day
+
+
+Day = Annotated[dt.date | None, _Rule(_day, {"type": ["string", "null"], "format": "date"})]
+
+
+def moment(*, required: bool) -> _Rule:
+    def check(value: Any, info: ValidationInfo) -> dt.datetime | None:
+        if value is None:
+            if required:
+                raise _fail("is required (a date and time like 2020-03-07T23:10:00+00:00)")
+            return None
+        if not isinstance(value, str):
+            raise _fail(f"must be a date and time as a string, not {_json_type(value)}")
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _fail(
+                f"{value!r} is not a real date and time (use ISO 8601, like "
+                "2020-03-07T23:10:00+00:00)"
+            ) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if moment.date() < EARLIEST:
+            raise _fail(f"{value!r} is before 1900")
+        now = (info.context or {}).get("now") or timezone.now()
+        if moment > now + FUTURE_TOLERANCE:
+            raise _fail(f"{value!r} is in the future")
+        return moment
+
+    schema = {"type": "string" if required else ["string", "null"], "format": "date-time"}
+    return _Rule(check, schema, with_context=True)
+
+
+def identifier(*, required: str = "", description: str = "") -> _Rule:
+    """An id that agencies may send as a string or a number."""
+
+    def check(value: Any) -> str:
+        if value is None:
+            if required:
+                raise _fail(required)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise _fail(f"must be a string, not {_json_type(value)}")
+        text = str(value)
+        unsafe = text_problem(text)
+        if unsafe:
+            raise _fail(unsafe)
+        text = text.strip()
+        if required and not text:
+            raise _fail(required)
+        if required and len(text) > MAX_ID:
+            raise _fail(f"is too long: at most {MAX_ID} characters")
+        return text
+
+    kinds = ["string", "integer"] if required else ["string", "integer", "null"]
+    return _Rule(check, {"type": kinds, "description": description})
+
+
+def _source(value: Any, info: ValidationInfo) -> str:
+    text = _required_text(value)
+    agencies = (info.context or {}).get("agencies")
+    if agencies is not None and text not in agencies:
+        raise _fail(
+            f"{text!r} is not a registered agency: ask the partnership to add it "
+            "with `sightline agency add`"
         )
-    sex = value.get("sex")
-    if sex is not None and not isinstance(sex, str):
-        c.fail(f"{field}.sex", f"must be a string, not {_json_type(sex)}")
-    sex = SEX_WORDS.get(sex.strip().lower(), "U") if isinstance(sex, str) and sex.strip() else ""
-    # A malformed NHS number or UPN is kept out of the record (the linkage ignores it).
-    nhs = normalise_nhs_number(c.identifier(value.get("nhs_number"), f"{field}.nhs_number"))
-    nhs = nhs if len(nhs) <= 10 else ""
-    upn = c.identifier(value.get("upn"), f"{field}.upn").upper()
-    upn = upn if len(upn) <= 13 else ""
-    address = c.address(value.get("address"), f"{field}.address", strict=False)
-    if len(c.problems) > before:
+    return text
+
+
+def _feed_version(value: Any) -> str:
+    if value != FEED_VERSION:
+        raise _fail(f'{value!r} is not a feed version this system reads (send "1")')
+    return FEED_VERSION
+
+
+def _dash_count(value: Any) -> int | None:
+    if value is None:
         return None
-    return PersonSent(
-        role=role,
-        record_id=record_id,
-        given_name=given,
-        family_name=family,
-        date_of_birth=born,
-        sex=sex,
-        nhs_number=nhs,
-        upn=upn,
-        address=address or None,
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(f"must be a whole number from 0 to {DASH_QUESTIONS}, not {_json_type(value)}")
+    if not 0 <= value <= DASH_QUESTIONS:
+        raise _fail(f"{value} is not a count of DASH answers (0 to {DASH_QUESTIONS})")
+    return value
+
+
+def _strict_postcode(value: Any) -> str:
+    text = _optional_text(value)
+    postcode = normalise_postcode(text)
+    try:
+        validate_postcode(postcode)
+    except DjangoValidationError:
+        raise _fail(f"{value!r} is not a UK postcode") from None
+    return postcode
+
+
+def _any_object(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(f"must be an object, not {_json_type(value)}")
+    return value
+
+
+def _none_as_empty(value: Any) -> Any:
+    return {} if value is None else value
+
+
+Text = Annotated[str, text()]
+Name = Annotated[str, text(description="Longer names are cut to 100 characters")]
+AnyDetails = Annotated[
+    dict[str, Any],
+    _Rule(_any_object, {"type": ["object", "null"], "description": "Nothing is read from it"}),
+]
+
+
+# --- the model --------------------------------------------------------------------------------
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PersonAddress(_Part):
+    """A person's address. A postcode that is not a UK postcode is left out of the record."""
+
+    line: Annotated[str, text(limit=200)] = ""
+    postcode: Text = ""
+    town: Annotated[str, text(limit=100)] = ""
+
+
+class NewAddress(_Part):
+    """An address an event moves people to: a real UK postcode, and the first line or the
+    postcode at least."""
+
+    line: Annotated[str, text(limit=200)] = ""
+    postcode: Annotated[
+        str, _Rule(_strict_postcode, {"type": ["string", "null"], "examples": ["BD21 4QA"]})
+    ] = ""
+    town: Annotated[str, text(limit=100)] = ""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["line"]}, {"required": ["postcode"]}]}
     )
+
+    @model_validator(mode="after")
+    def _line_or_postcode(self) -> NewAddress:
+        if not (self.line or self.postcode):
+            raise _fail("give at least the first line or the postcode")
+        return self
+
+
+class PersonIn(_Part):
+    """A person the event is about. Only role, record_id and one of the names are required;
+    every other field may be missing or wrong, as in real agency data."""
+
+    role: Annotated[str, choice(ROLES, "a role", required=True)]
+    record_id: Annotated[
+        str,
+        identifier(
+            required="is required: your own id for this person",
+            description="Your own id for this person",
+        ),
+    ]
+    given_name: Name = ""
+    family_name: Name = ""
+    date_of_birth: Day = None
+    sex: Annotated[str, text(description="F, M or U; female, male or unknown")] = ""
+    nhs_number: Annotated[
+        str, identifier(description="Kept only when its check digit is right")
+    ] = ""
+    upn: Annotated[str, identifier(description="Unique pupil number")] = ""
+    address: PersonAddress | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["given_name"]}, {"required": ["family_name"]}]}
+    )
+
+    @model_validator(mode="after")
+    def _a_name(self) -> PersonIn:
+        if not (self.given_name or self.family_name):
+            raise _fail("give at least one of the person's names (given_name or family_name)")
+        return self
+
+
+# Details, type by type (DESIGN.md section 5's table). Keys the format does not name are kept
+# with the event but not read.
+
+
+class ContactDetails(_Part):
+    referral_source: Annotated[
+        str, choice(tuple(ReferralSource.values), "a DfE referral source code")
+    ] = ""
+    concern: Text = ""
+    outcome: Annotated[str, choice(CONTACT_OUTCOMES, "a contact outcome", required=True)]
+
+
+class AssessmentCompletedDetails(_Part):
+    factors: (
+        list[Annotated[str, choice(CIN_FACTORS, "a CIN census assessment factor code", True)]]
+        | None
+    ) = None
+
+
+class StrategyDiscussionDetails(_Part):
+    attendees: list[Annotated[str, text(nullable=False)]] | None = None
+    s47: Flag = None
+
+
+class IcpcDetails(_Part):
+    outcome: Annotated[str, choice(ICPC_OUTCOMES, "an ICPC outcome")] = ""
+
+
+class CpPlanDetails(_Part):
+    category: Annotated[str, choice(CP_CATEGORIES, "a category of abuse")] = ""
+
+
+class EpisodeClosedDetails(_Part):
+    reason: Annotated[str, choice(CLOSURE_REASONS, "a closure reason")] = ""
+
+
+class DomesticAbuseIncidentDetails(_Part):
+    child_present: Flag = None
+    dash_yes_count: Annotated[
+        int | None,
+        _Rule(_dash_count, {"type": ["integer", "null"], "minimum": 0, "maximum": DASH_QUESTIONS}),
+    ] = None
+    risk_level: Annotated[str, choice(RISK_LEVELS, "a DASH risk level")] = ""
+
+
+class InjuryObservedDetails(_Part):
+    injury: Annotated[str, choice(INJURIES, "a kind of injury")] = ""
+    independently_mobile: Flag = None
+    explanation: Text = ""
+
+
+class EdAttendanceDetails(_Part):
+    site: Text = ""
+    reason: Text = ""
+    injury: Flag = None
+
+
+class AppointmentNotBroughtDetails(_Part):
+    service: Text = ""
+    appointment_type: Text = ""
+
+
+class AddressChangeDetails(_Part):
+    address: NewAddress
+
+
+class CustodyReleaseDetails(_Part):
+    release_address: NewAddress | None = None
+    domestic_abuse_history: Flag = None
+
+
+class MaternityBookingDetails(_Part):
+    expected_date_of_birth: Day = None
+
+
+DETAILS: dict[str, type[_Part]] = {
+    EventType.CONTACT: ContactDetails,
+    EventType.ASSESSMENT_COMPLETED: AssessmentCompletedDetails,
+    EventType.STRATEGY_DISCUSSION: StrategyDiscussionDetails,
+    EventType.ICPC: IcpcDetails,
+    EventType.CP_PLAN_STARTED: CpPlanDetails,
+    EventType.CP_PLAN_ENDED: CpPlanDetails,
+    EventType.EPISODE_CLOSED: EpisodeClosedDetails,
+    EventType.DOMESTIC_ABUSE_INCIDENT: DomesticAbuseIncidentDetails,
+    EventType.INJURY_OBSERVED: InjuryObservedDetails,
+    EventType.ED_ATTENDANCE: EdAttendanceDetails,
+    EventType.APPOINTMENT_NOT_BROUGHT: AppointmentNotBroughtDetails,
+    EventType.ADDRESS_CHANGE: AddressChangeDetails,
+    EventType.CUSTODY_RELEASE: CustodyReleaseDetails,
+    EventType.MATERNITY_BOOKING: MaternityBookingDetails,
+}
+# Types whose details must be sent (their model has a required field).
+REQUIRED_DETAILS = frozenset({EventType.CONTACT, EventType.ADDRESS_CHANGE})
+
+
+class _LineBase(_Part):
+    feed: Annotated[str, _Rule(_feed_version, {"type": "string", "enum": [FEED_VERSION]})]
+    source: Annotated[
+        str,
+        _Rule(
+            _source,
+            {"type": "string", "minLength": 1, "description": "Your agency's code"},
+            with_context=True,
+        ),
+    ]
+    event_id: Annotated[
+        str,
+        text(required=True, limit=MAX_ID, nullable=False, description="Your own id for the event"),
+    ]
+    occurred_at: Annotated[dt.datetime, moment(required=True)]
+    recorded_at: Annotated[dt.datetime | None, moment(required=False)] = None
+    summary: Text = ""
+    people: list[PersonIn] = Field(min_length=1)
+
+
+class _AnyTypeLine(_LineBase):
+    """A line whose type is missing or unknown: read only to report its other problems."""
+
+    type: Any = None
+    details: AnyDetails = Field(default_factory=dict)
+
+
+def _camel(value: str) -> str:
+    return "".join(part.capitalize() for part in value.split("_"))
+
+
+def _line_model(type_: str) -> type[_LineBase]:
+    details_model = DETAILS.get(type_)
+    details: Any
+    if details_model is None:
+        details = (AnyDetails, Field(default_factory=dict))
+    elif type_ in REQUIRED_DETAILS:
+        details = (Annotated[details_model, BeforeValidator(_none_as_empty)], ...)
+    else:
+        details = (
+            Annotated[details_model, BeforeValidator(_none_as_empty)],
+            Field(default_factory=dict, validate_default=True),
+        )
+    model: type[_LineBase] = create_model(  # type: ignore[call-overload]
+        f"{_camel(type_)}Line",
+        __base__=_LineBase,
+        __doc__=f"A {EventType(type_).label.lower()} event.",
+        type=(Literal[type_], ...),  # type: ignore[arg-type]
+        details=details,
+    )
+    return model
+
+
+LINE_MODELS: dict[str, type[_LineBase]] = {str(t): _line_model(str(t)) for t in FEED_TYPES}
+
+
+class FeedLine(RootModel[Any]):
+    """One event of an agency feed, format version 1 (DESIGN.md section 5)."""
+
+    root: Annotated[
+        Union[tuple(LINE_MODELS.values())],  # type: ignore[valid-type]  # noqa: UP007
+        Field(discriminator="type"),
+    ]
+
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+def feed_line_json_schema() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of a feed line, as named schemas for an OpenAPI document's components:
+    `FeedLine` and every model it refers to."""
+    schema = FeedLine.model_json_schema(ref_template=REF_TEMPLATE)
+    named: dict[str, dict[str, Any]] = schema.pop("$defs")
+    named["FeedLine"] = schema
+    return named
+
+
+# --- checking a line ----------------------------------------------------------------------------
+
+# Reasons for a field that is missing, by its dotted path (list indexes left out).
+_MISSING: dict[str, str] = {
+    "feed": 'is required: the feed version (send "1")',
+    "occurred_at": "is required (a date and time like 2020-03-07T23:10:00+00:00)",
+    "people": "name at least one person the event is about",
+    "people[].role": "is required: a role (one of " + ", ".join(sorted(ROLES)) + ")",
+    "people[].record_id": "is required: your own id for this person",
+}
+
+
+def _reason(error: Any, field: str, type_: str) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    general = re.sub(r"\[\d+\]", "[]", field)
+    if kind == "missing":
+        if general.startswith("details"):
+            return f"is required for a {type_} event"
+        return _MISSING.get(general, "is required")
+    if general == "people" and (kind == "too_short" or value is None):
+        return _MISSING["people"]
+    if kind == "list_type":
+        return f"must be a list, not {_json_type(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be an object, not {_json_type(value)}"
+    return str(error["msg"])
+
+
+def _problems(error: ValidationError, line: int, type_: str) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        if loc and loc[0] == type_:
+            loc = loc[1:]
+        field = _dotted(loc)
+        problems.append(Problem(line, field, _reason(item, field, type_)))
+    return problems
+
+
+def _type_problem(value: Any) -> str:
+    if value is None:
+        return "is required"
+    return f"{value!r} is not an event type of feed version 1"
 
 
 def event_line_check(
     payload: Any, *, line: int, agencies: Mapping[str, Any], now: dt.datetime | None = None
 ) -> EventLine | list[Problem]:
     """Check one decoded line against the format. `agencies` maps registered codes to agencies."""
-    c = _Checker(line, now or timezone.now())
     if not isinstance(payload, dict):
         return [Problem(line, "", f"must be a JSON object (an event), not {_json_type(payload)}")]
-    feed = payload.get("feed")
-    if feed != FEED_VERSION:
-        c.fail("feed", f'{feed!r} is not a feed version this system reads (send "1")')
-    source = c.text(payload.get("source"), "source", required=True)
-    if source and source not in agencies:
-        c.fail(
-            "source",
-            f"{source!r} is not a registered agency: ask the partnership to add it "
-            "with `sightline agency add`",
-        )
-    event_id = c.text(payload.get("event_id"), "event_id", required=True, limit=MAX_ID)
-    type_ = payload.get("type")
-    if type_ is None:
-        c.fail("type", "is required")
-    elif not isinstance(type_, str) or type_ not in FEED_TYPE_VALUES:
-        c.fail("type", f"{type_!r} is not an event type of feed version 1")
-        type_ = None
-    occurred_at = c.moment(payload.get("occurred_at"), "occurred_at", required=True)
-    recorded_at = c.moment(payload.get("recorded_at"), "recorded_at")
-    if occurred_at and recorded_at and recorded_at < occurred_at:
-        c.fail(
-            "recorded_at", "is before occurred_at: an event cannot be recorded before it happened"
-        )
-    summary = c.text(payload.get("summary"), "summary")
-    occurred_on = timezone.localdate(occurred_at) if occurred_at else None
-
-    people_value = payload.get("people")
-    people: list[PersonSent] = []
-    if people_value is None or people_value == []:
-        c.fail("people", "name at least one person the event is about")
-    elif not isinstance(people_value, list):
-        c.fail("people", f"must be a list of people, not {_json_type(people_value)}")
-    else:
-        for index, value in enumerate(people_value):
-            person = _person(c, value, f"people[{index}]", occurred_on)
-            if person is not None:
-                people.append(person)
-    details = payload.get("details")
-    if details is None:
-        details = {}
-    if not isinstance(details, dict):
-        c.fail("details", f"must be an object, not {_json_type(details)}")
-        details = {}
-    elif type_:
-        for key, check in DETAILS.get(type_, {}).items():
-            if key in details:
-                check(c, details[key], f"details.{key}")
-        for key in REQUIRED_DETAILS.get(type_, ()):
-            if details.get(key) is None:
-                c.fail(f"details.{key}", f"is required for a {type_} event")
-        if len(people) == len(people_value or []):
-            roles = {person.role for person in people}
-            for role in REQUIRED_ROLES.get(type_, ()):
-                if role not in roles:
-                    c.fail("people", f"a {type_} event needs a person with the role {role!r}")
-    if c.problems:
-        return c.problems
-    assert occurred_at is not None and type_ is not None
+    context = {"agencies": agencies, "now": now or timezone.now()}
+    type_: Any = payload.get("type")
+    known = isinstance(type_, str) and type_ in FEED_TYPE_VALUES
+    problems: list[Problem] = []
+    checked: Any = None
+    try:
+        if known:
+            checked = FeedLine.model_validate(payload, context=context).root
+        else:
+            problems.append(Problem(line, "type", _type_problem(type_)))
+            _AnyTypeLine.model_validate(payload, context=context)
+    except ValidationError as error:
+        problems += _problems(error, line, type_ if known else "")
+    canonical = _safe_canonical_json(payload)
+    if canonical is None:
+        problems += [
+            Problem(line, field, reason)
+            for field, reason in _unsafe_parts(payload)
+            if not any(p.field == field and p.reason == reason for p in problems)
+        ]
+    if checked is not None and not problems:
+        problems = _across_fields(checked, line)
+    if problems or canonical is None:
+        return problems or [Problem(line, "", "cannot be read as JSON this system can keep")]
     return EventLine(
         line=line,
-        source=source,
-        event_id=event_id,
-        type=type_,
-        occurred_at=occurred_at,
-        recorded_at=recorded_at,
-        summary=summary,
-        people=tuple(people),
-        details=details,
+        source=checked.source,
+        event_id=checked.event_id,
+        type=checked.type,
+        occurred_at=checked.occurred_at,
+        recorded_at=checked.recorded_at,
+        summary=checked.summary,
+        people=tuple(_person_sent(person) for person in checked.people),
+        details=payload.get("details") or {},
         payload=payload,
-        payload_hash=payload_hash(payload),
+        payload_hash=payload_hash(payload, canonical),
         has_time=not _is_date_only(payload.get("occurred_at")),
     )
 
@@ -530,6 +853,56 @@ def _is_date_only(value: Any) -> bool:
     return True
 
 
+def _across_fields(checked: Any, line: int) -> list[Problem]:
+    """The rules that relate one field to another."""
+    problems = []
+    if checked.recorded_at and checked.recorded_at < checked.occurred_at:
+        reason = "is before occurred_at: an event cannot be recorded before it happened"
+        problems.append(Problem(line, "recorded_at", reason))
+    occurred_on = timezone.localdate(checked.occurred_at)
+    for index, person in enumerate(checked.people):
+        born = person.date_of_birth
+        if born is not None and born > occurred_on:
+            reason = f"{born.isoformat()} is after the event happened ({occurred_on.isoformat()})"
+            problems.append(Problem(line, f"people[{index}].date_of_birth", reason))
+    roles = {person.role for person in checked.people}
+    for role in REQUIRED_ROLES.get(checked.type, ()):
+        if role not in roles:
+            reason = f"a {checked.type} event needs a person with the role {role!r}"
+            problems.append(Problem(line, "people", reason))
+    return problems
+
+
+def _person_sent(person: PersonIn) -> PersonSent:
+    sex = SEX_WORDS.get(person.sex.lower(), "U") if person.sex else ""
+    # A malformed NHS number or UPN is kept out of the record (the linkage ignores it).
+    nhs = normalise_nhs_number(person.nhs_number)
+    upn = person.upn.upper()
+    return PersonSent(
+        role=person.role,
+        record_id=person.record_id,
+        given_name=person.given_name[:MAX_NAME],
+        family_name=person.family_name[:MAX_NAME],
+        date_of_birth=person.date_of_birth,
+        sex=sex,
+        nhs_number=nhs if len(nhs) <= 10 else "",
+        upn=upn if len(upn) <= 13 else "",
+        address=_address_sent(person.address),
+    )
+
+
+def _address_sent(address: PersonAddress | None) -> AddressSent | None:
+    if address is None:
+        return None
+    postcode = normalise_postcode(address.postcode)
+    try:
+        validate_postcode(postcode)
+    except DjangoValidationError:
+        postcode = ""
+    sent = AddressSent(line=address.line, postcode=postcode, town=address.town)
+    return sent or None
+
+
 def event_line_decode(raw: bytes | str, *, line: int) -> Any | Problem:
     """Decode one line of JSON Lines; a Problem when it is not UTF-8 or not JSON."""
     if isinstance(raw, bytes):
@@ -537,7 +910,16 @@ def event_line_decode(raw: bytes | str, *, line: int) -> Any | Problem:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             return Problem(line, "", f"is not UTF-8 text (byte {error.start + 1})")
+    return json_decode(raw, line=line)
+
+
+def json_decode(text: str, *, line: int) -> Any | Problem:
+    """JSON text decoded, or why it cannot be: not JSON, or nested too deeply to read."""
     try:
-        return json.loads(raw)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         return Problem(line, "", f"is not valid JSON: {error.msg} at column {error.colno}")
+    except RecursionError:
+        return Problem(line, "", f"is JSON nested too deeply (at most {MAX_DEPTH} levels)")
+    except ValueError as error:  # a number too long to read
+        return Problem(line, "", f"is not JSON this system can read: {error}")

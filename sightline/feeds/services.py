@@ -21,7 +21,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -42,6 +42,7 @@ from sightline.feeds.format import (
     Problem,
     event_line_check,
     event_line_decode,
+    text_problem,
 )
 from sightline.feeds.models import ReceivedEvent
 from sightline.frontdoor.models import Channel, Contact
@@ -176,7 +177,7 @@ def event_receive(
     event may come from (the API token's agency). `seen`, in a batch, holds what was received
     before the batch (read once for all its lines) and what the batch has accepted so far."""
     event_id = payload.get("event_id") if isinstance(payload, dict) else None
-    event_id = event_id if isinstance(event_id, str) else ""
+    event_id = event_id if _readable(event_id) else ""
     checked = event_line_check(payload, line=line, agencies=agencies, now=now)
     if isinstance(checked, list):
         return LineResult(line, event_id, "rejected", checked)
@@ -229,7 +230,7 @@ class Received:
         for payload in payloads:
             if isinstance(payload, dict):
                 source, event_id = payload.get("source"), payload.get("event_id")
-                if isinstance(source, str) and isinstance(event_id, str):
+                if _readable(source) and _readable(event_id):
                     ids.setdefault(source.strip(), set()).add(event_id.strip())
         self._known: dict[tuple[str, str], _Earlier] = {}
         for source, event_ids in ids.items():
@@ -655,6 +656,13 @@ def _records_named(payloads: Iterable[Any]) -> list[tuple[str, str]]:
         source = payload.get("source")
         for person in payload["people"]:
             record_id = person.get("record_id") if isinstance(person, dict) else None
-            if isinstance(source, str) and isinstance(record_id, str | int):
-                named.append((source.strip(), str(record_id).strip()))
+            if isinstance(record_id, int) and not isinstance(record_id, bool):
+                record_id = str(record_id)
+            if _readable(source) and _readable(record_id):
+                named.append((source.strip(), record_id.strip()))
     return named
+
+
+def _readable(value: Any) -> TypeGuard[str]:
+    """A string that may be looked up in the database (a line with any other is rejected)."""
+    return isinstance(value, str) and text_problem(value) is None

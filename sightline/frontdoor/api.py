@@ -3,20 +3,31 @@
 Authenticate with the agency's token (`Authorization: Bearer <token>`). Send your own id for
 the contact as `external_id`: sending it again with the same content returns the contact
 already received (200) and changes nothing; the same id with different content is a conflict
-(409). Invalid input is answered 422, naming each bad field.
+(409). Invalid input is answered 422, naming each bad field: text may not hold control
+characters (other than tab, line feed and carriage return) or lone surrogates. A body that is
+not JSON is answered 400, one over the upload limit (256 KB) 413, and one not sent as
+`application/json` 415.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import functools
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from sightline.accounts.models import Agency
 from sightline.accounts.services import api_token_agency
@@ -52,47 +63,92 @@ class AgencyToken(HttpBearer):
 
 router = Router(tags=["contacts"], auth=AgencyToken())
 
+# Control characters other than tab, line feed and carriage return, and lone surrogates: text
+# that cannot be stored (PostgreSQL refuses NUL) or exported safely. The feed format refuses
+# the same (sightline.feeds.format.text_problem, which this app may not import).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+SAFE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+
+
+def _safe_text(value: Any) -> Any:
+    if isinstance(value, str):
+        found = _UNSAFE.search(value)
+        if found is not None:
+            code = f"U+{ord(found.group()):04X}"
+            if "\ud800" <= found.group() <= "\udfff":
+                raise PydanticCustomError("text", f"Contains a lone surrogate ({code}), not text")
+            raise PydanticCustomError(
+                "text", f"Contains a control character ({code}), which is not allowed"
+            )
+    return value
+
+
+def _an_object(value: Any) -> Any:
+    """Only a JSON object (django-ninja's schemas would otherwise read any value's attributes)."""
+    if value is not None and not isinstance(value, dict):
+        raise PydanticCustomError("model_type", "Input should be an object")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_safe_text)]
+
+
+def _text(default: Any = "", **kwargs: Any) -> Any:
+    return Field(default, json_schema_extra={"pattern": SAFE_TEXT_PATTERN}, **kwargs)
+
 
 class AddressIn(Schema):
-    line: str = Field("", max_length=200)
-    postcode: str = Field("", max_length=10, examples=["BD21 4QA"])
+    line: Text = _text(max_length=200)
+    postcode: Text = _text(max_length=10, examples=["BD21 4QA"])
+
+
+# The service refuses a child with neither a name nor an NHS number (blank ones count as none).
+_NAME_OR_NHS_NUMBER: dict[str, Any] = {
+    "description": "Give at least the child's given name, family name or NHS number.",
+    "anyOf": [
+        {"required": ["given_name"], "properties": {"given_name": {"pattern": "\\S"}}},
+        {"required": ["family_name"], "properties": {"family_name": {"pattern": "\\S"}}},
+        {"required": ["nhs_number"], "properties": {"nhs_number": {"pattern": "[^\\s-]"}}},
+    ],
+}
 
 
 class ChildIn(Schema):
-    given_name: str = Field("", max_length=100)
-    family_name: str = Field("", max_length=100)
+    model_config = ConfigDict(json_schema_extra=_NAME_OR_NHS_NUMBER)
+
+    given_name: Text = _text(max_length=100)
+    family_name: Text = _text(max_length=100)
     date_of_birth: dt.date | None = None
-    nhs_number: str = Field("", max_length=12, description="10 digits; the check digit is verified")
-    upn: str = Field("", max_length=13, description="Unique pupil number")
+    nhs_number: Text = _text(max_length=12, description="10 digits; the check digit is verified")
+    upn: Text = _text(max_length=13, description="Unique pupil number")
     sex: Literal["F", "M", "U"] = "U"
-    address: AddressIn | None = None
+    address: Annotated[AddressIn | None, BeforeValidator(_an_object)] = None
 
 
 class ReferrerIn(Schema):
-    name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=40)
+    name: Text = _text(max_length=200)
+    email: Text = _text(max_length=254)
+    phone: Text = _text(max_length=40)
 
 
 class ContactIn(Schema):
-    external_id: str = Field(
+    external_id: Text = _text(
         ..., min_length=1, max_length=100, description="Your system's own id for this contact"
     )
-    concern: str = Field(..., min_length=1, max_length=MAX_TEXT)
+    concern: Text = _text(..., min_length=1, max_length=MAX_TEXT)
     urgency: Urgency = Urgency.NOT_URGENT
-    child: ChildIn
-    child_voice: str = Field("", max_length=MAX_TEXT, description="What the child said")
-    child_presentation: str = Field("", max_length=MAX_TEXT, description="How the child seemed")
-    actions_taken: str = Field("", max_length=MAX_TEXT)
+    child: Annotated[ChildIn, BeforeValidator(_an_object)]
+    child_voice: Text = _text(max_length=MAX_TEXT, description="What the child said")
+    child_presentation: Text = _text(max_length=MAX_TEXT, description="How the child seemed")
+    actions_taken: Text = _text(max_length=MAX_TEXT)
     lawful_basis: LawfulBasis
     consent: Consent
-    consent_detail: str = Field(
-        "",
+    consent_detail: Text = _text(
         max_length=MAX_TEXT,
         description="Required when consent is 'refused' or 'not_sought': why",
     )
-    referrer: ReferrerIn | None = None
-    referral_source: str | None = Field(
+    referrer: Annotated[ReferrerIn | None, BeforeValidator(_an_object)] = None
+    referral_source: Text | None = _text(
         None,
         description="DfE CIN census referral source code; defaults to your agency's. One of: "
         + ", ".join(ReferralSource.values),
@@ -150,17 +206,41 @@ def _out(contact: Contact) -> dict[str, Any]:
     }
 
 
+def json_only(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 413 to a body over the upload limit and 415 to one not sent as JSON, before
+    django-ninja reads it (it would answer 500 to the one and read any text as JSON)."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            limit = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // 1024
+            detail = f"The contact is too large: at most {limit} KB may be sent at once."
+            return JsonResponse({"detail": detail}, status=413)
+        if body and request.content_type != "application/json":
+            detail = "Send the contact as JSON, with the header Content-Type: application/json."
+            return JsonResponse({"detail": detail}, status=415)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 @router.post(
     "",
     response={
         201: ContactOut,
         200: ContactOut,
+        400: Problem,
         401: Problem,
         409: Problem,
+        413: Problem,
+        415: Problem,
         422: InvalidInput,
     },
     summary="Send a contact to the front door",
 )
+@decorate_view(json_only)
 def contact_send(request: HttpRequest, payload: ContactIn) -> Status:
     """Store the contact and start the front door's clock: a decision at once for a child in
     immediate danger, within 2 working hours for `today`, else by the end of the next working

@@ -130,3 +130,37 @@ def test_a_body_over_the_upload_limit_is_answered_413(client, police_token, sett
     response = post(client, json.dumps([a_line(), a_line(event_id="DA-2")]), police_token)
     assert response.status_code == 413
     assert not Event.objects.exists()
+
+
+def test_the_request_body_schema_is_generated_from_the_feed_line_model(client):
+    from sightline.feeds.format import FeedLine, feed_line_json_schema
+
+    document = client.get("/api/v1/openapi.json").json()
+    content = document["paths"]["/api/v1/events"]["post"]["requestBody"]["content"]
+    reference = {"$ref": "#/components/schemas/FeedLine"}
+    assert content["application/x-ndjson"]["schema"] == reference
+    assert content["application/json"]["schema"] == {"type": "array", "items": reference}
+    schemas = document["components"]["schemas"]
+    generated = feed_line_json_schema()
+    assert FeedLine.__name__ == "FeedLine"
+    for name, schema in generated.items():
+        assert schemas[name] == schema, name
+    assert "people" in schemas["DomesticAbuseIncidentLine"]["properties"]
+    assert schemas["DomesticAbuseIncidentLine"]["properties"]["details"] == {
+        "$ref": "#/components/schemas/DomesticAbuseIncidentDetails"
+    }
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x"])
+def test_a_body_not_sent_as_json_or_json_lines_is_answered_415(client, police_token, content_type):
+    response = post(client, json.dumps([a_line()]), police_token, content_type=content_type)
+    assert response.status_code == 415
+    assert not Event.objects.exists()
+
+
+def test_a_batch_in_which_every_event_is_rejected_is_answered_422(client, police_token):
+    bad = changed(a_line(), "details", ["child_present"])
+    response = post(client, json.dumps([bad]), police_token)
+    assert response.status_code == 422
+    assert response.json()["results"][0]["problems"][0]["field"] == "details"
+    assert "422" in client.get("/api/v1/openapi.json").json()["paths"][URL]["post"]["responses"]

@@ -59,7 +59,7 @@ BAD_LINES = [
         "a person without a role",
         changed(a_line(), "people.2.role", DELETE),
         "people[2].role",
-        "not a role",
+        "is required: a role",
     ),
     (
         "an unknown role",
