@@ -533,7 +533,7 @@ def _link(
 
 
 def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
-    """The person's relatives from `_RELATIONSHIPS_SQL`, ended relationships last."""
+    """The person's relatives from `_RELATIONSHIPS_SQL`, each once, ended relationships last."""
     relatives: list[Relative] = []
     others: list[Relative] = []  # recorded from the relative's side
     for row in rows:
@@ -561,8 +561,17 @@ def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
                 )
             )
     relatives += others
-    relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
-    return relatives
+    # A relationship recorded from both sides (siblings, partners), or twice, is listed once:
+    # the current one first, then one with parental responsibility, then the longest known.
+    relatives.sort(
+        key=lambda r: (r.until is not None, not r.parental_responsibility, r.since or dt.date.max)
+    )
+    once: dict[tuple[int, str], Relative] = {}
+    for listed_once in relatives:
+        once.setdefault((listed_once.person.pk, listed_once.relationship), listed_once)
+    listed = list(once.values())
+    listed.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
+    return listed
 
 
 def _professionals(rows: list[tuple[Any, ...]], today: dt.date) -> list[Professional]:
