@@ -165,3 +165,46 @@ def test_a_link_decision_is_undone_from_the_merges_page_not_reopened(agencies):
     match_candidate_decide(actor=analyst, candidate=match, same_person=True)
     with pytest.raises(ValidationError, match="merges page"):
         match_candidate_reopen(actor=analyst, candidate=match)
+
+
+def _line(source: str, event_id: str, day: str, address: dict[str, str]) -> str:
+    import json
+
+    child = {
+        "role": "child",
+        "record_id": f"{source.upper()}-7",
+        "given_name": "Poppy",
+        "family_name": "Testacacia",
+        "date_of_birth": "2017-05-12",
+        "sex": "F",
+        "address": address,
+    }
+    return json.dumps(
+        {
+            "feed": "1",
+            "source": source,
+            "event_id": event_id,
+            "type": "missing_episode",
+            "occurred_at": f"{day}T10:00:00+00:00",
+            "summary": "Synthetic event",
+            "people": [child],
+            "details": {},
+        }
+    )
+
+
+def test_a_feed_link_with_the_street_misspelt_keeps_the_childs_address_and_is_listed(agencies):
+    from sightline.feeds.services import feed_import
+    from sightline.people.models import SourceRecord
+
+    held = {"line": "14 Acacia Avenue", "postcode": "BD21 4QA"}
+    misspelt = {"line": "14 Acaica Ave", "postcode": "BD214QA"}
+    assert feed_import([(1, _line("school", "S-E1", "2025-01-10", held))]).clean
+    assert feed_import([(1, _line("police", "P-E1", "2025-03-01", misspelt))]).clean
+    school = SourceRecord.objects.get(agency__code="school").person
+    police = SourceRecord.objects.get(agency__code="police")
+    assert police.person == school
+    assert current_line(school) == "14 Acacia Avenue"
+    assert school.addresses.count() == 1
+    link = PersonChange.objects.get(kind=PersonChange.Kind.LINK)
+    assert link.to_person == school and link.moved["people.sourcerecord"] == [police.pk]
