@@ -257,6 +257,8 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
         here.family_name_key = name_key(here.family_name)
         here.save()
     Address.objects.filter(pk__in=change.ended.get("people.address", [])).update(moved_out=None)
+    for pk, moved_out in change.ended.get("reopened", {}).items():  # a link's undo reopened it
+        Address.objects.filter(pk=int(pk)).update(moved_out=dt.date.fromisoformat(moved_out))
     index_move(record_ids=change.moved.get("people.sourcerecord", []), person=back)
     LinkageRecord.objects.filter(person_row_for=back).update(person=back)
     _mark_undone(actor, change)
@@ -284,6 +286,32 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
     return change
 
 
+def _addresses_follow_record(*, change: PersonChange, split: PersonChange, agency_id: int) -> None:
+    """The addresses the wrongly linked record's agency reported for the person since the
+    link go with the record to its new person, and the address they ended is current again
+    (when no other record of that agency stays, nobody else can have reported them). Kept in
+    the split, so that undoing the split puts them back."""
+    person, new = split.from_person, split.to_person
+    if person.source_records.filter(agency_id=agency_id).exists():
+        return
+    reported = list(
+        Address.objects.filter(person=person, source_id=agency_id, created_at__gte=change.made_at)
+    )
+    if not reported:
+        return
+    Address.objects.filter(pk__in=[a.pk for a in reported]).update(person=new)
+    reopened: dict[str, str] = {}
+    if not person.addresses.filter(moved_out__isnull=True).exists():
+        ends = {a.moved_in - dt.timedelta(days=1) for a in reported if a.moved_in}
+        previous = person.addresses.filter(moved_out__in=ends).first()  # the newest such
+        if previous is not None and previous.moved_out is not None:
+            reopened[str(previous.pk)] = previous.moved_out.isoformat()
+            Address.objects.filter(pk=previous.pk).update(moved_out=None)
+    split.moved = {**split.moved, "people.address": [a.pk for a in reported]}
+    split.ended = {"reopened": reopened} if reopened else {}
+    split.save(update_fields=["moved", "ended"])
+
+
 def _mark_undone(actor: Actor, change: PersonChange) -> None:
     change.undone_at = timezone.now()
     change.undone_by = _user(actor)
@@ -309,6 +337,7 @@ def _link_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
         records=[r for r in records if r.person_id == person.pk],
         reason=f"Automatic link undone: {change.reason}",
     )
+    _addresses_follow_record(change=change, split=split, agency_id=records[0].agency_id)
     _mark_undone(actor, change)
     detail = {"change": change.pk, "kind": change.kind, "split": split.pk}
     for person_id in (person.pk, split.to_person_id):

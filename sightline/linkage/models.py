@@ -85,7 +85,9 @@ class PersonChange(models.Model):
     moved = models.JSONField(default=dict, help_text="Rows moved, by model label: ids")
     filled = models.JSONField(default=dict, help_text="Blank fields of to_person filled in")
     ended = models.JSONField(
-        default=dict, help_text="Current addresses the merge ended, by model label: ids"
+        default=dict,
+        help_text="Addresses a merge ended (by model label: ids), or an undone link reopened "
+        "('reopened': id -> the day it had ended)",
     )
     reason = models.TextField()
     made_by = models.ForeignKey(

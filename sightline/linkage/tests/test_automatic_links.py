@@ -208,3 +208,27 @@ def test_a_feed_link_with_the_street_misspelt_keeps_the_childs_address_and_is_li
     assert school.addresses.count() == 1
     link = PersonChange.objects.get(kind=PersonChange.Kind.LINK)
     assert link.to_person == school and link.moved["people.sourcerecord"] == [police.pk]
+
+
+def test_undoing_a_wrong_feed_link_takes_back_the_address_the_linked_record_brought(agencies):
+    from sightline.feeds.services import feed_import
+    from sightline.people.models import SourceRecord
+
+    held = {"line": "14 Acacia Avenue", "postcode": "BD21 4QA"}
+    elsewhere = {"line": "3 Canal Street", "postcode": "LS11 5QR"}
+    assert feed_import([(1, _line("school", "S-E1", "2025-01-10", held))]).clean
+    assert feed_import([(1, _line("police", "P-E1", "2025-03-01", elsewhere))]).clean
+    child = SourceRecord.objects.get(agency__code="school").person
+    assert current_line(child) == "3 Canal Street"  # newer and really different: taken
+    link = PersonChange.objects.get(kind=PersonChange.Kind.LINK)
+
+    person_change_undo(actor="test", change=link)
+
+    other = SourceRecord.objects.get(agency__code="police").person
+    assert other != child
+    assert current_line(child) == "14 Acacia Avenue"
+    assert current_line(other) == "3 Canal Street"
+    split = PersonChange.objects.get(kind=PersonChange.Kind.SPLIT)
+    person_change_undo(actor="test", change=split)  # undoing the undo puts it all back
+    assert current_line(child) == "3 Canal Street"
+    assert child.addresses.get(line="14 Acacia Avenue").moved_out == dt.date(2025, 2, 28)
