@@ -109,6 +109,7 @@ TABLE: dict[str, dict[str, object]] = {
     "/information-requests/{request}/": row(404, health_visitor=200),
     "/linkage/review/": DATA_QUALITY,
     "/linkage/review/{candidate}/": DATA_QUALITY,
+    "/linkage/review/{candidate}/undo/": row(403, analyst=405, ig_officer=405),
     "/linkage/merges/": DATA_QUALITY,
     "/linkage/merges/{change}/undo/": row(403, analyst=405, ig_officer=405),
     "/alerts/": row(200, unscheduled_care=403),

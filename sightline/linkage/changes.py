@@ -3,12 +3,16 @@
 A merge moves everything of one person (source records, chronology participants, addresses,
 other names, household memberships, relationships, involvements) to the survivor and keeps
 the merged person's row, retired: `sightline.linkage.selectors.retired_person_ids` lists such
-rows so lists of people can leave them out. A split moves some source records (and the
-chronology entries their agency sent) to a new person.
+rows so lists of people can leave them out. The merged person's current address becomes the
+survivor's only when it is newer and really another address (`same_address`); otherwise it
+joins the survivor's history. A split moves some source records (and the chronology entries
+their agency sent) to a new person. An automatic link (a source record the linkage model put
+on an existing person) is recorded too: undoing it splits the record off to a new person.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +26,7 @@ from sightline.chronology.models import Participant
 from sightline.core import audit
 from sightline.linkage.index import index_move
 from sightline.linkage.models import LinkageRecord, PersonChange
+from sightline.people.addresses import same_address
 from sightline.people.models import (
     Address,
     HouseholdMember,
@@ -88,6 +93,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
         raise ValidationError("A person cannot be merged with themselves.")
     if _retired(survivor) or _retired(merged):
         raise ValidationError("One of these persons has already been merged into another.")
+    kept, arriving = _current_address(survivor), _current_address(merged)
     moved: dict[str, list[int]] = {}
     for label, model, field, unique_with in MOVABLE:
         rows = model._default_manager.filter(**{field: merged})
@@ -106,12 +112,14 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
         survivor.save()
     index_move(record_ids=moved["people.sourcerecord"], person=survivor)
     LinkageRecord.objects.filter(person_row_for=merged).update(person=survivor)
+    ended = _one_current_address(kept, arriving)
     change = PersonChange.objects.create(
         kind=PersonChange.Kind.MERGE,
         from_person=merged,
         to_person=survivor,
         moved=moved,
         filled=filled,
+        ended={"people.address": ended} if ended else {},
         reason=reason,
         made_by=_user(actor),
         made_by_label=_label(actor),
@@ -131,6 +139,33 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
         actor=actor, action="person.merged_away", target=change, person_id=merged.pk, detail=detail
     )
     return change
+
+
+def _current_address(person: Person) -> Address | None:
+    return person.addresses.filter(moved_out__isnull=True).first()
+
+
+def _one_current_address(kept: Address | None, arriving: Address | None) -> list[int]:
+    """After a merge, one current address: the survivor's (`kept`) unless the merged person's
+    (`arriving`) is newer and really another address. The other one ends (the day before the
+    current one began, or on its own first day when it is a copy of the same address or no
+    earlier day exists); returns the ids of the addresses ended, for undo."""
+    if kept is None or arriving is None:
+        return []
+    newer = arriving.moved_in is not None and (
+        kept.moved_in is None or arriving.moved_in > kept.moved_in
+    )
+    if newer and not same_address(kept.line, kept.postcode, arriving.line, arriving.postcode):
+        current, ending = arriving, kept
+    else:
+        current, ending = kept, arriving
+    end = current.moved_in - dt.timedelta(days=1) if current.moved_in else None
+    if end is None or (ending.moved_in is not None and end < ending.moved_in):
+        end = ending.moved_in or current.moved_in
+    if end is None:
+        end = timezone.localdate()
+    Address.objects.filter(pk=ending.pk).update(moved_out=end)
+    return [ending.pk]
 
 
 @transaction.atomic
@@ -196,10 +231,13 @@ def person_split(
 
 @transaction.atomic
 def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
-    """Move every row the merge or split moved back where it was; restore filled-in fields."""
+    """Move every row the merge or split moved back where it was; restore filled-in fields
+    and reopen the addresses a merge ended. Undoing an automatic link splits its record off."""
     change = PersonChange.objects.select_for_update().get(pk=change.pk)
     if change.undone_at is not None:
         raise ValidationError("This change has already been undone.")
+    if change.kind == PersonChange.Kind.LINK:
+        return _link_undo(actor=actor, change=change)
     later = PersonChange.objects.filter(
         undone_at__isnull=True, made_at__gte=change.made_at, from_person=change.to_person
     ).exclude(pk=change.pk)
@@ -218,12 +256,12 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
         here.given_name_key = name_key(here.given_name)
         here.family_name_key = name_key(here.family_name)
         here.save()
+    Address.objects.filter(pk__in=change.ended.get("people.address", [])).update(moved_out=None)
+    for pk, moved_out in change.ended.get("reopened", {}).items():  # a link's undo reopened it
+        Address.objects.filter(pk=int(pk)).update(moved_out=dt.date.fromisoformat(moved_out))
     index_move(record_ids=change.moved.get("people.sourcerecord", []), person=back)
     LinkageRecord.objects.filter(person_row_for=back).update(person=back)
-    change.undone_at = timezone.now()
-    change.undone_by = _user(actor)
-    change.undone_by_label = _label(actor)
-    change.save(update_fields=["undone_at", "undone_by", "undone_by_label"])
+    _mark_undone(actor, change)
     detail = {"change": change.pk, "kind": change.kind}
     audit.record_change(
         actor=actor,
@@ -245,4 +283,69 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
     MatchCandidate.objects.filter(change=change).update(
         status=MatchCandidate.Status.PENDING, change=None
     )
+    return change
+
+
+def _addresses_follow_record(*, change: PersonChange, split: PersonChange, agency_id: int) -> None:
+    """The addresses the wrongly linked record's agency reported for the person since the
+    link go with the record to its new person, and the address they ended is current again
+    (when no other record of that agency stays, nobody else can have reported them). Kept in
+    the split, so that undoing the split puts them back."""
+    person, new = split.from_person, split.to_person
+    if person.source_records.filter(agency_id=agency_id).exists():
+        return
+    reported = list(
+        Address.objects.filter(person=person, source_id=agency_id, created_at__gte=change.made_at)
+    )
+    if not reported:
+        return
+    Address.objects.filter(pk__in=[a.pk for a in reported]).update(person=new)
+    reopened: dict[str, str] = {}
+    if not person.addresses.filter(moved_out__isnull=True).exists():
+        ends = {a.moved_in - dt.timedelta(days=1) for a in reported if a.moved_in}
+        previous = person.addresses.filter(moved_out__in=ends).first()  # the newest such
+        if previous is not None and previous.moved_out is not None:
+            reopened[str(previous.pk)] = previous.moved_out.isoformat()
+            Address.objects.filter(pk=previous.pk).update(moved_out=None)
+    split.moved = {**split.moved, "people.address": [a.pk for a in reported]}
+    split.ended = {"reopened": reopened} if reopened else {}
+    split.save(update_fields=["moved", "ended"])
+
+
+def _mark_undone(actor: Actor, change: PersonChange) -> None:
+    change.undone_at = timezone.now()
+    change.undone_by = _user(actor)
+    change.undone_by_label = _label(actor)
+    change.save(update_fields=["undone_at", "undone_by", "undone_by_label"])
+
+
+def _link_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
+    """Undo an automatic link: the record (wherever it is now) and the chronology entries it
+    brought move to a new person of their own, by a split the merges page lists too."""
+    record_ids = change.moved.get("people.sourcerecord", [])
+    records = list(SourceRecord.objects.select_related("person").filter(pk__in=record_ids))
+    if not records:
+        raise ValidationError("The linked record no longer exists.")
+    person = records[0].person
+    if person.source_records.exclude(pk__in=record_ids).count() == 0:
+        raise ValidationError(
+            "The linked record is already the only record of its person: nothing to undo."
+        )
+    split = person_split(
+        actor=actor,
+        person=person,
+        records=[r for r in records if r.person_id == person.pk],
+        reason=f"Automatic link undone: {change.reason}",
+    )
+    _addresses_follow_record(change=change, split=split, agency_id=records[0].agency_id)
+    _mark_undone(actor, change)
+    detail = {"change": change.pk, "kind": change.kind, "split": split.pk}
+    for person_id in (person.pk, split.to_person_id):
+        audit.record_change(
+            actor=actor,
+            action="person.link_undone",
+            target=change,
+            person_id=person_id,
+            detail=detail,
+        )
     return change

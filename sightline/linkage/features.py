@@ -69,11 +69,39 @@ EXTRA_NICKNAMES: dict[str, set[str]] = {
 }
 
 
+# Spellings of the same first name that the person search finds by their sound (Stephen finds
+# Steven): the same name, never twins' two names.
+SAME_NAME_SPELLINGS: dict[str, set[str]] = {
+    "stephen": {"steven"},
+    "catherine": {"katherine", "kathryn", "cathy", "kathy"},
+    "katherine": {"catherine", "kathryn", "cathy", "kathy"},
+    "zachary": {"zack", "zac"},
+    "jonathan": {"johnny"},
+    "john": {"johnny", "jonny"},
+}
+_PET_ENDINGS = ("ie", "ey", "y", "i")
+
+
+def pet_spellings(name: str) -> set[str]:
+    """A pet form written the other ways the person search finds it (a 'y' for an 'i', and
+    '-ie' for '-y'): Lizzie, Lizzy, Lizzi; Becky, Becki, Beckie. Other names: none."""
+    for ending in _PET_ENDINGS:
+        stem = name[: -len(ending)]
+        if name.endswith(ending) and len(stem) >= 2:
+            return {stem + other for other in _PET_ENDINGS if other != ending}
+    return set()
+
+
 def _variant_groups() -> dict[str, frozenset[str]]:
+    """Each known first name's group: its formal name, nicknames and short forms (those the
+    person search knows, people/names.py, and more), each pet form in its -y/-ie/-i
+    spellings. Twins are never given two names of one group."""
     groups: dict[str, set[str]] = {}
-    for source in (NICKNAMES, EXTRA_NICKNAMES):
+    for source in (NICKNAMES, EXTRA_NICKNAMES, SAME_NAME_SPELLINGS):
         for formal, shorts in source.items():
             group = {formal, *shorts}
+            for short in shorts:
+                group |= pet_spellings(short)
             for name in group:
                 groups.setdefault(name, set()).update(group)
     return {name: frozenset(group) for name, group in groups.items()}

@@ -68,18 +68,27 @@ class ModelVersion(models.Model):
 
 
 class PersonChange(models.Model):
-    """A merge (everything of `from_person` moved to `to_person`) or a split (some source
-    records of `from_person` moved to a new `to_person`). Undo moves the same rows back."""
+    """A merge (everything of `from_person` moved to `to_person`), a split (some source
+    records of `from_person` moved to a new `to_person`) or an automatic link (a new source
+    record that the linkage model put on an existing person, `from_person` and `to_person`
+    both that person). Undo moves the same rows back; undoing a link splits its record off
+    to a new person."""
 
     class Kind(models.TextChoices):
         MERGE = "merge", "Merge"
         SPLIT = "split", "Split"
+        LINK = "link", "Automatic link"
 
     kind = models.CharField(max_length=5, choices=Kind.choices)
     from_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     to_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved = models.JSONField(default=dict, help_text="Rows moved, by model label: ids")
     filled = models.JSONField(default=dict, help_text="Blank fields of to_person filled in")
+    ended = models.JSONField(
+        default=dict,
+        help_text="Addresses a merge ended (by model label: ids), or an undone link reopened "
+        "('reopened': id -> the day it had ended)",
+    )
     reason = models.TextField()
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

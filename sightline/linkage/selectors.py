@@ -149,14 +149,33 @@ def match_candidate_get(*, user: User, candidate_id: int) -> SideBySide:
     )
 
 
+def match_candidate_for_undo(*, user: User, candidate_id: int) -> MatchCandidate:
+    """A decided match, to undo its decision (data-quality users only)."""
+    _check(user)
+    candidate = MatchCandidate.objects.filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404("No such match")
+    return candidate
+
+
 def person_changes(*, user: User, limit: int = 100) -> list[PersonChange]:
-    """Merges and splits, newest first. Recorded."""
+    """Automatic links, merges and splits, newest first; a link carries the source record it
+    linked (`linked_record`, with its agency). Recorded."""
     _check(user)
     changes = list(
         PersonChange.objects.select_related("from_person", "to_person").order_by("-made_at", "-id")[
             :limit
         ]
     )
+    linked = {
+        record_id: change
+        for change in changes
+        if change.kind == PersonChange.Kind.LINK
+        for record_id in change.moved.get("people.sourcerecord", [])[:1]
+    }
+    records = SourceRecord.objects.select_related("agency").filter(pk__in=linked)
+    for record in records:
+        linked[record.pk].linked_record = record  # type: ignore[attr-defined]
     audit.record(
         actor=user,
         kind=audit.Kind.LIST,

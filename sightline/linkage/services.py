@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
-from sightline.core.rows import rows_read
+from sightline.core.rows import rows_insert, rows_read
 from sightline.core.transactions import service_atomic
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
@@ -652,17 +652,8 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
     if session is not None:
         session.added.add((sent.agency.code, sent.record_id))
     _indexed_own(record, person, created)
-    if found is not None and method == "probabilistic":
-        audit.record_change(
-            actor=actor,
-            action="linkage.record_linked",
-            target=record,
-            person_id=person.pk,
-            detail={
-                "match_probability": round(found.score.match_probability, 6),
-                "match_weight": round(found.score.match_weight, 2),
-            },
-        )
+    if found is not None:
+        _link_record(actor=actor, record=record, person=person, found=found, method=method)
     for candidate in review:
         _queue_for_review(
             actor=actor,
@@ -672,6 +663,49 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
             reason=doubted.get(candidate.person_id, candidate.score.guard),
         )
     return Resolution(person, record, method, created)
+
+
+_LINKED_BY = {
+    "nhs_number": "Automatic link: same NHS number",
+    "upn": "Automatic link: same UPN",
+}
+
+
+def _link_record(
+    *, actor: Actor, record: SourceRecord, person: Person, found: Candidate, method: Method
+) -> None:
+    """Record an automatic link as a change the merges page lists and can undo (one plain
+    insert: the feed's path stays free of per-line ORM queries)."""
+    probability = found.score.match_probability
+    reason = _LINKED_BY.get(
+        method, f"Automatic link by the linkage model (match probability {probability:.3f})"
+    )
+    change = PersonChange(
+        kind=PersonChange.Kind.LINK,
+        from_person_id=person.pk,
+        to_person_id=person.pk,
+        moved={"people.sourcerecord": [record.pk]},
+        filled={},
+        ended={},
+        reason=reason,
+        made_by_id=actor.pk if isinstance(actor, User) and actor.pk else None,
+        made_by_label=audit._label(actor)[:200],
+        made_at=timezone.now(),
+        undone_by_label="",
+    )
+    rows_insert([change])
+    audit.record_change(
+        actor=actor,
+        action="linkage.record_linked",
+        target=record,
+        person_id=person.pk,
+        detail={
+            "change": change.pk,
+            "method": method,
+            "match_probability": round(probability, 6),
+            "match_weight": round(found.score.match_weight, 2),
+        },
+    )
 
 
 def _queue_for_review(
@@ -754,3 +788,35 @@ def person_change_undo_by_user(*, actor: User, change: PersonChange) -> PersonCh
     from sightline.linkage.changes import person_change_undo
 
     return person_change_undo(actor=actor, change=change)
+
+
+@transaction.atomic
+def match_candidate_reopen(*, actor: User, candidate: MatchCandidate) -> MatchCandidate:
+    """Undo a keep-apart decision: the match waits for a decision again, and later rebuilds
+    are no longer bound to keep the records apart. (A link is undone from the merges page.)"""
+    candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status == MatchCandidate.Status.PENDING:
+        raise ValidationError("This match is already waiting for a decision.")
+    if candidate.status != MatchCandidate.Status.KEPT_APART:
+        raise ValidationError(
+            "Only a keep-apart decision is undone here: undo a link from the merges page."
+        )
+    was = {
+        "decided_by": candidate.decided_by_id,
+        "decided_at": candidate.decided_at.isoformat() if candidate.decided_at else None,
+        "note": candidate.note,
+    }
+    candidate.status = MatchCandidate.Status.PENDING
+    candidate.decided_by = None
+    candidate.decided_at = None
+    candidate.note = ""
+    candidate.other_record_ids = []
+    candidate.save(update_fields=["status", "decided_by", "decided_at", "note", "other_record_ids"])
+    audit.record_change(
+        actor=actor,
+        action="linkage.keep_apart_undone",
+        target=candidate,
+        person_id=candidate.candidate_id,
+        detail={"record": candidate.record_id, "decision": was},
+    )
+    return candidate

@@ -6,6 +6,7 @@ app_name = "linkage"
 urlpatterns = [
     path("linkage/review/", views.review_queue, name="review"),
     path("linkage/review/<int:candidate_id>/", views.review_match, name="review-match"),
+    path("linkage/review/<int:candidate_id>/undo/", views.review_undo, name="review-undo"),
     path("linkage/merges/", views.merges, name="merges"),
     path("linkage/merges/<int:change_id>/undo/", views.undo, name="undo"),
 ]

@@ -16,7 +16,7 @@ from sightline.linkage import selectors
 from sightline.linkage.changes import person_change_undo
 from sightline.linkage.forms import DecisionForm
 from sightline.linkage.rules import REVIEW_MATCHES
-from sightline.linkage.services import match_candidate_decide
+from sightline.linkage.services import match_candidate_decide, match_candidate_reopen
 
 
 class SignedInRequest(HttpRequest):
@@ -56,7 +56,8 @@ def review_match(request: SignedInRequest, candidate_id: int) -> HttpResponse:
                 request,
                 "Linked: the records are now one person. You can undo this from the merges page."
                 if same
-                else "Kept apart: later re-linking will keep these records apart.",
+                else "Kept apart: later re-linking will keep these records apart. "
+                "You can undo this from the recent decisions below.",
             )
             return redirect("linkage:review")
     total = sum(f.weight for f in side.fields)
@@ -65,6 +66,20 @@ def review_match(request: SignedInRequest, candidate_id: int) -> HttpResponse:
         "linkage/review_match.html",
         {"side": side, "form": form, "total_field_weight": total},
     )
+
+
+@data_quality
+@require_POST
+def review_undo(request: SignedInRequest, candidate_id: int) -> HttpResponse:
+    """Undo a keep-apart decision: the match waits for a decision again."""
+    candidate = selectors.match_candidate_for_undo(user=request.user, candidate_id=candidate_id)
+    try:
+        match_candidate_reopen(actor=request.user, candidate=candidate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Decision undone: the match is waiting for a decision again.")
+    return redirect("linkage:review")
 
 
 @data_quality

@@ -239,6 +239,10 @@ FUZZY_CANDIDATES = 500
 class SearchResult:
     visible: list[Person]
     restricted: list[Person]  # match, but the user has no relationship (break glass to open)
+    # When no one lives or lived at the postcode searched for: the postcodes one character
+    # away that the results were found at instead (the page says they are near matches).
+    near_postcodes: list[str] = field(default_factory=list)
+    postcode: str = ""  # the postcode searched for, normalised
 
 
 def _spellings(name: str) -> set[str]:
@@ -351,12 +355,15 @@ def people_search(
         number = normalise_nhs_number(nhs_number)
         recorded = SourceRecord.objects.filter(person=OuterRef("pk"), nhs_number=number)
         criteria &= Q(nhs_number=number) | Q(Exists(recorded))
-    if postcode.strip():
-        lived = Address.objects.filter(person=OuterRef("pk"), postcode=normalise_postcode(postcode))
-        criteria &= Q(Exists(lived))
-    if not criteria:
+    searched = normalise_postcode(postcode) if postcode.strip() else ""
+    near: list[str] = []
+    if not (criteria or searched):
         return SearchResult(visible=[], restricted=[])
-    matches = Person.objects.filter(criteria)
+    matches = Person.objects.filter(criteria & _lived_at([searched]) if searched else criteria)
+    if searched and not matches.exists():
+        near = near_postcodes(searched)
+        if near:
+            matches = Person.objects.filter(criteria & _lived_at(near))
     order = ("family_name", "given_name", "date_of_birth", "pk")
     visible = list(
         _with_current_address(matches.filter(_relationship_filter(user))).order_by(*order)[:limit]
@@ -373,11 +380,47 @@ def people_search(
             "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
             "nhs_number": nhs_number,
             "postcode": postcode,
+            "near_postcodes": near,
             "shown": [p.pk for p in visible],
             "restricted": [p.pk for p in restricted],
         },
     )
-    return SearchResult(visible=visible, restricted=restricted)
+    return SearchResult(
+        visible=visible,
+        restricted=restricted,
+        near_postcodes=near if (visible or restricted) else [],
+        postcode=searched,
+    )
+
+
+def _lived_at(postcodes: list[str]) -> Q:
+    return Q(Exists(Address.objects.filter(person=OuterRef("pk"), postcode__in=postcodes)))
+
+
+NEAR_POSTCODES = 20  # at most this many near postcodes are searched
+
+
+def near_postcodes(postcode: str) -> list[str]:
+    """Postcodes held on addresses one character away from `postcode` (one changed, added,
+    dropped, or two side by side swapped), nearest first: a slip in either half of it."""
+    outward, _, inward = postcode.partition(" ")
+    if not (outward and inward):
+        return []
+    held = (
+        Address.objects.filter(Q(postcode__startswith=f"{outward} ") | Q(postcode__endswith=inward))
+        .exclude(postcode=postcode)
+        .values_list("postcode", flat=True)
+        .distinct()[:2000]
+    )
+    compact = postcode.replace(" ", "")
+    near = sorted(
+        {
+            other
+            for other in held
+            if jellyfish.damerau_levenshtein_distance(compact, other.replace(" ", "")) == 1
+        }
+    )
+    return near[:NEAR_POSTCODES]
 
 
 # --- What the person page shows beside the chronology --------------------------------------
@@ -544,7 +587,7 @@ def _link(
 
 
 def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
-    """The person's relatives from `_RELATIONSHIPS_SQL`, ended relationships last."""
+    """The person's relatives from `_RELATIONSHIPS_SQL`, each once, ended relationships last."""
     relatives: list[Relative] = []
     others: list[Relative] = []  # recorded from the relative's side
     for row in rows:
@@ -572,8 +615,17 @@ def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
                 )
             )
     relatives += others
-    relatives.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
-    return relatives
+    # A relationship recorded from both sides (siblings, partners), or twice, is listed once:
+    # the current one first, then one with parental responsibility, then the longest known.
+    relatives.sort(
+        key=lambda r: (r.until is not None, not r.parental_responsibility, r.since or dt.date.max)
+    )
+    once: dict[tuple[int, str], Relative] = {}
+    for listed_once in relatives:
+        once.setdefault((listed_once.person.pk, listed_once.relationship), listed_once)
+    listed = list(once.values())
+    listed.sort(key=lambda r: (r.until is not None, r.person.family_name, r.person.given_name))
+    return listed
 
 
 def _professionals(rows: list[tuple[Any, ...]], today: dt.date) -> list[Professional]:

@@ -15,6 +15,7 @@ from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.core.rows import rows_insert
 from sightline.core.transactions import service_atomic
+from sightline.people.addresses import same_address
 from sightline.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -200,7 +201,7 @@ def address_add(
     moved_in = moved_in or timezone.localdate()
     postcode = normalise_postcode(postcode)
     current = person.addresses.filter(moved_out__isnull=True).first()
-    if current and current.line.lower() == line.lower() and current.postcode == postcode:
+    if current and same_address(current.line, current.postcode, line, postcode):
         return current
     if keep_newer and current and current.moved_in and current.moved_in > moved_in:
         return current
@@ -231,12 +232,16 @@ def address_move(
 ) -> bool:
     """`address_add` with `keep_newer`, for reports of where someone lives (a feed names an
     address with most people): whether they moved. Looking first takes one plain query, and
-    most reports name the address already held."""
+    most reports name the address already held.
+
+    The report becomes the current address only when it is not older than the address held
+    and names a really different address: another agency's copy of the same address with the
+    street misspelt (same house number and postcode) leaves the address held as it is."""
     postcode = normalise_postcode(postcode)
     current = _current_address(person.pk)
     if current is not None:
         held_line, held_postcode, held_since = current
-        if (held_line.lower(), held_postcode) == (line.lower(), postcode):
+        if same_address(held_line, held_postcode, line, postcode):
             return False
         if held_since is not None and held_since > moved_in:
             return False

@@ -61,3 +61,43 @@ def test_review_a_match_link_it_and_undo(site, agencies):
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("#changes")).to_contain_text("Undone")
     site.check_accessibility()
+
+
+def test_an_automatic_link_is_listed_and_undone_and_a_keep_apart_is_undone(site, agencies):
+    f.user(None, "analyst", "other", username="an.rowan")
+    source_record_resolve(actor="feed", sent=RecordAsSent(agencies["health"], "H-1", **WILLIAM))
+    # Another agency's copy with the street misspelt: linked by the model, automatically.
+    source_record_resolve(
+        actor="Police feed",
+        sent=RecordAsSent(agencies["police"], "P-1", **{**WILLIAM, "address_line": "18 Beech Grv"}),
+    )
+    doubtful = {
+        **WILLIAM,
+        "given_name": "Bill",
+        "date_of_birth": dt.date(2016, 7, 3),
+        "address_line": "2 Canal Street",
+        "postcode": "LS11 5QR",
+    }
+    source_record_resolve(actor="feed", sent=RecordAsSent(agencies["school"], "S-1", **doubtful))
+    page = site.page
+    site.sign_in("an.rowan", PASSWORD)
+
+    site.go("/linkage/merges/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Links, merges and splits")
+    expect(page.locator("#changes")).to_contain_text("Automatic link")
+    expect(page.locator("#changes")).to_contain_text("A record from")
+    site.check_accessibility()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#changes")).to_contain_text("Undone")
+    expect(page.locator("#changes")).to_contain_text("Automatic link undone")
+    site.check_accessibility()
+
+    site.go("/linkage/review/")
+    page.get_by_role("link", name="school:S-1").click()
+    page.get_by_label("No, different people: keep them apart").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("body")).to_contain_text("Kept apart")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("body")).to_contain_text("waiting for a decision again")
+    expect(page.locator("#queue")).to_contain_text("Bill")
+    site.check_accessibility()

@@ -91,3 +91,34 @@ def test_linking_then_undoing_from_the_pages(client, analyst, match):  # type: i
     client.post(reverse("linkage:undo", args=[change.pk]))
     change.refresh_from_db()
     assert change.is_undone
+
+
+def test_the_merges_page_lists_an_automatic_feed_link_and_undoes_it(client, analyst, agencies):  # type: ignore[no-untyped-def]
+    first = source_record_resolve(
+        actor="feed", sent=RecordAsSent(agencies["health"], "H-1", **WILLIAM)
+    )
+    second = source_record_resolve(
+        actor="feed", sent=RecordAsSent(agencies["police"], "P-1", **WILLIAM)
+    )
+    assert second.person == first.person
+    client.force_login(analyst)
+    page = client.get(reverse("linkage:merges")).content.decode()
+    assert "Automatic link" in page
+    assert f"A record from {agencies['police'].name}: William Okafor, born 7 March 2016" in page
+    assert "police:P-1" not in page
+    change = PersonChange.objects.get(kind=PersonChange.Kind.LINK)
+    assert client.post(reverse("linkage:undo", args=[change.pk])).status_code == 302
+    second.record.refresh_from_db()
+    assert second.record.person != first.person
+    assert "Undone" in client.get(reverse("linkage:merges")).content.decode()
+
+
+def test_a_keep_apart_decision_is_undone_from_the_review_queue(client, analyst, match):  # type: ignore[no-untyped-def]
+    client.force_login(analyst)
+    client.post(reverse("linkage:review-match", args=[match.pk]), {"decision": "keep_apart"})
+    page = client.get(reverse("linkage:review")).content.decode()
+    assert "Kept apart: different people" in page and "Undo" in page
+    response = client.post(reverse("linkage:review-undo", args=[match.pk]), follow=True)
+    assert "waiting for a decision again" in response.content.decode()
+    match.refresh_from_db()
+    assert match.status == MatchCandidate.Status.PENDING
