@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.openapi.views import openapi_view
