@@ -83,6 +83,7 @@ TABLE: dict[str, dict[str, object]] = {
         200, unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, "person")
     ),
     "/people/{child}/access-trail/": row(403, ig_officer=200),
+    "/people/{child}/disabilities/": CASE_WORK,
     "/audit/break-glass/": row(403, ig_officer=200, partnership_officer=200),
     "/report-a-concern/": PUBLIC,
     "/report-a-concern/urgency/": PUBLIC,
