@@ -164,6 +164,7 @@ TABLE: dict[str, dict[str, object]] = {
     # in the session goes back to the search.
     "/cp-is/": row(403, unscheduled_care=200),
     "/cp-is/answer/": row(403, unscheduled_care=302),
+    "/messages/": row(200),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": PUBLIC,
