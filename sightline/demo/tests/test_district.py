@@ -170,3 +170,16 @@ def test_no_one_in_the_district_has_a_name_from_the_source_reports(small_distric
     staff = User.objects.values_list("first_name", "last_name")
     assert not any(name_is_denied(given, family) for given, family in [*people, *staff])
     assert not name_is_denied("Ava", "Testchild")
+
+
+def test_some_children_have_disabilities_recorded_and_some_have_none_recorded_yet(
+    small_district,
+):
+    children = list(Person.objects.filter(kind=Person.Kind.CHILD))
+    disabled = [c for c in children if c.disabilities and c.disabilities != ["NONE"]]
+    none = [c for c in children if c.disabilities == ["NONE"]]
+    unrecorded = [c for c in children if c.disabilities_recorded_at is None]
+    assert disabled and none and unrecorded
+    assert len(disabled) < len(none)
+    assert all(c.disabilities_recorded_at is not None for c in disabled + none)
+    assert all(c.disabilities == [] for c in unrecorded)
