@@ -88,6 +88,7 @@ TABLE: dict[str, dict[str, object]] = {
         200, unscheduled_care=404, **dict.fromkeys(HAS_RELATIONSHIP, "person")
     ),
     "/people/{child}/access-trail/": row(403, ig_officer=200),
+    "/people/{child}/disabilities/": CASE_WORK,
     "/audit/break-glass/": row(403, ig_officer=200, partnership_officer=200),
     "/report-a-concern/": PUBLIC,
     "/report-a-concern/urgency/": PUBLIC,
@@ -169,6 +170,7 @@ TABLE: dict[str, dict[str, object]] = {
     # in the session goes back to the search.
     "/cp-is/": row(403, unscheduled_care=200),
     "/cp-is/answer/": row(403, unscheduled_care=302),
+    "/messages/": row(200),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": row(200),  # the interactive docs are for signed-in staff

@@ -30,6 +30,13 @@ class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     email = models.EmailField(blank=True, help_text="Shared safeguarding inbox")
     phone = models.CharField(max_length=40, blank=True)
+    out_of_hours_service = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who answers for the agency when its teams are closed (children's social "
+        "care: the emergency duty team), as clinicians and partners are told",
+    )
+    out_of_hours_phone = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -22,6 +22,7 @@ HOME_LINKS = [
     ("", "frontdoor:requests", "Information requests", "Partner checks sent to your agency"),
     ("", "frontdoor:contact-new", "Report a concern about a child", ""),
     ("risk.view_alerts", "risk:inbox", "Alerts", "Cumulative-risk alerts addressed to you"),
+    ("", "sharing:inbox", "Your messages", "What Sightline has told you"),
     (
         "linkage.review_matches",
         "linkage:review",

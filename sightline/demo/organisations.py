@@ -15,6 +15,8 @@ from sightline.demo.synthetic import Synthetic, username_for
 LOADER = "Demo district loader"
 DEMO_PASSWORD = "northmoor-demo"  # shared by every demo sign-in; printed by the commands
 TOWN = "Northmoor"
+# Children's social care's out-of-hours service (a drama-range number, never a real line).
+OUT_OF_HOURS = ("Northmoor Emergency Duty Team", "01632 960 999")
 
 # Postcode districts of the invented NM area and the neighbourhood each one covers.
 AREAS: dict[str, str] = {
@@ -327,16 +329,27 @@ def agencies_create(
         agency = agency_register(actor=actor, code=spec.code, name=spec.name, kind=spec.kind)
         agency.email = f"{spec.code}.safeguarding@example.org"
         agency.phone = ""
-        agency.save(update_fields=["email", "phone"])
+        if spec.kind == Agency.Kind.SOCIAL_CARE:
+            agency.out_of_hours_service, agency.out_of_hours_phone = OUT_OF_HOURS
+        agency.save(update_fields=["email", "phone", "out_of_hours_service", "out_of_hours_phone"])
         agencies[spec.code] = agency
         for team_name in spec.teams:
             team, _ = Team.objects.get_or_create(
                 agency=agency,
                 name=team_name,
-                defaults={"email": f"{spec.code}.{slugify(team_name)}@example.org"},
+                defaults={
+                    "email": f"{spec.code}.{slugify(team_name)}@example.org",
+                    "phone": team_phone(len(teams)),
+                },
             )
             teams[(spec.code, team_name)] = team
     return agencies, teams
+
+
+def team_phone(index: int) -> str:
+    """The demo's team numbers: Ofcom's range for drama (01632 960000 to 960999), which is
+    never given to a real line."""
+    return f"01632 960 {100 + index % 800:03d}"
 
 
 def _new_user(

@@ -9,7 +9,10 @@ professionals around each child (health visitor, school DSL, GP).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from sightline.accounts.models import Agency, Team, User
 from sightline.demo.organisations import (
@@ -26,6 +29,7 @@ from sightline.demo.organisations import (
 from sightline.demo.synthetic import Synthetic
 from sightline.people.models import (
     Address,
+    Disability,
     Household,
     HouseholdMember,
     Involvement,
@@ -121,6 +125,28 @@ _STREET_ENDS = [
     "Walk",
 ]
 _COURTS = ["Court", "House", "Mews", "Place"]
+
+
+DISABLED_PER_CENT = 6  # children with a disability recorded (DfE codes)
+NO_DISABILITY_PER_CENT = 40  # children recorded as having none; the rest not recorded yet
+_DISABILITIES = [code for code in Disability.values if code != Disability.NONE]
+
+
+def demo_disabilities(key: str) -> list[str]:
+    """A child's recorded disabilities, chosen from `key` (their name and birth date) rather
+    than the district's random draws, so every other choice of the district stays the same:
+    a few children have one or two, many are recorded as having none (NONE), and the rest
+    have nothing recorded yet, as in a real district's records."""
+    digest = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16)
+    bucket = digest % 100
+    if bucket < DISABLED_PER_CENT:
+        first = _DISABILITIES[(digest // 100) % len(_DISABILITIES)]
+        second = _DISABILITIES[(digest // 10_000) % len(_DISABILITIES)]
+        codes = {first, second} if (digest // 1_000_000) % 3 == 0 else {first}
+        return [code for code in _DISABILITIES if code in codes]
+    if bucket < DISABLED_PER_CENT + NO_DISABILITY_PER_CENT:
+        return [Disability.NONE.value]
+    return []
 
 
 @dataclass
@@ -273,6 +299,7 @@ class PopulationBuilder:
     ) -> Person:
         given = self.s.given_name(sex, family_name)
         nhs = self.s.nhs_number() if self.s.chance(0.94 if child else 0.9) else ""
+        disabilities = demo_disabilities(f"{given}|{family_name}|{born}") if child else []
         return Person(
             kind=Person.Kind.CHILD if child else Person.Kind.ADULT,
             given_name=given,
@@ -281,6 +308,12 @@ class PopulationBuilder:
             sex=sex,
             nhs_number=nhs,
             ethnicity=ethnicity if child else "",
+            disabilities=disabilities,
+            disabilities_recorded_at=(
+                timezone.make_aware(dt.datetime.combine(self.as_of, dt.time(9)))
+                if disabilities
+                else None
+            ),
             given_name_key=name_key(given),
             family_name_key=name_key(family_name),
         )

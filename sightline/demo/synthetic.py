@@ -17,6 +17,12 @@ from faker import Faker
 from sightline.people.identifiers import nhs_number_with_check_digit, upn_with_check_letter
 from sightline.people.names import fold
 
+# The DfE code of the local authority that issues the district's pupil numbers: the invented
+# district borrows the code of the district its source reports describe (Bradford, 380), so
+# its pupil numbers pass DfE's checks (check letter and issuing LA, CIN rules 1510-1550).
+UPN_LA_CODE = "380"
+# Two hex digits of a UPN's digest that give it a keying error: 5 of 256, about 1 in 50.
+UPN_KEYING_ERRORS = frozenset({"00", "3a", "7f", "b6", "e3"})
 SEED = 20250401  # the start of a census year; any fixed number gives the same district
 
 _DENIED_FULL_NAMES = frozenset(
@@ -100,13 +106,21 @@ class Synthetic:
                 return candidate
 
     def upn(self, *, establishment: int, year_allocated: int) -> str:
-        """A valid UPN in an invented local authority (999) for a pupil of `establishment`."""
+        """A UPN DfE accepts for a pupil of `establishment`: issued by the local authority
+        code the district's schools use (UPN_LA_CODE), with its check letter. About one in
+        fifty has the keying error a real district's records hold (two neighbouring digits
+        swapped, so the check letter no longer fits), which the census export withholds and
+        reports. Chosen from the number itself, so the district's other choices stay the same.
+        """
         key = (establishment, year_allocated % 100)
         serial = self._upn_serials.get(key, 0) + 1
         self._upn_serials[key] = serial
-        return upn_with_check_letter(
-            f"999{establishment:04d}{year_allocated % 100:02d}{serial:03d}"
-        )
+        body = f"{UPN_LA_CODE}{establishment:04d}{year_allocated % 100:02d}{serial:03d}"
+        upn = upn_with_check_letter(body)
+        if _digest(body)[:2] in UPN_KEYING_ERRORS:
+            at = next((i for i in range(len(upn) - 2, 1, -1) if upn[i] != upn[i + 1]), len(upn) - 2)
+            upn = upn[:at] + upn[at + 1] + upn[at] + upn[at + 2 :]
+        return upn
 
     def inward_code(self) -> str:
         letters = "ABDEFGHJLNPQRSTUWXYZ"  # the letters real inward codes use

@@ -34,7 +34,7 @@ from sightline.core.exports import safe_cell
 from sightline.frontdoor.models import Contact, Outcome, ReferralSource
 from sightline.insight.census import la_child_id
 from sightline.insight.census_xml import dfe_la_code
-from sightline.people.models import Person, SourceRecord
+from sightline.people.models import Disability, Person, SourceRecord
 from sightline.people.services import social_care_agency
 
 CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
@@ -120,6 +120,13 @@ NO_SUPPORT = {ClosureReason.RC8, ClosureReason.RC9}
 
 def yes_no(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
+
+
+def disability(child: Person) -> str:
+    """Yes or No as a social worker recorded it; blank when nobody has recorded it yet."""
+    if child.disabilities_recorded_at is None:
+        return ""
+    return yes_no(any(code != Disability.NONE for code in child.disabilities or []))
 
 
 @dataclass(frozen=True)
@@ -261,7 +268,7 @@ def list_4_assessments(period: Period, columns: ChildColumns) -> Iterator[list[A
             )
         yield [
             *columns.cells(episode.child),
-            "No",
+            disability(episode.child),
             assessment.start_date,
             yes_no(assessment.child_seen_date is not None),
             assessment.authorised_date,
@@ -297,7 +304,7 @@ def list_5_s47(period: Period, columns: ChildColumns) -> Iterator[list[Any]]:
         since = s47.start_date.replace(year=s47.start_date.year - 1)
         yield [
             *columns.cells(episode.child),
-            "No",
+            disability(episode.child),
             s47.start_date,
             yes_no(s47.icpc_not_required),
             icpc.conference_date if icpc else None,
@@ -341,7 +348,7 @@ def list_6_children_in_need(period: Period, columns: ChildColumns) -> Iterator[l
         )
         yield [
             *columns.cells(episode.child),
-            "No",
+            disability(episode.child),
             episode.referral_date,
             episode.primary_need,
             seen.get(episode.pk),
@@ -386,7 +393,7 @@ def list_7_child_protection(period: Period, columns: ChildColumns) -> Iterator[l
         )
         yield [
             *columns.cells(plan.episode.child),
-            "No",
+            disability(plan.episode.child),
             plan.start_date,
             plan.initial_category,
             plan.latest_category or plan.initial_category,

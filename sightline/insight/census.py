@@ -36,7 +36,7 @@ from sightline.casework.models import (
     S47Enquiry,
 )
 from sightline.people.identifiers import upn_is_valid
-from sightline.people.models import Person
+from sightline.people.models import Disability, Person
 from sightline.people.services import social_care_agency
 
 CHUNK = 2000
@@ -50,11 +50,11 @@ ETHNICITY_CODES = frozenset(
     + ["ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"]
 )
 ETHNICITY_NOT_OBTAINED = "NOBT"
-NO_DISABILITY = "NONE"
+NO_DISABILITY = Disability.NONE.value
+DISABILITY_CODES = frozenset(Disability.values)
 
 # Reasons a UPN is not given (DfE code set). Sightline chooses among them from what it holds:
 UPN_UNDER_SCHOOL_AGE = "UN1"  # under 6 and not yet at school (unborn children too)
-UPN_NOT_HELD = "UN5"  # of school age, and no UPN DfE would accept is recorded
 UPN_REFERRAL_NFA = "UN7"  # every referral in the return led to no further action
 
 # Characters 2-4 of a UPN: the DfE code of the local authority that issued it (post-1998 LA
@@ -174,6 +174,9 @@ class ChildRow:
     disabilities: list[str]  # Disabilities/Disability
     episodes: list[EpisodeRow]
     upn_withheld: bool = False  # a UPN is recorded but DfE would reject it
+    # Nobody has recorded the child's disabilities: NONE is sent (DfE requires the element)
+    # and the export's summary names the child.
+    disabilities_not_recorded: bool = False
 
 
 def upn_acceptable(upn: str) -> bool:
@@ -279,6 +282,8 @@ def census_children(census: CensusYear, *, chunk_size: int = CHUNK) -> Iterator[
             "ethnicity",
             "date_of_death",
             "la_record__record_id",
+            "disabilities",
+            "disabilities_recorded_at",
         ),
         chunk_size,
     )
@@ -365,7 +370,19 @@ def census_children(census: CensusYear, *, chunk_size: int = CHUNK) -> Iterator[
 
 
 def _child_row(census: CensusYear, person: tuple[Any, ...], episodes: list[EpisodeRow]) -> ChildRow:
-    person_id, kind, date_of_birth, expected_date, sex, upn, ethnicity, died, record_id = person
+    (
+        person_id,
+        kind,
+        date_of_birth,
+        expected_date,
+        sex,
+        upn,
+        ethnicity,
+        died,
+        record_id,
+        disabilities,
+        disabilities_recorded_at,
+    ) = person
     end = census.reference_date
     born = date_of_birth if date_of_birth and date_of_birth <= end else None
     unborn = born is None and (
@@ -377,6 +394,9 @@ def _child_row(census: CensusYear, person: tuple[Any, ...], episodes: list[Episo
     if withheld:
         upn = ""
     ethnicity = (ethnicity or "").strip().upper()
+    recorded = [code for code in _codes(disabilities) if code in DISABILITY_CODES]
+    if NO_DISABILITY in recorded and len(recorded) > 1:
+        recorded.remove(NO_DISABILITY)  # never sent beside a disability (DfE rule 8794)
     return ChildRow(
         la_child_id=la_child_id(record_id, person_id),
         upn=upn,
@@ -386,9 +406,10 @@ def _child_row(census: CensusYear, person: tuple[Any, ...], episodes: list[Episo
         sex="U" if unborn else (sex if sex in ("M", "F") else "U"),
         death_date=census.known_by_end(died),
         ethnicity=ethnicity if ethnicity in ETHNICITY_CODES else ETHNICITY_NOT_OBTAINED,
-        disabilities=[NO_DISABILITY],
+        disabilities=recorded or [NO_DISABILITY],
         episodes=episodes,
         upn_withheld=withheld,
+        disabilities_not_recorded=not (disabilities_recorded_at and recorded),
     )
 
 
@@ -405,7 +426,10 @@ def _upn_unknown_reason(
         return UPN_REFERRAL_NFA
     if born is None or born > census.school_age_cutoff:
         return UPN_UNDER_SCHOOL_AGE
-    return UPN_NOT_HELD
+    # Of school age with no UPN DfE would accept: Sightline does not hold why (never at
+    # school in England, newly arrived ...), so no reason is invented; the export's summary
+    # names the child instead.
+    return ""
 
 
 def _episode_row(  # noqa: PLR0913
@@ -497,6 +521,13 @@ def _factors(value: Any) -> list[Any]:
         if len(_FACTORS) < 10_000:
             _FACTORS[value] = codes
     return list(codes)
+
+
+def _codes(value: Any) -> list[str]:
+    """A JSON list of codes as the driver gives it: decoded already, or its text."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value or "[]")
+    return [str(code) for code in value or []]
 
 
 def _s47_row(census: CensusYear, row: tuple[Any, ...]) -> S47Row:

@@ -30,11 +30,72 @@ class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
+# The census year DfE's pre-proceedings and family group decision-making module starts in.
+PRE_PROCEEDINGS_FROM = 2025
+NAMED = 20  # children named in a note; the rest are counted
+
+
 @dataclass
 class ExportSummary:
+    """What the export wrote, and what it did not send and why (LA child IDs named)."""
+
+    year: int = 0
     children: int = 0
     episodes: int = 0
     upns_withheld: list[str] = field(default_factory=list)
+    upn_reasons_not_held: list[str] = field(default_factory=list)
+    disabilities_not_recorded: list[str] = field(default_factory=list)
+
+    def add(self, child: ChildRow) -> None:
+        self.children += 1
+        self.episodes += len(child.episodes)
+        if child.upn_withheld:
+            self.upns_withheld.append(child.la_child_id)
+        if not child.upn and not child.upn_unknown:
+            self.upn_reasons_not_held.append(child.la_child_id)
+        if child.disabilities_not_recorded:
+            self.disabilities_not_recorded.append(child.la_child_id)
+
+    def not_sent(self) -> list[str]:
+        """Each thing the return leaves out or could not say as recorded, in words."""
+        notes = []
+        if self.year >= PRE_PROCEEDINGS_FROM:
+            notes.append(
+                "The pre-proceedings and family group decision-making module was not sent: "
+                "Sightline does not record pre-proceedings or family group decision-making, "
+                "so add them to the return from the records that hold them."
+            )
+        if self.upns_withheld:
+            notes.append(
+                f"{_children(self.upns_withheld)} had a unique pupil number DfE would reject "
+                "(its check letter or its issuing local authority code is wrong), so it was "
+                "not sent: correct it on the child's record. "
+                f"{_named(self.upns_withheld)}"
+            )
+        if self.upn_reasons_not_held:
+            notes.append(
+                f"{_children(self.upn_reasons_not_held)} of school age had no unique pupil "
+                "number and Sightline does not hold the reason it is missing, so neither was "
+                "sent: record the pupil number, or add the reason to the return. "
+                f"{_named(self.upn_reasons_not_held)}"
+            )
+        if self.disabilities_not_recorded:
+            notes.append(
+                f"{_children(self.disabilities_not_recorded)} had no disabilities recorded, "
+                "so they were sent as having no disability (DfE requires a value): record "
+                "them on the child's page. "
+                f"{_named(self.disabilities_not_recorded)}"
+            )
+        return notes
+
+
+def _children(ids: list[str]) -> str:
+    return "1 child" if len(ids) == 1 else f"{len(ids):,} children"
+
+
+def _named(ids: list[str]) -> str:
+    more = f" and {len(ids) - NAMED:,} more" if len(ids) > NAMED else ""
+    return f"LA child IDs: {', '.join(ids[:NAMED])}{more}."
 
 
 def _date(day: dt.date) -> str:
@@ -212,16 +273,22 @@ def census_xml_chunks(
 ) -> Iterator[str]:
     """The return as pieces of text, one child at a time."""
     summary = summary if summary is not None else ExportSummary()
+    summary.year = census.year
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n'
     yield header_xml(census, now=now)
     yield "  <Children>\n"
     for child in children if children is not None else census_children(census):
-        summary.children += 1
-        summary.episodes += len(child.episodes)
-        if child.upn_withheld:
-            summary.upns_withheld.append(child.la_child_id)
+        summary.add(child)
         yield child_xml(child)
     yield "  </Children>\n</Message>\n"
+
+
+def census_summary(census: CensusYear) -> ExportSummary:
+    """What the year's return would hold and leave out, without writing it."""
+    summary = ExportSummary(year=census.year)
+    for child in census_children(census):
+        summary.add(child)
+    return summary
 
 
 def census_xml_write(census: CensusYear, stream: Writable, **options: object) -> ExportSummary:

@@ -15,7 +15,7 @@ from sightline.core import audit
 from sightline.core.exports import XLSX
 from sightline.insight.annex_a import TITLES, Period, annex_a_workbook
 from sightline.insight.census import CensusYear
-from sightline.insight.census_xml import census_xml_chunks
+from sightline.insight.census_xml import census_summary, census_xml_chunks
 from sightline.insight.forms import AnnexAForm, CensusYearForm
 from sightline.insight.rules import EXPORT_RETURNS
 
@@ -29,6 +29,20 @@ def returns_page(view: Any) -> Any:
 def cin_census(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = CensusYearForm(request.GET or None, today=today)
+    if form.is_bound and form.is_valid() and request.GET.get("check"):
+        census = CensusYear(int(form.cleaned_data["year"]))
+        summary = census_summary(census)
+        audit.record(
+            actor=request.user,
+            kind=audit.Kind.LIST,
+            action="insight.cin_census_checked",
+            detail={"year": census.year, "children": summary.children},
+        )
+        return render(
+            request,
+            "insight/cin_census.html",
+            {"form": form, "summary": summary, "notes": summary.not_sent(), "census": census},
+        )
     if form.is_bound and form.is_valid():
         census = CensusYear(int(form.cleaned_data["year"]))
         audit.record(

@@ -18,6 +18,24 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", "Not known"
 
 
+class Disability(models.TextChoices):
+    """DfE's disability codes (children in need census) and what each means."""
+
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility: getting about"
+    HAND = "HAND", "Hand function"
+    PC = "PC", "Personal care, such as eating, washing or dressing"
+    INC = "INC", "Incontinence: controlling the bladder or bowels"
+    COMM = "COMM", "Communication"
+    LD = "LD", "Learning, understanding or concentrating"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour"
+    CON = "CON", "Consciousness: seizures"
+    AUT = "AUT", "Diagnosed with autism or Asperger syndrome"
+    DDA = "DDA", "Another disability under the Equality Act"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def children(self) -> PersonQuerySet:
         return self.filter(kind__in=[Person.Kind.CHILD, Person.Kind.UNBORN])
@@ -47,6 +65,10 @@ class Person(models.Model):
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
     upn = models.CharField("unique pupil number", max_length=13, blank=True, db_index=True)
     ethnicity = models.CharField(max_length=4, blank=True, help_text="DfE ethnicity code")
+    # DfE's disability codes (people.disabilities), recorded by a social worker; an empty list
+    # with no time recorded means nobody has recorded them yet.
+    disabilities = models.JSONField(default=list, blank=True, help_text="DfE disability codes")
+    disabilities_recorded_at = models.DateTimeField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Search keys kept in step by the people services (phonetic codes of the names).
@@ -69,6 +91,12 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return full_name_of(self.kind, self.given_name, self.family_name)
+
+    @property
+    def disabilities_in_words(self) -> list[str]:
+        """The recorded disabilities as words, in DfE's order (never as codes)."""
+        held = set(self.disabilities or [])
+        return [label for code, label in Disability.choices if code in held]
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:

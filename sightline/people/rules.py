@@ -7,3 +7,4 @@ rules.add_perm("people.view_access_trail", is_information_governance)
 rules.add_perm(
     "core.view_break_glass_report", is_information_governance | has_role(Role.PARTNERSHIP_OFFICER)
 )
+rules.add_perm("people.record_disabilities", has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER))

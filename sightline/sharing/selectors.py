@@ -15,6 +15,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from sightline.accounts.models import Team, User
 from sightline.casework.models import Plan
+from sightline.core import audit
+from sightline.core.models import Notification
 from sightline.people.models import Person, PersonName, Relationship
 from sightline.people.names import given_name_keys, name_key
 from sightline.sharing.models import CpisLookup
@@ -76,11 +78,15 @@ def unborn_children_of(mothers: list[Person]) -> list[int]:
 
 
 def team_contact(team: Team) -> dict[str, str]:
-    """The responsible team's name, phone and email (the agency's when the team has none)."""
+    """The responsible team's name, phone and email (the agency's when the team has none), and
+    the agency's out-of-hours service, for when the team is closed."""
+    agency = team.agency
     return {
         "name": str(team),
-        "phone": team.phone or team.agency.phone,
-        "email": team.email or team.agency.email,
+        "phone": team.phone or agency.phone,
+        "email": team.email or agency.email,
+        "out_of_hours_service": agency.out_of_hours_service,
+        "out_of_hours_phone": agency.out_of_hours_phone,
     }
 
 
@@ -164,3 +170,18 @@ def plan_for_display(stored: dict[str, Any] | None) -> dict[str, Any] | None:
         "start_date": dt.date.fromisoformat(stored["start_date"]),
         "end_date": dt.date.fromisoformat(stored["end_date"]) if stored.get("end_date") else None,
     }
+
+
+def messages_for(*, user: User) -> QuerySet[Notification]:
+    """The messages Sightline sent the user (their inbox), newest first. Not recorded by
+    itself (it is lazy): `message_inbox` records the page shown."""
+    return Notification.objects.filter(recipient_user=user).order_by("-created_at", "-pk")
+
+
+def message_inbox_record(*, user: User, shown: list[Notification]) -> None:
+    audit.record(
+        actor=user,
+        kind=audit.Kind.LIST,
+        action="messages.listed",
+        detail={"notifications": [message.pk for message in shown]},
+    )

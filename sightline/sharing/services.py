@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sightline.accounts.models import User
+from sightline.accounts.models import Profession, User
 from sightline.casework.models import Plan
+from sightline.chronology.models import EventType
+from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.people.identifiers import normalise_nhs_number, validate_nhs_number
@@ -184,6 +186,7 @@ def _tell_social_worker(*, lookup: CpisLookup, plan: Plan, attended: str) -> Non
     )
     user, email = _recipient(plan)
     ended = plan.end_date is not None and plan.end_date <= timezone.localdate(lookup.at)
+    _chronology_record(lookup=lookup, plan=plan, told=user)
     notification_queue(
         subject="A child "
         + (
@@ -197,4 +200,40 @@ def _tell_social_worker(*, lookup: CpisLookup, plan: Plan, attended: str) -> Non
         recipient_email=email,
         topic=NOTIFICATION_TOPIC,
         about=plan,
+    )
+
+
+def _chronology_record(*, lookup: CpisLookup, plan: Plan, told: User | None) -> None:
+    """The lookup on the child's chronology (and the mother's, for her unborn child): who
+    looked, where and when, and who was told. No clinical detail is held, so none is shown."""
+    clinician = lookup.user
+    child: Person = plan.episode.child
+    where = lookup.agency.name if lookup.agency else "an unscheduled-care service"
+    who = (
+        clinician.get_profession_display().lower()
+        if clinician.profession != Profession.OTHER
+        else "clinician"
+    )
+    unborn = child.kind == Person.Kind.UNBORN
+    attended = "The mother attended" if unborn else "Attended"
+    participants: list[tuple[Person, str]] = [(child, "child")]
+    if unborn and lookup.person is not None and lookup.person.pk != child.pk:
+        participants.append((lookup.person, "mother"))
+    told_whom = (
+        f"{told.get_full_name() or told.username}, the lead social worker, was told in Sightline"
+        if told is not None
+        else f"{plan.episode.team.name} was told by e-mail (no lead social worker is allocated)"
+    )
+    event_record(
+        type=EventType.INFORMATION_SHARED,
+        occurred_at=lookup.at,
+        summary=(
+            f"{attended} {where} ({lookup.get_setting_display().lower()}). The "
+            f"{who} checked whether the child is on a child protection plan and was shown "
+            f"the plan and the responsible team's contact. {told_whom}."
+        ),
+        source=lookup.agency or plan.episode.team.agency,
+        participants=participants,
+        recorded_by=clinician,
+        details={"cpis_lookup": lookup.pk, "setting": lookup.setting},
     )

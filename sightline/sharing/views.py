@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.accounts.models import User
+from sightline.core.pagination import paginate
 from sightline.sharing import selectors
 from sightline.sharing.forms import CpisLookupForm
 from sightline.sharing.models import format_nhs_number
@@ -63,3 +64,12 @@ def answer(request: SignedInRequest) -> HttpResponse:
             "unborn": [selectors.plan_for_display(p) for p in detail.get("unborn", [])],
         },
     )
+
+
+@login_required
+@require_GET
+def inbox(request: SignedInRequest) -> HttpResponse:
+    """Messages Sightline sent the signed-in user, also sent by e-mail when they have one."""
+    page = paginate(request, selectors.messages_for(user=request.user), per_page=25)
+    selectors.message_inbox_record(user=request.user, shown=list(page.object_list))
+    return render(request, "sharing/inbox.html", {"page": page})

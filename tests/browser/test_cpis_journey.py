@@ -1,6 +1,7 @@
 """An emergency department clinician checks whether a child is on a child protection plan:
 home page, the check (with a mistyped NHS number first), the answer with the responsible
-team's contact. Every page passes axe."""
+team's contact and the out-of-hours number. The lead social worker then finds the lookup in
+their messages and on the child's chronology. Every page passes axe."""
 
 import datetime as dt
 
@@ -46,8 +47,24 @@ def test_an_ed_clinician_sees_that_a_child_is_on_a_plan_and_who_to_call(
     expect(main).to_contain_text("Safeguarding Team West")
     expect(main).to_contain_text("01632 960 123")
     expect(main).to_contain_text("safeguarding.west@example.org")
+    expect(main).to_contain_text("Northmoor Emergency Duty Team: 01632 960 999")
     expect(main).to_contain_text("Not recorded in Sightline")
     expect(main).not_to_contain_text("Ava")
     site.check_accessibility()
 
     assert [m.to for m in mail.outbox] == [["sw.willow@example.org"]]
+
+    site.sign_out()
+    site.sign_in("sw.willow", PASSWORD)
+    site.page.get_by_role("link", name="Your messages").click()
+    expect(site.page.get_by_role("heading", level=1)).to_have_text("Your messages")
+    main = site.page.locator("main")
+    expect(main).to_contain_text("A child on a child protection plan attended unscheduled care")
+    expect(main).to_contain_text("Ava Testchild attended")
+    site.check_accessibility()
+
+    site.go(f"/people/{child.pk}/")
+    expect(site.page.locator("main")).to_contain_text(
+        "checked whether the child is on a child protection plan"
+    )
+    site.check_accessibility()

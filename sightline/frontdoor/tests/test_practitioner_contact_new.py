@@ -148,8 +148,13 @@ def test_a_police_officer_refers_a_new_child_who_is_created_with_the_contact(
 
 
 def test_a_school_dsl_referral_is_recorded_as_from_a_school(client, school_dsl):
-    signed_in(client, school_dsl).post(f"{NEW}?new=1", {**a_new_child(), **a_concern()})
+    response = signed_in(client, school_dsl).post(
+        f"{NEW}?new=1", {**a_new_child(), **a_concern()}, follow=True
+    )
     assert Contact.objects.get().referral_source == ReferralSource.SCHOOLS  # 2A
+    page = response.content.decode()
+    assert "Recorded as a referral from: Schools." in page  # words, never the census code
+    assert "(2A)" not in page
 
 
 def test_an_invalid_nhs_number_is_shown_on_the_form_and_nothing_is_saved(client, police_officer):

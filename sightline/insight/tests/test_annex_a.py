@@ -13,6 +13,7 @@ from sightline.core.models import AuditEntry
 from sightline.frontdoor.models import Decision, NeedLevel, Outcome
 from sightline.frontdoor.services.contacts import contact_create
 from sightline.insight.annex_a import HEADINGS, Period, annex_a_workbook
+from sightline.people.disabilities import person_disabilities_record
 from sightline.people.services import social_care_agency
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,21 @@ def test_the_command_writes_the_workbook_and_records_the_export(stories, tmp_pat
     entry = AuditEntry.objects.get(action="insight.annex_a_exported")
     assert entry.kind == AuditEntry.Kind.EXPORT
     assert entry.detail["rows"]["List 7"] == 4
+
+
+def test_the_disability_column_says_what_a_social_worker_recorded(stories, social_worker):
+    long_cin, cp_open = stories["long_cin"].child, stories["cp_open"].child
+    person_disabilities_record(
+        actor=social_worker, person=long_cin, has_disability="yes", codes=["LD"]
+    )
+    person_disabilities_record(actor=social_worker, person=cp_open, has_disability="no", codes=[])
+    lists = sheets(YEAR_2025)
+    cin = {row["Child Unique ID"]: row for row in lists["List 6"]}
+    assert cin[la_id(long_cin)]["Does the Child have a Disability"] == "Yes"
+    cp = {row["Child Unique ID"]: row for row in lists["List 7"]}
+    assert cp[la_id(cp_open)]["Does the Child have a Disability"] == "No"
+    # Nobody has recorded it for the stepped-down child: left blank, not "No".
+    assert cp[la_id(stories["stepped_down"].child)]["Does the Child have a Disability"] in (
+        "",
+        None,
+    )

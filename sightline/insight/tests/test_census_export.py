@@ -14,6 +14,7 @@ from sightline.core.models import AuditEntry
 from sightline.insight.census import CensusYear, school_age_cutoff
 from sightline.insight.census_xml import census_xml_write
 from sightline.insight.tests.history import unborn_child
+from sightline.people.disabilities import person_disabilities_record
 from sightline.people.identifiers import upn_with_check_letter
 from sightline.people.services import social_care_agency
 
@@ -128,12 +129,19 @@ def test_the_return_follows_dfes_schema_order_for_both_years(stories):
 
 
 def test_each_child_has_a_birth_date_or_an_expected_one_never_both(stories):
-    root = export(2025)
+    buffer = io.StringIO()
+    summary = census_xml_write(CensusYear(2025), buffer)
+    root = ET.fromstring(buffer.getvalue())
     assert len(root.findall("Children/Child")) == 11
+    neither = []
     for ids in root.iter("ChildIdentifiers"):
         dates = [ids.find("PersonBirthDate"), ids.find("ExpectedPersonBirthDate")]
         assert sum(d is not None for d in dates) == 1, ET.tostring(ids)
-        assert (ids.find("UPN") is None) != (ids.find("UPNunknown") is None)
+        assert ids.find("UPN") is None or ids.find("UPNunknown") is None
+        if ids.find("UPN") is None and ids.find("UPNunknown") is None:
+            neither.append(ids.findtext("LAchildID"))
+    # No reason is invented for a school-age child without a UPN: the summary names them.
+    assert neither and neither == summary.upn_reasons_not_held
 
 
 def test_a_child_born_after_the_year_is_sent_as_unborn_with_sex_u(stories):
@@ -225,7 +233,7 @@ def test_referrals_flags_needs_and_disabilities(stories):
     s47 = child_of(root, stories["icpc_not_required"].child).find("CINdetails/Section47")  # type: ignore[union-attr]
     assert s47.findtext("ICPCnotRequired") == "1"
     assert s47.find("DateOfInitialCPC") is None
-    assert {d.text for d in root.iter("Disability")} == {"NONE"}
+    assert {d.text for d in root.iter("Disability")} == {"NONE"}  # none recorded yet
 
 
 def test_a_upn_dfe_would_reject_is_withheld_and_a_good_one_is_sent(stories):
@@ -237,10 +245,11 @@ def test_a_upn_dfe_would_reject_is_withheld_and_a_good_one_is_sent(stories):
     assert summary.upns_withheld == [la_id(child)]
     ids = child_of(ET.fromstring(buffer.getvalue()), child).find("ChildIdentifiers")  # type: ignore[union-attr]
     assert ids.find("UPN") is None
-    born = child.date_of_birth
-    assert ids.findtext("UPNunknown") == (
-        "UN5" if born <= school_age_cutoff(CensusYear(2025)) else "UN1"
-    )
+    if child.date_of_birth <= school_age_cutoff(CensusYear(2025)):
+        assert ids.find("UPNunknown") is None  # Sightline does not hold why
+        assert la_id(child) in summary.upn_reasons_not_held
+    else:
+        assert ids.findtext("UPNunknown") == "UN1"
 
     child.upn = upn_with_check_letter("380000125001")  # Bradford
     child.save()
@@ -258,3 +267,44 @@ def test_the_command_writes_the_file_and_records_the_export(stories, tmp_path):
     entry = AuditEntry.objects.filter(action="insight.cin_census_exported").get()
     assert entry.kind == AuditEntry.Kind.EXPORT
     assert entry.detail["children"] == 11
+
+
+def test_a_child_with_a_disability_recorded_is_sent_with_its_codes(stories, social_worker):
+    child = stories["cin_plan"].child
+    person_disabilities_record(
+        actor=social_worker, person=child, has_disability="yes", codes=["HEAR", "AUT"]
+    )
+    no_disability = stories["cp_open"].child
+    person_disabilities_record(
+        actor=social_worker, person=no_disability, has_disability="no", codes=[]
+    )
+    buffer = io.StringIO()
+    summary = census_xml_write(CensusYear(2025), buffer)
+    root = ET.fromstring(buffer.getvalue())
+
+    sent = child_of(root, child).findall("ChildCharacteristics/Disabilities/Disability")  # type: ignore[union-attr]
+    assert [d.text for d in sent] == ["HEAR", "AUT"]
+    none = child_of(root, no_disability).findall("ChildCharacteristics/Disabilities/Disability")  # type: ignore[union-attr]
+    assert [d.text for d in none] == ["NONE"]
+    assert la_id(child) not in summary.disabilities_not_recorded
+    assert la_id(no_disability) not in summary.disabilities_not_recorded
+    assert len(summary.disabilities_not_recorded) == 9
+
+
+def test_the_summary_names_what_was_not_sent_and_why(stories, tmp_path):
+    child = stories["cin_plan"].child
+    child.upn = upn_with_check_letter("999000125001")
+    child.save()
+    out = io.StringIO()
+    call_command("export_cin_census", year=2025, output=str(tmp_path / "c.xml"), stdout=out)
+    report = out.getvalue()
+
+    assert "pre-proceedings and family group decision-making module was not sent" in report
+    assert "1 child had a unique pupil number DfE would reject" in report
+    assert la_id(child) in report
+    assert "11 children had no disabilities recorded" in report
+    entry = AuditEntry.objects.get(action="insight.cin_census_exported")
+    assert any("pre-proceedings" in note for note in entry.detail["not_sent"])
+    earlier = io.StringIO()
+    call_command("export_cin_census", year=2024, output=str(tmp_path / "b.xml"), stdout=earlier)
+    assert "pre-proceedings" not in earlier.getvalue()  # the module starts in 2025-26

@@ -69,3 +69,18 @@ def test_the_annex_a_page_refuses_a_range_that_ends_before_it_starts(client, ana
     )  # fmt: skip
     assert response.status_code == 200
     assert b"The end date must be on or after the start date" in response.content
+
+
+def test_the_census_page_names_no_code_repository_path_and_says_what_the_return_leaves_out(
+    client, analyst, stories
+):
+    client.force_login(analyst)
+    page = client.get("/insight/cin-census/").content.decode()
+    assert "docs/" not in page and ".md" not in page and "<code>" not in page
+
+    page = client.get("/insight/cin-census/", {"year": "2025", "check": "1"}).content.decode()
+    assert "What the return for 1 April 2025 to 31 March 2026 leaves out" in page
+    assert "11 children" in page
+    assert "pre-proceedings and family group decision-making module was not sent" in page
+    assert "had no disabilities recorded" in page
+    assert AuditEntry.objects.filter(action="insight.cin_census_checked").exists()

@@ -15,6 +15,11 @@ OTHER_NHS = "4010232137"
 
 
 def safeguarding_team(agencies: dict[str, Agency]) -> Team:
+    csc = agencies["csc"]
+    if not csc.out_of_hours_phone:
+        csc.out_of_hours_service = "Northmoor Emergency Duty Team"
+        csc.out_of_hours_phone = "01632 960 999"
+        csc.save()
     team = f.team(agencies["csc"], "Safeguarding Team West")
     team.phone = "01632 960 123"
     team.email = "safeguarding.west@example.org"

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from sightline.casework.models import Plan
+from sightline.chronology.models import Event, EventType
 from sightline.core.models import AuditEntry, Notification
 from sightline.sharing.models import CpisLookup
 from sightline.sharing.services import cpis_lookup
@@ -50,6 +51,8 @@ def test_a_child_on_a_plan_now_is_shown_with_the_plan_and_the_team_contact(
             "name": "Safeguarding Team West, Northmoor Children's Social Care",
             "phone": "01632 960 123",
             "email": "safeguarding.west@example.org",
+            "out_of_hours_service": "Northmoor Emergency Duty Team",
+            "out_of_hours_phone": "01632 960 999",
         },
     }
     assert lookup.answer_detail["looked_after"] == "Not recorded in Sightline"
@@ -268,3 +271,34 @@ def test_only_unscheduled_care_clinicians_may_look_up(persona, request, child):
     with pytest.raises(PermissionDenied):
         look_up(request.getfixturevalue(persona), nhs_number=b.CHILD_NHS)
     assert CpisLookup.objects.count() == 0
+
+
+def test_the_lead_social_worker_sees_the_lookup_in_their_messages_and_on_the_chronology(
+    unscheduled_care, child, agencies, client
+):
+    plan = b.plan(child, agencies, start=dt.date(2025, 11, 3))
+    worker = plan.episode.lead_social_worker
+
+    look_up(unscheduled_care, nhs_number=b.CHILD_NHS)
+
+    client.force_login(worker)
+    inbox = client.get("/messages/").content.decode()
+    assert "A child on a child protection plan attended unscheduled care" in inbox
+    assert "Ava Testchild attended" in inbox and "10 March 2026 at 14:05" in inbox
+    assert AuditEntry.objects.filter(action="messages.listed", actor=worker).exists()
+    event = Event.objects.get(participants__person=child, type=EventType.INFORMATION_SHARED)
+    assert event.recorded_by == unscheduled_care
+    assert "checked whether the child is on a child protection plan" in event.summary
+    assert "the lead social worker, was told in Sightline" in event.summary
+    page = client.get(f"/people/{child.pk}/").content.decode()
+    assert "checked whether the child is on a child protection plan" in page
+
+
+def test_nobody_else_sees_the_message_in_their_inbox(unscheduled_care, child, agencies, client):
+    b.plan(child, agencies, start=dt.date(2025, 11, 3))
+    look_up(unscheduled_care, nhs_number=b.CHILD_NHS)
+
+    client.force_login(f.user(agencies["csc"], "social_worker", "social_worker", username="sw.ash"))
+    inbox = client.get("/messages/").content.decode()
+    assert "You have no messages" in inbox
+    assert "Ava" not in inbox

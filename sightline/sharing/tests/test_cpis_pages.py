@@ -56,6 +56,9 @@ def test_a_child_on_a_plan_shows_the_plan_the_team_contact_and_nothing_else(
     assert "3 November 2025" in page
     assert "Safeguarding Team West" in page
     assert "01632 960 123" in page
+    assert "Out of hours" in page
+    assert "Northmoor Emergency Duty Team: " in page and "01632 960 999" in page
+    assert "Not recorded:" not in page and "Team phone</dt>" in page
     assert "safeguarding.west@example.org" in page
     assert "Looked after" in page and "Not recorded in Sightline" in page
     assert "NHS number 943 476 5919" in page

@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 "children": summary.children,
                 "episodes": summary.episodes,
                 "output": output or "stdout",
+                "not_sent": summary.not_sent(),
             },
         )
         report = sys.stderr if not output else self.stdout
@@ -50,10 +51,5 @@ class Command(BaseCommand):
             f"CIN census {year}-{(year + 1) % 100:02d}: {summary.children:,} children, "
             f"{summary.episodes:,} episodes{f' written to {output}' if output else ''}.\n"
         )
-        if summary.upns_withheld:
-            report.write(
-                f"{len(summary.upns_withheld)} UPNs were not sent because DfE would reject "
-                "them (check letter or issuing LA code); correct them on the children's "
-                f"records: {', '.join(summary.upns_withheld[:20])}"
-                f"{' ...' if len(summary.upns_withheld) > 20 else ''}\n"
-            )
+        for note in summary.not_sent():
+            report.write(f"Not sent: {note}\n")
