@@ -18,6 +18,7 @@ from django.utils import timezone
 from sightline.accounts.models import User
 from sightline.core import audit
 from sightline.core.models import Theme
+from sightline.partnership.deadlines import rapid_review_due
 from sightline.partnership.models import (
     Action,
     ActionStatus,
@@ -30,6 +31,7 @@ from sightline.partnership.models import (
     Subgroup,
 )
 from sightline.partnership.models.plan import OPEN_STATUSES
+from sightline.risk.models import Alert, AlertStatus
 
 
 def require_area(user: User) -> None:
@@ -316,6 +318,50 @@ class Overview:
     assurance_awaiting_answer: list[AssuranceRequest] = field(default_factory=list)
     assurance_awaiting_judgement: list[AssuranceRequest] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    case_review_alerts: list[CaseReviewAlert] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseReviewAlert:
+    """An open T7 or T8 alert, with the serious incident it is about."""
+
+    alert: Alert
+    incident: SeriousIncident | None
+
+
+CASE_REVIEW_RULES = ("panel-notification-overdue", "rapid-review-overdue")
+
+
+def case_review_alerts_open(*, user: User) -> list[CaseReviewAlert]:
+    """The open alerts of the case review timescales, for the partnership's roles: they
+    manage the incidents these alerts are about, whether or not they may see the child's
+    record today (the incident pages name the child already)."""
+    require_manager(user)
+    alerts = list(
+        Alert.objects.filter(rule__in=CASE_REVIEW_RULES)
+        .exclude(status=AlertStatus.CLOSED)
+        .order_by("raised_at", "pk")
+    )
+    incidents: dict[int, list[SeriousIncident]] = {}
+    for incident in incidents_list(user=user).filter(child_id__in={a.person_id for a in alerts}):
+        incidents.setdefault(incident.child_id or 0, []).append(incident)
+    found = []
+    for alert in alerts:
+        due = timezone.localtime(alert.raised_at).date() - dt.timedelta(days=1)
+        candidates = incidents.get(alert.person_id, [])
+        match = [
+            i
+            for i in candidates
+            if (alert.rule == CASE_REVIEW_RULES[0] and i.notification_due_on == due)
+            or (
+                alert.rule == CASE_REVIEW_RULES[1]
+                and i.notified_on
+                and rapid_review_due(i.notified_on) == due
+            )
+        ]
+        chosen = match or candidates
+        found.append(CaseReviewAlert(alert, chosen[0] if chosen else None))
+    return found
 
 
 def overview(*, user: User) -> Overview:
@@ -343,6 +389,7 @@ def overview(*, user: User) -> Overview:
             .order_by("publication_due_on")
         )
         result.escalations = list(escalations_open(user=user))
+        result.case_review_alerts = case_review_alerts_open(user=user)
     return result
 
 
