@@ -22,6 +22,7 @@ from sightline.partnership.deadlines import rapid_review_due
 from sightline.partnership.models import (
     Action,
     ActionStatus,
+    AgencyInformationRequest,
     AssuranceRequest,
     Escalation,
     PracticeReview,
@@ -277,6 +278,35 @@ def agency_leads(*, agency_id: int | None) -> list[User]:
     )
 
 
+# --- A rapid review's requests for agencies' information ------------------------------------
+
+
+def information_requests_visible_to(user: User) -> QuerySet[AgencyInformationRequest]:
+    """Every request for the partnership's roles; an agency user's own agency's only."""
+    require_area(user)
+    requests = AgencyInformationRequest.objects.select_related(
+        "agency", "rapid_review__incident__child", "returned_by", "requested_by"
+    ).order_by("returned_on", "due_on", "pk")
+    if user.has_perm("partnership.manage"):
+        return requests
+    return requests.filter(agency__pk=user.agency_id or 0)
+
+
+def information_request_get(*, user: User, request_id: int) -> AgencyInformationRequest:
+    """One request, recording the read of the child it names; 404 when not the user's."""
+    request = information_requests_visible_to(user).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such request")
+    child_id = request.rapid_review.incident.child_id
+    audit.record_read(
+        actor=user,
+        target=request,
+        person_id=child_id,
+        detail={"purpose": "rapid review information request"},
+    )
+    return request
+
+
 # --- Assurance -------------------------------------------------------------------------------
 
 
@@ -319,6 +349,7 @@ class Overview:
     assurance_awaiting_judgement: list[AssuranceRequest] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     case_review_alerts: list[CaseReviewAlert] = field(default_factory=list)
+    information_awaited: list[AgencyInformationRequest] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -374,6 +405,11 @@ def overview(*, user: User) -> Overview:
     requests = assurance_requests_visible_to(user).filter(judgement="")
     result.assurance_awaiting_answer = list(requests.filter(responded_at__isnull=True))
     result.assurance_awaiting_judgement = list(requests.filter(responded_at__isnull=False))
+    result.information_awaited = list(
+        information_requests_visible_to(user).filter(
+            returned_on__isnull=True, rapid_review__decided_on__isnull=True
+        )
+    )
     if user.has_perm("partnership.manage"):
         result.incidents_to_notify = list(
             incidents_list(user=user)

@@ -45,6 +45,21 @@ urlpatterns = [
         name="information-return",
     ),
     path(
+        "rapid-reviews/requests/",
+        reviews.information_requests,
+        name="information-requests",
+    ),
+    path(
+        "rapid-reviews/requests/<int:request_id>/",
+        reviews.information_request,
+        name="information-request",
+    ),
+    path(
+        "rapid-reviews/requests/<int:request_id>/answer/",
+        reviews.information_request_answer,
+        name="information-request-answer",
+    ),
+    path(
         "rapid-reviews/<int:review_id>/decision/",
         reviews.rapid_review_decision,
         name="rapid-review-decision",
