@@ -123,6 +123,16 @@ urlpatterns = [
     path("assurance/<int:request_id>/answer/", assurance.assurance_answer, name="assurance-answer"),
     path("assurance/<int:request_id>/judge/", assurance.assurance_judge, name="assurance-judge"),
     path(
+        "assurance/<int:request_id>/ask-again/",
+        assurance.assurance_ask_again,
+        name="assurance-ask-again",
+    ),
+    path(
+        "assurance/<int:request_id>/escalate/",
+        assurance.assurance_escalate,
+        name="assurance-escalate",
+    ),
+    path(
         "escalations/<int:escalation_id>/outcome/",
         finance.escalation_outcome,
         name="escalation-outcome",
@@ -211,6 +221,11 @@ urlpatterns = [
         "self-assessment/<int:return_id>/challenge/",
         self_assessment.return_challenge,
         name="return-challenge",
+    ),
+    path(
+        "self-assessment/<int:return_id>/respond/",
+        self_assessment.return_respond,
+        name="return-respond",
     ),
     # Finances
     path("finances/", finance.finances, name="finances"),

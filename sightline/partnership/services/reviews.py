@@ -232,7 +232,8 @@ def information_request_answer(
     """The agency's named lead gives the agency's return, today; the partnership is told."""
     if not actor.has_perm("partnership.answer_information_request", request):
         raise PermissionDenied("Only the named lead of the agency asked answers this request.")
-    request = AgencyInformationRequest.objects.select_for_update().get(pk=request.pk)
+    AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
     _not_returned(request)
     if not summary.strip():
         raise ValidationError({"summary": "Enter your agency's information for the review"})
@@ -266,7 +267,8 @@ def rapid_review_record_return(
 ) -> AgencyInformationRequest:
     """The partnership records a return it received another way (by secure e-mail, say)."""
     _require_manager(actor)
-    request = AgencyInformationRequest.objects.select_for_update().get(pk=request.pk)
+    AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
     _not_returned(request)
     errors = {}
     if not summary.strip():

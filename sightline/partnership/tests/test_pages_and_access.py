@@ -244,6 +244,10 @@ def _governance_urls(w):
         "health_return": url("return", health_return.pk),
         "health_return_rate": url("return-rate", health_return.pk, w["standard"].pk),
         "return_challenge": url("return-challenge", police_return.pk),
+        "police_return_respond": url("return-respond", police_return.pk),
+        "health_return_respond": url("return-respond", health_return.pk),
+        "ask_again": url("assurance-ask-again", w["police_request"].pk),
+        "assurance_escalate": url("assurance-escalate", w["police_request"].pk),
         "finances": url("finances"),
         "finance_year": url("finance-year", w["year"].start_year),
         "contribution_new": url("contribution-new", w["year"].start_year),
@@ -253,6 +257,8 @@ def _governance_urls(w):
 
 
 MANAGER_ONLY = [
+    "ask_again",
+    "assurance_escalate",
     "rapid_decision",
     "police_info_return",
     "incidents",
@@ -305,6 +311,11 @@ MANAGER_ONLY = [
 ]
 # The agency's own answers: refused to the partnership's roles (they manage, the agency answers).
 AGENCY_ANSWERS = {
+    # Nothing to ask again or escalate yet: back to the request.
+    "ask_again": 302,
+    "assurance_escalate": 302,
+    "police_return_respond": 403,
+    "health_return_respond": 403,
     "police_answer": 403,
     "police_info_answer": 403,
     "health_info_answer": 403,
@@ -325,6 +336,8 @@ EXPECTED = {
         "case_audit": 404,  # not one of its auditors
         "health_info": 404,
         "health_info_answer": 404,
+        "police_return_respond": 302,  # no challenge waiting: back to the return
+        "health_return_respond": 404,
         "health_request": 404,
         "health_risk": 404,
         "health_risk_respond": 404,
@@ -340,6 +353,8 @@ EXPECTED = {
         "action_progress": 403,
         "health_info": 404,
         "health_info_answer": 404,
+        "police_return_respond": 403,
+        "health_return_respond": 404,
         "police_risk_respond": 403,
         "police_return_rate": 403,
         "health_request": 404,
@@ -358,6 +373,8 @@ EXPECTED = {
         "police_answer": 404,
         "police_info": 404,
         "police_info_answer": 404,
+        "police_return_respond": 404,
+        "health_return_respond": 403,
         "health_info_answer": 403,
         "police_risk": 404,
         "police_risk_respond": 404,
