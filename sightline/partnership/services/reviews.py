@@ -358,8 +358,16 @@ def rapid_review_record_panel_response(
     _require_manager(actor)
     if not rapid_review.decided_on:
         raise ValidationError("Record the rapid review's decision before the panel's response")
+    errors = {}
     if not response.strip():
-        raise ValidationError({"panel_response": "Summarise the national panel's response"})
+        errors["panel_response"] = "Summarise the national panel's response"
+    if responded_on and responded_on < rapid_review.decided_on:
+        errors["panel_responded_on"] = (
+            "The panel's response must be on or after the rapid review's decision "
+            f"({rapid_review.decided_on:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
     _not_future("panel_responded_on", responded_on, "The date of the response")
     rapid_review.panel_response = response.strip()
     rapid_review.panel_responded_on = responded_on
@@ -394,6 +402,9 @@ def _check_practice_review(values: dict[str, Any], decided_on: dt.date) -> None:
     final = values.get("final_report_on")
     if final and final < decided_on:
         errors["final_report_on"] = "The final report must be after the decision to hold the review"
+    published = values.get("published_on")
+    if published and final and published < final:
+        errors["published_on"] = "The review cannot be published before its final report"
     if errors:
         raise ValidationError(errors)
 

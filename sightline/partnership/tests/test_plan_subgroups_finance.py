@@ -199,10 +199,10 @@ def test_a_year_shows_contributions_spending_and_the_underspend(
     )
     assert year.spending.count() == 1  # the same heading again corrects it
     assert year.balance == Decimal(80000)
-    assert year.balance_label == "Underspend £80,000"
+    assert year.balance_label == "Underspend £80,000.00"
     client.force_login(partnership_officer)
     page = client.get(reverse("partnership:finance-year", args=[2025])).content.decode()
-    assert "Finances 2025-26" in page and "Underspend £80,000" in page
+    assert "Finances 2025-26" in page and "Underspend £80,000.00" in page
     response = client.post(
         reverse("partnership:spending-new", args=[2025]), {"heading": "Training", "amount": "-1"}
     )
@@ -285,3 +285,16 @@ def test_the_summary_of_a_period_still_running_counts_nothing_as_overdue_before_
     )
     assert summary.counts["meeting_actions_overdue"] == 1
     assert summary.counts["plan_actions_overdue"] == 0
+
+
+def test_money_keeps_its_pence_and_thousands_separators(client, partnership_officer, agencies):
+    year = finance.financial_year_create(actor=partnership_officer, start_year=2025)
+    finance.contribution_record(
+        actor=partnership_officer, year=year, partner=agencies["police"], amount=Decimal("1234.56")
+    )
+    assert year.balance_label == "Underspend £1,234.56"
+    client.force_login(partnership_officer)
+    page = client.get(reverse("partnership:finance-year", args=[2025])).content.decode()
+    assert "Contributions of £1,234.56" in page and "Underspend £1,234.56" in page
+    listing = client.get(reverse("partnership:finances")).content.decode()
+    assert "£1,234.56" in listing
