@@ -91,7 +91,7 @@ class NotifyForm(GovukForm):
 
 class InformationRequestForm(GovukForm):
     agency = _agencies()
-    question = _text("What the review needs from the agency", required=False)
+    question = _text("What the review needs to know", required=False)
     due_on = GovukDateField(label="Return due by")
 
 
