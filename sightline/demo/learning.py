@@ -21,14 +21,17 @@ from sightline.accounts.models import Agency, Profession, Role, User
 from sightline.core.themes import themes_ensure
 from sightline.core.working_days import LONDON, is_working_day
 from sightline.demo.clock import DemoClock, clock_set
+from sightline.demo.organisations import DEMO_USERS
 from sightline.demo.synthetic import Synthetic
-from sightline.learning.models import Booking, Course, TrainingSession
+from sightline.learning.models import Booking, Course, NonAttendanceCharge, TrainingSession
 from sightline.learning.services import (
     attendance_record,
     booking_cancel,
     booking_create,
     booking_evaluate,
     booking_follow_up,
+    charge_invoice,
+    charge_mark_paid,
     course_create,
     session_cancel,
     session_create,
@@ -217,6 +220,8 @@ class _TrainingDemo:
                 venue="" if online else self.random.choice(VENUES),
                 joining_link=f"https://meet.example.org/northmoor-{course.pk}" if online else "",
                 trainer_name="Partnership training team",
+                # Every other session is led by a demo sign-in, who takes its register.
+                trainer=self.trainer if course.pk % 2 == 0 else None,
             )
 
     def book(self, session: TrainingSession, people: list[User], count: int) -> list[Booking]:
@@ -250,7 +255,7 @@ class _TrainingDemo:
             for b in on_register
         }
         with self.at(session.ends_at + dt.timedelta(minutes=20)):
-            attendance_record(actor=officer, session=session, marks=marks)
+            attendance_record(actor=session.trainer or officer, session=session, marks=marks)
         for booking in on_register:
             if marks[booking.pk] != "attended" or self.random.random() < 0.25:
                 continue
@@ -271,8 +276,47 @@ class _TrainingDemo:
                         practice_change=self.random.choice(PRACTICE_CHANGES),
                     )
 
+    def trainer_user(self) -> User | None:
+        """A demo sign-in who trains for the partnership: the health visitor (the demo's
+        practitioner sign-ins otherwise), who takes the registers of the sessions they lead."""
+        practitioners = User.objects.filter(
+            username__in=[spec.username for spec in DEMO_USERS],
+            role=Role.PRACTITIONER,
+            is_active=True,
+        )
+        return (
+            practitioners.filter(username="health.visitor").first()
+            or practitioners.order_by("pk").first()
+        )
+
+    def invoice(self, officer: User) -> None:
+        """Charges from sessions over six weeks ago are invoiced; over three months, paid."""
+        for number, charge in enumerate(
+            NonAttendanceCharge.objects.filter(status=NonAttendanceCharge.Status.OUTSTANDING)
+            .select_related("booking__session")
+            .order_by("booking__session__starts_at", "pk")
+        ):
+            held = charge.booking.session.ends_at
+            if held > self.now - dt.timedelta(weeks=6):
+                continue
+            invoiced = held + dt.timedelta(weeks=2)
+            with self.at(invoiced):
+                charge_invoice(
+                    actor=officer,
+                    charge=charge,
+                    invoice_reference=f"NSCP-{timezone.localtime(invoiced):%Y}-{number + 101:04d}",
+                    invoiced_on=timezone.localtime(invoiced).date(),
+                )
+            paid = invoiced + dt.timedelta(weeks=4)
+            if held < self.now - dt.timedelta(weeks=13):
+                with self.at(paid):
+                    charge_mark_paid(
+                        actor=officer, charge=charge, paid_on=timezone.localtime(paid).date()
+                    )
+
     def load(self) -> None:
         officer = self.officer()
+        self.trainer = self.trainer_user()
         people = self.practitioners()
         courses = self.courses(officer)
         # Past five months: two or three sessions a month.
@@ -282,6 +326,7 @@ class _TrainingDemo:
             session = self.session(officer, course, day, capacity=self.random.choice([16, 20, 24]))
             bookings = self.book(session, people, self.random.randint(10, session.capacity))
             self.hold(officer, session, bookings)
+        self.invoice(officer)
         # Coming four months.
         upcoming = []
         for weeks_ahead in range(1, 18, 2):

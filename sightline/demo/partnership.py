@@ -349,15 +349,31 @@ class _Demo:
                     rapid_review=review,
                     agency=agency,
                     due_on=add_working_days(notified, days),
+                    question="Your agency's involvement with the child and family over the "
+                    "last 18 months, and any learning you have already identified.",
                 )
-        first = review.information_requests.order_by("due_on").first()
-        if first is not None and first.due_on <= self.today:
-            with self.on(first.due_on):
+        # One return is in: given in Sightline by the agency's named lead (the first agency
+        # asked that has one), or recorded by the officer when none has.
+        due = [
+            i
+            for i in review.information_requests.order_by("due_on", "pk")
+            if i.due_on <= self.today
+        ]
+        answered = next(
+            ((i, lead) for i in due if (lead := self.agency_lead(i.agency)) is not None), None
+        )
+        summary = "Case records, the plan and the last three core group minutes."
+        if answered is not None:
+            info, lead = answered
+            with self.on(info.due_on):
+                reviews.information_request_answer(actor=lead, request=info, summary=summary)
+        elif due:
+            with self.on(due[0].due_on):
                 reviews.rapid_review_record_return(
                     actor=self.officer,
-                    request=first,
-                    returned_on=first.due_on,
-                    summary="Case records, the plan and the last three core group minutes.",
+                    request=due[0],
+                    returned_on=due[0].due_on,
+                    summary=summary,
                 )
 
     def incident_awaiting_notification(self, aware: dt.date, *, overdue: bool) -> None:
@@ -740,6 +756,20 @@ class _Demo:
                 30,
                 "awaiting",
             ),
+            (
+                "police",
+                "Show that officers attending domestic abuse incidents record the children "
+                "in the household (a sample of 30 incidents).",
+                110,
+                "not_assured_escalated",
+            ),
+            (
+                "police",
+                "Show that child protection referrals from custody reach the front door the "
+                "same day.",
+                100,
+                "not_assured_asked_again",
+            ),
         ]
         for key, question, asked_days_ago, state in requests:
             agency = self.agencies[key]
@@ -754,7 +784,7 @@ class _Demo:
                     due_on=due,
                     action=action,
                 )
-            if state.startswith("answered"):
+            if state.startswith(("answered", "not_assured")):
                 responder = self.agency_lead(agency)
                 if responder is None:
                     continue
@@ -773,6 +803,31 @@ class _Demo:
                             judgement="assured",
                             notes="The sample is large enough and the exception was followed up.",
                         )
+                if state.startswith("not_assured"):
+                    with self.on(asked + dt.timedelta(days=30)):
+                        assurance.assurance_request_judge(
+                            actor=self.scrutineer,
+                            request=request,
+                            judgement="not_assured",
+                            notes="The answer describes the procedure but sends no evidence "
+                            "that it is followed.",
+                        )
+                    with self.on(asked + dt.timedelta(days=35)):
+                        if state == "not_assured_escalated":
+                            assurance.assurance_request_escalate(
+                                actor=self.officer,
+                                request=request,
+                                reason="A second request has had no evidence; the lead "
+                                "partners are asked to agree an audit with the force.",
+                            )
+                        else:
+                            assurance.assurance_request_ask_again(
+                                actor=self.officer,
+                                request=request,
+                                question="Send the audit of 20 custody referrals and the times "
+                                "the front door received them.",
+                                due_on=asked + dt.timedelta(days=60),
+                            )
 
 
 # --- The governance year: risk log, business plan, subgroups, audits, returns, finances -----
@@ -1284,6 +1339,15 @@ class _Governance:
                         challenge="Show how staff training take-up is checked, and the "
                         "supervision audit behind the green rating.",
                     )
+                # Every other challenged return has the agency's lead's response.
+                if index % 8 == 1 and user.is_agency_lead:
+                    with d.on(d.ago(20 - index)):
+                        self_assessment.self_assessment_challenge_respond(
+                            actor=user,
+                            item=item,
+                            response="Take-up is checked monthly by the safeguarding lead; the "
+                            "supervision audit of 30 files is attached to the board papers.",
+                        )
 
     # --- Finances -------------------------------------------------------------------------
     def finances(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from sightline.accounts.models import Agency
+from sightline.accounts.models import Agency, User
 from sightline.core.forms import GovukDateField, GovukForm, GovukModelForm
 from sightline.core.models import Theme
 from sightline.core.working_days import LONDON
@@ -59,6 +59,11 @@ def _parse_time(value: str, label: str) -> dt.time:
     return dt.time(hours, minutes)
 
 
+def _trainer_label(user: Any) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.agency.name})" if user.agency_id else name
+
+
 class SessionForm(GovukForm):
     date = GovukDateField(label="Date", allow_past=False, help_text="For example, 27 3 2027")
     start_time = forms.CharField(
@@ -85,10 +90,25 @@ class SessionForm(GovukForm):
             "min_value": "The session must have at least 1 place",
         },
     )
-    trainer_name = forms.CharField(label="Trainer", required=False, max_length=200)
+    trainer = forms.ModelChoiceField(
+        label="Trainer with a Sightline account",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="None: the trainer has no account",
+        help_text="They can take the session's register",
+    )
+    trainer_name = forms.CharField(
+        label="Trainer's name as shown to attendees",
+        required=False,
+        max_length=200,
+        help_text="For a trainer without an account, or to show a different name",
+    )
 
     def __init__(self, *args: Any, allow_past: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        trainers = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["trainer"].queryset = trainers  # type: ignore[attr-defined]
+        self.fields["trainer"].label_from_instance = _trainer_label  # type: ignore[attr-defined]
         self.fields["date"].allow_past = allow_past  # type: ignore[attr-defined]
         for name in ("start_time", "end_time"):
             self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-5"
@@ -109,6 +129,7 @@ class SessionForm(GovukForm):
             "venue": data["venue"],
             "joining_link": data["joining_link"],
             "trainer_name": data["trainer_name"],
+            "trainer": data["trainer"],
         }
 
     @staticmethod
@@ -122,6 +143,7 @@ class SessionForm(GovukForm):
             "joining_link": session.joining_link,
             "capacity": session.capacity,
             "trainer_name": session.trainer_name,
+            "trainer": session.trainer_id,
         }
 
 
@@ -250,3 +272,16 @@ def register_form(bookings: list[Booking], data: Any = None) -> GovukForm:
         field.widget.template_name = "govuk/widgets/radios.html"
         form.fields[f"attendance_{booking.pk}"] = field
     return form
+
+
+class ChargeInvoiceForm(GovukForm):
+    invoice_reference = forms.CharField(
+        label="Invoice number",
+        max_length=60,
+        error_messages={"required": "Enter the invoice number from the finance system"},
+    )
+    invoiced_on = GovukDateField(label="Date invoiced", allow_future=False)
+
+
+class ChargePaidForm(GovukForm):
+    paid_on = GovukDateField(label="Date paid", allow_future=False)

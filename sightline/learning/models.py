@@ -192,6 +192,8 @@ class NonAttendanceCharge(models.Model):
 
     class Status(models.TextChoices):
         OUTSTANDING = "outstanding", "To invoice"
+        INVOICED = "invoiced", "Invoiced"
+        PAID = "paid", "Paid"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="charge")
@@ -204,9 +206,25 @@ class NonAttendanceCharge(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    invoice_reference = models.CharField(max_length=60, blank=True)
+    invoiced_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["agency__name", "created_at"]
 
     def __str__(self) -> str:
-        return f"£{self.amount} to {self.agency} for {self.booking}"
+        return f"{self.amount_label} to {self.agency} for {self.booking}"
+
+    @property
+    def amount_label(self) -> str:
+        return f"£{self.amount:,.2f}"
+
+    @property
+    def status_colour(self) -> str:
+        colours = {
+            self.Status.OUTSTANDING.value: "yellow",
+            self.Status.INVOICED.value: "blue",
+            self.Status.PAID.value: "green",
+        }
+        return colours.get(str(self.status), "grey")

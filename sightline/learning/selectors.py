@@ -174,3 +174,28 @@ def charges_for_invoicing(
     if status:
         charges = charges.filter(status=status)
     return charges.order_by("agency__name", "booking__session__starts_at", "id")
+
+
+def sessions_led(*, user: Any) -> QuerySet[TrainingSession]:
+    """The sessions the user is named as the trainer of (they take their registers)."""
+    if not getattr(user, "is_authenticated", False):
+        return TrainingSession.objects.none()
+    return (
+        TrainingSession.objects.filter(trainer=user)
+        .select_related("course")
+        .order_by("-starts_at", "id")
+    )
+
+
+def charge_get(*, user: Any, charge_id: int) -> NonAttendanceCharge:
+    _require(user, "learning.view_charges")
+    charge = (
+        NonAttendanceCharge.objects.select_related(
+            "agency", "booking__attendee", "booking__session__course"
+        )
+        .filter(pk=charge_id)
+        .first()
+    )
+    if charge is None:
+        raise Http404("No such charge")
+    return charge

@@ -38,6 +38,8 @@ urlpatterns = [
     path("sessions/<int:session_id>/bookings/", manage.session_bookings, name="session-bookings"),
     path("sessions/<int:session_id>/register/", manage.register, name="register"),
     path("charges/", finance.charges, name="charges"),
+    path("charges/<int:charge_id>/invoice/", finance.charge_invoice_view, name="charge-invoice"),
+    path("charges/<int:charge_id>/paid/", finance.charge_paid_view, name="charge-paid"),
     path("reports/", finance.reports, name="reports"),
     path("reports/<slug:slug>/", finance.report, name="report"),
 ]

@@ -91,7 +91,12 @@ class NotifyForm(GovukForm):
 
 class InformationRequestForm(GovukForm):
     agency = _agencies()
+    question = _text("What the review needs to know", required=False)
     due_on = GovukDateField(label="Return due by")
+
+
+class InformationAnswerForm(GovukForm):
+    summary = _text("Your agency's information for the review", rows=8)
 
 
 class InformationReturnForm(GovukForm):
@@ -277,6 +282,15 @@ class JudgementForm(GovukForm):
         allow_future=False,
         help_text="Needed when you record the judgement for the oversight group",
     )
+
+
+class AskAgainForm(GovukForm):
+    question = _text("What the agency is asked now", rows=5)
+    due_on = GovukDateField(label="Answer due by")
+
+
+class AssuranceEscalateForm(GovukForm):
+    reason = _text("Why the lead safeguarding partners are needed", rows=5)
 
 
 class SubgroupForm(GovukForm):

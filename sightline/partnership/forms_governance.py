@@ -346,6 +346,10 @@ class ChallengeForm(GovukForm):
     challenge = _text("The partnership's challenge", rows=6)
 
 
+class ChallengeResponseForm(GovukForm):
+    response = _text("Your agency's response to the challenge", rows=6)
+
+
 class SummaryFilterForm(GovukForm):
     framework = forms.ChoiceField(label="Framework", choices=Framework.choices)
     year = forms.TypedChoiceField(label="Year", coerce=int)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.partnership.models import (
@@ -127,6 +128,8 @@ class SubgroupSummary:
     risks: list[RiskLogEntry]
     audits: list[AuditProgramme]
     counts: dict[str, int] = field(default_factory=dict)
+    # The day "overdue" is judged on: the period's end, or today while the period runs.
+    as_at: dt.date | None = None
 
 
 def subgroup_summary(
@@ -169,17 +172,20 @@ def subgroup_summary(
         .filter(subgroup=subgroup, planned_on__range=(start, end))
         .prefetch_related("cases")
     )
+    # An action is overdue when its due day has passed: at the period's end, or today while
+    # the period is still running (an action due later in it is not overdue yet).
+    as_at = min(end, timezone.localdate())
     counts = {
         "meetings": len(meetings),
         "meeting_actions_open": sum(1 for a in meeting_actions if not a.done_on),
-        "meeting_actions_overdue": sum(1 for a in meeting_actions if a.overdue(end)),
+        "meeting_actions_overdue": sum(1 for a in meeting_actions if a.overdue(as_at)),
         "plan_actions_open": sum(1 for a in plan_actions if a.is_open),
-        "plan_actions_overdue": sum(1 for a in plan_actions if a.overdue(end)),
+        "plan_actions_overdue": sum(1 for a in plan_actions if a.overdue(as_at)),
         "risks_open": sum(1 for r in risks if not r.closed_on or r.closed_on > end),
         "cases_audited": sum(len(p.cases.all()) for p in audits),
     }
     return SubgroupSummary(
-        subgroup, start, end, meetings, meeting_actions, plan_actions, risks, audits, counts
+        subgroup, start, end, meetings, meeting_actions, plan_actions, risks, audits, counts, as_at
     )
 
 

@@ -69,6 +69,16 @@ rules.add_perm(
     "partnership.answer_assurance", is_agency_user & is_agency_lead & addressed_to_users_agency
 )
 rules.add_perm("partnership.judge_assurance", may_sign_off_impact)
+# A rapid review's request for an agency's information: seen by the agency, answered by its
+# named leads (as assurance requests are).
+rules.add_perm(
+    "partnership.view_information_request",
+    is_partnership | (is_agency_user & addressed_to_users_agency),
+)
+rules.add_perm(
+    "partnership.answer_information_request",
+    is_agency_user & is_agency_lead & addressed_to_users_agency,
+)
 
 
 # --- The second half: risk log, audits, self-assessment returns ---------------------------
@@ -112,4 +122,7 @@ rules.add_perm(
     "partnership.complete_return", is_agency_user & is_agency_lead & return_of_users_agency
 )
 rules.add_perm("partnership.challenge_return", is_partnership)
+rules.add_perm(
+    "partnership.respond_to_challenge", is_agency_user & is_agency_lead & return_of_users_agency
+)
 rules.add_perm("partnership.grade_audit", is_partnership | (is_agency_user & is_auditor_on))

@@ -18,9 +18,11 @@ from django.utils import timezone
 from sightline.accounts.models import User
 from sightline.core import audit
 from sightline.core.models import Theme
+from sightline.partnership.deadlines import rapid_review_due
 from sightline.partnership.models import (
     Action,
     ActionStatus,
+    AgencyInformationRequest,
     AssuranceRequest,
     Escalation,
     PracticeReview,
@@ -30,6 +32,7 @@ from sightline.partnership.models import (
     Subgroup,
 )
 from sightline.partnership.models.plan import OPEN_STATUSES
+from sightline.risk.models import Alert, AlertStatus
 
 
 def require_area(user: User) -> None:
@@ -275,6 +278,35 @@ def agency_leads(*, agency_id: int | None) -> list[User]:
     )
 
 
+# --- A rapid review's requests for agencies' information ------------------------------------
+
+
+def information_requests_visible_to(user: User) -> QuerySet[AgencyInformationRequest]:
+    """Every request for the partnership's roles; an agency user's own agency's only."""
+    require_area(user)
+    requests = AgencyInformationRequest.objects.select_related(
+        "agency", "rapid_review__incident__child", "returned_by", "requested_by"
+    ).order_by("returned_on", "due_on", "pk")
+    if user.has_perm("partnership.manage"):
+        return requests
+    return requests.filter(agency__pk=user.agency_id or 0)
+
+
+def information_request_get(*, user: User, request_id: int) -> AgencyInformationRequest:
+    """One request, recording the read of the child it names; 404 when not the user's."""
+    request = information_requests_visible_to(user).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such request")
+    child_id = request.rapid_review.incident.child_id
+    audit.record_read(
+        actor=user,
+        target=request,
+        person_id=child_id,
+        detail={"purpose": "rapid review information request"},
+    )
+    return request
+
+
 # --- Assurance -------------------------------------------------------------------------------
 
 
@@ -316,6 +348,51 @@ class Overview:
     assurance_awaiting_answer: list[AssuranceRequest] = field(default_factory=list)
     assurance_awaiting_judgement: list[AssuranceRequest] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    case_review_alerts: list[CaseReviewAlert] = field(default_factory=list)
+    information_awaited: list[AgencyInformationRequest] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseReviewAlert:
+    """An open T7 or T8 alert, with the serious incident it is about."""
+
+    alert: Alert
+    incident: SeriousIncident | None
+
+
+CASE_REVIEW_RULES = ("panel-notification-overdue", "rapid-review-overdue")
+
+
+def case_review_alerts_open(*, user: User) -> list[CaseReviewAlert]:
+    """The open alerts of the case review timescales, for the partnership's roles: they
+    manage the incidents these alerts are about, whether or not they may see the child's
+    record today (the incident pages name the child already)."""
+    require_manager(user)
+    alerts = list(
+        Alert.objects.filter(rule__in=CASE_REVIEW_RULES)
+        .exclude(status=AlertStatus.CLOSED)
+        .order_by("raised_at", "pk")
+    )
+    incidents: dict[int, list[SeriousIncident]] = {}
+    for incident in incidents_list(user=user).filter(child_id__in={a.person_id for a in alerts}):
+        incidents.setdefault(incident.child_id or 0, []).append(incident)
+    found = []
+    for alert in alerts:
+        due = timezone.localtime(alert.raised_at).date() - dt.timedelta(days=1)
+        candidates = incidents.get(alert.person_id, [])
+        match = [
+            i
+            for i in candidates
+            if (alert.rule == CASE_REVIEW_RULES[0] and i.notification_due_on == due)
+            or (
+                alert.rule == CASE_REVIEW_RULES[1]
+                and i.notified_on
+                and rapid_review_due(i.notified_on) == due
+            )
+        ]
+        chosen = match or candidates
+        found.append(CaseReviewAlert(alert, chosen[0] if chosen else None))
+    return found
 
 
 def overview(*, user: User) -> Overview:
@@ -328,6 +405,11 @@ def overview(*, user: User) -> Overview:
     requests = assurance_requests_visible_to(user).filter(judgement="")
     result.assurance_awaiting_answer = list(requests.filter(responded_at__isnull=True))
     result.assurance_awaiting_judgement = list(requests.filter(responded_at__isnull=False))
+    result.information_awaited = list(
+        information_requests_visible_to(user).filter(
+            returned_on__isnull=True, rapid_review__decided_on__isnull=True
+        )
+    )
     if user.has_perm("partnership.manage"):
         result.incidents_to_notify = list(
             incidents_list(user=user)
@@ -343,6 +425,7 @@ def overview(*, user: User) -> Overview:
             .order_by("publication_due_on")
         )
         result.escalations = list(escalations_open(user=user))
+        result.case_review_alerts = case_review_alerts_open(user=user)
     return result
 
 

@@ -45,6 +45,21 @@ urlpatterns = [
         name="information-return",
     ),
     path(
+        "rapid-reviews/requests/",
+        reviews.information_requests,
+        name="information-requests",
+    ),
+    path(
+        "rapid-reviews/requests/<int:request_id>/",
+        reviews.information_request,
+        name="information-request",
+    ),
+    path(
+        "rapid-reviews/requests/<int:request_id>/answer/",
+        reviews.information_request_answer,
+        name="information-request-answer",
+    ),
+    path(
         "rapid-reviews/<int:review_id>/decision/",
         reviews.rapid_review_decision,
         name="rapid-review-decision",
@@ -107,6 +122,16 @@ urlpatterns = [
     path("assurance/<int:request_id>/", assurance.assurance_request, name="assurance-request"),
     path("assurance/<int:request_id>/answer/", assurance.assurance_answer, name="assurance-answer"),
     path("assurance/<int:request_id>/judge/", assurance.assurance_judge, name="assurance-judge"),
+    path(
+        "assurance/<int:request_id>/ask-again/",
+        assurance.assurance_ask_again,
+        name="assurance-ask-again",
+    ),
+    path(
+        "assurance/<int:request_id>/escalate/",
+        assurance.assurance_escalate,
+        name="assurance-escalate",
+    ),
     path(
         "escalations/<int:escalation_id>/outcome/",
         finance.escalation_outcome,
@@ -196,6 +221,11 @@ urlpatterns = [
         "self-assessment/<int:return_id>/challenge/",
         self_assessment.return_challenge,
         name="return-challenge",
+    ),
+    path(
+        "self-assessment/<int:return_id>/respond/",
+        self_assessment.return_respond,
+        name="return-respond",
     ),
     # Finances
     path("finances/", finance.finances, name="finances"),

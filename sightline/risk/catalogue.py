@@ -247,8 +247,6 @@ RULES: tuple[Rule, ...] = (
         ("role:partnership_officer",),
         {"working_days": 5},
         timescale_id="T7",
-        computable=False,
-        waits_for="serious incident records (partnership)",
     ),
     Rule(
         "rapid-review-overdue",
@@ -260,8 +258,6 @@ RULES: tuple[Rule, ...] = (
         ("role:partnership_officer",),
         {"working_days": 15},
         timescale_id="T8",
-        computable=False,
-        waits_for="rapid review records (partnership)",
     ),
     Rule(
         "supervision-overdue",

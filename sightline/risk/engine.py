@@ -32,8 +32,10 @@ from sightline.risk import catalogue
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
 from sightline.risk.patterns import HOUSEHOLD_RULES, PATTERNS, Instance, Subject
 from sightline.risk.timescales import (
+    RECORD_TIMESCALES,
     STREAM_TIMESCALES,
     contact_decision_overdue,
+    record_timescale_instances,
     timescale_people,
 )
 from sightline.risk.world import Ev, Residents, World, address_key_from, neighbours, streams
@@ -124,6 +126,9 @@ def compute(*, as_of: dt.date | None = None, config: Configuration | None = None
             for i in contact_decision_overdue(as_of=as_of or timezone.now())
             if until is None or i.raised_at <= until
         ]
+    for code in RECORD_TIMESCALES:
+        if config.on(code):
+            found += record_timescale_instances(code, today)
     return sorted(found, key=lambda i: (i.raised_at, i.raised_by or 0, i.rule, i.person_id))
 
 
@@ -669,9 +674,40 @@ def timescales_sweep(
         withdraw=False,
         record_each=record_each,
     )
+    result.add(_raise_record_timescales(config, today, record_each))
     from sightline.risk.services import timescale_alerts_close_done
 
     timescale_alerts_close_done(today=today)
+    return result
+
+
+def _raise_record_timescales(
+    config: Configuration, today: dt.date, record_each: bool
+) -> SyncResult:
+    """Raise the alerts of the timescales read from other apps' records (T7, T8). Their
+    items name no event, so a stored alert is recognised by its person, rule and due moment:
+    each missed deadline is raised once, and never withdrawn."""
+    result = SyncResult()
+    instances = [
+        instance
+        for code in RECORD_TIMESCALES
+        if config.on(code)
+        for instance in record_timescale_instances(code, today)
+    ]
+    if not instances:
+        return result
+    stored = set(
+        Alert.objects.filter(
+            rule__in={i.rule for i in instances}, person_id__in={i.person_id for i in instances}
+        ).values_list("person_id", "rule", "raised_at")
+    )
+    new = [i for i in instances if (i.person_id, i.rule, i.raised_at) not in stored]
+    _write(
+        _Writes(new=list({(i.person_id, i.rule, i.raised_at): i for i in new}.values())),
+        result,
+        record_each,
+        timezone.now(),
+    )
     return result
 
 

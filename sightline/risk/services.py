@@ -193,6 +193,15 @@ def timescale_alerts_close_done(*, today: dt.date | None = None) -> list[Alert]:
             end = timescales.contact_decision_ended(alert.raised_by_id)
             if end is not None and end.on <= today:
                 ended.append((alert, end))
+    for alerts in waiting.values():
+        for alert in alerts:
+            record = timescales.RECORD_TIMESCALES.get(alert.rule)
+            if record is None:
+                continue
+            due = timezone.localtime(alert.raised_at).date() - dt.timedelta(days=1)
+            end = record.ended(alert.person_id, due, today)
+            if end is not None and end.on <= today:
+                ended.append((alert, end))
     closed = []
     for alert, end in ended:
         outcome = AlertOutcome.ACTION_TAKEN if end.completed else AlertOutcome.WITHDRAWN

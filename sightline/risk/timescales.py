@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -621,3 +622,47 @@ def contact_decision_ended(event_id: int | None) -> Ended | None:
         return None
     due = local_date(contact.decision_due_at)
     return Ended(local_date(final), "the contact was decided", True, due)
+
+
+# Timescales read from the records of apps above risk -------------------------------------------
+
+# The partnership's case reviews (T7 panel-notification-overdue, T8 rapid-review-overdue) are
+# its own records, and risk may not import partnership (the layers of DESIGN.md section 3), so
+# partnership registers them at start-up (`record_timescale_register`). An item names no
+# chronology event: its alert concerns the child the record is linked to (a record with no
+# child's record raises none), is raised at the end of its due day, and is recognised by its
+# person, rule and that moment (`engine.timescales_sweep`).
+
+
+@dataclass(frozen=True)
+class RecordTimescale:
+    """`overdue(today)`: (person id, due day) of each item overdue at `today`;
+    `ended(person_id, due, today)`: how the item due that day ended by `today`, or None."""
+
+    overdue: Callable[[dt.date], list[tuple[int, dt.date]]]
+    ended: Callable[[int, dt.date, dt.date], Ended | None]
+
+
+RECORD_TIMESCALES: dict[str, RecordTimescale] = {}
+
+
+def record_timescale_register(
+    code: str,
+    *,
+    overdue: Callable[[dt.date], list[tuple[int, dt.date]]],
+    ended: Callable[[int, dt.date, dt.date], Ended | None],
+) -> None:
+    catalogue.rule_get(code)  # a rule of the catalogue, or KeyError
+    RECORD_TIMESCALES[code] = RecordTimescale(overdue, ended)
+
+
+def due_passed(due: dt.date) -> dt.datetime:
+    """The moment a deadline passed: the end of its due day (midnight, London time)."""
+    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+
+
+def record_timescale_instances(code: str, today: dt.date) -> list[Instance]:
+    return [
+        Instance(code, person_id, None, due_passed(due), [])
+        for person_id, due in RECORD_TIMESCALES[code].overdue(today)
+    ]

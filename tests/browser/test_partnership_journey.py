@@ -201,6 +201,15 @@ def test_the_demo_partnership_year_has_every_state_and_every_page_passes_axe(
     assert set(Action.objects.values_list("status", flat=True)) == set(ActionStatus.values)
     assert Escalation.objects.count() == 1
     assert AssuranceRequest.objects.filter(judgement="assured").count() == 1
+    # After "not assured": one escalated, one asked again.
+    assert AssuranceRequest.objects.filter(escalated_at__isnull=False).count() == 1
+    assert AssuranceRequest.objects.filter(follow_up_of__isnull=False).count() == 1
+    from sightline.partnership.models import AgencyInformationRequest
+
+    in_progress = RapidReview.objects.get(decided_on__isnull=True)
+    assert AgencyInformationRequest.objects.filter(
+        rapid_review=in_progress, returned_by__is_agency_lead=True
+    ).exists()
 
     from sightline.demo.organisations import DEMO_PASSWORD
 
@@ -223,8 +232,86 @@ def test_the_demo_partnership_year_has_every_state_and_every_page_passes_axe(
         *(f"/partnership/recommendations/{r.pk}/" for r in Recommendation.objects.all()[:2]),
         *(f"/partnership/actions/{a.pk}/" for a in Action.objects.all()[:4]),
         *(f"/partnership/assurance/{a.pk}/" for a in AssuranceRequest.objects.all()[:3]),
+        *(
+            f"/partnership/assurance/{a.pk}/"
+            for a in AssuranceRequest.objects.filter(judgement="not_assured")
+        ),
+        "/partnership/rapid-reviews/requests/",
     ]
     for path in paths:
         response = site.page.goto(site.base_url + path)
         assert response is not None and response.status == 200, path
         site.check_accessibility()
+
+
+def test_the_agency_lead_answers_a_rapid_review_request_and_the_decision_warns_of_others_awaited(
+    site, partnership_officer, police_officer, agencies
+):
+    from sightline.partnership.services import reviews
+
+    police_officer.is_agency_lead = True
+    police_officer.save(update_fields=["is_agency_lead"])
+    today = timezone.localdate()
+    incident = reviews.serious_incident_create(
+        actor=partnership_officer,
+        summary="A baby of nine weeks was admitted with a fracture.",
+        child_description="Boy, 9 weeks",
+        aware_on=today - dt.timedelta(days=3),
+        notified_on=today - dt.timedelta(days=1),
+    )
+    review = reviews.rapid_review_start(actor=partnership_officer, incident=incident)
+    for code in ("police", "health"):
+        reviews.rapid_review_request_information(
+            actor=partnership_officer,
+            rapid_review=review,
+            agency=agencies[code],
+            due_on=review.due_on,
+            question="Your agency's contact with the family in the last year.",
+        )
+    page = site.page
+
+    # The police's named lead finds the request on the partnership page and answers it.
+    site.sign_in("pc.ash", PASSWORD)
+    site.go("/partnership/")
+    waiting = page.get_by_role("table", name="Information asked of your agency, not yet returned")
+    expect(waiting).to_contain_text(incident.reference)
+    site.check_accessibility()
+    waiting.get_by_role("link", name=incident.reference).click()
+    expect(_h1(site)).to_have_text("Information asked of Northmoor Police")
+    expect(page.get_by_text("Your agency's contact with the family")).to_be_visible()
+    site.check_accessibility()
+    page.get_by_role("link", name="Give your agency's information").click()
+    page.get_by_role("button", name="Send information").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your agency's information")
+    site.check_accessibility()
+    page.get_by_label("Your agency's information for the review").fill(
+        "Two call-outs to the home in March; no arrests; a referral to the front door."
+    )
+    page.get_by_role("button", name="Send information").click()
+    expect(page.get_by_text("Your agency's information has been sent")).to_be_visible()
+    expect(page.locator("#information-return")).to_contain_text("Two call-outs to the home")
+    site.check_accessibility()
+    site.sign_out()
+
+    # The partnership officer sees the return; health's is still awaited, and the decision
+    # page says so, by name.
+    site.sign_in("po.larch", PASSWORD)
+    site.go(f"/partnership/rapid-reviews/{review.pk}/")
+    expect(page.locator("#returns-awaited")).to_contain_text("Northmoor Community Health")
+    expect(page.locator("#information-requests")).to_contain_text(today.strftime("%-d %B %Y"))
+    site.check_accessibility()
+    page.get_by_role("link", name="Record the decision").click()
+    expect(page.locator("#form-warning")).to_contain_text(
+        "Northmoor Community Health has not returned its information yet"
+    )
+    site.check_accessibility()
+    _fill_date(page, "Date of the rapid review meeting", today)
+    page.get_by_label("No local practice review").check()
+    page.get_by_label("Why the partnership reached this decision").fill(
+        "Health's chronology was read at the meeting; the learning goes into the plan."
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(
+        page.get_by_text("Returns still awaited from Northmoor Community Health")
+    ).to_be_visible()
+    site.check_accessibility()

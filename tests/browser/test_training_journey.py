@@ -178,3 +178,78 @@ def test_the_pages_for_running_the_programme_and_evaluating_pass_axe(
     site.page.get_by_role("button", name="Add the session").click()
     expect(site.page.get_by_role("alert")).to_be_visible()
     site.check_accessibility()
+
+
+def test_the_officer_names_a_trainer_who_takes_the_register_and_the_charge_is_invoiced_and_paid(
+    site, one_place, health_visitor, partnership_officer
+):
+    from sightline.learning.services import booking_create
+    from sightline.testing import factories as f
+
+    trainer = f.user(None, "practitioner", "social_worker", username="trainer.willow")
+    booking_create(actor=health_visitor, session=one_place, confidence_before=2)
+    page = site.page
+
+    # The officer names a Sightline user as the session's trainer, keeping a display name.
+    site.sign_in("po.larch", PASSWORD)
+    site.go(f"/training/manage/sessions/{one_place.pk}/edit/")
+    site.check_accessibility()
+    page.get_by_label("Trainer with a Sightline account").select_option(value=str(trainer.pk))
+    page.get_by_label("Trainer's name as shown to attendees").fill("Willow T, neglect lead")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Session changes saved.")).to_be_visible()
+    expect(page.get_by_text("Willow T, neglect lead")).to_be_visible()
+    site.sign_out()
+
+    # The session takes place; the trainer finds its register under My bookings.
+    held = timezone.now() - dt.timedelta(hours=4)
+    TrainingSession.objects.filter(pk=one_place.pk).update(
+        starts_at=held, ends_at=held + dt.timedelta(hours=3)
+    )
+    site.sign_in("trainer.willow", PASSWORD)
+    site.go("/training/my-bookings/")
+    expect(page.get_by_role("table", name="Sessions you are the trainer of")).to_be_visible()
+    site.check_accessibility()
+    page.get_by_role("link", name="Attendance register for").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Attendance register")
+    site.check_accessibility()
+    page.get_by_role("group", name="Hv Birch (Northmoor Community Health)").get_by_label(
+        "Did not attend"
+    ).check()
+    page.get_by_role("button", name="Save the register").click()
+    expect(page.get_by_text("1 non-attendance charge(s) raised")).to_be_visible()
+    site.check_accessibility()
+    site.sign_out()
+
+    # The officer invoices the charge, then records its payment.
+    today = timezone.localdate()
+    site.sign_in("po.larch", PASSWORD)
+    site.go("/training/charges/")
+    page.get_by_role("link", name="Record the invoice").click()
+    page.get_by_role("button", name="Record the invoice").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the invoice number")
+    site.check_accessibility()
+    page.get_by_label("Invoice number").fill("INV-2027-0042")
+    group = page.get_by_role("group", name="Date invoiced")
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Record the invoice").click()
+    expect(page.get_by_text("Invoice recorded.")).to_be_visible()
+    row = (
+        page.get_by_role("table", name="Charges (1)").get_by_role("row").filter(has_text="Hv Birch")
+    )
+    expect(row).to_contain_text("Invoiced")
+    expect(row).to_contain_text("INV-2027-0042")
+    site.check_accessibility()
+    page.get_by_role("link", name="Record the payment").click()
+    site.check_accessibility()
+    group = page.get_by_role("group", name="Date paid")
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Record the payment").click()
+    expect(page.get_by_text("Payment recorded.")).to_be_visible()
+    expect(row).to_contain_text("Paid")
+    site.check_accessibility()
+    assert NonAttendanceCharge.objects.get().status == "paid"

@@ -11,6 +11,7 @@ from sightline.learning.services.bookings import (
     booking_create,
     cancellation_is_late,
 )
+from sightline.learning.services.charges import charge_invoice, charge_mark_paid
 from sightline.learning.services.programme import (
     course_create,
     course_update,
@@ -27,6 +28,8 @@ __all__ = [
     "booking_follow_up",
     "cancellation_is_late",
     "charge_amount",
+    "charge_invoice",
+    "charge_mark_paid",
     "course_create",
     "course_update",
     "session_cancel",

@@ -59,6 +59,8 @@ def charge_create(*, actor: Any, booking: Booking) -> NonAttendanceCharge | None
         booking.attendance
     ):
         return charge
+    elif charge.status in (NonAttendanceCharge.Status.INVOICED, NonAttendanceCharge.Status.PAID):
+        return charge  # already invoiced: a correction does not put it back to be invoiced
     else:
         charge.status, charge.reason, charge.withdrawn_at = (
             NonAttendanceCharge.Status.OUTSTANDING,

@@ -3,9 +3,12 @@ Then the forms' bad input, as a practitioner or officer would meet it."""
 
 from __future__ import annotations
 
-import pytest
+from decimal import Decimal
 
-from sightline.learning.models import Booking, TrainingSession
+import pytest
+from django.utils import timezone
+
+from sightline.learning.models import Booking, NonAttendanceCharge, TrainingSession
 from sightline.learning.services import booking_create
 from sightline.testing.factories import PASSWORD
 
@@ -45,6 +48,8 @@ TABLE = [
     ("/training/sessions/{session}/register/", {**MANAGERS, TRAINER: 200}),
     ("/training/charges/", MANAGERS),
     ("/training/charges/?format=csv", MANAGERS),
+    ("/training/charges/{charge}/invoice/", MANAGERS),
+    ("/training/charges/{charge}/paid/", MANAGERS),
     ("/training/reports/", MANAGERS),
     ("/training/reports/theme/", MANAGERS),
     ("/training/reports/agency/?format=xlsx", MANAGERS),
@@ -57,7 +62,19 @@ def world(
 ):  # type: ignore[no-untyped-def]
     TrainingSession.objects.filter(pk=session.pk).update(trainer=trainer)
     booking = booking_create(actor=health_visitor, session=session, confidence_before=3)
-    return {"session": session.pk, "course": course.pk, "booking": booking.pk}
+    charge = NonAttendanceCharge.objects.create(
+        booking=booking,
+        agency_id=booking.agency_id,
+        amount=Decimal("60.00"),
+        reason="did_not_attend",
+        created_at=timezone.now(),
+    )
+    return {
+        "session": session.pk,
+        "course": course.pk,
+        "booking": booking.pk,
+        "charge": charge.pk,
+    }
 
 
 @pytest.mark.parametrize("persona", [ANON, HV, PC, PO, CHAIR, TRAINER])

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.core import audit
 from sightline.learning import selectors
 from sightline.learning.exports import CHARGE_HEADERS, FORMATS, charge_rows, table_response
-from sightline.learning.forms import ChargesFilterForm, ReportFilterForm
+from sightline.learning.forms import (
+    ChargeInvoiceForm,
+    ChargePaidForm,
+    ChargesFilterForm,
+    ReportFilterForm,
+)
 from sightline.learning.reports import REPORTS
+from sightline.learning.services import charge_invoice, charge_mark_paid
 
 
 @login_required
@@ -93,4 +102,48 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "learning/report.html",
         {"report": result, "form": form, "query": request.GET.urlencode()},
+    )
+
+
+def _charge_form_page(
+    request: HttpRequest, *, charge_id: int, form_class: Any, save: Any, title: str, done: str
+) -> HttpResponse:
+    charge = selectors.charge_get(user=request.user, charge_id=charge_id)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor=request.user, charge=charge, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_errors_from(error)
+        else:
+            messages.success(request, done)
+            return redirect("learning:charges")
+    return render(
+        request, "learning/charge_form.html", {"form": form, "charge": charge, "title": title}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_invoice_view(request: HttpRequest, charge_id: int) -> HttpResponse:
+    return _charge_form_page(
+        request,
+        charge_id=charge_id,
+        form_class=ChargeInvoiceForm,
+        save=charge_invoice,
+        title="Record the invoice",
+        done="Invoice recorded.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_paid_view(request: HttpRequest, charge_id: int) -> HttpResponse:
+    return _charge_form_page(
+        request,
+        charge_id=charge_id,
+        form_class=ChargePaidForm,
+        save=charge_mark_paid,
+        title="Record the payment",
+        done="Payment recorded.",
     )

@@ -117,12 +117,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     form = SessionForm(_posted(request), initial=SessionForm.initial_for(session), allow_past=True)
     if form.is_valid():
         try:
-            session_update(
-                actor=request.user,
-                session=session,
-                trainer=session.trainer,
-                **form.session_fields(),
-            )
+            session_update(actor=request.user, session=session, **form.session_fields())
         except ValidationError as error:
             form.add_errors_from(error)
         else:

@@ -111,7 +111,15 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     past = [b for b in bookings if b not in upcoming]
     for booking in upcoming:
         booking.position = selectors.waiting_list_position(booking)  # type: ignore[attr-defined]
-    return render(request, "learning/my_bookings.html", {"upcoming": upcoming, "past": past})
+    return render(
+        request,
+        "learning/my_bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "led": list(selectors.sessions_led(user=request.user)),
+        },
+    )
 
 
 @login_required

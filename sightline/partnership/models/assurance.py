@@ -42,6 +42,16 @@ class AssuranceRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     judged_at = models.DateTimeField(null=True, blank=True)
+    # After "not assured" (or partly assured): the partnership asks again (a new request
+    # naming this one) or escalates to the lead safeguarding partners.
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    escalation_reason = models.TextField(blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -51,6 +61,8 @@ class AssuranceRequest(models.Model):
 
     @property
     def state(self) -> str:
+        if self.escalated_at:
+            return f"{self.get_judgement_display()}: escalated"
         if self.judgement:
             return self.get_judgement_display()
         if self.responded_at:
@@ -68,6 +80,15 @@ class AssuranceRequest(models.Model):
 
     def overdue(self, today: dt.date) -> bool:
         return self.responded_at is None and today > self.due_on
+
+    @property
+    def needs_next_step(self) -> bool:
+        """Judged short of assured, and neither asked again nor escalated yet."""
+        return (
+            self.judgement in (self.Judgement.NOT_ASSURED, self.Judgement.PARTLY_ASSURED)
+            and not self.escalated_at
+            and not self.follow_ups.exists()
+        )
 
 
 class Escalation(models.Model):

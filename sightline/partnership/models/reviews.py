@@ -105,8 +105,19 @@ class AgencyInformationRequest(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
+    question = models.TextField(
+        "what the agency is asked for", blank=True, help_text="The information the review needs"
+    )
     returned_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True, help_text="What the agency's return said")
+    # Who gave the return: the agency's named lead answering in Sightline, or the partnership
+    # recording a return it received another way.
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["agency__name"]

@@ -54,6 +54,7 @@ class SelfAssessmentReturn(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
         CHALLENGED = "challenged", "Challenged by the partnership"
+        RESPONDED = "responded", "Challenge answered by the agency"
 
     framework = models.CharField(max_length=10, choices=Framework.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -69,6 +70,11 @@ class SelfAssessmentReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     challenged_at = models.DateTimeField(null=True, blank=True)
+    challenge_response = models.TextField("the agency's response to the challenge", blank=True)
+    challenge_responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    challenge_responded_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -96,6 +102,7 @@ class SelfAssessmentReturn(models.Model):
             self.Status.IN_PROGRESS: "blue",
             self.Status.SUBMITTED: "green",
             self.Status.CHALLENGED: "purple",
+            self.Status.RESPONDED: "turquoise",
         }.get(self.Status(self.status), "grey")
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from sightline.accounts.models import Agency, Role, User
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.partnership.models import Action, AssuranceRequest
+from sightline.partnership.services.plan import DEFAULT_LEAD_PARTNERS_EMAIL
 from sightline.partnership.services.reviews import _require_manager
 
 
@@ -124,5 +126,79 @@ def assurance_request_judge(
     request.save(update_fields=["judgement", "judgement_notes", "judged_by", "judged_at"])
     audit.record_change(
         actor=actor, action="assurance.judged", target=request, detail={"judgement": judgement}
+    )
+    return request
+
+
+def _short_of_assured(request: AssuranceRequest) -> None:
+    if request.judgement not in (
+        AssuranceRequest.Judgement.NOT_ASSURED,
+        AssuranceRequest.Judgement.PARTLY_ASSURED,
+    ):
+        raise ValidationError(
+            "Only an answer judged not assured or partly assured is asked again or escalated"
+        )
+    if request.escalated_at:
+        raise ValidationError("This request has already been escalated")
+    if request.follow_ups.exists():
+        raise ValidationError("The agency has already been asked again")
+
+
+@transaction.atomic
+def assurance_request_ask_again(
+    *, actor: User, request: AssuranceRequest, question: str, due_on: dt.date | None
+) -> AssuranceRequest:
+    """After "not assured" (or partly): a new request to the same agency, naming this one."""
+    _require_manager(actor)
+    AssuranceRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
+    _short_of_assured(request)
+    again = assurance_request_create(
+        actor=actor,
+        agency=request.agency,
+        question=question,
+        due_on=due_on,
+        action=request.action,
+    )
+    again.follow_up_of = request
+    again.save(update_fields=["follow_up_of"])
+    audit.record_change(
+        actor=actor,
+        action="assurance.asked_again",
+        target=request,
+        detail={"follow_up": again.pk},
+    )
+    return again
+
+
+@transaction.atomic
+def assurance_request_escalate(
+    *, actor: User, request: AssuranceRequest, reason: str
+) -> AssuranceRequest:
+    """After "not assured" (or partly): raise it with the lead safeguarding partners."""
+    _require_manager(actor)
+    AssuranceRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
+    _short_of_assured(request)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the lead safeguarding partners are needed"})
+    request.escalation_reason = reason.strip()
+    request.escalated_by = actor
+    request.escalated_at = timezone.now()
+    request.save(update_fields=["escalation_reason", "escalated_by", "escalated_at"])
+    audit.record_change(actor=actor, action="assurance.escalated", target=request)
+    email = getattr(settings, "PARTNERSHIP_LEAD_PARTNERS_EMAIL", DEFAULT_LEAD_PARTNERS_EMAIL)
+    notification_queue(
+        subject=f"Assurance not given by {request.agency.name}: escalated",
+        body=(
+            f"The oversight group judged {request.agency.name}'s answer "
+            f"{request.get_judgement_display().lower()}.\n\nAsked: {request.question}\n\n"
+            f"Answer: {request.response}\n\nJudgement: {request.judgement_notes}\n\n"
+            f"Why the lead safeguarding partners are needed:\n{request.escalation_reason}\n\n"
+            f"Raised by {actor.get_full_name() or actor.username}."
+        ),
+        recipient_email=email,
+        topic="partnership.assurance_escalated",
+        about=request,
     )
     return request

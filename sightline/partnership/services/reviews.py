@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.notifications import notification_queue
 from sightline.partnership import deadlines
 from sightline.partnership.models import (
     AgencyInformationRequest,
@@ -145,30 +146,117 @@ def rapid_review_start(*, actor: User, incident: SeriousIncident) -> RapidReview
     return review
 
 
+def _agency_leads(agency: Agency) -> list[User]:
+    return list(
+        User.objects.filter(agency=agency, is_agency_lead=True, is_active=True).order_by("pk")
+    )
+
+
 @transaction.atomic
 def rapid_review_request_information(
-    *, actor: User, rapid_review: RapidReview, agency: Agency, due_on: dt.date
+    *,
+    actor: User,
+    rapid_review: RapidReview,
+    agency: Agency,
+    due_on: dt.date,
+    question: str = "",
 ) -> AgencyInformationRequest:
+    """Ask an agency for its information; its named leads (and its shared address) are told,
+    and a lead answers in Sightline (`information_request_answer`)."""
     _require_manager(actor)
     if rapid_review.decided_on:
         raise ValidationError("The rapid review has already reached its decision")
+    errors = {}
     if rapid_review.information_requests.filter(agency=agency).exists():
-        raise ValidationError({"agency": f"{agency.name} has already been asked"})
+        errors["agency"] = f"{agency.name} has already been asked"
     if due_on > rapid_review.due_on:
-        raise ValidationError(
-            {
-                "due_on": f"Ask for the return by {rapid_review.due_on:%-d %B %Y}, when the "
-                "rapid review is due"
-            }
+        errors["due_on"] = (
+            f"Ask for the return by {rapid_review.due_on:%-d %B %Y}, when the rapid review is due"
         )
+    elif due_on < rapid_review.incident.aware_on:
+        errors["due_on"] = "The return must be due after the date the local authority became aware"
+    if errors:
+        raise ValidationError(errors)
     request = AgencyInformationRequest.objects.create(
-        rapid_review=rapid_review, agency=agency, due_on=due_on
+        rapid_review=rapid_review,
+        agency=agency,
+        due_on=due_on,
+        question=question.strip(),
+        requested_by=actor,
     )
     audit.record_change(
         actor=actor,
         action="rapid_review.information_requested",
         target=request,
         detail={"agency": agency.code, "due_on": due_on},
+    )
+    reference = rapid_review.incident.reference
+    body = (
+        f"The safeguarding partnership's rapid review {reference} asks {agency.name} for its "
+        f"information{': ' + request.question if request.question else ''}.\n\n"
+        f"Please answer in Sightline by {due_on:%-d %B %Y} "
+        "(Partnership, Rapid review information requests)."
+    )
+    subject = "The safeguarding partnership asks your agency for a rapid review"
+    for lead in _agency_leads(agency):
+        notification_queue(
+            subject=subject,
+            body=body,
+            recipient_user=lead,
+            topic="partnership.information_requested",
+            about=request,
+        )
+    if agency.email:
+        notification_queue(
+            subject=subject,
+            body=body,
+            recipient_email=agency.email,
+            topic="partnership.information_requested",
+            about=request,
+        )
+    return request
+
+
+def _not_returned(request: AgencyInformationRequest) -> None:
+    if request.returned_on:
+        raise ValidationError(
+            f"{request.agency.name}'s return was already recorded on "
+            f"{request.returned_on:%-d %B %Y}"
+        )
+
+
+@transaction.atomic
+def information_request_answer(
+    *, actor: User, request: AgencyInformationRequest, summary: str
+) -> AgencyInformationRequest:
+    """The agency's named lead gives the agency's return, today; the partnership is told."""
+    if not actor.has_perm("partnership.answer_information_request", request):
+        raise PermissionDenied("Only the named lead of the agency asked answers this request.")
+    AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
+    _not_returned(request)
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter your agency's information for the review"})
+    request.returned_on = timezone.localdate()
+    request.summary = summary.strip()
+    request.returned_by = actor
+    request.save(update_fields=["returned_on", "summary", "returned_by"])
+    audit.record_change(
+        actor=actor,
+        action="rapid_review.information_returned",
+        target=request,
+        detail={"returned_on": request.returned_on, "late": request.returned_on > request.due_on},
+    )
+    review = request.rapid_review
+    notification_queue(
+        subject=f"{request.agency.name} has returned its information for a rapid review",
+        body=(
+            f"{request.agency.name} answered for rapid review {review.incident.reference}:"
+            f"\n\n{request.summary}"
+        ),
+        recipient_user=request.requested_by or review.created_by,
+        topic="partnership.information_returned",
+        about=request,
     )
     return request
 
@@ -177,13 +265,25 @@ def rapid_review_request_information(
 def rapid_review_record_return(
     *, actor: User, request: AgencyInformationRequest, returned_on: dt.date, summary: str
 ) -> AgencyInformationRequest:
+    """The partnership records a return it received another way (by secure e-mail, say)."""
     _require_manager(actor)
+    AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
+    request.refresh_from_db()
+    _not_returned(request)
+    errors = {}
     if not summary.strip():
-        raise ValidationError({"summary": "Summarise what the agency returned"})
+        errors["summary"] = "Summarise what the agency returned"
+    if returned_on and returned_on < request.rapid_review.incident.aware_on:
+        errors["returned_on"] = (
+            "The return must be on or after the date the local authority became aware"
+        )
+    if errors:
+        raise ValidationError(errors)
     _not_future("returned_on", returned_on, "The date of the return")
     request.returned_on = returned_on
     request.summary = summary.strip()
-    request.save(update_fields=["returned_on", "summary"])
+    request.returned_by = actor
+    request.save(update_fields=["returned_on", "summary", "returned_by"])
     audit.record_change(
         actor=actor,
         action="rapid_review.return_recorded",
@@ -191,6 +291,17 @@ def rapid_review_record_return(
         detail={"returned_on": returned_on},
     )
     return request
+
+
+def information_awaited(rapid_review: RapidReview) -> list[str]:
+    """The names of the agencies whose returns the review still awaits."""
+    return [
+        info.agency.name
+        for info in rapid_review.information_requests.select_related("agency").order_by(
+            "agency__name"
+        )
+        if not info.returned_on
+    ]
 
 
 @transaction.atomic
@@ -217,6 +328,11 @@ def rapid_review_decide(
     if errors:
         raise ValidationError(errors)
     _not_future("meeting_on", meeting_on, "The meeting date")
+    if rapid_review.decided_on:
+        raise ValidationError("The rapid review has already reached its decision")
+    # Allowed while returns are awaited (the panel's timescale does not wait), but the page
+    # warns and names them, and the audit trail records which were outstanding.
+    awaited = information_awaited(rapid_review)
     rapid_review.meeting_on = meeting_on
     rapid_review.decision = decision
     rapid_review.decision_rationale = rationale.strip()
@@ -226,7 +342,11 @@ def rapid_review_decide(
         actor=actor,
         action="rapid_review.decided",
         target=rapid_review,
-        detail={"decision": decision, "late": rapid_review.completed_late},
+        detail={
+            "decision": decision,
+            "late": rapid_review.completed_late,
+            "returns_awaited": awaited,
+        },
     )
     return rapid_review
 
@@ -238,8 +358,16 @@ def rapid_review_record_panel_response(
     _require_manager(actor)
     if not rapid_review.decided_on:
         raise ValidationError("Record the rapid review's decision before the panel's response")
+    errors = {}
     if not response.strip():
-        raise ValidationError({"panel_response": "Summarise the national panel's response"})
+        errors["panel_response"] = "Summarise the national panel's response"
+    if responded_on and responded_on < rapid_review.decided_on:
+        errors["panel_responded_on"] = (
+            "The panel's response must be on or after the rapid review's decision "
+            f"({rapid_review.decided_on:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
     _not_future("panel_responded_on", responded_on, "The date of the response")
     rapid_review.panel_response = response.strip()
     rapid_review.panel_responded_on = responded_on
@@ -274,6 +402,9 @@ def _check_practice_review(values: dict[str, Any], decided_on: dt.date) -> None:
     final = values.get("final_report_on")
     if final and final < decided_on:
         errors["final_report_on"] = "The final report must be after the decision to hold the review"
+    published = values.get("published_on")
+    if published and final and published < final:
+        errors["published_on"] = "The review cannot be published before its final report"
     if errors:
         raise ValidationError(errors)
 

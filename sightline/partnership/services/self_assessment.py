@@ -210,16 +210,90 @@ def self_assessment_submit(*, actor: User, item: SelfAssessmentReturn) -> SelfAs
 def self_assessment_challenge(
     *, actor: User, item: SelfAssessmentReturn, challenge: str
 ) -> SelfAssessmentReturn:
+    """The partnership's challenge to a submitted return (again after the agency's response,
+    if it is not satisfied); the agency's named leads are told, and one of them responds."""
     if not actor.has_perm("partnership.challenge_return", item):
         raise PermissionDenied("Only the partnership challenges a return.")
-    if item.status not in (Status.SUBMITTED, Status.CHALLENGED):
+    SelfAssessmentReturn.objects.select_for_update().filter(pk=item.pk).exists()  # lock
+    item.refresh_from_db()
+    if item.status not in (Status.SUBMITTED, Status.CHALLENGED, Status.RESPONDED):
         raise ValidationError("The agency has not submitted this return yet")
     if not challenge.strip():
         raise ValidationError({"challenge": "Enter the partnership's challenge"})
+    previous = {"challenge": item.challenge, "response": item.challenge_response}
     item.challenge = challenge.strip()
     item.challenged_by = actor
     item.challenged_at = timezone.now()
     item.status = Status.CHALLENGED
-    item.save(update_fields=["challenge", "challenged_by", "challenged_at", "status"])
-    audit.record_change(actor=actor, action="self_assessment.challenged", target=item)
+    item.challenge_response = ""
+    item.challenge_responded_by = None
+    item.challenge_responded_at = None
+    item.save(
+        update_fields=[
+            "challenge",
+            "challenged_by",
+            "challenged_at",
+            "status",
+            "challenge_response",
+            "challenge_responded_by",
+            "challenge_responded_at",
+        ]
+    )
+    audit.record_change(
+        actor=actor,
+        action="self_assessment.challenged",
+        target=item,
+        detail={"previous": previous} if previous["challenge"] else None,
+    )
+    for lead in User.objects.filter(agency_id=item.agency_id, is_agency_lead=True, is_active=True):
+        notification_queue(
+            subject=f"The partnership challenges your {item.get_framework_display()} return",
+            body=(
+                f"{item.challenge}\n\nRespond in Sightline (Partnership, Self-assessment "
+                f"returns, {item.period})."
+            ),
+            recipient_user=lead,
+            topic="partnership.self_assessment_challenged",
+            about=item,
+        )
+    return item
+
+
+@transaction.atomic
+def self_assessment_challenge_respond(
+    *, actor: User, item: SelfAssessmentReturn, response: str
+) -> SelfAssessmentReturn:
+    """The agency's named lead answers the partnership's challenge; the challenger is told."""
+    if not actor.has_perm("partnership.respond_to_challenge", item):
+        raise PermissionDenied(
+            "Only the agency whose return this is responds to the challenge, through one of "
+            "its named leads."
+        )
+    SelfAssessmentReturn.objects.select_for_update().filter(pk=item.pk).exists()  # lock
+    item.refresh_from_db()
+    if item.status != Status.CHALLENGED:
+        raise ValidationError("There is no challenge waiting for your agency's response")
+    if not response.strip():
+        raise ValidationError({"response": "Enter your agency's response to the challenge"})
+    item.challenge_response = response.strip()
+    item.challenge_responded_by = actor
+    item.challenge_responded_at = timezone.now()
+    item.status = Status.RESPONDED
+    item.save(
+        update_fields=[
+            "challenge_response",
+            "challenge_responded_by",
+            "challenge_responded_at",
+            "status",
+        ]
+    )
+    audit.record_change(actor=actor, action="self_assessment.challenge_answered", target=item)
+    if item.challenged_by is not None:
+        notification_queue(
+            subject=f"{item.agency.name} has responded to the partnership's challenge",
+            body=f"{item}:\n\n{item.challenge_response}",
+            recipient_user=item.challenged_by,
+            topic="partnership.self_assessment_challenge_answered",
+            about=item,
+        )
     return item

@@ -107,3 +107,80 @@ def test_a_request_needs_an_agency_a_question_and_a_future_date(partnership_offi
             actor=partnership_officer, agency=None, question="", due_on=dt.date(2000, 1, 1)
         )
     assert set(error.value.message_dict) == {"agency", "question", "due_on"}
+
+
+@pytest.fixture
+def not_assured(police_request, police_lead, scrutineer):
+    assurance.assurance_request_answer(
+        actor=police_lead, request=police_request, response="We have not audited it yet."
+    )
+    return assurance.assurance_request_judge(
+        actor=scrutineer,
+        request=police_request,
+        judgement="not_assured",
+        notes="No evidence was given.",
+    )
+
+
+def test_after_not_assured_the_partnership_asks_again_naming_the_first_request(
+    partnership_officer, not_assured
+):
+    assert not_assured.needs_next_step
+    again = assurance.assurance_request_ask_again(
+        actor=partnership_officer,
+        request=not_assured,
+        question="Send the audit of address-change notifications by the end of March.",
+        due_on=dt.date(2030, 3, 31),
+    )
+    assert again.follow_up_of == not_assured and again.agency == not_assured.agency
+    assert again.action == not_assured.action and again.state == "Awaiting answer"
+    assert not not_assured.needs_next_step
+    with pytest.raises(ValidationError, match="already been asked again"):
+        assurance.assurance_request_escalate(
+            actor=partnership_officer, request=not_assured, reason="Still nothing."
+        )
+
+
+def test_after_not_assured_the_partnership_may_escalate_to_the_lead_partners(
+    partnership_officer, not_assured
+):
+    with pytest.raises(ValidationError) as error:
+        assurance.assurance_request_escalate(
+            actor=partnership_officer, request=not_assured, reason=""
+        )
+    assert set(error.value.message_dict) == {"reason"}
+    escalated = assurance.assurance_request_escalate(
+        actor=partnership_officer, request=not_assured, reason="A second year without an audit."
+    )
+    assert escalated.escalated_by == partnership_officer and escalated.state.endswith("escalated")
+    assert Notification.objects.filter(topic="partnership.assurance_escalated").exists()
+    from sightline.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="assurance.escalated").exists()
+    with pytest.raises(ValidationError, match="already been escalated"):
+        assurance.assurance_request_ask_again(
+            actor=partnership_officer,
+            request=escalated,
+            question="Again?",
+            due_on=dt.date(2030, 3, 31),
+        )
+
+
+def test_an_assured_answer_is_neither_asked_again_nor_escalated(
+    partnership_officer, police_request, police_lead, scrutineer, police_officer
+):
+    assurance.assurance_request_answer(
+        actor=police_lead, request=police_request, response="Audit attached."
+    )
+    assurance.assurance_request_judge(
+        actor=scrutineer, request=police_request, judgement="assured", notes="Good audit."
+    )
+    assert not police_request.needs_next_step
+    with pytest.raises(ValidationError, match="not assured or partly assured"):
+        assurance.assurance_request_escalate(
+            actor=partnership_officer, request=police_request, reason="Why not."
+        )
+    with pytest.raises(PermissionDenied):
+        assurance.assurance_request_escalate(
+            actor=police_officer, request=police_request, reason="Why not."
+        )

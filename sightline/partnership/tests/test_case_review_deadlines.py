@@ -90,3 +90,44 @@ def test_publication_needs_the_final_report_and_a_learning_brief(partnership_off
         )
     assert "Record the final report" in str(error.value)
     assert "learning brief" in str(error.value)
+
+
+def test_it_refuses_a_review_published_before_its_final_report(partnership_officer):
+    with pytest.raises(ValidationError) as error:
+        reviews.practice_review_create(
+            actor=partnership_officer,
+            title="Child Q",
+            decided_on=dt.date(2025, 1, 10),
+            final_report_on=dt.date(2025, 6, 20),
+            published_on=dt.date(2025, 6, 1),
+            learning_brief="Brief.",
+        )
+    assert "before its final report" in error.value.message_dict["published_on"][0]
+
+
+def test_it_refuses_a_panel_response_dated_before_the_decision(
+    time_machine, partnership_officer, incident
+):
+    time_machine.move_to(dt.datetime(2025, 6, 2, 10, 0, tzinfo=dt.UTC))
+    reviews.serious_incident_notify(
+        actor=partnership_officer, incident=incident, notified_on=dt.date(2025, 5, 2)
+    )
+    review = reviews.rapid_review_start(actor=partnership_officer, incident=incident)
+    reviews.rapid_review_decide(
+        actor=partnership_officer,
+        rapid_review=review,
+        meeting_on=dt.date(2025, 5, 20),
+        decision="no_practice_review",
+        rationale="The learning is already in the thematic plan.",
+    )
+    with pytest.raises(ValidationError) as error:
+        reviews.rapid_review_record_panel_response(
+            actor=partnership_officer,
+            rapid_review=review,
+            response="Agreed.",
+            responded_on=dt.date(2025, 5, 19),
+        )
+    assert (
+        "on or after the rapid review's decision"
+        in (error.value.message_dict["panel_responded_on"][0])
+    )

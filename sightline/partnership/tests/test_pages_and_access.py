@@ -21,6 +21,18 @@ def world(partnership_officer, police_action, incident, subgroup, agencies, gove
         actor=partnership_officer, incident=incident, notified_on=dt.date(2025, 5, 2)
     )
     rapid = reviews.rapid_review_start(actor=partnership_officer, incident=incident)
+    police_info = reviews.rapid_review_request_information(
+        actor=partnership_officer,
+        rapid_review=rapid,
+        agency=agencies["police"],
+        due_on=rapid.due_on,
+    )
+    health_info = reviews.rapid_review_request_information(
+        actor=partnership_officer,
+        rapid_review=rapid,
+        agency=agencies["health"],
+        due_on=rapid.due_on,
+    )
     practice = reviews.practice_review_create(
         actor=partnership_officer, title="Child T", decided_on=dt.date(2025, 5, 20)
     )
@@ -54,6 +66,8 @@ def world(partnership_officer, police_action, incident, subgroup, agencies, gove
         "completed_action": completed,
         "incident": incident,
         "rapid": rapid,
+        "police_info": police_info,
+        "health_info": health_info,
         "practice": practice,
         "action": police_action,
         "police_request": police_request,
@@ -149,6 +163,17 @@ def _urls(w):
         "incident": reverse("partnership:incident", args=[w["incident"].pk]),
         "incident_new": reverse("partnership:incident-new"),
         "rapid": reverse("partnership:rapid-review", args=[w["rapid"].pk]),
+        "rapid_decision": reverse("partnership:rapid-review-decision", args=[w["rapid"].pk]),
+        "information_requests": reverse("partnership:information-requests"),
+        "police_info": reverse("partnership:information-request", args=[w["police_info"].pk]),
+        "police_info_answer": reverse(
+            "partnership:information-request-answer", args=[w["police_info"].pk]
+        ),
+        "police_info_return": reverse("partnership:information-return", args=[w["police_info"].pk]),
+        "health_info": reverse("partnership:information-request", args=[w["health_info"].pk]),
+        "health_info_answer": reverse(
+            "partnership:information-request-answer", args=[w["health_info"].pk]
+        ),
         "practice": reverse("partnership:practice-review", args=[w["practice"].pk]),
         "recommendations": reverse("partnership:recommendations"),
         "recommendation": reverse("partnership:recommendation", args=[w["recommendation"].pk]),
@@ -219,6 +244,10 @@ def _governance_urls(w):
         "health_return": url("return", health_return.pk),
         "health_return_rate": url("return-rate", health_return.pk, w["standard"].pk),
         "return_challenge": url("return-challenge", police_return.pk),
+        "police_return_respond": url("return-respond", police_return.pk),
+        "health_return_respond": url("return-respond", health_return.pk),
+        "ask_again": url("assurance-ask-again", w["police_request"].pk),
+        "assurance_escalate": url("assurance-escalate", w["police_request"].pk),
         "finances": url("finances"),
         "finance_year": url("finance-year", w["year"].start_year),
         "contribution_new": url("contribution-new", w["year"].start_year),
@@ -228,6 +257,10 @@ def _governance_urls(w):
 
 
 MANAGER_ONLY = [
+    "ask_again",
+    "assurance_escalate",
+    "rapid_decision",
+    "police_info_return",
     "incidents",
     "incident",
     "incident_new",
@@ -278,7 +311,14 @@ MANAGER_ONLY = [
 ]
 # The agency's own answers: refused to the partnership's roles (they manage, the agency answers).
 AGENCY_ANSWERS = {
+    # Nothing to ask again or escalate yet: back to the request.
+    "ask_again": 302,
+    "assurance_escalate": 302,
+    "police_return_respond": 403,
+    "health_return_respond": 403,
     "police_answer": 403,
+    "police_info_answer": 403,
+    "health_info_answer": 403,
     "police_risk_respond": 403,
     "health_risk_respond": 403,
     "police_return_rate": 403,
@@ -294,6 +334,10 @@ EXPECTED = {
     "police_lead": {
         **dict.fromkeys(MANAGER_ONLY, 403),
         "case_audit": 404,  # not one of its auditors
+        "health_info": 404,
+        "health_info_answer": 404,
+        "police_return_respond": 302,  # no challenge waiting: back to the return
+        "health_return_respond": 404,
         "health_request": 404,
         "health_risk": 404,
         "health_risk_respond": 404,
@@ -305,7 +349,12 @@ EXPECTED = {
     "police_officer": {
         **dict.fromkeys(MANAGER_ONLY, 403),
         "police_answer": 403,
+        "police_info_answer": 403,
         "action_progress": 403,
+        "health_info": 404,
+        "health_info_answer": 404,
+        "police_return_respond": 403,
+        "health_return_respond": 404,
         "police_risk_respond": 403,
         "police_return_rate": 403,
         "health_request": 404,
@@ -322,6 +371,11 @@ EXPECTED = {
         "action_progress": 404,
         "police_request": 404,
         "police_answer": 404,
+        "police_info": 404,
+        "police_info_answer": 404,
+        "police_return_respond": 404,
+        "health_return_respond": 403,
+        "health_info_answer": 403,
         "police_risk": 404,
         "police_risk_respond": 404,
         "police_return": 404,

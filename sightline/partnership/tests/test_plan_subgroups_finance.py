@@ -199,10 +199,10 @@ def test_a_year_shows_contributions_spending_and_the_underspend(
     )
     assert year.spending.count() == 1  # the same heading again corrects it
     assert year.balance == Decimal(80000)
-    assert year.balance_label == "Underspend £80,000"
+    assert year.balance_label == "Underspend £80,000.00"
     client.force_login(partnership_officer)
     page = client.get(reverse("partnership:finance-year", args=[2025])).content.decode()
-    assert "Finances 2025-26" in page and "Underspend £80,000" in page
+    assert "Finances 2025-26" in page and "Underspend £80,000.00" in page
     response = client.post(
         reverse("partnership:spending-new", args=[2025]), {"heading": "Training", "amount": "-1"}
     )
@@ -223,3 +223,78 @@ def test_an_escalations_outcome_is_recorded_in_the_actions_history(
     assert police_action.updates.first().kind == "escalation_resolved"
     with pytest.raises(ValidationError, match="already been resolved"):
         plan.escalation_resolve(actor=partnership_officer, escalation=escalation, outcome="x")
+
+
+def test_the_summary_of_a_period_still_running_counts_nothing_as_overdue_before_it_is_due(
+    client, partnership_officer, subgroup, agencies, recommendation, time_machine
+):
+    """A period that ends after today: an action due later in it is not yet overdue."""
+    time_machine.move_to(dt.datetime(2025, 5, 21, 10, 0, tzinfo=dt.UTC))
+    member = subgroups.subgroup_member_add(
+        actor=partnership_officer, subgroup=subgroup, agency=agencies["police"], name="Ari Vale"
+    )
+    meeting = subgroups.subgroup_meeting_record(
+        actor=partnership_officer,
+        subgroup=subgroup,
+        held_on=dt.date(2025, 5, 20),
+        minutes="Minutes.",
+        attendance={member.pk: "present"},
+    )
+    subgroups.meeting_action_add(
+        actor=partnership_officer,
+        meeting=meeting,
+        description="Share the audit report with the board.",
+        owner=member,
+        due_on=dt.date(2025, 6, 10),
+    )
+    plan.action_create(
+        actor=partnership_officer,
+        recommendation=recommendation,
+        description="Run two practitioner events.",
+        owner_subgroup=subgroup,
+        due_on=dt.date(2025, 6, 20),
+    )
+    summary = subgroup_summary(
+        user=partnership_officer,
+        subgroup=subgroup,
+        start=dt.date(2025, 4, 1),
+        end=dt.date(2025, 6, 30),
+    )
+    assert summary.counts["meeting_actions_overdue"] == 0
+    assert summary.counts["plan_actions_overdue"] == 0
+    client.force_login(partnership_officer)
+    page = client.get(
+        reverse("partnership:subgroup-summary", args=[subgroup.pk]),
+        {
+            "start_day": "1",
+            "start_month": "4",
+            "start_year": "2025",
+            "end_day": "30",
+            "end_month": "6",
+            "end_year": "2025",
+        },
+    ).content.decode()
+    assert "Overdue" not in page and "(overdue)" not in page
+
+    time_machine.move_to(dt.datetime(2025, 6, 11, 10, 0, tzinfo=dt.UTC))
+    summary = subgroup_summary(
+        user=partnership_officer,
+        subgroup=subgroup,
+        start=dt.date(2025, 4, 1),
+        end=dt.date(2025, 6, 30),
+    )
+    assert summary.counts["meeting_actions_overdue"] == 1
+    assert summary.counts["plan_actions_overdue"] == 0
+
+
+def test_money_keeps_its_pence_and_thousands_separators(client, partnership_officer, agencies):
+    year = finance.financial_year_create(actor=partnership_officer, start_year=2025)
+    finance.contribution_record(
+        actor=partnership_officer, year=year, partner=agencies["police"], amount=Decimal("1234.56")
+    )
+    assert year.balance_label == "Underspend £1,234.56"
+    client.force_login(partnership_officer)
+    page = client.get(reverse("partnership:finance-year", args=[2025])).content.decode()
+    assert "Contributions of £1,234.56" in page and "Underspend £1,234.56" in page
+    listing = client.get(reverse("partnership:finances")).content.decode()
+    assert "£1,234.56" in listing

@@ -155,3 +155,53 @@ def test_the_summary_is_a_matrix_of_agencies_and_standards_and_exports(
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][:3] == ("Agency", "Status", "1. Senior management commitment to safeguarding")
     assert rows[2][:4] == ("Northmoor Police", "In progress", "Red", "Not rated")
+
+
+def test_the_agencys_lead_is_told_of_a_challenge_and_responds_to_it(
+    client, partnership_officer, police_lead, police_officer, s11_returns, s11_standards
+):
+    from sightline.core.models import AuditEntry, Notification
+
+    item = s11_returns["police"]
+    _rate_all(police_lead, item, s11_standards)
+    services.self_assessment_submit(actor=police_lead, item=item)
+    services.self_assessment_challenge(
+        actor=partnership_officer, item=item, challenge="Show the safer recruitment audit."
+    )
+    assert Notification.objects.filter(
+        recipient_user=police_lead, topic="partnership.self_assessment_challenged"
+    ).exists()
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_challenge_respond(
+            actor=police_officer, item=item, response="Not mine to give."
+        )
+    with pytest.raises(ValidationError) as error:
+        services.self_assessment_challenge_respond(actor=police_lead, item=item, response=" ")
+    assert set(error.value.message_dict) == {"response"}
+
+    client.force_login(police_lead)
+    page = client.get(reverse("partnership:return", args=[item.pk])).content.decode()
+    assert "Respond to the challenge" in page
+    response = client.post(
+        reverse("partnership:return-respond", args=[item.pk]),
+        {"response": "The audit of 40 files is attached to the board papers."},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "responded" and item.challenge_responded_by == police_lead
+    assert Notification.objects.filter(
+        recipient_user=partnership_officer, topic="partnership.self_assessment_challenge_answered"
+    ).exists()
+    assert AuditEntry.objects.filter(action="self_assessment.challenge_answered").exists()
+    page = client.get(reverse("partnership:return", args=[item.pk])).content.decode()
+    assert "The audit of 40 files is attached" in page
+    assert "Respond to the challenge" not in page
+    with pytest.raises(ValidationError, match="no challenge waiting"):
+        services.self_assessment_challenge_respond(actor=police_lead, item=item, response="More.")
+
+    # Not satisfied: the partnership challenges again, and the agency may respond again.
+    services.self_assessment_challenge(
+        actor=partnership_officer, item=item, challenge="The audit covered one team only."
+    )
+    item.refresh_from_db()
+    assert item.status == "challenged" and not item.challenge_response

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.partnership import selectors
-from sightline.partnership.forms import AnswerForm, AssuranceRequestForm, JudgementForm
+from sightline.partnership.forms import (
+    AnswerForm,
+    AskAgainForm,
+    AssuranceEscalateForm,
+    AssuranceRequestForm,
+    JudgementForm,
+)
 from sightline.partnership.services import assurance as services
 from sightline.partnership.views import (
     Crumbs,
@@ -87,6 +94,8 @@ def assurance_request(request: SignedInRequest, request_id: int) -> HttpResponse
             "may_judge": request.user.has_perm("partnership.judge_assurance")
             and bool(item.responded_at)
             and not item.judgement,
+            "next_step": request.user.has_perm("partnership.manage") and item.needs_next_step,
+            "follow_ups": list(item.follow_ups.all()),
         },
     )
 
@@ -136,4 +145,50 @@ def assurance_judge(request: SignedInRequest, request_id: int) -> HttpResponse:
         intro=f"Asked: {item.question}\n\nAnswer: {item.response}",
         crumbs=_crumbs(item),
         submit="Record judgement",
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def assurance_ask_again(request: SignedInRequest, request_id: int) -> HttpResponse:
+    item = selectors.assurance_request_get(user=request.user, request_id=request_id)
+    if not item.needs_next_step:
+        messages.info(request, "This request needs no further step.")
+        return redirect("partnership:assurance-request", item.pk)
+    return form_page(
+        request,
+        form=AskAgainForm(request.POST or None, initial={"question": item.question}),
+        save=lambda data: services.assurance_request_ask_again(
+            actor=request.user, request=item, **data
+        ),
+        success=f"{item.agency.name} has been asked again.",
+        next_url=lambda again: reverse("partnership:assurance-request", args=[again.pk]),
+        title=f"Ask {item.agency.name} again",
+        caption=f"Judged {item.get_judgement_display().lower()}",
+        intro=f"Judgement: {item.judgement_notes}",
+        crumbs=_crumbs(item),
+        submit="Send request",
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def assurance_escalate(request: SignedInRequest, request_id: int) -> HttpResponse:
+    item = selectors.assurance_request_get(user=request.user, request_id=request_id)
+    if not item.needs_next_step:
+        messages.info(request, "This request needs no further step.")
+        return redirect("partnership:assurance-request", item.pk)
+    return form_page(
+        request,
+        form=AssuranceEscalateForm(request.POST or None),
+        save=lambda data: services.assurance_request_escalate(
+            actor=request.user, request=item, **data
+        ),
+        success="Escalated to the lead safeguarding partners.",
+        next_url=reverse("partnership:assurance-request", args=[item.pk]),
+        title="Escalate to the lead safeguarding partners",
+        caption=f"{item.agency.name}: judged {item.get_judgement_display().lower()}",
+        intro=f"Judgement: {item.judgement_notes}",
+        crumbs=_crumbs(item),
+        submit="Escalate",
     )

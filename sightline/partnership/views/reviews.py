@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from sightline.partnership.forms import (
     ChildSearchForm,
     DecisionForm,
     IncidentForm,
+    InformationAnswerForm,
     InformationRequestForm,
     InformationReturnForm,
     MilestoneDoneForm,
@@ -25,11 +26,12 @@ from sightline.partnership.forms import (
     PanelResponseForm,
     PracticeReviewForm,
 )
-from sightline.partnership.models import AgencyInformationRequest, PracticeReviewMilestone
+from sightline.partnership.models import PracticeReviewMilestone
 from sightline.partnership.services import reviews as services
 from sightline.partnership.views import (
     Crumbs,
     SignedInRequest,
+    area_view,
     form_page,
     home_crumbs,
     manager_view,
@@ -186,6 +188,7 @@ def rapid_review(request: SignedInRequest, review_id: int) -> HttpResponse:
         "partnership/rapid_review.html",
         {
             "review": review,
+            "awaited": services.information_awaited(review),
             "crumbs": [*home_crumbs(), ("Rapid reviews", reverse("partnership:rapid-reviews"))],
             "today": timezone.localdate(),
         },
@@ -215,12 +218,11 @@ def information_request_new(request: SignedInRequest, review_id: int) -> HttpRes
 @manager_view
 @require_http_methods(["GET", "POST"])
 def information_return(request: SignedInRequest, request_id: int) -> HttpResponse:
-    selectors.require_manager(request.user)
-    info = get_object_or_404(
-        AgencyInformationRequest.objects.select_related("rapid_review__incident", "agency"),
-        pk=request_id,
-    )
+    info = selectors.information_request_get(user=request.user, request_id=request_id)
     review = info.rapid_review
+    if info.returned_on:
+        messages.info(request, f"The return from {info.agency.name} is already recorded.")
+        return redirect("partnership:information-request", info.pk)
     return form_page(
         request,
         form=InformationReturnForm(request.POST or None),
@@ -231,8 +233,21 @@ def information_return(request: SignedInRequest, request_id: int) -> HttpRespons
         next_url=reverse("partnership:rapid-review", args=[review.pk]),
         title=f"Record the return from {info.agency.name}",
         caption=f"Rapid review {review.incident.reference}",
+        intro="For a return the agency sent another way; its named lead can answer in Sightline.",
         crumbs=_rapid_crumbs(review),
         submit="Record return",
+    )
+
+
+def _awaited_warning(awaited: list[str]) -> str:
+    if not awaited:
+        return ""
+    names = ", ".join(awaited[:-1]) + (" and " if len(awaited) > 1 else "") + awaited[-1]
+    verb = "has" if len(awaited) == 1 else "have"
+    return (
+        f"{names} {verb} not returned {'its' if len(awaited) == 1 else 'their'} information "
+        "yet. You can record the decision now; say in the rationale how the missing "
+        "information was accounted for."
     )
 
 
@@ -240,6 +255,13 @@ def information_return(request: SignedInRequest, request_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def rapid_review_decision(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.rapid_review_get(user=request.user, review_id=review_id)
+    if review.decided_on:
+        messages.info(request, "The rapid review has already reached its decision.")
+        return redirect("partnership:rapid-review", review.pk)
+    awaited = services.information_awaited(review)
+    success = "Rapid review decision recorded."
+    if awaited:
+        success += f" Returns still awaited from {', '.join(awaited)}."
     return form_page(
         request,
         form=DecisionForm(request.POST or None),
@@ -250,12 +272,90 @@ def rapid_review_decision(request: SignedInRequest, review_id: int) -> HttpRespo
             decision=data["decision"],
             rationale=data["decision_rationale"],
         ),
-        success="Rapid review decision recorded.",
+        success=success,
         next_url=reverse("partnership:rapid-review", args=[review.pk]),
         title="Record the rapid review decision",
         caption=f"Rapid review {review.incident.reference}",
         crumbs=_rapid_crumbs(review),
         submit="Record decision",
+        extra={"warning": _awaited_warning(awaited)},
+    )
+
+
+# --- The agencies' side: information asked of them ----------------------------------------
+
+
+def _requests_crumbs() -> Crumbs:
+    return [
+        *home_crumbs(),
+        ("Rapid review information requests", reverse("partnership:information-requests")),
+    ]
+
+
+@area_view
+@require_GET
+def information_requests(request: SignedInRequest) -> HttpResponse:
+    return render(
+        request,
+        "partnership/information_requests.html",
+        {
+            "requests": selectors.information_requests_visible_to(request.user),
+            "crumbs": home_crumbs(),
+            "today": timezone.localdate(),
+            "manager": request.user.has_perm("partnership.manage"),
+        },
+    )
+
+
+@area_view
+@require_GET
+def information_request(request: SignedInRequest, request_id: int) -> HttpResponse:
+    info = selectors.information_request_get(user=request.user, request_id=request_id)
+    return render(
+        request,
+        "partnership/information_request.html",
+        {
+            "info": info,
+            "crumbs": _requests_crumbs(),
+            "today": timezone.localdate(),
+            "manager": request.user.has_perm("partnership.manage"),
+            "may_answer": request.user.has_perm("partnership.answer_information_request", info)
+            and not info.returned_on,
+            "agency_leads": selectors.agency_leads(agency_id=info.agency_id),
+        },
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def information_request_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
+    info = selectors.information_request_get(user=request.user, request_id=request_id)
+    if not request.user.has_perm("partnership.answer_information_request", info):
+        raise PermissionDenied(
+            "Only the named lead of the agency asked answers this request; you may view it."
+        )
+    if info.returned_on:
+        messages.info(request, "Your agency's information has already been returned.")
+        return redirect("partnership:information-request", info.pk)
+    return form_page(
+        request,
+        form=InformationAnswerForm(request.POST or None),
+        save=lambda data: services.information_request_answer(
+            actor=request.user, request=info, **data
+        ),
+        success="Your agency's information has been sent to the partnership.",
+        next_url=reverse("partnership:information-request", args=[info.pk]),
+        title="Give your agency's information for the rapid review",
+        caption=f"Due by {info.due_on:%-d %B %Y}",
+        intro=info.question,
+        crumbs=[
+            *_requests_crumbs(),
+            (
+                info.rapid_review.incident.reference,
+                reverse("partnership:information-request", args=[info.pk]),
+            ),
+        ],
+        submit="Send information",
     )
 
 

@@ -15,6 +15,7 @@ from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
     ChallengeForm,
+    ChallengeResponseForm,
     RatingForm,
     ReturnRequestForm,
     StandardForm,
@@ -116,6 +117,8 @@ def return_detail(request: SignedInRequest, return_id: int) -> HttpResponse:
             and item.editable,
             "may_challenge": request.user.has_perm("partnership.challenge_return", item)
             and not item.editable,
+            "may_respond": request.user.has_perm("partnership.respond_to_challenge", item)
+            and item.status == item.Status.CHALLENGED,
         },
     )
 
@@ -196,6 +199,33 @@ def return_challenge(request: SignedInRequest, return_id: int) -> HttpResponse:
         caption=str(item),
         crumbs=_crumbs(item),
         submit="Record challenge",
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def return_respond(request: SignedInRequest, return_id: int) -> HttpResponse:
+    item = selectors.return_get(user=request.user, return_id=return_id)
+    if not request.user.has_perm("partnership.respond_to_challenge", item):
+        raise PermissionDenied(
+            "Only the agency's named lead responds to the partnership's challenge; you may view it."
+        )
+    if item.status != item.Status.CHALLENGED:
+        messages.info(request, "There is no challenge waiting for your agency's response.")
+        return redirect("partnership:return", return_id=item.pk)
+    return form_page(
+        request,
+        form=ChallengeResponseForm(request.POST or None),
+        save=lambda data: services.self_assessment_challenge_respond(
+            actor=request.user, item=item, **data
+        ),
+        success="Your response has been sent to the partnership.",
+        next_url=reverse("partnership:return", args=[item.pk]),
+        title="Respond to the partnership's challenge",
+        caption=str(item),
+        intro=item.challenge,
+        crumbs=_crumbs(item),
+        submit="Send response",
     )
 
 
