@@ -167,8 +167,8 @@ class DecisionForm(GovukForm):
     rationale = forms.CharField(
         label="Why have you made this decision?",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Say what you weighed: the concern, the child's voice, what partners told you "
-        "and the child's history",
+        help_text="In your own words, say what you weighed: the concern, the child's voice, "
+        "what partners told you and the child's history (at least 50 characters)",
         error_messages={"required": "Say why you made this decision"},
     )
 

@@ -4,6 +4,11 @@ No further action for a child who had another contact in the 12 months before th
 a manager: cumulative concerns are how children are missed. A manager's own decision is
 authorised at once; anyone else's waits for a manager, who authorises it or sends it back.
 
+A decision must agree with itself (`decision_problems`): the level of need and the response
+follow the Continuum of Need (a statutory response is level 4, and level 4 needs one), and the
+reasons are the decider's own, long enough to say what was weighed. The decide form runs the
+same checks on what it has, so every problem shows at once.
+
 When a decision is final the contact is decided, the child's chronology records it, and the
 referrer (unless anonymous) is told the outcome in plain words. All of it is saved together
 or not at all.
@@ -11,6 +16,7 @@ or not at all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +35,27 @@ from sightline.frontdoor.services.triage import lock_contact, require_front_door
 from sightline.people.services import social_care_agency
 
 MAX_RATIONALE = 20_000
+MIN_RATIONALE = 50  # characters, spaces collapsed: enough to say what was weighed
+
+STATUTORY = (Outcome.REFERRAL, Outcome.STRATEGY)
+# The Continuum of Need (DOMAIN.md section 1): why a level and a response contradict, by level.
+LEVEL_REFUSES: dict[str, tuple[tuple[str, ...], str]] = {
+    NeedLevel.L1: (
+        (Outcome.EARLY_HELP,),
+        "Early help is targeted support, for level 2 or 3: change the level of need, or "
+        "choose no further action or advice and signposting",
+    ),
+    NeedLevel.L3: (
+        (Outcome.NFA,),
+        "Level 3 means the child needs targeted support: choose early help or advice and "
+        "signposting, or change the level of need",
+    ),
+    NeedLevel.L4: (
+        (Outcome.NFA, Outcome.ADVICE, Outcome.EARLY_HELP),
+        "Level 4 means the child needs a statutory response: choose a referral for "
+        "assessment or an immediate strategy discussion, or change the level of need",
+    ),
+}
 
 # What the chronology (and the rules reading it) calls each outcome (DESIGN.md section 5).
 FEED_OUTCOME = {
@@ -60,6 +87,78 @@ def needs_manager_authorisation(*, contact: Contact, outcome: str) -> bool:
     )
 
 
+def _words(text: str) -> str:
+    """The text as words only: case, punctuation and spacing set aside."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _level_outcome_problem(level: str, outcome: str) -> str:
+    if outcome in STATUTORY and level in NeedLevel.values and level != NeedLevel.L4:
+        return (
+            f"{Outcome(outcome).label} is a statutory response, which is level 4: choose "
+            "level 4, or another response"
+        )
+    refused, message = LEVEL_REFUSES.get(level, ((), ""))
+    return message if outcome in refused else ""
+
+
+def _rationale_problem(rationale: str, concern: str) -> str:
+    text = " ".join(rationale.split())
+    if not text:
+        return "Say why you made this decision"
+    if len(text) > MAX_RATIONALE:
+        return f"The reasons must be {MAX_RATIONALE:,} characters or fewer"
+    if len(text) < MIN_RATIONALE:
+        return (
+            f"Say more about why you made this decision: write at least {MIN_RATIONALE} "
+            f"characters (you wrote {len(text)})"
+        )
+    words = _words(text)
+    if words and words in _words(concern):
+        return "Say why you made this decision in your own words: the reasons repeat the concern"
+    return ""
+
+
+def decision_problems(
+    *,
+    contact: Contact,
+    level: str | None = None,
+    outcome: str | None = None,
+    rationale: str | None = None,
+    **_ignored: Any,
+) -> dict[str, list[str]]:
+    """Every reason this decision cannot be recorded, one message a field.
+
+    A value of None has not been given yet (a form that already said so passes None), so
+    only what is given is judged; the service passes every value.
+    """
+    errors: dict[str, list[str]] = {}
+    if level is not None and level not in NeedLevel.values:
+        errors["level"] = ["Select the level of need"]
+    if outcome is not None and outcome not in Outcome.values:
+        errors["outcome"] = ["Select what happens next"]
+    elif outcome is not None and level in NeedLevel.values:
+        problem = _level_outcome_problem(level, outcome)
+        if problem:
+            errors["outcome"] = [problem]
+    if rationale is not None:
+        problem = _rationale_problem(rationale, contact.concern)
+        if problem:
+            errors["rationale"] = [problem]
+    if contact.child_id is None:
+        errors["__all__"] = [
+            "Identify the child before you decide: the decision goes on their record"
+        ]
+    return errors
+
+
+def decision_check(*, contact: Contact, **data: Any) -> None:
+    """Raise every problem `decision_problems` finds in what is given (for the decide form)."""
+    errors = decision_problems(contact=contact, **data)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _is_manager(user: User) -> bool:
     return bool(user.is_active and user.role == Role.IFD_MANAGER)
 
@@ -79,19 +178,9 @@ def contact_decide(
     ):
         raise ValidationError("This contact has already been decided: it cannot be decided twice.")
     rationale = (rationale or "").strip()
-    errors: dict[str, list[str]] = {}
-    if level not in NeedLevel.values:
-        errors["level"] = ["Select the level of need"]
-    if outcome not in Outcome.values:
-        errors["outcome"] = ["Select what happens next"]
-    if not rationale:
-        errors["rationale"] = ["Say why you made this decision"]
-    elif len(rationale) > MAX_RATIONALE:
-        errors["rationale"] = [f"The reasons must be {MAX_RATIONALE:,} characters or fewer"]
-    if locked.child_id is None:
-        errors.setdefault("__all__", []).append(
-            "Identify the child before you decide: the decision goes on their record"
-        )
+    errors = decision_problems(
+        contact=locked, level=level or "", outcome=outcome or "", rationale=rationale
+    )
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

@@ -313,7 +313,10 @@ def contact_decide(request: SignedInRequest, contact_id: int) -> HttpResponse:
     if contact.status != Contact.Status.AWAITING_DECISION:
         messages.success(request, f"Contact {contact.reference} already has a decision.")
         return redirect(_contact_url(contact))
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(
+        request.POST or None,
+        checks=lambda data: decisions.decision_check(contact=contact, **data),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decision = decisions.contact_decide(

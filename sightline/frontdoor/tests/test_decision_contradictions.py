@@ -1,0 +1,167 @@
+"""Decisions that contradict themselves are refused, with a message that says what to change.
+
+The service holds the rules (so the API and every other caller are held too); the decide page
+shows them together with the form's own errors, all at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from sightline.frontdoor.models import Decision, NeedLevel, Outcome
+from sightline.frontdoor.services.decisions import MIN_RATIONALE, contact_decide
+from sightline.testing import factories as f
+from sightline.testing import frontdoor as fd
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Partners confirm the family is known to universal services and the concern is addressed."
+
+
+@pytest.fixture
+def child(agencies):  # type: ignore[no-untyped-def]
+    return f.child()
+
+
+def refusal(actor, contact, *, level, outcome, rationale=REASON) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as caught:
+        contact_decide(
+            actor=actor, contact=contact, level=level, outcome=outcome, rationale=rationale
+        )
+    assert not Decision.objects.filter(contact=contact).exists()
+    return caught.value.message_dict
+
+
+def test_it_refuses_level_4_with_no_further_action(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner, fd.contact(child=child), level=NeedLevel.L4, outcome=Outcome.NFA
+    )
+    assert "Level 4 means the child needs a statutory response" in errors["outcome"][0]
+
+
+@pytest.mark.parametrize("outcome", [Outcome.ADVICE, Outcome.EARLY_HELP])
+def test_it_refuses_level_4_with_a_response_that_is_not_statutory(ifd_practitioner, child, outcome):
+    errors = refusal(ifd_practitioner, fd.contact(child=child), level=NeedLevel.L4, outcome=outcome)
+    assert "Level 4 means the child needs a statutory response" in errors["outcome"][0]
+
+
+@pytest.mark.parametrize("level", [NeedLevel.L1, NeedLevel.L2, NeedLevel.L3])
+@pytest.mark.parametrize("outcome", [Outcome.REFERRAL, Outcome.STRATEGY])
+def test_it_refuses_a_statutory_response_below_level_4(ifd_practitioner, child, level, outcome):
+    errors = refusal(ifd_practitioner, fd.contact(child=child), level=level, outcome=outcome)
+    assert "is a statutory response, which is level 4" in errors["outcome"][0]
+
+
+def test_it_refuses_early_help_at_level_1(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner, fd.contact(child=child), level=NeedLevel.L1, outcome=Outcome.EARLY_HELP
+    )
+    assert "Early help is targeted support" in errors["outcome"][0]
+
+
+def test_it_refuses_no_further_action_at_level_3(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner, fd.contact(child=child), level=NeedLevel.L3, outcome=Outcome.NFA
+    )
+    assert "Level 3 means the child needs targeted support" in errors["outcome"][0]
+
+
+@pytest.mark.parametrize(
+    ("level", "outcome"),
+    [
+        (NeedLevel.L1, Outcome.NFA),
+        (NeedLevel.L1, Outcome.ADVICE),
+        (NeedLevel.L2, Outcome.EARLY_HELP),
+        (NeedLevel.L3, Outcome.EARLY_HELP),
+        (NeedLevel.L3, Outcome.ADVICE),
+        (NeedLevel.L4, Outcome.REFERRAL),
+        (NeedLevel.L4, Outcome.STRATEGY),
+    ],
+)
+def test_it_accepts_a_level_and_a_response_that_agree(ifd_practitioner, child, level, outcome):
+    contact = fd.contact(child=child)
+    decision = contact_decide(
+        actor=ifd_practitioner, contact=contact, level=level, outcome=outcome, rationale=REASON
+    )
+    assert decision.level == level and decision.outcome == outcome
+
+
+def test_it_refuses_a_rationale_of_a_few_characters(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner,
+        fd.contact(child=child),
+        level=NeedLevel.L1,
+        outcome=Outcome.NFA,
+        rationale="NFA.",
+    )
+    assert errors["rationale"] == [
+        f"Say more about why you made this decision: write at least {MIN_RATIONALE} "
+        "characters (you wrote 4)"
+    ]
+
+
+def test_it_counts_a_rationale_without_its_padding(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner,
+        fd.contact(child=child),
+        level=NeedLevel.L1,
+        outcome=Outcome.NFA,
+        rationale="No    concerns." + " " * 60,
+    )
+    assert "you wrote 12" in errors["rationale"][0]
+
+
+def test_it_refuses_a_rationale_that_repeats_the_concern(ifd_practitioner, child):
+    concern = "Child arrived at school hungry with a bruise on the cheek, and said dad hit him."
+    contact = fd.contact(child=child, concern=concern)
+    errors = refusal(
+        ifd_practitioner,
+        contact,
+        level=NeedLevel.L4,
+        outcome=Outcome.REFERRAL,
+        rationale="child arrived at school hungry with a bruise on the cheek, and said dad hit him",
+    )
+    assert errors["rationale"] == [
+        "Say why you made this decision in your own words: the reasons repeat the concern"
+    ]
+
+
+def test_it_names_every_problem_at_once(ifd_practitioner, child):
+    errors = refusal(
+        ifd_practitioner,
+        fd.contact(child=child),
+        level=NeedLevel.L4,
+        outcome=Outcome.NFA,
+        rationale="Fine.",
+    )
+    assert set(errors) == {"outcome", "rationale"}
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def test_the_decide_page_shows_the_field_errors_and_the_contradictions_together(
+    ifd_practitioner, child
+):
+    """A missing level and a short rationale (the form's) beside a contradiction (the
+    service's): all three at once, not one round of errors after another."""
+    contact = fd.contact(child=child)
+    client = Client()
+    client.force_login(ifd_practitioner)
+    url = reverse("frontdoor:contact-decide", args=[contact.pk])
+
+    html = client.post(url, {"outcome": "nfa", "rationale": "Fine."}).content.decode()
+    assert "Select the level of need" in html
+    assert "Say more about why you made this decision" in html
+
+    response = client.post(url, {"level": "L4", "outcome": "nfa", "rationale": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Say why you made this decision" in html
+    assert "Level 4 means the child needs a statutory response" in html
+    assert html.count('class="govuk-error-summary"') == 1
+    assert 'href="#id_outcome_0"' in html
+    assert not Decision.objects.exists()
