@@ -29,7 +29,7 @@ from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
-from sightline.frontdoor.models import Contact, Decision, NeedLevel, Outcome
+from sightline.frontdoor.models import Contact, Decision, InformationRequest, NeedLevel, Outcome
 from sightline.frontdoor.selectors import has_earlier_contact
 from sightline.frontdoor.services.triage import lock_contact, require_front_door
 from sightline.people.services import social_care_agency
@@ -183,6 +183,13 @@ def contact_decide(
     )
     if errors:
         raise ValidationError(errors)
+    # Deciding before every partner has answered is allowed (the page warns); the trail
+    # records whose answers were still awaited.
+    awaited = sorted(
+        InformationRequest.objects.filter(contact=locked, answered_at__isnull=True).values_list(
+            "agency__name", flat=True
+        )
+    )
     now = timezone.now()
     needs_authorisation = needs_manager_authorisation(contact=locked, outcome=outcome)
     authorised_at_once = needs_authorisation and _is_manager(actor)
@@ -207,6 +214,7 @@ def contact_decide(
             "level": level,
             "outcome": outcome,
             "needs_authorisation": needs_authorisation,
+            "awaited": awaited,
         },
     )
     if needs_authorisation and not authorised_at_once:

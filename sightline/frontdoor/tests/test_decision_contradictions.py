@@ -6,13 +6,25 @@ shows them together with the form's own errors, all at once.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from sightline.core.models import AuditEntry
 from sightline.frontdoor.models import Decision, NeedLevel, Outcome
-from sightline.frontdoor.services.decisions import MIN_RATIONALE, contact_decide
+from sightline.frontdoor.services.decisions import (
+    MIN_RATIONALE,
+    contact_decide,
+    decision_return,
+)
+from sightline.frontdoor.services.requests import (
+    information_request_answer,
+    information_request_create,
+)
 from sightline.testing import factories as f
 from sightline.testing import frontdoor as fd
 
@@ -165,3 +177,66 @@ def test_the_decide_page_shows_the_field_errors_and_the_contradictions_together(
     assert html.count('class="govuk-error-summary"') == 1
     assert 'href="#id_outcome_0"' in html
     assert not Decision.objects.exists()
+
+
+# Deciding while partners have not answered ------------------------------------------------
+
+
+def test_the_decide_page_names_the_agencies_still_awaited_and_shows_every_answer(
+    agencies, ifd_practitioner, health_visitor, child
+):
+    contact = fd.contact(child=child)
+    asked = information_request_create(
+        actor=ifd_practitioner,
+        contact=contact,
+        agencies=[agencies["health"], agencies["police"], agencies["school"]],
+        question="What do you know about this child?",
+    )
+    health = next(item for item in asked if item.agency == agencies["health"])
+    information_request_answer(
+        actor=health_visitor,
+        information_request=health,
+        known_to_agency=True,
+        answer="Seen at the 2-year review; missed the last two appointments.",
+    )
+    client = Client()
+    client.force_login(ifd_practitioner)
+    html = client.get(reverse("frontdoor:contact-decide", args=[contact.pk])).content.decode()
+
+    assert "govuk-warning-text" in html
+    assert "Still waiting for Millbrook Primary School and Northmoor Police" in html
+    assert "missed the last two appointments" in html
+
+    # The decision is allowed, and the trail says what was still awaited when it was taken.
+    decision = contact_decide(
+        actor=ifd_practitioner,
+        contact=contact,
+        level=NeedLevel.L3,
+        outcome=Outcome.EARLY_HELP,
+        rationale=REASON,
+    )
+    entry = AuditEntry.objects.get(action="contact.decided")
+    assert entry.detail["awaited"] == ["Millbrook Primary School", "Northmoor Police"]
+    assert decision.outcome == Outcome.EARLY_HELP
+
+
+def test_the_decide_page_shows_why_a_manager_sent_the_decision_back(
+    agencies, ifd_practitioner, ifd_manager, child
+):
+    fd.contact(child=child, received_at=timezone.now() - dt.timedelta(days=30))
+    contact = fd.contact(child=child)
+    decision = contact_decide(
+        actor=ifd_practitioner,
+        contact=contact,
+        level=NeedLevel.L1,
+        outcome=Outcome.NFA,
+        rationale=REASON,
+    )
+    decision_return(
+        actor=ifd_manager, decision=decision, reason="Ask school about attendance first."
+    )
+    client = Client()
+    client.force_login(ifd_practitioner)
+    html = client.get(reverse("frontdoor:contact-decide", args=[contact.pk])).content.decode()
+    assert "sent the decision back" in html
+    assert "Ask school about attendance first." in html
