@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -101,7 +102,41 @@ class ChildCreateForm(GovukForm):
         return data
 
 
+# The other agencies, grouped by kind, in the order a front door asks them.
+AGENCY_GROUPS = {
+    Agency.Kind.POLICE: "Police",
+    Agency.Kind.COMMUNITY_HEALTH: "Community health",
+    Agency.Kind.GP: "GP practices",
+    Agency.Kind.HOSPITAL: "NHS hospital trusts",
+    Agency.Kind.SCHOOL: "Schools",
+    Agency.Kind.SOCIAL_CARE: "Children's social care",
+    Agency.Kind.HOUSING: "Housing",
+    Agency.Kind.PROBATION: "Probation",
+    Agency.Kind.YOUTH_JUSTICE: "Youth justice",
+    Agency.Kind.VOLUNTARY: "Voluntary sector",
+    Agency.Kind.OTHER: "Other",
+}
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    id: str
+    value: int
+    label: str
+    hint: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    title: str
+    choices: list[AgencyChoice]
+
+
 class InformationRequestForm(GovukForm):
+    """Which agencies to ask: those already involved with the child first (saying why), then
+    the others grouped by kind (frontdoor/triage/_agency_choices.html, with a filter)."""
+
     agencies = forms.ModelMultipleChoiceField(
         label="Which agencies do you want to ask?",
         queryset=Agency.objects.none(),
@@ -121,7 +156,14 @@ class InformationRequestForm(GovukForm):
         error_messages={"required": "Enter what you want the agencies to tell you"},
     )
 
-    def __init__(self, *args: Any, already_asked: list[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        already_asked: list[int] | None = None,
+        involved: dict[int, list[str]] | None = None,
+        child_name: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(active=True).exclude(pk__in=already_asked or [])
         field = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
@@ -130,6 +172,55 @@ class InformationRequestForm(GovukForm):
         # radios: make it checkboxes again.
         field.widget.template_name = "govuk/widgets/checkboxes.html"
         field.widget.attrs["class"] = "govuk-checkboxes__input"
+        self.involved = involved or {}
+        self.child_name = child_name
+
+    @property
+    def agency_sections(self) -> tuple[AgencyGroup | None, list[AgencyGroup]]:
+        """The agencies involved with the child (or None), and the others grouped by kind."""
+        groups = self.agency_groups
+        if groups and self.involved and groups[0].title.startswith("Already involved"):
+            return groups[0], groups[1:]
+        return None, groups
+
+    @property
+    def agency_groups(self) -> list[AgencyGroup]:
+        """The agencies to offer, involved first, each once; ids numbered from id_agencies_0
+        (the error summary links to the first)."""
+        field = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
+        agencies: list[Agency] = list(field.queryset or [])
+        chosen = {str(value) for value in (self["agencies"].value() or [])}
+        sections: list[tuple[str, list[tuple[Agency, str]]]] = []
+        involved = [agency for agency in agencies if agency.pk in self.involved]
+        if involved:
+            sections.append(
+                (
+                    f"Already involved with {self.child_name or 'the child'}",
+                    [(agency, "; ".join(self.involved[agency.pk])) for agency in involved],
+                )
+            )
+        others = [agency for agency in agencies if agency.pk not in self.involved]
+        for kind, title in AGENCY_GROUPS.items():
+            members = [(agency, "") for agency in others if agency.kind == kind]
+            if members:
+                sections.append((title, members))
+        counter = 0
+        groups = []
+        for title, members in sections:
+            choices = []
+            for agency, hint in members:
+                choices.append(
+                    AgencyChoice(
+                        id=f"{self['agencies'].auto_id}_{counter}",
+                        value=agency.pk,
+                        label=agency.name,
+                        hint=hint,
+                        checked=str(agency.pk) in chosen,
+                    )
+                )
+                counter += 1
+            groups.append(AgencyGroup(title=title, choices=choices))
+        return groups
 
 
 class AnswerForm(GovukForm):

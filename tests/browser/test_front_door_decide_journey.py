@@ -138,3 +138,49 @@ def test_the_public_forms_date_error_links_to_a_day_input_that_exists(site, agen
     link.click()
     expect(page.locator(target)).to_be_focused()
     site.check_accessibility()
+
+
+def test_the_partner_check_form_puts_involved_agencies_first_and_filters_the_rest(
+    site, agencies, ifd_practitioner, health_visitor
+):
+    from sightline.accounts.models import Agency
+    from sightline.people.models import Involvement
+
+    for number in range(1, 31):
+        Agency.objects.create(
+            code=f"school-{number}", name=f"Testfield School {number:02d}", kind="school"
+        )
+    page = site.page
+    child = f.child(given_name="Nora", family_name="Checkchild", known_to_social_care=False)
+    Involvement.objects.create(
+        person=child,
+        user=health_visitor,
+        agency=agencies["health"],
+        role="Health visitor",
+        started=dt.date(2024, 1, 5),
+    )
+    contact = fd.contact(child=child)
+    site.sign_in("ifd.fir", PASSWORD)
+    site.go(f"/front-door/contacts/{contact.pk}/information-requests/new/")
+    expect(page.get_by_role("heading", name="Already involved with Nora")).to_be_visible()
+    expect(page.get_by_text("Health visitor: Hv Birch")).to_be_visible()
+    site.check_accessibility()
+
+    page.get_by_label("Northmoor Police").check()
+    page.get_by_label("Filter the other agencies").fill("testfield 07")
+    expect(page.get_by_label("Testfield School 07")).to_be_visible()
+    expect(page.get_by_label("Testfield School 08")).to_be_hidden()
+    expect(page.get_by_label("Northmoor Police")).to_be_visible()  # chosen: never hidden
+    expect(page.get_by_label("Northmoor Community Health")).to_be_visible()  # involved
+    expect(page.get_by_text("2 of")).to_be_visible()
+    site.check_accessibility()
+    page.get_by_label("Filter the other agencies").press("Enter")  # does not send the form
+    page.get_by_label("Testfield School 07").check()
+    page.get_by_label("Northmoor Community Health").check()
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.get_by_text("Information requested from")).to_contain_text("Testfield School 07")
+    assert set(contact.information_requests.values_list("agency__name", flat=True)) == {
+        "Northmoor Police",
+        "Northmoor Community Health",
+        "Testfield School 07",
+    }
