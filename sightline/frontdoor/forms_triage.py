@@ -12,6 +12,7 @@ from sightline.accounts.models import Agency, User
 from sightline.core.forms import GovukDateField, GovukForm
 from sightline.frontdoor.models import NeedLevel, Outcome
 from sightline.frontdoor.selectors import Show, front_door_users
+from sightline.people.identifiers import validate_postcode
 from sightline.people.models import Sex
 
 
@@ -94,6 +95,18 @@ class ChildCreateForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["sex"].widget.attrs["small"] = True
+
+    def clean_postcode(self) -> str:
+        # The people service would refuse it too, but only after this form's other errors.
+        value: str = self.cleaned_data.get("postcode") or ""
+        validate_postcode(value)
+        return value
+
+    def clean_date_of_birth(self) -> Any:
+        value = self.cleaned_data.get("date_of_birth")
+        if value is not None and value.year < 1900:
+            raise ValidationError("Date of birth must be after 1900")
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
