@@ -170,6 +170,8 @@ class GovukFormMixin:
         cleaned = getattr(self, "cleaned_data", None)
         if self.checks is None or cleaned is None:
             return
+        if self.empty_permitted and not self.has_changed():  # type: ignore[attr-defined]
+            return  # an extra form of a formset left empty: nothing to check
         try:
             self.checks(dict(cleaned))
         except ValidationError as error:

@@ -72,3 +72,10 @@ def test_a_date_errors_summary_link_goes_to_the_day_input_that_exists():
     assert 'for="id_date_of_birth_day"' in page
     assert 'id="id_date_of_birth_month"' in page and 'id="id_date_of_birth_year"' in page
     assert page.count("govuk-input--error") == 3  # each input of a date in error is marked
+
+
+def test_an_empty_extra_form_of_a_formset_is_not_checked():
+    seen: list[dict[str, Any]] = []
+    form = Booking({}, checks=seen.append, empty_permitted=True, use_required_attribute=False)
+    assert form.is_valid()
+    assert seen == []
