@@ -113,8 +113,12 @@ def _rationale_problem(rationale: str, concern: str) -> str:
             f"Say more about why you made this decision: write at least {MIN_RATIONALE} "
             f"characters (you wrote {len(text)})"
         )
-    words = _words(text)
-    if words and words in _words(concern):
+    words, concern_words = _words(text), _words(concern)
+    # Copied from the concern, or the concern copied with a few words added.
+    copied = words in concern_words or (
+        concern_words and concern_words in words and len(words) - len(concern_words) < MIN_RATIONALE
+    )
+    if words and copied:
         return "Say why you made this decision in your own words: the reasons repeat the concern"
     return ""
 

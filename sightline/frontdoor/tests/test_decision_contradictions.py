@@ -141,6 +141,33 @@ def test_it_refuses_a_rationale_that_repeats_the_concern(ifd_practitioner, child
     ]
 
 
+def test_it_refuses_the_concern_pasted_with_a_few_words_added(ifd_practitioner, child):
+    concern = "Child arrived at school hungry with a bruise on the cheek, and said dad hit him."
+    contact = fd.contact(child=child, concern=concern)
+    errors = refusal(
+        ifd_practitioner,
+        contact,
+        level=NeedLevel.L4,
+        outcome=Outcome.REFERRAL,
+        rationale=f"{concern} Refer for assessment.",
+    )
+    assert "the reasons repeat the concern" in errors["rationale"][0]
+
+
+def test_it_accepts_reasons_that_quote_the_concern_and_say_more(ifd_practitioner, child):
+    concern = "Child arrived at school hungry with a bruise on the cheek."
+    contact = fd.contact(child=child, concern=concern)
+    decision = contact_decide(
+        actor=ifd_practitioner,
+        contact=contact,
+        level=NeedLevel.L4,
+        outcome=Outcome.REFERRAL,
+        rationale=f"{concern} Police say dad has a domestic abuse history and the child told "
+        "his teacher he is scared to go home: he may be a child in need.",
+    )
+    assert decision.outcome == Outcome.REFERRAL
+
+
 def test_it_names_every_problem_at_once(ifd_practitioner, child):
     errors = refusal(
         ifd_practitioner,
