@@ -3,11 +3,22 @@
 Every form in Sightline subclasses `GovukForm` (or `GovukModelForm`): fields render with
 GOV.UK classes, hints and error messages, and `{% include "govuk/error_summary.html" %}`
 gives the error summary at the top of the page.
+
+A form shows every error at once. Its own checks (required fields, a real date) run first;
+then, on whatever passed them, the service's checks given as `checks=` (a callable that takes
+the cleaned data and raises the service's ValidationError), so a contradiction the service
+would refuse shows beside the missing answers rather than after they are fixed:
+
+    form = DecisionForm(request.POST or None,
+                        checks=lambda data: decision_check(contact=contact, **data))
+
+The service still checks everything itself when it is called (other callers, the API).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -24,6 +35,7 @@ class GovukFormRenderer(DjangoTemplates):
 
 class GovukDateWidget(forms.MultiWidget):
     template_name = "govuk/widgets/date.html"
+    widgets_names: list[str]  # set by MultiWidget from the dict below: _day, _month, _year
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
@@ -50,6 +62,23 @@ class GovukDateWidget(forms.MultiWidget):
             ),
         }
         super().__init__(widgets, attrs)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        """Each input's id names its part (`id_date_of_birth_day`), as GOV.UK's date input does,
+        so an error summary's link to the first input has somewhere to go; a date in error marks
+        each of its inputs."""
+        in_error = bool(attrs and attrs.pop("data-error", False))
+        context = super().get_context(name, value, attrs)
+        id_ = context["widget"]["attrs"].get("id")
+        for suffix, sub in zip(self.widgets_names, context["widget"]["subwidgets"], strict=True):
+            if id_:
+                sub["attrs"]["id"] = f"{id_}{suffix}"
+            if in_error:
+                sub["attrs"]["class"] = f"{sub['attrs'].get('class', '')} govuk-input--error"
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}{self.widgets_names[0]}" if id_ else ""
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.date):
@@ -136,23 +165,61 @@ def _stripping_control_characters(to_python: Any) -> Any:
     return convert
 
 
+Checks = Callable[[dict[str, Any]], object]
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to every widget and turns service errors into form errors."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, checks: Checks | None = None, **kwargs: Any) -> None:
+        self.checks = checks
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
             _style(field)
             if isinstance(field, forms.CharField):
                 field.to_python = _stripping_control_characters(field.to_python)  # type: ignore[method-assign]
 
+    def full_clean(self) -> None:
+        """The form's own checks, then the service's on what passed them: every error at once."""
+        super().full_clean()  # type: ignore[misc]
+        cleaned = getattr(self, "cleaned_data", None)
+        if self.checks is None or cleaned is None:
+            return
+        if self.empty_permitted and not self.has_changed():  # type: ignore[attr-defined]
+            return  # an extra form of a formset left empty: nothing to check
+        try:
+            self.checks(dict(cleaned))
+        except ValidationError as error:
+            self.add_errors_from(error)
+
     def add_errors_from(self, error: ValidationError) -> None:
-        """Attach a service's ValidationError to the matching fields (others to the form)."""
+        """Attach a service's ValidationError to the matching fields (others to the form).
+
+        A field that already shows an error keeps that one (one message a field, as the
+        GOV.UK pattern asks), and a message already shown is not repeated.
+        """
+        shown: dict[str | None, list[str]] = {
+            name: list(messages)
+            for name, messages in self.errors.items()  # type: ignore[attr-defined]
+        }
+        fields = self.fields  # type: ignore[attr-defined]
         if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)  # type: ignore[attr-defined]
+            items = [
+                (name if name in fields else None, ValidationError(errors).messages)
+                for name, errors in error.error_dict.items()
+            ]
         else:
-            self.add_error(None, error)  # type: ignore[attr-defined]
+            items = [(None, error.messages)]
+        for name, messages in items:
+            key = name if name is not None else "__all__"
+            already = shown.get(key, [])
+            if name is not None and already:
+                continue
+            for message in messages:
+                if message not in already:
+                    self.add_error(name, message)  # type: ignore[attr-defined]
+                    already.append(message)
+            shown[key] = already
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -60,7 +60,7 @@ LEVELS = {
     "nfa": {"L1": 0.75, "L2": 0.25},
     "advice": {"L1": 0.3, "L2": 0.7},
     "early_help": {"L3": 1.0},
-    "referral": {"L4": 0.9, "L3": 0.1},
+    "referral": {"L4": 1.0},  # a statutory response is level 4 (decisions refuse others)
     "strategy": {"L4": 1.0},
 }
 TILT = {  # how each kind of worry shifts the outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,7 @@ from sightline.accounts.models import Agency, User
 from sightline.core.forms import GovukDateField, GovukForm
 from sightline.frontdoor.models import NeedLevel, Outcome
 from sightline.frontdoor.selectors import Show, front_door_users
+from sightline.people.identifiers import validate_postcode
 from sightline.people.models import Sex
 
 
@@ -94,6 +96,18 @@ class ChildCreateForm(GovukForm):
         self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["sex"].widget.attrs["small"] = True
 
+    def clean_postcode(self) -> str:
+        # The people service would refuse it too, but only after this form's other errors.
+        value: str = self.cleaned_data.get("postcode") or ""
+        validate_postcode(value)
+        return value
+
+    def clean_date_of_birth(self) -> Any:
+        value = self.cleaned_data.get("date_of_birth")
+        if value is not None and value.year < 1900:
+            raise ValidationError("Date of birth must be after 1900")
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("given_name") or data.get("family_name")):
@@ -101,7 +115,41 @@ class ChildCreateForm(GovukForm):
         return data
 
 
+# The other agencies, grouped by kind, in the order a front door asks them.
+AGENCY_GROUPS = {
+    Agency.Kind.POLICE: "Police",
+    Agency.Kind.COMMUNITY_HEALTH: "Community health",
+    Agency.Kind.GP: "GP practices",
+    Agency.Kind.HOSPITAL: "NHS hospital trusts",
+    Agency.Kind.SCHOOL: "Schools",
+    Agency.Kind.SOCIAL_CARE: "Children's social care",
+    Agency.Kind.HOUSING: "Housing",
+    Agency.Kind.PROBATION: "Probation",
+    Agency.Kind.YOUTH_JUSTICE: "Youth justice",
+    Agency.Kind.VOLUNTARY: "Voluntary sector",
+    Agency.Kind.OTHER: "Other",
+}
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    id: str
+    value: int
+    label: str
+    hint: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    title: str
+    choices: list[AgencyChoice]
+
+
 class InformationRequestForm(GovukForm):
+    """Which agencies to ask: those already involved with the child first (saying why), then
+    the others grouped by kind (frontdoor/triage/_agency_choices.html, with a filter)."""
+
     agencies = forms.ModelMultipleChoiceField(
         label="Which agencies do you want to ask?",
         queryset=Agency.objects.none(),
@@ -121,7 +169,14 @@ class InformationRequestForm(GovukForm):
         error_messages={"required": "Enter what you want the agencies to tell you"},
     )
 
-    def __init__(self, *args: Any, already_asked: list[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        already_asked: list[int] | None = None,
+        involved: dict[int, list[str]] | None = None,
+        child_name: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(active=True).exclude(pk__in=already_asked or [])
         field = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
@@ -130,6 +185,55 @@ class InformationRequestForm(GovukForm):
         # radios: make it checkboxes again.
         field.widget.template_name = "govuk/widgets/checkboxes.html"
         field.widget.attrs["class"] = "govuk-checkboxes__input"
+        self.involved = involved or {}
+        self.child_name = child_name
+
+    @property
+    def agency_sections(self) -> tuple[AgencyGroup | None, list[AgencyGroup]]:
+        """The agencies involved with the child (or None), and the others grouped by kind."""
+        groups = self.agency_groups
+        if groups and self.involved and groups[0].title.startswith("Already involved"):
+            return groups[0], groups[1:]
+        return None, groups
+
+    @property
+    def agency_groups(self) -> list[AgencyGroup]:
+        """The agencies to offer, involved first, each once; ids numbered from id_agencies_0
+        (the error summary links to the first)."""
+        field = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
+        agencies: list[Agency] = list(field.queryset or [])
+        chosen = {str(value) for value in (self["agencies"].value() or [])}
+        sections: list[tuple[str, list[tuple[Agency, str]]]] = []
+        involved = [agency for agency in agencies if agency.pk in self.involved]
+        if involved:
+            sections.append(
+                (
+                    f"Already involved with {self.child_name or 'the child'}",
+                    [(agency, "; ".join(self.involved[agency.pk])) for agency in involved],
+                )
+            )
+        others = [agency for agency in agencies if agency.pk not in self.involved]
+        for kind, title in AGENCY_GROUPS.items():
+            members = [(agency, "") for agency in others if agency.kind == kind]
+            if members:
+                sections.append((title, members))
+        counter = 0
+        groups = []
+        for title, members in sections:
+            choices = []
+            for agency, hint in members:
+                choices.append(
+                    AgencyChoice(
+                        id=f"{self['agencies'].auto_id}_{counter}",
+                        value=agency.pk,
+                        label=agency.name,
+                        hint=hint,
+                        checked=str(agency.pk) in chosen,
+                    )
+                )
+                counter += 1
+            groups.append(AgencyGroup(title=title, choices=choices))
+        return groups
 
 
 class AnswerForm(GovukForm):
@@ -167,8 +271,8 @@ class DecisionForm(GovukForm):
     rationale = forms.CharField(
         label="Why have you made this decision?",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Say what you weighed: the concern, the child's voice, what partners told you "
-        "and the child's history",
+        help_text="In your own words, say what you weighed: the concern, the child's voice, "
+        "what partners told you and the child's history (at least 50 characters)",
         error_messages={"required": "Say why you made this decision"},
     )
 

@@ -39,7 +39,7 @@ from sightline.core.models import AuditEntry
 from sightline.core.templatetags.govuk_dates import local, weekday_date_time_of
 from sightline.core.working_days import LONDON
 from sightline.frontdoor.models import Contact, Decision, InformationRequest, Urgency
-from sightline.people.models import Person
+from sightline.people.models import Involvement, Person, SourceRecord
 
 QUEUE_PAGE_SIZE = 50
 OPEN_STATUSES = (Contact.Status.AWAITING_DECISION, Contact.Status.AWAITING_AUTHORISATION)
@@ -312,6 +312,36 @@ def contact_information_requests(contact: Contact) -> list[InformationRequest]:
             "agency", "requested_by", "answered_by"
         ).order_by("agency__name")
     )
+
+
+def agencies_involved_with_child(contact: Contact) -> dict[int, list[str]]:
+    """The agencies already involved with the contact's child, each with why, in words.
+
+    For the partner-check form, which offers them first: a professional currently working
+    with the child (`Involvement`), or an agency holding a record of the child (`SourceRecord`,
+    never named by its record code). Empty until the child is identified.
+    """
+    child = contact.child
+    if child is None:
+        return {}
+    today = timezone.localdate()
+    why: dict[int, list[str]] = {}
+    involvements = (
+        Involvement.objects.filter(person=child)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=today))
+        .select_related("user")
+        .order_by("started", "pk")
+    )
+    for involvement in involvements:
+        who = involvement.user.get_full_name() if involvement.user is not None else ""
+        role = involvement.role or "Involved"
+        why.setdefault(involvement.agency_id, []).append(f"{role}: {who}" if who else role)
+    first_name = child.given_name or "the child"
+    for agency_id in SourceRecord.objects.filter(person=child).values_list("agency_id", flat=True):
+        reasons = why.setdefault(agency_id, [])
+        if not reasons or reasons[-1] != f"Holds a record of {first_name}":
+            reasons.append(f"Holds a record of {first_name}")
+    return why
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from sightline.core.forms import GovukDateWidget
+
 register = template.Library()
 
 
@@ -27,6 +29,8 @@ def govuk_widget(field: BoundField) -> SafeString:
         for base in ("govuk-input", "govuk-textarea", "govuk-select"):
             if css.split(" ")[:1] == [base]:
                 attrs["class"] = f"{css} {base}--error"
+        if isinstance(field.field.widget, GovukDateWidget):
+            attrs["data-error"] = True  # the widget marks each of its inputs
     if described and widget_type(field) not in {
         "radioselect",
         "checkboxselectmultiple",
@@ -40,6 +44,8 @@ def govuk_widget(field: BoundField) -> SafeString:
 def error_anchor(field: BoundField) -> str:
     """The id of the first input of a field, for the error summary's link."""
     widget = field.field.widget
+    if isinstance(widget, GovukDateWidget):
+        return widget.id_for_label(field.auto_id)  # the day: id_date_of_birth_day
     if isinstance(widget, forms.MultiWidget | forms.RadioSelect):
         return f"{field.auto_id}_0"  # Django numbers the inputs of both from 0
     return field.auto_id

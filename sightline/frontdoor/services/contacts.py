@@ -55,6 +55,12 @@ CONSENT_NEEDS_DETAIL = {
     Consent.REFUSED: "Explain why you are sharing this without the family's consent",
     Consent.NOT_SOUGHT: "Explain why asking the family for consent could put the child at risk",
 }
+# Consent is a lawful basis only when it was given (a contradiction refused, not stored).
+CONSENT_NOT_GIVEN = {
+    Consent.REFUSED: "the family refused consent",
+    Consent.NOT_SOUGHT: "you did not ask the family for consent",
+    Consent.NOT_APPLICABLE: "you said consent does not apply",
+}
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 AGENCY_SOURCE = {
@@ -144,6 +150,11 @@ def _check_sharing(
         errors["consent"] = [f"{consent!r} is not an answer about consent"]
     elif consent in CONSENT_NEEDS_DETAIL and not (consent_detail or "").strip():
         errors.setdefault("consent_detail", []).append(CONSENT_NEEDS_DETAIL[Consent(consent)])
+    if lawful_basis == LawfulBasis.CONSENT and consent in CONSENT_NOT_GIVEN:
+        errors.setdefault("lawful_basis", []).append(
+            f"Consent cannot be your lawful basis: {CONSENT_NOT_GIVEN[Consent(consent)]}. "
+            "Choose another lawful basis, such as safeguarding children"
+        )
 
 
 def _check_referrer(errors: dict[str, list[str]], **fields: str) -> None:

@@ -4,6 +4,11 @@ No further action for a child who had another contact in the 12 months before th
 a manager: cumulative concerns are how children are missed. A manager's own decision is
 authorised at once; anyone else's waits for a manager, who authorises it or sends it back.
 
+A decision must agree with itself (`decision_problems`): the level of need and the response
+follow the Continuum of Need (a statutory response is level 4, and level 4 needs one), and the
+reasons are the decider's own, long enough to say what was weighed. The decide form runs the
+same checks on what it has, so every problem shows at once.
+
 When a decision is final the contact is decided, the child's chronology records it, and the
 referrer (unless anonymous) is told the outcome in plain words. All of it is saved together
 or not at all.
@@ -11,6 +16,7 @@ or not at all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,13 +29,34 @@ from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
-from sightline.frontdoor.models import Contact, Decision, NeedLevel, Outcome
+from sightline.frontdoor.models import Contact, Decision, InformationRequest, NeedLevel, Outcome
 from sightline.frontdoor.referrer import referrer_outcome_message
 from sightline.frontdoor.selectors import has_earlier_contact
 from sightline.frontdoor.services.triage import lock_contact, require_front_door
 from sightline.people.services import social_care_agency
 
 MAX_RATIONALE = 20_000
+MIN_RATIONALE = 50  # characters, spaces collapsed: enough to say what was weighed
+
+STATUTORY = (Outcome.REFERRAL, Outcome.STRATEGY)
+# The Continuum of Need (DOMAIN.md section 1): why a level and a response contradict, by level.
+LEVEL_REFUSES: dict[str, tuple[tuple[str, ...], str]] = {
+    NeedLevel.L1: (
+        (Outcome.EARLY_HELP,),
+        "Early help is targeted support, for level 2 or 3: change the level of need, or "
+        "choose no further action or advice and signposting",
+    ),
+    NeedLevel.L3: (
+        (Outcome.NFA,),
+        "Level 3 means the child needs targeted support: choose early help or advice and "
+        "signposting, or change the level of need",
+    ),
+    NeedLevel.L4: (
+        (Outcome.NFA, Outcome.ADVICE, Outcome.EARLY_HELP),
+        "Level 4 means the child needs a statutory response: choose a referral for "
+        "assessment or an immediate strategy discussion, or change the level of need",
+    ),
+}
 
 # What the chronology (and the rules reading it) calls each outcome (DESIGN.md section 5).
 FEED_OUTCOME = {
@@ -48,6 +75,82 @@ def needs_manager_authorisation(*, contact: Contact, outcome: str) -> bool:
         and contact.child is not None
         and has_earlier_contact(child=contact.child, contact=contact)
     )
+
+
+def _words(text: str) -> str:
+    """The text as words only: case, punctuation and spacing set aside."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _level_outcome_problem(level: str, outcome: str) -> str:
+    if outcome in STATUTORY and level in NeedLevel.values and level != NeedLevel.L4:
+        return (
+            f"{Outcome(outcome).label} is a statutory response, which is level 4: choose "
+            "level 4, or another response"
+        )
+    refused, message = LEVEL_REFUSES.get(level, ((), ""))
+    return message if outcome in refused else ""
+
+
+def _rationale_problem(rationale: str, concern: str) -> str:
+    text = " ".join(rationale.split())
+    if not text:
+        return "Say why you made this decision"
+    if len(text) > MAX_RATIONALE:
+        return f"The reasons must be {MAX_RATIONALE:,} characters or fewer"
+    if len(text) < MIN_RATIONALE:
+        return (
+            f"Say more about why you made this decision: write at least {MIN_RATIONALE} "
+            f"characters (you wrote {len(text)})"
+        )
+    words, concern_words = _words(text), _words(concern)
+    # Copied from the concern, or the concern copied with a few words added.
+    copied = words in concern_words or (
+        concern_words and concern_words in words and len(words) - len(concern_words) < MIN_RATIONALE
+    )
+    if words and copied:
+        return "Say why you made this decision in your own words: the reasons repeat the concern"
+    return ""
+
+
+def decision_problems(
+    *,
+    contact: Contact,
+    level: str | None = None,
+    outcome: str | None = None,
+    rationale: str | None = None,
+    **_ignored: Any,
+) -> dict[str, list[str]]:
+    """Every reason this decision cannot be recorded, one message a field.
+
+    A value of None has not been given yet (a form that already said so passes None), so
+    only what is given is judged; the service passes every value.
+    """
+    errors: dict[str, list[str]] = {}
+    if level is not None and level not in NeedLevel.values:
+        errors["level"] = ["Select the level of need"]
+    if outcome is not None and outcome not in Outcome.values:
+        errors["outcome"] = ["Select what happens next"]
+    elif outcome is not None and level in NeedLevel.values:
+        problem = _level_outcome_problem(level, outcome)
+        if problem:
+            errors["outcome"] = [problem]
+    if rationale is not None:
+        problem = _rationale_problem(rationale, contact.concern)
+        if problem:
+            errors["rationale"] = [problem]
+    if contact.child_id is None:
+        errors["__all__"] = [
+            "Identify the child before you decide: the decision goes on their record"
+        ]
+    return errors
+
+
+def decision_check(*, contact: Contact, **data: Any) -> None:
+    """Raise every problem `decision_problems` finds in what is given (for the decide form)."""
+    errors = decision_problems(contact=contact, **data)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _is_manager(user: User) -> bool:
@@ -69,21 +172,18 @@ def contact_decide(
     ):
         raise ValidationError("This contact has already been decided: it cannot be decided twice.")
     rationale = (rationale or "").strip()
-    errors: dict[str, list[str]] = {}
-    if level not in NeedLevel.values:
-        errors["level"] = ["Select the level of need"]
-    if outcome not in Outcome.values:
-        errors["outcome"] = ["Select what happens next"]
-    if not rationale:
-        errors["rationale"] = ["Say why you made this decision"]
-    elif len(rationale) > MAX_RATIONALE:
-        errors["rationale"] = [f"The reasons must be {MAX_RATIONALE:,} characters or fewer"]
-    if locked.child_id is None:
-        errors.setdefault("__all__", []).append(
-            "Identify the child before you decide: the decision goes on their record"
-        )
+    errors = decision_problems(
+        contact=locked, level=level or "", outcome=outcome or "", rationale=rationale
+    )
     if errors:
         raise ValidationError(errors)
+    # Deciding before every partner has answered is allowed (the page warns); the trail
+    # records whose answers were still awaited.
+    awaited = sorted(
+        InformationRequest.objects.filter(contact=locked, answered_at__isnull=True).values_list(
+            "agency__name", flat=True
+        )
+    )
     now = timezone.now()
     needs_authorisation = needs_manager_authorisation(contact=locked, outcome=outcome)
     authorised_at_once = needs_authorisation and _is_manager(actor)
@@ -108,6 +208,7 @@ def contact_decide(
             "level": level,
             "outcome": outcome,
             "needs_authorisation": needs_authorisation,
+            "awaited": awaited,
         },
     )
     if needs_authorisation and not authorised_at_once:

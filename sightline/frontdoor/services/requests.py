@@ -32,6 +32,45 @@ def _front_door_agency(actor: User) -> Agency:
     return actor.agency or social_care_agency()
 
 
+def information_request_problems(
+    *,
+    contact: Contact,
+    agencies: Iterable[Agency] | None = None,
+    question: str | None = None,
+    **_ignored: object,
+) -> dict[str, list[str]]:
+    """Every reason these requests cannot be sent; a value of None is not given yet (a form
+    that already said so), so only what is given is judged."""
+    errors: dict[str, list[str]] = {}
+    if agencies is not None:
+        agencies = list(agencies)
+        if not agencies:
+            errors["agencies"] = ["Choose at least one agency to ask"]
+        already = sorted(
+            InformationRequest.objects.filter(contact=contact, agency__in=agencies).values_list(
+                "agency__name", flat=True
+            )
+        )
+        if already:
+            errors.setdefault("agencies", []).append(
+                f"You have already asked {', '.join(already)} about this contact"
+            )
+    if question is not None:
+        question = question.strip()
+        if not question:
+            errors["question"] = ["Enter what you want the agencies to tell you"]
+        elif len(question) > MAX_ANSWER:
+            errors["question"] = [f"The question must be {MAX_ANSWER:,} characters or fewer"]
+    return errors
+
+
+def information_request_check(*, contact: Contact, **data: object) -> None:
+    """Raise what `information_request_problems` finds in what is given (for the form)."""
+    errors = information_request_problems(contact=contact, **data)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def information_request_create(
     *, actor: User, contact: Contact, agencies: Iterable[Agency], question: str
@@ -46,22 +85,7 @@ def information_request_create(
     require_undecided(locked)
     agencies = list(dict.fromkeys(agencies))
     question = (question or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not agencies:
-        errors["agencies"] = ["Choose at least one agency to ask"]
-    if not question:
-        errors["question"] = ["Enter what you want the agencies to tell you"]
-    elif len(question) > MAX_ANSWER:
-        errors["question"] = [f"The question must be {MAX_ANSWER:,} characters or fewer"]
-    already = sorted(
-        InformationRequest.objects.filter(contact=locked, agency__in=agencies).values_list(
-            "agency__name", flat=True
-        )
-    )
-    if already:
-        errors.setdefault("agencies", []).append(
-            f"You have already asked {', '.join(already)} about this contact"
-        )
+    errors = information_request_problems(contact=locked, agencies=agencies, question=question)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -117,6 +141,27 @@ def information_request_create(
     return created
 
 
+def information_request_answer_problems(
+    *, answer: str | None = None, **_ignored: object
+) -> dict[str, list[str]]:
+    """What is wrong with an answer as given (None: not given yet, so not judged)."""
+    errors: dict[str, list[str]] = {}
+    if answer is not None:
+        answer = answer.strip()
+        if not answer:
+            errors["answer"] = ["Enter what your agency knows, or that you have no record"]
+        elif len(answer) > MAX_ANSWER:
+            errors["answer"] = [f"The answer must be {MAX_ANSWER:,} characters or fewer"]
+    return errors
+
+
+def information_request_answer_check(**data: object) -> None:
+    """Raise what `information_request_answer_problems` finds (for the answer form)."""
+    errors = information_request_answer_problems(**data)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def information_request_answer(
     *,
@@ -140,13 +185,9 @@ def information_request_answer(
             "Its answer cannot be changed: contact the front door to add anything."
         )
     answer = (answer or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = information_request_answer_problems(known_to_agency=known_to_agency, answer=answer)
     if known_to_agency not in (True, False):
         errors["known_to_agency"] = ["Select yes if your agency knows this child or household"]
-    if not answer:
-        errors["answer"] = ["Enter what your agency knows, or that you have no record"]
-    elif len(answer) > MAX_ANSWER:
-        errors["answer"] = [f"The answer must be {MAX_ANSWER:,} characters or fewer"]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

@@ -152,7 +152,11 @@ def test_the_decide_page_records_a_decision_and_returns_to_the_queue(ifd_practit
     contact = fd.contact(child=child)
     response = signed_in(ifd_practitioner).post(
         reverse("frontdoor:contact-decide", args=[contact.pk]),
-        {"level": "L4", "outcome": "referral", "rationale": "Injury with no explanation."},
+        {
+            "level": "L4",
+            "outcome": "referral",
+            "rationale": "Injury with no explanation and a child who is afraid to go home.",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("frontdoor:queue")

@@ -121,7 +121,9 @@ def test_a_contact_goes_from_the_queue_to_an_authorised_decision(
     journey.check_accessibility()
     page.get_by_label("Level 1: Universal").check()
     page.get_by_label("No further action").check()
-    page.get_by_label("Why have you made this decision?").fill("Health are involved already.")
+    page.get_by_label("Why have you made this decision?").fill(
+        "Health are involved already and will keep seeing Ava at her reviews."
+    )
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("a manager must authorise no further action")).to_be_visible()
 

@@ -17,6 +17,8 @@ from sightline.frontdoor.forms_triage import AnswerForm, InformationRequestForm
 from sightline.frontdoor.models import Contact
 from sightline.frontdoor.services.requests import (
     information_request_answer,
+    information_request_answer_check,
+    information_request_check,
     information_request_create,
 )
 from sightline.frontdoor.views.triage import SignedInRequest, front_door
@@ -33,7 +35,13 @@ def request_new(request: SignedInRequest, contact_id: int) -> HttpResponse:
         messages.success(request, f"Contact {contact.reference} is already decided.")
         return redirect(contact_url)
     already = list(contact.information_requests.values_list("agency_id", flat=True))
-    form = InformationRequestForm(request.POST or None, already_asked=already)
+    form = InformationRequestForm(
+        request.POST or None,
+        already_asked=already,
+        involved=selectors.agencies_involved_with_child(contact),
+        child_name=contact.child.given_name if contact.child is not None else "",
+        checks=lambda data: information_request_check(contact=contact, **data),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             sent = information_request_create(
@@ -74,7 +82,9 @@ def inbox(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
     item = selectors.information_request_get(user=request.user, request_id=request_id)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(
+        request.POST or None, checks=lambda data: information_request_answer_check(**data)
+    )
     if request.method == "POST" and (form.is_valid() or item.answered_at is not None):
         data = getattr(form, "cleaned_data", {})
         try:

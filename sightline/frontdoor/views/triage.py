@@ -313,7 +313,10 @@ def contact_decide(request: SignedInRequest, contact_id: int) -> HttpResponse:
     if contact.status != Contact.Status.AWAITING_DECISION:
         messages.success(request, f"Contact {contact.reference} already has a decision.")
         return redirect(_contact_url(contact))
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(
+        request.POST or None,
+        checks=lambda data: decisions.decision_check(contact=contact, **data),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decision = decisions.contact_decide(
@@ -335,8 +338,17 @@ def contact_decide(request: SignedInRequest, contact_id: int) -> HttpResponse:
                 )
             return redirect("frontdoor:queue")
     context = _contact_context(request, contact)
-    context["form"] = form
+    requests = selectors.contact_information_requests(contact)
+    awaited = [item.agency.name for item in requests if item.answered_at is None]
+    context.update({"form": form, "requests": requests, "awaited": _in_words(awaited)})
     return render(request, f"{TEMPLATES}/decide.html", context, status=400 if form.errors else 200)
+
+
+def _in_words(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @front_door

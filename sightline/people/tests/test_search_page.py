@@ -97,8 +97,8 @@ def test_bad_input_is_explained_in_an_error_summary(signed_in, social_worker, qu
 def test_the_error_summary_links_to_the_date_field(signed_in, social_worker):
     query = {"date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "2019"}
     html = signed_in(social_worker).get(URL, query).content.decode()
-    assert 'href="#id_date_of_birth_0"' in html
-    assert 'id="id_date_of_birth_0"' in html
+    assert 'href="#id_date_of_birth_day"' in html
+    assert 'id="id_date_of_birth_day"' in html
 
 
 def test_no_match_suggests_how_to_search_again(signed_in, social_worker):
