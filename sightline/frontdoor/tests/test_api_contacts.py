@@ -238,7 +238,9 @@ def test_the_openapi_document_describes_the_contacts_endpoint(client):
     )
 
 
-def test_the_interactive_docs_are_served(client):
+def test_the_interactive_docs_are_served_to_signed_in_staff(client, police_officer):
+    assert client.get("/api/v1/docs").status_code == 302  # sign in first
+    client.force_login(police_officer)
     assert client.get("/api/v1/docs").status_code == 200
 
 
