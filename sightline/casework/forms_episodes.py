@@ -231,7 +231,24 @@ class CloseForm(GovukForm):
         label="Reason for closure",
         choices=ClosureReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the reason for closure, RC1 to RC9"},
+        error_messages={"required": "Choose the reason for closure"},
+    )
+    summary = forms.CharField(
+        label="Closure summary",
+        help_text="What was done, what changed for the child, and why the episode can close",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Write the closure summary: what was done, what changed and why the "
+            "episode can close"
+        },
+    )
+
+
+class ClosureReturnForm(GovukForm):
+    return_note = forms.CharField(
+        label="What is needed before the episode can close",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what is needed before the episode can close"},
     )
 
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, Role, Team, User
 from sightline.casework.models import (
     Assessment,
+    ClosureRequest,
     Conference,
     CoreGroupMeeting,
     Episode,
@@ -155,6 +156,21 @@ def case_holders() -> QuerySet[User]:
 
 def team_managers() -> QuerySet[User]:
     return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+
+
+def closure_request_pending(episode: Episode) -> ClosureRequest | None:
+    """The request to close this episode waiting for a manager (the episode already read)."""
+    return (
+        episode.closure_requests.filter(status=ClosureRequest.Status.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def closure_request_returned(episode: Episode) -> ClosureRequest | None:
+    """The last request a manager sent back, while no other waits (the episode already read)."""
+    last = episode.closure_requests.select_related("decided_by").order_by("-requested_at").first()
+    return last if last is not None and last.status == ClosureRequest.Status.RETURNED else None
 
 
 # Due dates of one episode ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from sightline.casework.models.codes import (
 from sightline.casework.models.episodes import (
     Assessment,
     CaseTransfer,
+    ClosureRequest,
     Episode,
     StatutoryVisit,
     Supervision,
@@ -40,6 +41,7 @@ __all__ = [
     "Assessment",
     "CaseTransfer",
     "ClosureReason",
+    "ClosureRequest",
     "Conference",
     "ConferenceAttendee",
     "CoreGroupMeeting",

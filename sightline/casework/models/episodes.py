@@ -36,6 +36,12 @@ class Episode(models.Model):
     )
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    closure_summary = models.TextField(
+        blank=True, help_text="What was done, what changed and why the episode can close"
+    )
+    closure_authorised_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,3 +138,31 @@ class CaseTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode.child}: {self.from_team} to {self.to_team}"
+
+
+class ClosureRequest(models.Model):
+    """A social worker's request to close an episode, for a team manager to authorise."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a manager"
+        AUTHORISED = "authorised", "Authorised"
+        RETURNED = "returned", "Returned"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="closure_requests")
+    closure_date = models.DateField()
+    reason = models.CharField(max_length=3, choices=ClosureReason.choices)
+    summary = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.episode.child} asked {self.requested_at:%d %b %Y}"

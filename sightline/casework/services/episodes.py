@@ -26,6 +26,7 @@ from sightline.casework.models import (
     Assessment,
     CaseTransfer,
     ClosureReason,
+    ClosureRequest,
     Episode,
     Plan,
     PrimaryNeed,
@@ -695,14 +696,20 @@ def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
     return max(starts) if starts else None
 
 
-@transaction.atomic
-def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reason: str) -> Episode:
-    """Close the episode with a DfE reason (RC1-RC9). Closing ends nothing silently: open
-    assessments, S47 enquiries and plans are ended first, each on its own page."""
-    episode = _lock(episode)
+def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
+    """What closing the episode needs, checked the same way when a social worker asks and when
+    a manager closes; the closure summary, cleaned."""
     _require_open(episode)
+    problems: dict[str, str] = {}
     if reason not in ClosureReason.values:
-        raise ValidationError({"reason": "Choose the reason for closure, RC1 to RC9"})
+        problems["reason"] = "Choose the reason for closure"
+    summary = (summary or "").strip()
+    if not summary:
+        problems["summary"] = (
+            "Write the closure summary: what was done, what changed and why the episode can close"
+        )
+    if problems:
+        raise ValidationError(problems)
     _not_before_referral(episode, closure_date, "closure_date", "The closure date")
     _not_in_future(closure_date, "closure_date", "The closure date")
     latest = _latest_start(episode)
@@ -717,7 +724,6 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
         status=Plan.Status.ENDED
     )
     open_plan = plans.first()
-    label = ClosureReason(reason).label
     if reason in AFTER_ASSESSMENT:
         meaning = (
             "the case closed after assessment with no further action"
@@ -776,16 +782,33 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
                 f"{long_date(open_s47.start_date)} is still open: record its outcome first"
             }
         )
+    return summary
+
+
+def _close(
+    *,
+    actor: User,
+    episode: Episode,
+    closure_date: dt.date,
+    reason: str,
+    summary: str,
+    authorised_by: User,
+) -> Episode:
     episode.closure_date = closure_date
     episode.closure_reason = reason
-    episode.save(update_fields=["closure_date", "closure_reason"])
+    episode.closure_summary = summary
+    episode.closure_authorised_by = authorised_by
+    episode.save(
+        update_fields=["closure_date", "closure_reason", "closure_summary", "closure_authorised_by"]
+    )
     audit.record_change(
         actor=actor,
         action="episode.closed",
         target=episode,
         person_id=episode.child_id,
-        detail={"reason": reason},
+        detail={"reason": reason, "authorised_by": authorised_by.pk},
     )
+    label = ClosureReason(reason).label
     _record(
         actor=actor,
         episode=episode,
@@ -795,3 +818,132 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
         details={"reason": reason},
     )
     return episode
+
+
+def _require_manager(actor: User) -> None:
+    if actor.role != Role.TEAM_MANAGER:
+        raise ValidationError(
+            "A team manager authorises closing an episode: ask your manager to close it"
+        )
+
+
+def _pending_request(episode: Episode) -> ClosureRequest | None:
+    return episode.closure_requests.filter(status=ClosureRequest.Status.PENDING).first()
+
+
+@transaction.atomic
+def episode_close(
+    *, actor: User, episode: Episode, closure_date: dt.date, reason: str, summary: str = ""
+) -> Episode:
+    """A team manager closes the episode with a DfE reason (RC1-RC9) and a closure summary.
+    Closing ends nothing silently: open assessments, S47 enquiries and plans are ended first,
+    each on its own page. A social worker asks instead (`episode_closure_request`)."""
+    episode = _lock(episode)
+    _require_manager(actor)
+    summary = _check_closure(
+        episode=episode, closure_date=closure_date, reason=reason, summary=summary
+    )
+    pending = _pending_request(episode)
+    if pending is not None:
+        pending.status = ClosureRequest.Status.AUTHORISED
+        pending.decided_by, pending.decided_at = actor, timezone.now()
+        pending.save(update_fields=["status", "decided_by", "decided_at"])
+    return _close(
+        actor=actor,
+        episode=episode,
+        closure_date=closure_date,
+        reason=reason,
+        summary=summary,
+        authorised_by=actor,
+    )
+
+
+@transaction.atomic
+def episode_closure_request(
+    *, actor: User, episode: Episode, closure_date: dt.date, reason: str, summary: str
+) -> ClosureRequest:
+    """A social worker asks a team manager to close the episode, with the closure summary.
+    The request is checked as a closure would be, so the manager sees one that can close."""
+    episode = _lock(episode)
+    summary = _check_closure(
+        episode=episode, closure_date=closure_date, reason=reason, summary=summary
+    )
+    pending = _pending_request(episode)
+    if pending is not None:
+        raise ValidationError(
+            f"{pending.requested_by} asked to close this episode on "
+            f"{long_date(timezone.localtime(pending.requested_at, LONDON).date())}: "
+            "that request is waiting for a manager"
+        )
+    request = ClosureRequest.objects.create(
+        episode=episode,
+        closure_date=closure_date,
+        reason=reason,
+        summary=summary,
+        requested_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="episode.closure_requested",
+        target=request,
+        person_id=episode.child_id,
+        detail={"reason": reason, "closure_date": closure_date.isoformat()},
+    )
+    return request
+
+
+def _lock_request(request: ClosureRequest) -> ClosureRequest:
+    request = (
+        ClosureRequest.objects.select_for_update(of=("self",))
+        .select_related("episode")
+        .get(pk=request.pk)
+    )
+    if request.status != ClosureRequest.Status.PENDING:
+        raise ValidationError(
+            f"This request was already {request.get_status_display().lower()}: nothing to decide"
+        )
+    return request
+
+
+@transaction.atomic
+def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episode:
+    """A team manager authorises a social worker's request: the episode closes as asked."""
+    _require_manager(actor)
+    request = _lock_request(request)
+    episode = _lock(request.episode)
+    summary = _check_closure(
+        episode=episode,
+        closure_date=request.closure_date,
+        reason=request.reason,
+        summary=request.summary,
+    )
+    request.status = ClosureRequest.Status.AUTHORISED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    return _close(
+        actor=actor,
+        episode=episode,
+        closure_date=request.closure_date,
+        reason=request.reason,
+        summary=summary,
+        authorised_by=actor,
+    )
+
+
+@transaction.atomic
+def episode_closure_return(*, actor: User, request: ClosureRequest, note: str) -> ClosureRequest:
+    """A team manager sends a request back, saying what is needed before the episode closes."""
+    _require_manager(actor)
+    request = _lock_request(request)
+    note = _require_text(note, "return_note", "Say what is needed before the episode can close")
+    request.status = ClosureRequest.Status.RETURNED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.return_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "return_note"])
+    audit.record_change(
+        actor=actor,
+        action="episode.closure_returned",
+        target=request,
+        person_id=request.episode.child_id,
+    )
+    return request

@@ -627,6 +627,10 @@ def conference_record(
             raise ValidationError(
                 {"decision": "A review conference decides whether the plan continues or ends"}
             )
+        if decision == Conference.Decision.END and not chair.strip():
+            raise ValidationError(
+                {"chair": "Name the chair: the conference's decision to end the plan is theirs"}
+            )
         due_date = review_conference_due_date(plan) or conference_date
         s47 = None
     else:
@@ -703,6 +707,7 @@ def conference_record(
                 plan=plan,
                 end_date=conference_date,
                 reason="The review conference decided the child no longer needs a plan",
+                conference=conference,
             )
     return conference
 

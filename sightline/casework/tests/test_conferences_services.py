@@ -163,6 +163,7 @@ def test_review_conferences_are_due_3_months_after_the_icpc_then_every_6_months(
         plan=plan,
         conference_date=dt.date(2026, 3, 10),
         decision="end",
+        chair="Jo Chair",
     )
     assert second.due_date == dt.date(2026, 3, 12)
     plan.refresh_from_db()

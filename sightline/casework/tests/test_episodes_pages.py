@@ -140,12 +140,35 @@ def test_a_referral_is_allocated_worked_and_closed_through_the_pages(
     team = worker.get(f"/casework/team/?team={south_team.pk}").content.decode()
     assert "Supervision" in team and "Isla Episodechild" in team
 
-    worker.post(
+    unsummarised = worker.post(
         f"/casework/episodes/{episode.pk}/close/",
-        {**date("closure_date", dt.date(2025, 3, 10)), "reason": "RC9"},
+        {"action": "close", **date("closure_date", dt.date(2025, 3, 10)), "reason": "RC9"},
+    ).content.decode()
+    assert "Write the closure summary" in unsummarised
+    asked = worker.post(
+        f"/casework/episodes/{episode.pk}/close/",
+        {
+            "action": "close",
+            **date("closure_date", dt.date(2025, 3, 10)),
+            "reason": "RC9",
+            "summary": "Early help will support the family; the school is content.",
+        },
     )
+    assert asked.status_code == 302
     episode.refresh_from_db()
-    assert episode.closure_reason == "RC9"
+    assert episode.is_open
+    waiting = worker.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    assert "waiting for a team manager" in waiting and "Authorise the closure" not in waiting
+    worker.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    episode.refresh_from_db()
+    assert episode.is_open
+    request = manager.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    assert "Early help will support the family" in request and "Authorise the closure" in request
+    manager.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    episode.refresh_from_db()
+    assert episode.closure_reason == "RC9" and episode.closure_authorised_by == team_manager
+    closed = worker.get(f"/casework/episodes/{episode.pk}/").content.decode()
+    assert "Authorised by" in closed and "Early help will support the family" in closed
     assert kinds(child)[-5:] == [
         EventType.ASSESSMENT_COMPLETED,
         EventType.STATUTORY_VISIT,

@@ -22,6 +22,7 @@ from sightline.casework.forms_episodes import (
     AssessmentRecordForm,
     AssessmentStartForm,
     CloseForm,
+    ClosureReturnForm,
     EpisodeOpenForm,
     SupervisionForm,
     TeamChoiceForm,
@@ -167,6 +168,7 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
             "plans": plans,
             "s47s": s47s,
             "conferences": conferences,
+            "closure_pending": selectors.closure_request_pending(episode) is not None,
         },
     )
 
@@ -365,29 +367,63 @@ def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @needs(WORK)
 @require_http_methods(["GET", "POST"])
 def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
+    """A team manager closes the episode, or authorises or returns a social worker's request;
+    a social worker asks a manager to close it. Both write the closure summary."""
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = CloseForm(request.POST or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if _save(
-        request,
-        form,
-        lambda: services.episode_close(
-            actor=request.user,
-            episode=episode,
-            closure_date=data["closure_date"],
-            reason=data["reason"],
-        ),
-        "Episode closed.",
-    ):
+    manager = request.user.has_perm(AUTHORISE)
+    pending = selectors.closure_request_pending(episode)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    posted = request.POST if request.method == "POST" else None
+    form = CloseForm(posted if action in ("", "close") else None)
+    return_form = ClosureReturnForm(posted if action == "return" else None)
+    done: Any = None
+    if manager and pending is not None and action == "authorise":
+        try:
+            services.episode_closure_authorise(actor=request.user, request=pending)
+        except ValidationError as error:
+            form.add_errors_from(error)  # type: ignore[attr-defined]
+        else:
+            messages.success(request, "Closure authorised: the episode is closed.")
+            return redirect("casework:episode", episode.pk)
+    elif manager and pending is not None and action == "return":
+        data = return_form.cleaned_data if return_form.is_valid() else {}
+        done = _save(
+            request,
+            return_form,
+            lambda: services.episode_closure_return(
+                actor=request.user, request=pending, note=data["return_note"]
+            ),
+            "Request returned to the social worker.",
+        )
+    elif pending is None:
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        write = services.episode_close if manager else services.episode_closure_request
+        done = _save(
+            request,
+            form,
+            lambda: write(
+                actor=request.user,
+                episode=episode,
+                closure_date=data["closure_date"],
+                reason=data["reason"],
+                summary=data["summary"],
+            ),
+            "Episode closed." if manager else "Closure asked for: a team manager will decide.",
+        )
+    if done:
         return redirect("casework:episode", episode.pk)
-    return _form_page(
+    return render(
         request,
-        form,
-        episode,
-        "Close the episode",
-        "Close the episode",
-        intro="End any open assessment, section 47 enquiry or plan first: closing ends nothing "
-        "by itself.",
+        f"{TEMPLATES}/close.html",
+        {
+            "episode": episode,
+            "form": form,
+            "return_form": return_form,
+            "manager": manager,
+            "pending": pending,
+            "returned": selectors.closure_request_returned(episode) if pending is None else None,
+            "has_errors": bool(form.errors or return_form.errors),
+        },
     )
 
 

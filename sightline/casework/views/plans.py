@@ -160,6 +160,20 @@ def plan_version(request: SignedInRequest, plan_id: int, number: int) -> HttpRes
 def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
     form = forms.PlanEndForm(request.POST or None)
+    if plan.kind == Plan.Kind.CP:
+        # Only a review conference ends a child protection plan: the page says so and leads
+        # there; a posted end is refused by the service all the same.
+        if form.is_valid():
+            try:
+                services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+        return render(
+            request,
+            f"{TEMPLATES}/end.html",
+            {"episode": plan.episode, "plan": plan, "form": None, "errors": form.errors},
+            status=400 if request.method == "POST" else 200,
+        )
     if form.is_valid():
         try:
             services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
