@@ -19,7 +19,6 @@ Due dates (DOMAIN.md section 2, LOCAL defaults as settings):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from sightline.casework.models import (
     Supervision,
 )
 from sightline.casework.services.episodes import assessment_working_days, referral_event
+from sightline.casework.services.protection import review_due as due_for_review
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
@@ -69,13 +69,6 @@ def supervision_weeks() -> int:
 
 def core_group_weeks() -> int:
     return int(getattr(settings, "SIGHTLINE_CORE_GROUP_WEEKS", 6))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def url_or_blank(name: str, *args: Any) -> str:
@@ -295,11 +288,11 @@ def _cp_plan_due(episode: Episode, plan: Plan, url: str, owner: str) -> list[Due
     held = [c for c in conferences if c.conference_date >= icpc_date]
     reviews = [c for c in held if c.kind == Conference.Kind.REVIEW]
     if reviews:
-        review_due = add_months(reviews[-1].conference_date, 6)
-        basis = "6 months after the last review conference"
+        review_due, basis = due_for_review(
+            reviews[-1].conference_date, 6, "6 months after the last review conference"
+        )
     else:
-        review_due = add_months(icpc_date, 3)
-        basis = "3 months after the initial conference"
+        review_due, basis = due_for_review(icpc_date, 3, "3 months after the initial conference")
     items.append(
         Due("Review conference", review_due, episode.pk, url=url, owner=owner, basis=basis)
     )

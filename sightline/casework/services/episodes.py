@@ -193,6 +193,17 @@ def _validate_social_worker(user: User | None, field: str) -> None:
         )
 
 
+def validate_in_team(user: User | None, team: Team, field: str) -> None:
+    """A case's lead worker belongs to the team that holds the case (or to no team yet)."""
+    if user is not None and user.team_id is not None and user.team_id != team.pk:
+        raise ValidationError(
+            {
+                field: f"{user} works in {user.team.name}, not {team.name}: choose someone "  # type: ignore[union-attr]
+                f"from {team.name}, or transfer the case to their team"
+            }
+        )
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -215,6 +226,7 @@ def episode_open(
     contact_pk: int | None = None
     team = _validate_team(team)
     _validate_social_worker(lead_social_worker, "lead_social_worker")
+    validate_in_team(lead_social_worker, team, "lead_social_worker")
     if primary_need and primary_need not in PrimaryNeed.values:
         raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
     Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
@@ -618,6 +630,7 @@ def case_transfer(
     if to_team.pk == episode.team_id:
         raise ValidationError({"to_team": f"The case is already with {to_team}: choose another"})
     _validate_social_worker(to_social_worker, "to_social_worker")
+    validate_in_team(to_social_worker, to_team, "to_social_worker")
     _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
     _not_in_future(transfer_date, "transfer_date", "The transfer date")
     last = episode.transfers.order_by("-transfer_date").first()

@@ -36,6 +36,7 @@ from sightline.casework.models import (
     StrategyAttendee,
     StrategyDiscussion,
 )
+from sightline.casework.services.episodes import validate_in_team
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.working_days import (
@@ -496,18 +497,46 @@ def medical_outcome(
 # Conferences ------------------------------------------------------------------------------
 
 
+def _not_working_because(day: dt.date) -> str:
+    """'a Saturday', 'a bank holiday' or 'a closure day'."""
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return "a bank holiday" if is_bank_holiday(day) else "a closure day"
+
+
+def working_day_on_or_before(day: dt.date) -> dt.date:
+    """`day` when it is a working day, else the working day before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def conference_day_problem(day: dt.date) -> str:
-    """Why a conference cannot be held on `day` ('' when it can)."""
+    """Why a conference cannot be held on `day` ('' when it can), naming the day before."""
     if is_working_day(day):
         return ""
-    what = f"a {day:%A}" if day.weekday() >= 5 else "a bank holiday"
-    if day.weekday() < 5 and not is_bank_holiday(day):  # a partnership closure day
-        what = "a closure day"
-    return f"Conferences are held on working days: {long_date(day)} is {what}"
+    before = working_day_on_or_before(day)
+    return (
+        f"Conferences are held on working days: {long_date(day)} is {_not_working_because(day)}. "
+        f"Hold it on the working day before, {before:%A} {long_date(before)}"
+    )
 
 
-def review_conference_due_date(plan: Plan) -> dt.date | None:
-    """T6: 3 months after the ICPC, then 6 months after the previous review."""
+def review_due(counted_from: dt.date, months: int, basis: str) -> tuple[dt.date, str]:
+    """T6 is a longest interval: a due date on a weekend or bank holiday moves to the working
+    day before (a conference cannot be held that day), and the basis says so."""
+    due = add_months(counted_from, months)
+    held_by = working_day_on_or_before(due)
+    if held_by != due:
+        basis = (
+            f"{basis}; {long_date(due)} is {_not_working_because(due)}, so the working day before"
+        )
+    return held_by, basis
+
+
+def review_conference_due(plan: Plan) -> tuple[dt.date, str] | None:
+    """T6: 3 months after the ICPC, then 6 months after the previous review; with how the date
+    was set."""
     if plan.kind != Plan.Kind.CP or plan.icpc_id is None:
         return None
     last_review = (
@@ -520,8 +549,18 @@ def review_conference_due_date(plan: Plan) -> dt.date | None:
         .first()
     )
     if last_review is None:
-        return add_months(plan.start_date, FIRST_REVIEW_MONTHS)
-    return add_months(last_review.conference_date, LATER_REVIEW_MONTHS)
+        return review_due(
+            plan.start_date, FIRST_REVIEW_MONTHS, "3 months after the initial conference"
+        )
+    return review_due(
+        last_review.conference_date, LATER_REVIEW_MONTHS, "6 months after the last review"
+    )
+
+
+def review_conference_due_date(plan: Plan) -> dt.date | None:
+    """T6, the date only (see `review_conference_due`)."""
+    due = review_conference_due(plan)
+    return due[0] if due else None
 
 
 def open_cp_plan(child_id: int) -> Plan | None:
@@ -575,6 +614,7 @@ def conference_record(
     _check_category(decision, category)
     if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
         raise ValidationError({"lead_social_worker": "Name the lead social worker for the plan"})
+    validate_in_team(lead_social_worker, episode.team, "lead_social_worker")
     for number, member in enumerate(core_group, start=1):
         if not member.name.strip() or not member.role.strip():
             raise ValidationError(

@@ -317,3 +317,43 @@ def test_every_step_is_written_on_the_childs_chronology(
     assert completed.source.kind == "social_care"
     visit = Event.objects.get(participants__person=child, type=EventType.STATUTORY_VISIT)
     assert visit.details == {"episode": episode.pk, "child_seen": True, "seen_alone": True}
+
+
+# A lead worker belongs to the team that holds the case ---------------------------------
+
+
+def test_it_refuses_a_lead_social_worker_from_another_team_when_opening(
+    today, agencies, case_worker, child, south_team
+):
+    with pytest.raises(ValidationError) as refused:
+        episode_open(
+            actor=case_worker,
+            child=child,
+            team=south_team,
+            lead_social_worker=case_worker,
+            referral_date=MARCH_3,
+            referral_source="6",
+        )
+    assert refused.value.message_dict["lead_social_worker"] == [
+        f"{case_worker} works in Assessment Team North, not Child Protection Team South: choose "
+        "someone from Child Protection Team South, or transfer the case to their team"
+    ]
+    assert not Episode.objects.filter(child=child).exists()
+
+
+def test_a_transfer_refuses_a_new_social_worker_from_a_third_team(
+    episode, agencies, case_worker, south_team
+):
+    elsewhere = f.team(agencies["csc"], "Disabled Children's Team")
+    stranger = f.user(agencies["csc"], "social_worker", username="sw.hazel", team=elsewhere)
+    with pytest.raises(ValidationError, match="works in Disabled Children's Team, not Child"):
+        case_transfer(
+            actor=case_worker,
+            episode=episode,
+            to_team=south_team,
+            transfer_date=dt.date(2025, 4, 1),
+            reason="Child protection plan: the CP team holds the case.",
+            to_social_worker=stranger,
+        )
+    episode.refresh_from_db()
+    assert episode.team.name == "Assessment Team North"

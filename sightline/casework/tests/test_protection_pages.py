@@ -180,3 +180,14 @@ def test_a_review_conference_page_ends_the_plan_only_with_a_chair(client, world,
     assert plan.status == Plan.Status.ENDED and plan.end_date == dt.date(2025, 9, 12)
     page = client.get(f"/casework/plans/{plan.pk}/").content.decode()
     assert "review conference chaired by Jo Chair" in page
+
+
+def test_the_review_conference_page_says_the_due_date_moved_off_a_saturday(client, world):  # type: ignore[no-untyped-def]
+    plan = world["plan"]
+    for url in (
+        f"/casework/plans/{plan.pk}/review-conferences/new/",
+        f"/casework/plans/{plan.pk}/",
+    ):
+        page = client.get(url).content.decode()
+        assert "12 Sep" in page, url  # the date filter may abbreviate the month
+        assert "13 September 2025 is a Saturday, so the working day before" in page, url
