@@ -38,6 +38,7 @@ from sightline.casework.models import (
     Conference,
     CoreGroupMeeting,
     Episode,
+    LinkedContact,
     Plan,
     S47Enquiry,
     StatutoryVisit,
@@ -48,7 +49,7 @@ from sightline.casework.services.protection import review_due as due_for_review
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
-from sightline.core.working_days import LONDON, add_working_days
+from sightline.core.working_days import LONDON, add_working_days, working_day_deadline
 from sightline.people.models import Person
 from sightline.people.selectors import persons_visible_to
 
@@ -424,12 +425,31 @@ def child_casework_summary(*, user: User, child: Person) -> CaseworkSummary:
 # Referrals awaiting allocation ----------------------------------------------------------
 
 
+def allocation_working_days() -> int:
+    """LOCAL: working days from the front door's referral to an episode (default 1; a referral
+    asking for a strategy discussion is due the same working day)."""
+    return int(getattr(settings, "SIGHTLINE_ALLOCATION_WORKING_DAYS", 1))
+
+
+def allocation_due_at(decided_at: dt.datetime, strategy: bool) -> dt.datetime:
+    return working_day_deadline(decided_at, 0 if strategy else allocation_working_days())
+
+
 @dataclass(frozen=True)
 class Referral:
     child: Person
     contact_reference: str
     decided_at: dt.datetime
     strategy: bool
+    open_episode: Episode | None = None
+
+    @property
+    def due_at(self) -> dt.datetime:
+        return allocation_due_at(self.decided_at, self.strategy)
+
+    @property
+    def overdue(self) -> bool:
+        return timezone.now() > self.due_at
 
 
 def _covered(episodes: list[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
@@ -446,7 +466,7 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
         raise PermissionDenied("Only children's social care can see casework.")
     allocated = set(
         Episode.objects.filter(contact__isnull=False).values_list("contact__reference", flat=True)
-    )
+    ) | set(LinkedContact.objects.values_list("contact_reference", flat=True))
     decided = (
         Participant.objects.filter(
             event__type=EventType.CONTACT_DECIDED,
@@ -459,10 +479,13 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
     )
     rows = [p for p in decided if p.event.details.get("contact_reference") not in allocated]
     spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for child_id, start, end in Episode.objects.filter(
-        child_id__in={p.person_id for p in rows}
-    ).values_list("child_id", "referral_date", "closure_date"):
-        spans.setdefault(child_id, []).append((start, end))
+    open_episodes: dict[int, Episode] = {}
+    for episode in Episode.objects.filter(child_id__in={p.person_id for p in rows}).only(
+        "pk", "child_id", "referral_date", "closure_date"
+    ):
+        spans.setdefault(episode.child_id, []).append((episode.referral_date, episode.closure_date))
+        if episode.closure_date is None:
+            open_episodes[episode.child_id] = episode
     referrals: list[Referral] = []
     for participant in rows:
         event: Event = participant.event
@@ -474,6 +497,7 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
                 contact_reference=str(event.details.get("contact_reference", "")),
                 decided_at=event.occurred_at,
                 strategy=bool(event.details.get("strategy")),
+                open_episode=open_episodes.get(participant.person_id),
             )
         )
         if len(referrals) >= limit:
@@ -492,14 +516,19 @@ def referral_for(*, user: User, child: Person, contact_reference: str) -> Referr
     event = referral_event(child=child, contact_reference=contact_reference)
     if event is None or Episode.objects.filter(contact__reference=contact_reference).exists():
         return None
-    spans = list(Episode.objects.filter(child=child).values_list("referral_date", "closure_date"))
-    if _covered(spans, localdate(event.occurred_at)):
+    if LinkedContact.objects.filter(contact_reference=contact_reference).exists():
+        return None
+    episodes = list(Episode.objects.filter(child=child).select_related("team"))
+    if _covered(
+        [(e.referral_date, e.closure_date) for e in episodes], localdate(event.occurred_at)
+    ):
         return None
     return Referral(
         child=child,
         contact_reference=contact_reference,
         decided_at=event.occurred_at,
         strategy=bool(event.details.get("strategy")),
+        open_episode=next((e for e in episodes if e.is_open), None),
     )
 
 

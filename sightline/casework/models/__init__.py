@@ -12,6 +12,7 @@ from sightline.casework.models.episodes import (
     CaseTransfer,
     ClosureRequest,
     Episode,
+    LinkedContact,
     StatutoryVisit,
     Supervision,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "CoreGroupMeeting",
     "CoreGroupMember",
     "Episode",
+    "LinkedContact",
     "MedicalRequest",
     "OutcomeProgress",
     "Plan",

@@ -166,3 +166,27 @@ class ClosureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Closure of {self.episode.child} asked {self.requested_at:%d %b %Y}"
+
+
+class LinkedContact(models.Model):
+    """A front door referral about a child whose episode was already open: in the CIN census it
+    is not a new referral (an episode has one), so it joins the open episode as a contact."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="linked_contacts")
+    contact = models.OneToOneField(
+        "frontdoor.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_episode",
+    )
+    contact_reference = models.CharField(max_length=40, unique=True)
+    received_date = models.DateField()
+    linked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_date"]
+
+    def __str__(self) -> str:
+        return f"Contact {self.contact_reference} on {self.episode}"

@@ -28,6 +28,7 @@ from sightline.casework.models import (
     ClosureReason,
     ClosureRequest,
     Episode,
+    LinkedContact,
     Plan,
     PrimaryNeed,
     S47Enquiry,
@@ -204,6 +205,73 @@ def validate_in_team(user: User | None, team: Team, field: str) -> None:
         )
 
 
+def _referred(child: Person, contact_reference: str) -> tuple[dt.date, str]:
+    """The date a referred contact was received and its DfE source, refusing a contact that was
+    not referred for this child or is already allocated."""
+    decided = referral_event(child=child, contact_reference=contact_reference)
+    if decided is None:
+        raise ValidationError(
+            {
+                "contact_reference": f"Contact {contact_reference} was not referred to social "
+                "care for this child: check the reference"
+            }
+        )
+    if Episode.objects.filter(contact__reference=contact_reference).exists():
+        raise ValidationError(
+            {"contact_reference": f"Contact {contact_reference} already has an episode"}
+        )
+    linked = LinkedContact.objects.filter(contact_reference=contact_reference).first()
+    if linked is not None:
+        raise ValidationError(
+            {
+                "contact_reference": f"Contact {contact_reference} was already added to the "
+                f"episode from {long_date(linked.episode.referral_date)}"
+            }
+        )
+    contact_event = (
+        Event.objects.filter(type=EventType.CONTACT, details__contact_reference=contact_reference)
+        .order_by("occurred_at")
+        .first()
+    )
+    received = contact_event.occurred_at if contact_event else decided.occurred_at
+    source = (contact_event.details if contact_event else {}).get("referral_source", "") or "10"
+    return timezone.localtime(received, LONDON).date(), source
+
+
+@transaction.atomic
+def referral_add_to_open_episode(
+    *, actor: User, child: Person, contact_reference: str
+) -> LinkedContact:
+    """A referral about a child whose episode is open joins that episode as a linked contact.
+
+    DfE's CIN census counts one referral per episode, and a child has at most one open
+    episode: a referral received while one is open is not a new referral (DOMAIN.md section
+    3), so the episode's referral date and source stay as they are.
+    """
+    Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
+    episode = Episode.objects.filter(child=child, closure_date__isnull=True).first()
+    if episode is None:
+        raise ValidationError(
+            {"contact_reference": f"{child} has no open episode: open an episode instead"}
+        )
+    received, _source = _referred(child, contact_reference)
+    linked = LinkedContact.objects.create(
+        episode=episode,
+        contact_id=_contact_pk(contact_reference),
+        contact_reference=contact_reference,
+        received_date=received,
+        linked_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="episode.referral_added",
+        target=linked,
+        person_id=child.pk,
+        detail={"contact_reference": contact_reference, "episode": episode.pk},
+    )
+    return linked
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -231,30 +299,7 @@ def episode_open(
         raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
     Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
     if contact_reference:
-        decided = referral_event(child=child, contact_reference=contact_reference)
-        if decided is None:
-            raise ValidationError(
-                {
-                    "contact_reference": f"Contact {contact_reference} was not referred to social "
-                    "care for this child: check the reference"
-                }
-            )
-        if Episode.objects.filter(contact__reference=contact_reference).exists():
-            raise ValidationError(
-                {"contact_reference": f"Contact {contact_reference} already has an episode"}
-            )
-        contact_event = (
-            Event.objects.filter(
-                type=EventType.CONTACT, details__contact_reference=contact_reference
-            )
-            .order_by("occurred_at")
-            .first()
-        )
-        received = contact_event.occurred_at if contact_event else decided.occurred_at
-        referral_date = timezone.localtime(received, LONDON).date()
-        referral_source = (contact_event.details if contact_event else {}).get(
-            "referral_source", ""
-        ) or "10"
+        referral_date, referral_source = _referred(child, contact_reference)
         contact_pk = _contact_pk(contact_reference)
     else:
         if referral_date is None:

@@ -98,6 +98,8 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
         if reference
         else None
     )
+    if referral is not None and referral.open_episode is not None:
+        return _add_to_open_episode(request, child, referral)
     initial = {"team": request.user.team_id} if request.user.team_id else {}
     form = EpisodeOpenForm(request.POST or None, initial=initial, from_referral=bool(referral))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -122,6 +124,33 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
         request,
         f"{TEMPLATES}/open.html",
         {"form": form, "child": child, "referral": referral, "reference": reference},
+    )
+
+
+def _add_to_open_episode(
+    request: SignedInRequest, child: Any, referral: selectors.Referral
+) -> HttpResponse:
+    """A referral about a child whose episode is open joins it (one referral per episode)."""
+    episode = referral.open_episode
+    assert episode is not None
+    error = ""
+    if request.method == "POST":
+        try:
+            services.referral_add_to_open_episode(
+                actor=request.user, child=child, contact_reference=referral.contact_reference
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, f"Contact {referral.contact_reference} added to the open episode."
+            )
+            return redirect("casework:episode", episode.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/add_referral.html",
+        {"child": child, "referral": referral, "episode": episode, "error": error},
+        status=400 if error else 200,
     )
 
 
