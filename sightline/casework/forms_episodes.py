@@ -221,6 +221,25 @@ class TransferForm(GovukForm):
     )
 
 
+class ReallocateForm(GovukForm):
+    social_worker = PersonChoiceField(
+        label="New social worker",
+        queryset=selectors.case_holders(),
+        empty_label="Choose a social worker",
+        error_messages={"required": "Choose the social worker who will hold the case"},
+    )
+    reallocation_date = GovukDateField(
+        label="Date of the reallocation",
+        allow_future=False,
+        error_messages={"required": "Enter the date of the reallocation"},
+    )
+    reason = forms.CharField(
+        label="Reason for the reallocation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the case is being reallocated"},
+    )
+
+
 class CloseForm(GovukForm):
     closure_date = GovukDateField(
         label="Closure date",

@@ -387,7 +387,9 @@ def episode_detail(episode: Episode) -> EpisodeView:
         .get()
     )
     loaded.prefetched_transfers = list(  # type: ignore[attr-defined]
-        loaded.transfers.select_related("from_team", "to_team", "to_social_worker")
+        loaded.transfers.select_related(
+            "from_team", "to_team", "to_social_worker", "from_social_worker"
+        )
     )
     return EpisodeView(
         episode=loaded,

@@ -122,8 +122,14 @@ class Supervision(models.Model):
 
 
 class CaseTransfer(models.Model):
+    """A move of the case to another team, or a reallocation within its team (the same team
+    on both sides, from one social worker to another)."""
+
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transfers")
     from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    from_social_worker = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     to_social_worker = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -138,6 +144,10 @@ class CaseTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode.child}: {self.from_team} to {self.to_team}"
+
+    @property
+    def within_team(self) -> bool:
+        return self.from_team_id == self.to_team_id
 
 
 class ClosureRequest(models.Model):

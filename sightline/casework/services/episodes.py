@@ -673,7 +673,12 @@ def case_transfer(
     _require_open(episode)
     to_team = _validate_team(to_team, "to_team")
     if to_team.pk == episode.team_id:
-        raise ValidationError({"to_team": f"The case is already with {to_team}: choose another"})
+        raise ValidationError(
+            {
+                "to_team": f"The case is already with {to_team}: choose another team, or "
+                "reallocate it to another social worker in this team"
+            }
+        )
     _validate_social_worker(to_social_worker, "to_social_worker")
     validate_in_team(to_social_worker, to_team, "to_social_worker")
     _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
@@ -690,6 +695,7 @@ def case_transfer(
     transfer = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,
+        from_social_worker=episode.lead_social_worker,
         to_team=to_team,
         to_social_worker=to_social_worker,
         transfer_date=transfer_date,
@@ -711,6 +717,73 @@ def case_transfer(
         details={"from_team": transfer.from_team.name, "to_team": to_team.name},
     )
     return transfer
+
+
+@transaction.atomic
+def case_reallocate(
+    *,
+    actor: User,
+    episode: Episode,
+    social_worker: User | None,
+    reallocation_date: dt.date,
+    reason: str,
+) -> CaseTransfer:
+    """Give the case to another social worker in the same team (a transfer moves it to another
+    team). Recorded as a move within the team, in the audit trail and on the chronology."""
+    episode = _lock(episode)
+    _require_open(episode)
+    problems: dict[str, str] = {}
+    if social_worker is None:
+        problems["social_worker"] = "Choose the social worker who will hold the case"
+    if not (reason or "").strip():
+        problems["reason"] = "Say why the case is being reallocated"
+    if problems:
+        raise ValidationError(problems)
+    assert social_worker is not None
+    _validate_social_worker(social_worker, "social_worker")
+    validate_in_team(social_worker, episode.team, "social_worker")
+    if social_worker.pk == episode.lead_social_worker_id:
+        raise ValidationError(
+            {"social_worker": f"{social_worker} already holds the case: choose someone else"}
+        )
+    _not_before_referral(episode, reallocation_date, "reallocation_date", "The reallocation")
+    _not_in_future(reallocation_date, "reallocation_date", "The reallocation date")
+    last = episode.transfers.order_by("-transfer_date").first()
+    if last is not None and reallocation_date < last.transfer_date:
+        raise ValidationError(
+            {
+                "reallocation_date": "The case last moved on "
+                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier"
+            }
+        )
+    move = CaseTransfer.objects.create(
+        episode=episode,
+        from_team=episode.team,
+        from_social_worker=episode.lead_social_worker,
+        to_team=episode.team,
+        to_social_worker=social_worker,
+        transfer_date=reallocation_date,
+        reason=reason.strip(),
+        transferred_by=actor,
+    )
+    episode.lead_social_worker = social_worker
+    episode.save(update_fields=["lead_social_worker"])
+    audit.record_change(
+        actor=actor,
+        action="case.reallocated",
+        target=move,
+        person_id=episode.child_id,
+        detail={"to_social_worker": social_worker.pk, "team": episode.team_id},
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.CASE_TRANSFERRED,
+        day=reallocation_date,
+        summary=f"Case reallocated within {episode.team.name} to a new social worker.",
+        details={"from_team": episode.team.name, "to_team": episode.team.name},
+    )
+    return move
 
 
 # Closure --------------------------------------------------------------------------------

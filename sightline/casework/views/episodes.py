@@ -24,6 +24,7 @@ from sightline.casework.forms_episodes import (
     CloseForm,
     ClosureReturnForm,
     EpisodeOpenForm,
+    ReallocateForm,
     SupervisionForm,
     TeamChoiceForm,
     TransferForm,
@@ -390,6 +391,39 @@ def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
         return redirect("casework:episode", episode.pk)
     return _form_page(
         request, form, episode, "Transfer the case to another team", "Transfer the case"
+    )
+
+
+@needs(WORK)
+@require_http_methods(["GET", "POST"])
+def reallocate(request: SignedInRequest, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_get(user=request.user, episode_id=episode_id)
+    form = ReallocateForm(request.POST or None)
+    form.fields["social_worker"].queryset = selectors.case_holders().filter(  # type: ignore[attr-defined]
+        team=episode.team
+    )
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if _save(
+        request,
+        form,
+        lambda: services.case_reallocate(
+            actor=request.user,
+            episode=episode,
+            social_worker=data["social_worker"],
+            reallocation_date=data["reallocation_date"],
+            reason=data["reason"],
+        ),
+        "Case reallocated.",
+    ):
+        return redirect("casework:episode", episode.pk)
+    return _form_page(
+        request,
+        form,
+        episode,
+        f"Reallocate the case within {episode.team.name}",
+        "Reallocate the case",
+        intro="Give the case to another social worker in the same team. To move it to another "
+        "team, transfer it instead.",
     )
 
 
