@@ -790,7 +790,8 @@ def case_reallocate(
 
 
 def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
-    """The latest start date of the work recorded in the episode, and what it was."""
+    """The latest date of the work recorded in the episode (a start, a completion, an end, a
+    conference or a visit), and what it was."""
     starts: list[tuple[dt.date, str]] = []
     for start, label in (
         (
@@ -824,6 +825,35 @@ def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
     )
     if held is not None:
         starts.append((timezone.localtime(held, LONDON).date(), "a strategy discussion was held"))
+    # The work recorded as done: an episode cannot close before it either.
+    for day, label in (
+        (
+            episode.assessments.filter(completed_date__isnull=False)
+            .order_by("-completed_date")
+            .values_list("completed_date", flat=True)
+            .first(),
+            "an assessment was completed",
+        ),
+        (
+            Plan.objects.filter(episode=episode, end_date__isnull=False)
+            .order_by("-end_date")
+            .values_list("end_date", flat=True)
+            .first(),
+            "a plan ended",
+        ),
+        (
+            episode.conferences.order_by("-conference_date")
+            .values_list("conference_date", flat=True)
+            .first(),
+            "a conference was held",
+        ),
+        (
+            episode.visits.order_by("-visit_date").values_list("visit_date", flat=True).first(),
+            "a statutory visit",
+        ),
+    ):
+        if day is not None:
+            starts.append((day, label))
     return max(starts) if starts else None
 
 

@@ -105,6 +105,21 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
             f"This child already has a child in need plan (from {long_date(cin.start_date)}): "
             "change that plan, or end it first"
         )
+    ended = (
+        Plan.objects.filter(
+            episode__child_id=episode.child_id, status=Plan.Status.ENDED, end_date__gt=start_date
+        )
+        .order_by("-end_date")
+        .first()
+    )
+    if ended is not None:
+        raise ValidationError(
+            {
+                "start_date": f"This child's {ended.get_kind_display().lower()} ran until "
+                f"{long_date(ended.end_date)}: a child in need plan cannot overlap it, so "  # type: ignore[arg-type]
+                "start it on or after that day"
+            }
+        )
     plan = Plan.objects.create(episode=episode, kind=kind, start_date=start_date, created_by=actor)
     audit.record_change(
         actor=actor,
@@ -539,7 +554,7 @@ def core_group_meeting_record(
             problems.append(f"Outcome {number}: add a note on the progress made")
     if problems:
         raise ValidationError({"progress": problems})
-    _check_actions(actions)
+    _check_actions(actions, agreed_on=meeting_date)
     meeting = CoreGroupMeeting.objects.create(
         plan=plan,
         meeting_date=meeting_date,

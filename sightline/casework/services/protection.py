@@ -162,7 +162,11 @@ def strategy_missing_agencies(attendees: Sequence[Attendee]) -> list[str]:
     return [name for name, wanted in REQUIRED_AT_STRATEGY.items() if not kinds & wanted]
 
 
-def _check_actions(actions: Sequence[Action], field: str = "actions") -> None:
+def _check_actions(
+    actions: Sequence[Action], field: str = "actions", agreed_on: dt.date | None = None
+) -> None:
+    """Every action says what, who, their agency and by when; none is due before the meeting
+    that agreed it (`agreed_on`)."""
     problems = []
     for number, item in enumerate(actions, start=1):
         if not item.action.strip():
@@ -173,6 +177,11 @@ def _check_actions(actions: Sequence[Action], field: str = "actions") -> None:
             problems.append(f"Action {number} has no agency: choose the owner's agency")
         if item.due_date is None:
             problems.append(f"Action {number} has no date: say by when it will be done")
+        elif agreed_on is not None and item.due_date < agreed_on:
+            problems.append(
+                f"Action {number} is due before it was agreed on {long_date(agreed_on)}: "
+                "give a date on or after that day"
+            )
     if problems:
         raise ValidationError({field: problems})
 
@@ -231,7 +240,7 @@ def strategy_discussion_record(
         raise ValidationError(
             {"safety_plan": "Say how the child will be kept safe until the conference"}
         )
-    _check_actions(actions)
+    _check_actions(actions, agreed_on=day)
     discussion = StrategyDiscussion.objects.create(
         episode=episode,
         held_at=held_at,
@@ -411,6 +420,8 @@ def medical_request(
     """Ask for a CP medical with what the paediatrician needs to know."""
     _open_episode(episode)
     _not_before_referral(episode, local_date(requested_at), "requested_at", "The request")
+    if requested_at > timezone.now():
+        raise ValidationError({"requested_at": "Record a medical request once it has been made"})
     problems = {
         name: message
         for name, value, message in (
@@ -661,6 +672,22 @@ def conference_record(
                 {
                     "conference_date": "A review conference comes after the plan started on "
                     f"{long_date(plan.start_date)}"
+                }
+            )
+        last_review = (
+            Conference.objects.filter(
+                episode_id=plan.episode_id,
+                kind=Conference.Kind.REVIEW,
+                conference_date__gte=plan.start_date,
+            )
+            .order_by("-conference_date")
+            .first()
+        )
+        if last_review is not None and conference_date <= last_review.conference_date:
+            raise ValidationError(
+                {
+                    "conference_date": "The last review conference of this plan was on "
+                    f"{long_date(last_review.conference_date)}: a new one comes after it"
                 }
             )
         if decision not in (Conference.Decision.CONTINUE, Conference.Decision.END):

@@ -134,7 +134,7 @@ def test_an_episode_cannot_close_before_its_referral_or_its_work(assessed, case_
     with pytest.raises(ValidationError, match="before the referral on 3 March 2025"):
         close(assessed, dt.date(2025, 3, 1), "RC8")
     assessed.assessments.update(start_date=dt.date(2025, 3, 10))
-    with pytest.raises(ValidationError, match="before an assessment started on 10 March 2025"):
+    with pytest.raises(ValidationError, match="before an assessment was completed on 20 March"):
         close(assessed, dt.date(2025, 3, 5), "RC8")
 
 
@@ -257,3 +257,18 @@ def test_a_manager_returns_a_request_saying_why_and_the_worker_may_ask_again(
     with pytest.raises(ValidationError, match="already returned"):
         episode_closure_authorise(actor=team_manager, request=request)
     assert episode_closure_request(**asked).status == ClosureRequest.Status.PENDING  # type: ignore[arg-type]
+
+
+def test_an_episode_cannot_close_before_its_last_visit_or_the_end_of_a_plan(assessed, case_worker):
+    from sightline.casework.services.episodes import visit_record
+
+    visit_record(
+        actor=case_worker, episode=assessed, visit_date=dt.date(2025, 4, 10), child_seen=True
+    )
+    with pytest.raises(ValidationError, match="before a statutory visit on 10 April 2025"):
+        close(assessed, dt.date(2025, 4, 1), "RC7")
+    plan = cp_plan(assessed, case_worker, start=dt.date(2025, 4, 1))
+    plan.status, plan.end_date = Plan.Status.ENDED, dt.date(2025, 5, 20)
+    plan.save()
+    with pytest.raises(ValidationError, match="before a plan ended on 20 May 2025"):
+        close(assessed, dt.date(2025, 5, 1), "RC7")

@@ -262,3 +262,40 @@ def test_a_review_conference_cannot_end_the_plan_without_naming_its_chair(
     ]
     cp_plan.refresh_from_db()
     assert cp_plan.status != Plan.Status.ENDED
+
+
+def test_a_child_in_need_plan_cannot_start_inside_a_plan_that_has_ended(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    b.review_ending(social_worker, cp_plan, dt.date(2025, 9, 12))
+    with pytest.raises(ValidationError) as refused:
+        plan_create(
+            actor=social_worker,
+            episode=cp_plan.episode,
+            kind="cin",
+            start_date=dt.date(2025, 9, 1),
+        )
+    assert refused.value.message_dict["start_date"] == [
+        "This child's child protection plan ran until 12 September 2025: a child in need plan "
+        "cannot overlap it, so start it on or after that day"
+    ]
+    assert plan_create(
+        actor=social_worker, episode=cp_plan.episode, kind="cin", start_date=dt.date(2025, 9, 12)
+    ).start_date == dt.date(2025, 9, 12)
+
+
+def test_a_core_group_action_due_before_the_meeting_is_refused(
+    time_machine, social_worker, agencies, cp_plan
+):
+    outcome = plan_outcome_add(actor=social_worker, plan=cp_plan, **smart(cp_plan, agencies))
+    time_machine.move_to("2025-06-20 17:00 +01:00")
+    with pytest.raises(ValidationError, match="Action 1 is due before it was agreed on 20 June"):
+        core_group_meeting_record(
+            actor=social_worker,
+            plan=cp_plan,
+            meeting_date=dt.date(2025, 6, 20),
+            present=list(cp_plan.core_group.all()),
+            progress=[Progress(outcome, "some", "Started.")],
+            actions=[Action("Book", "Sam Parent", agencies["health"], dt.date(2025, 6, 19))],
+        )
