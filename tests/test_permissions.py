@@ -165,6 +165,7 @@ TABLE: dict[str, dict[str, object]] = {
     "/casework/episodes/{episode}/visits/new/": CASE_WORK,
     "/casework/episodes/{episode}/supervision/new/": row(403),
     "/casework/episodes/{episode}/transfer/": CASE_WORK,
+    "/casework/episodes/{episode}/reallocate/": CASE_WORK,
     "/casework/episodes/{episode}/close/": CASE_WORK,
     # CP-IS style lookup: unscheduled-care clinicians only; the answer page without a lookup
     # in the session goes back to the search.

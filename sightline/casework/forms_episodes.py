@@ -221,6 +221,25 @@ class TransferForm(GovukForm):
     )
 
 
+class ReallocateForm(GovukForm):
+    social_worker = PersonChoiceField(
+        label="New social worker",
+        queryset=selectors.case_holders(),
+        empty_label="Choose a social worker",
+        error_messages={"required": "Choose the social worker who will hold the case"},
+    )
+    reallocation_date = GovukDateField(
+        label="Date of the reallocation",
+        allow_future=False,
+        error_messages={"required": "Enter the date of the reallocation"},
+    )
+    reason = forms.CharField(
+        label="Reason for the reallocation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the case is being reallocated"},
+    )
+
+
 class CloseForm(GovukForm):
     closure_date = GovukDateField(
         label="Closure date",
@@ -231,7 +250,24 @@ class CloseForm(GovukForm):
         label="Reason for closure",
         choices=ClosureReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the reason for closure, RC1 to RC9"},
+        error_messages={"required": "Choose the reason for closure"},
+    )
+    summary = forms.CharField(
+        label="Closure summary",
+        help_text="What was done, what changed for the child, and why the episode can close",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Write the closure summary: what was done, what changed and why the "
+            "episode can close"
+        },
+    )
+
+
+class ClosureReturnForm(GovukForm):
+    return_note = forms.CharField(
+        label="What is needed before the episode can close",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what is needed before the episode can close"},
     )
 
 

@@ -19,7 +19,6 @@ Due dates (DOMAIN.md section 2, LOCAL defaults as settings):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,19 +34,22 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, Role, Team, User
 from sightline.casework.models import (
     Assessment,
+    ClosureRequest,
     Conference,
     CoreGroupMeeting,
     Episode,
+    LinkedContact,
     Plan,
     S47Enquiry,
     StatutoryVisit,
     Supervision,
 )
 from sightline.casework.services.episodes import assessment_working_days, referral_event
+from sightline.casework.services.protection import review_due as due_for_review
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
-from sightline.core.working_days import LONDON, add_working_days
+from sightline.core.working_days import LONDON, add_working_days, working_day_deadline
 from sightline.people.models import Person
 from sightline.people.selectors import persons_visible_to
 
@@ -68,13 +70,6 @@ def supervision_weeks() -> int:
 
 def core_group_weeks() -> int:
     return int(getattr(settings, "SIGHTLINE_CORE_GROUP_WEEKS", 6))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def url_or_blank(name: str, *args: Any) -> str:
@@ -155,6 +150,21 @@ def case_holders() -> QuerySet[User]:
 
 def team_managers() -> QuerySet[User]:
     return User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+
+
+def closure_request_pending(episode: Episode) -> ClosureRequest | None:
+    """The request to close this episode waiting for a manager (the episode already read)."""
+    return (
+        episode.closure_requests.filter(status=ClosureRequest.Status.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def closure_request_returned(episode: Episode) -> ClosureRequest | None:
+    """The last request a manager sent back, while no other waits (the episode already read)."""
+    last = episode.closure_requests.select_related("decided_by").order_by("-requested_at").first()
+    return last if last is not None and last.status == ClosureRequest.Status.RETURNED else None
 
 
 # Due dates of one episode ---------------------------------------------------------------
@@ -279,11 +289,11 @@ def _cp_plan_due(episode: Episode, plan: Plan, url: str, owner: str) -> list[Due
     held = [c for c in conferences if c.conference_date >= icpc_date]
     reviews = [c for c in held if c.kind == Conference.Kind.REVIEW]
     if reviews:
-        review_due = add_months(reviews[-1].conference_date, 6)
-        basis = "6 months after the last review conference"
+        review_due, basis = due_for_review(
+            reviews[-1].conference_date, 6, "6 months after the last review conference"
+        )
     else:
-        review_due = add_months(icpc_date, 3)
-        basis = "3 months after the initial conference"
+        review_due, basis = due_for_review(icpc_date, 3, "3 months after the initial conference")
     items.append(
         Due("Review conference", review_due, episode.pk, url=url, owner=owner, basis=basis)
     )
@@ -377,7 +387,9 @@ def episode_detail(episode: Episode) -> EpisodeView:
         .get()
     )
     loaded.prefetched_transfers = list(  # type: ignore[attr-defined]
-        loaded.transfers.select_related("from_team", "to_team", "to_social_worker")
+        loaded.transfers.select_related(
+            "from_team", "to_team", "to_social_worker", "from_social_worker"
+        )
     )
     return EpisodeView(
         episode=loaded,
@@ -415,12 +427,31 @@ def child_casework_summary(*, user: User, child: Person) -> CaseworkSummary:
 # Referrals awaiting allocation ----------------------------------------------------------
 
 
+def allocation_working_days() -> int:
+    """LOCAL: working days from the front door's referral to an episode (default 1; a referral
+    asking for a strategy discussion is due the same working day)."""
+    return int(getattr(settings, "SIGHTLINE_ALLOCATION_WORKING_DAYS", 1))
+
+
+def allocation_due_at(decided_at: dt.datetime, strategy: bool) -> dt.datetime:
+    return working_day_deadline(decided_at, 0 if strategy else allocation_working_days())
+
+
 @dataclass(frozen=True)
 class Referral:
     child: Person
     contact_reference: str
     decided_at: dt.datetime
     strategy: bool
+    open_episode: Episode | None = None
+
+    @property
+    def due_at(self) -> dt.datetime:
+        return allocation_due_at(self.decided_at, self.strategy)
+
+    @property
+    def overdue(self) -> bool:
+        return timezone.now() > self.due_at
 
 
 def _covered(episodes: list[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
@@ -437,7 +468,7 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
         raise PermissionDenied("Only children's social care can see casework.")
     allocated = set(
         Episode.objects.filter(contact__isnull=False).values_list("contact__reference", flat=True)
-    )
+    ) | set(LinkedContact.objects.values_list("contact_reference", flat=True))
     decided = (
         Participant.objects.filter(
             event__type=EventType.CONTACT_DECIDED,
@@ -450,10 +481,13 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
     )
     rows = [p for p in decided if p.event.details.get("contact_reference") not in allocated]
     spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for child_id, start, end in Episode.objects.filter(
-        child_id__in={p.person_id for p in rows}
-    ).values_list("child_id", "referral_date", "closure_date"):
-        spans.setdefault(child_id, []).append((start, end))
+    open_episodes: dict[int, Episode] = {}
+    for episode in Episode.objects.filter(child_id__in={p.person_id for p in rows}).only(
+        "pk", "child_id", "referral_date", "closure_date"
+    ):
+        spans.setdefault(episode.child_id, []).append((episode.referral_date, episode.closure_date))
+        if episode.closure_date is None:
+            open_episodes[episode.child_id] = episode
     referrals: list[Referral] = []
     for participant in rows:
         event: Event = participant.event
@@ -465,6 +499,7 @@ def referrals_awaiting_allocation(*, user: User, limit: int = 200) -> list[Refer
                 contact_reference=str(event.details.get("contact_reference", "")),
                 decided_at=event.occurred_at,
                 strategy=bool(event.details.get("strategy")),
+                open_episode=open_episodes.get(participant.person_id),
             )
         )
         if len(referrals) >= limit:
@@ -483,14 +518,19 @@ def referral_for(*, user: User, child: Person, contact_reference: str) -> Referr
     event = referral_event(child=child, contact_reference=contact_reference)
     if event is None or Episode.objects.filter(contact__reference=contact_reference).exists():
         return None
-    spans = list(Episode.objects.filter(child=child).values_list("referral_date", "closure_date"))
-    if _covered(spans, localdate(event.occurred_at)):
+    if LinkedContact.objects.filter(contact_reference=contact_reference).exists():
+        return None
+    episodes = list(Episode.objects.filter(child=child).select_related("team"))
+    if _covered(
+        [(e.referral_date, e.closure_date) for e in episodes], localdate(event.occurred_at)
+    ):
         return None
     return Referral(
         child=child,
         contact_reference=contact_reference,
         decided_at=event.occurred_at,
         strategy=bool(event.details.get("strategy")),
+        open_episode=next((e for e in episodes if e.is_open), None),
     )
 
 

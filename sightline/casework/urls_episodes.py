@@ -30,5 +30,6 @@ urlpatterns = [
         name="supervision-new",
     ),
     path("casework/episodes/<int:episode_id>/transfer/", views.transfer, name="transfer"),
+    path("casework/episodes/<int:episode_id>/reallocate/", views.reallocate, name="reallocate"),
     path("casework/episodes/<int:episode_id>/close/", views.close, name="close"),
 ]

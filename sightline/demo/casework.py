@@ -49,6 +49,7 @@ from sightline.casework.models import (
     CoreGroupMeeting,
     CoreGroupMember,
     Episode,
+    LinkedContact,
     MedicalRequest,
     OutcomeProgress,
     Plan,
@@ -239,6 +240,7 @@ class Rows:
     visits: list[StatutoryVisit] = field(default_factory=list)
     supervisions: list[Supervision] = field(default_factory=list)
     transfers: list[CaseTransfer] = field(default_factory=list)
+    linked: list[LinkedContact] = field(default_factory=list)
     events: list[_Pending] = field(default_factory=list)
 
 
@@ -339,6 +341,7 @@ class _Case:
             CaseTransfer(
                 episode=self.episode,
                 from_team=self.team,
+                from_social_worker=self.lead,
                 to_team=team,
                 to_social_worker=worker,
                 transfer_date=day,
@@ -732,8 +735,14 @@ class _Case:
         )
         return plan
 
-    def _end_plan(self, plan: Plan, day: dt.date, reason: str) -> None:
+    def _end_plan(
+        self, plan: Plan, day: dt.date, reason: str, conference: Conference | None = None
+    ) -> None:
+        """A CIN plan ends when the social worker records why; a CP plan only at the review
+        conference that decides it ends (`conference`, held that day)."""
+        assert plan.kind != "cp" or (conference is not None and conference.decision == "end")
         plan.end_date, plan.end_reason, plan.status = day, reason, Plan.Status.ENDED
+        plan.ended_by_conference = conference
         if plan.kind == "cp":
             self._event(
                 "cp_plan_ended",
@@ -759,21 +768,37 @@ class _Case:
             reviews = int(self.h.pick({"1": 0.1, "2": 0.3, "3": 0.32, "4": 0.2, "5": 0.08}))
             if self.unborn:
                 reviews = 3
-            due = _add_months(conference_day, 3)
+            due = _wd_before(_add_months(conference_day, 3))  # T6, off a weekend or holiday
+            last_held = conference_day
             for number in range(1, reviews + 1):
                 if self.r.random() < 0.9:
                     day = _wd_before(due - dt.timedelta(days=self.r.randint(0, 12)))
                 else:
                     day = _wd(due + dt.timedelta(days=self.r.randint(1, 15)), 0)
                 if day >= self.adult_on:
-                    end = self.happened(self.adult_on - dt.timedelta(days=1))
-                    self._end_plan(plan, end, "The young person turned 18")
-                    break
+                    # A review conference before the 18th birthday ends the plan.
+                    day = _wd_before(self.adult_on - dt.timedelta(days=1))
+                    if day > last_held:
+                        self.happened(day)
+                        ending = self._conference(
+                            "review", day, due, "end", plan.latest_category, plan=plan
+                        )
+                        end = day
+                        self._end_plan(
+                            plan,
+                            day,
+                            "The review conference decided the plan ends: the young person "
+                            "turns 18",
+                            ending,
+                        )
+                        break
+                    day = _wd(last_held + dt.timedelta(days=1), 0)
+                    reviews = number
                 self.happened(day)
                 last = number == reviews
                 if not last and self.r.random() < 0.1 and category != "MUL":
                     plan.latest_category = "MUL"
-                self._conference(
+                held = self._conference(
                     "review",
                     day,
                     due,
@@ -781,13 +806,17 @@ class _Case:
                     plan.latest_category,
                     plan=plan,
                 )
+                last_held = day
                 if last:
                     end = day
                     self._end_plan(
-                        plan, day, "The review conference decided the child no longer needs a plan"
+                        plan,
+                        day,
+                        "The review conference decided the child no longer needs a plan",
+                        held,
                     )
                     break
-                due = _add_months(day, 6)
+                due = _wd_before(_add_months(day, 6))
         except _Stop:
             pass
         self.plan_spans.append((plan, conference_day, end))
@@ -917,6 +946,19 @@ class _Case:
             self.close(self.h.pick(CLOSE_AFTER_PLAN))
         else:
             self.close("RC7")
+
+
+# What the team manager wrote when closing, by reason (a closure needs a summary).
+CLOSURE_SUMMARIES = {
+    "RC6": "The young person is now supported by adult social care; the transfer meeting was "
+    "held and the adult team has the assessment and plan.",
+    "RC7": "The plan's outcomes were met: the child is seen regularly, attends school and the "
+    "family uses universal services. Professionals know to refer again if worries return.",
+    "RC8": "The assessment found no need for a social care service: the family's own support "
+    "and universal services meet the child's needs.",
+    "RC9": "The assessment found needs that early help can meet: the family agreed to a family "
+    "support worker, and the early help team has the assessment.",
+}
 
 
 # The small district shows every kind of record: its first episodes follow these paths.
@@ -1398,6 +1440,16 @@ class CaseworkHistory:
                 joined = queue[index]
                 index += 1
                 self.counts["referrals joining an open episode"] += 1
+                if joined.contact is not None:  # one referral per episode: a further contact
+                    self.rows.linked.append(
+                        LinkedContact(
+                            episode=case.episode,
+                            contact=joined.contact,
+                            contact_reference=joined.contact.reference,
+                            received_date=joined.day,
+                            linked_by=case.lead,
+                        )
+                    )
                 if any(a.completed_date is None for a in case.assessments):
                     continue
                 if any(
@@ -1421,6 +1473,11 @@ class CaseworkHistory:
             if case.closure is not None:
                 day, reason = case.closure
                 case.episode.closure_date, case.episode.closure_reason = day, reason
+                # A team manager closes the episode with its closure summary.
+                case.episode.closure_summary = CLOSURE_SUMMARIES.get(
+                    reason, CLOSURE_SUMMARIES["RC7"]
+                )
+                case.episode.closure_authorised_by = case.manager
                 case._event(
                     EventType.EPISODE_CLOSED,
                     _at(day),
@@ -1462,6 +1519,7 @@ class CaseworkHistory:
             AgreedAction.objects.bulk_create(rows.actions, batch_size=500)
             StatutoryVisit.objects.bulk_create(rows.visits, batch_size=1000)
             Supervision.objects.bulk_create(rows.supervisions, batch_size=1000)
+            LinkedContact.objects.bulk_create(rows.linked, batch_size=500)
             CaseTransfer.objects.bulk_create(rows.transfers, batch_size=500)
         self._events()
         self._social_care_records()

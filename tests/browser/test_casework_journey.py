@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from sightline.casework.models import Episode, Plan
 from sightline.casework.services.episodes import episode_open
+from sightline.casework.services.protection import s47_complete
 from sightline.casework.tests import test_protection_builders as b
 from sightline.core.working_days import is_working_day
 from sightline.testing import factories as f
@@ -426,7 +427,7 @@ def test_the_other_casework_pages_pass_axe_with_and_without_errors(site, agencie
     # A medical: the request, then its outcome
     site.go(f"/casework/episodes/{episode.pk}/medicals/new/")
     errors_then("Send the request", "")
-    fill_date(page, "Date requested", today)
+    fill_date(page, "Date requested", working_days_back(today, 1))  # never later than now
     page.get_by_label("Time requested").fill("09:15")
     page.get_by_label("The injury or concern").fill("Bruise on the left forearm, 3cm.")
     page.get_by_label("The history given").fill("Mum says she fell off the trampoline.")
@@ -440,8 +441,9 @@ def test_the_other_casework_pages_pass_axe_with_and_without_errors(site, agencie
     errors_then("Record the outcome", "")
     site.go(f"/casework/plans/{plan.pk}/review-conferences/new/")
     errors_then("Record the conference", "")
-    site.go(f"/casework/plans/{plan.pk}/end/")
-    errors_then("End the plan", "")
+    site.go(f"/casework/plans/{plan.pk}/end/")  # a CP plan ends only at a review conference
+    expect(page.get_by_role("link", name="Record a review conference")).to_be_visible()
+    site.check_accessibility()
     site.go(f"/casework/plans/{plan.pk}/core-group/")
     errors_then("Add the member", "")
 
@@ -456,3 +458,89 @@ def test_the_other_casework_pages_pass_axe_with_and_without_errors(site, agencie
     site.go(f"/casework/episodes/{episode.pk}/close/")
     errors_then("Close the episode", "Choose the reason for closure")
     assert Episode.objects.get(pk=episode.pk).is_open
+
+
+def test_a_review_conference_ends_the_plan_and_a_manager_authorises_closing_the_episode(
+    site, agencies, social_worker
+):
+    """Working Together: only a review conference ends a child protection plan (its date, its
+    chair, its decision); closing the episode is a manager's decision, with a summary."""
+    page = site.page
+    today = timezone.localdate()
+    team = f.team(agencies["csc"], TEAM)
+    social_worker.team = team
+    social_worker.save(update_fields=["team"])
+    manager = f.user(agencies["csc"], "team_manager", "social_worker", username="tm.yew", team=team)
+    child = f.child(
+        given_name="Hazel", family_name="Endingchild", date_of_birth=dt.date(2016, 4, 1)
+    )
+    episode = episode_open(
+        actor=social_worker,
+        child=child,
+        team=team,
+        lead_social_worker=social_worker,
+        referral_date=working_days_back(today, 30),
+        referral_source="6",
+    )
+    enquiry = b.s47(social_worker, episode, agencies, working_days_back(today, 25))
+    icpc_day = working_days_back(today, 15)
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, icpc_day))
+    s47_complete(
+        actor=social_worker,
+        s47=enquiry,
+        completed_date=icpc_day,
+        outcome="Significant harm substantiated: the conference decided a plan.",
+        icpc_not_required=False,
+    )
+    review_day = working_days_back(today, 2)
+
+    site.sign_in("sw.elm", PASSWORD)
+    site.go(f"/casework/plans/{plan.pk}/")
+    site.check_accessibility()
+    assert page.get_by_role("link", name="End the plan").count() == 0
+    page.get_by_role("link", name="Record a review conference").click()
+    site.check_accessibility()
+    fill_date(page, "Date of the conference", review_day)
+    page.locator("input[name=decision][value=end]").check()
+    page.get_by_role("button", name="Record the conference").click()
+    expect_errors(page, "Name the chair")
+    site.check_accessibility()
+    page.get_by_label("Chair", exact=True).fill("Jo Independent")
+    page.get_by_role("button", name="Record the conference").click()
+    expect(page.get_by_text("Review child protection conference recorded.")).to_be_visible()
+    site.check_accessibility()
+    site.go(f"/casework/plans/{plan.pk}/")
+    expect(page.locator("main")).to_contain_text("review conference chaired by Jo Independent")
+    site.check_accessibility()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ENDED and plan.end_date == review_day
+
+    # The social worker asks; the episode stays open until a manager authorises
+    site.go(f"/casework/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Ask a manager to close the episode").click()
+    site.check_accessibility()
+    fill_date(page, "Closure date", today)
+    page.locator("input[name=reason][value=RC7]").check()
+    page.get_by_role("button", name="Ask a manager to close it").click()
+    expect_errors(page, "Write the closure summary")
+    site.check_accessibility()
+    page.get_by_label("Closure summary").fill(
+        "The plan's outcomes were met: Hazel is safe at home and attends school every day."
+    )
+    page.get_by_role("button", name="Ask a manager to close it").click()
+    expect(page.get_by_text("Closure asked for: a team manager will decide.")).to_be_visible()
+    site.check_accessibility()
+    assert Episode.objects.get(pk=episode.pk).is_open
+    site.sign_out()
+
+    site.sign_in("tm.yew", PASSWORD)
+    site.go(f"/casework/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Authorise or return the request to close the episode").click()
+    expect(page.locator("main")).to_contain_text("Hazel is safe at home")
+    site.check_accessibility()
+    page.get_by_role("button", name="Authorise the closure").click()
+    expect(page.get_by_text("Closure authorised: the episode is closed.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(f"Authorised by {manager}")
+    site.check_accessibility()
+    episode.refresh_from_db()
+    assert episode.closure_date == today and episode.closure_authorised_by == manager

@@ -10,7 +10,9 @@ from sightline.casework.models.codes import (
 from sightline.casework.models.episodes import (
     Assessment,
     CaseTransfer,
+    ClosureRequest,
     Episode,
+    LinkedContact,
     StatutoryVisit,
     Supervision,
 )
@@ -40,11 +42,13 @@ __all__ = [
     "Assessment",
     "CaseTransfer",
     "ClosureReason",
+    "ClosureRequest",
     "Conference",
     "ConferenceAttendee",
     "CoreGroupMeeting",
     "CoreGroupMember",
     "Episode",
+    "LinkedContact",
     "MedicalRequest",
     "OutcomeProgress",
     "Plan",

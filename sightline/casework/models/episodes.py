@@ -36,6 +36,12 @@ class Episode(models.Model):
     )
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    closure_summary = models.TextField(
+        blank=True, help_text="What was done, what changed and why the episode can close"
+    )
+    closure_authorised_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,8 +122,14 @@ class Supervision(models.Model):
 
 
 class CaseTransfer(models.Model):
+    """A move of the case to another team, or a reallocation within its team (the same team
+    on both sides, from one social worker to another)."""
+
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transfers")
     from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    from_social_worker = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     to_social_worker = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -132,3 +144,59 @@ class CaseTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode.child}: {self.from_team} to {self.to_team}"
+
+    @property
+    def within_team(self) -> bool:
+        return self.from_team_id == self.to_team_id
+
+
+class ClosureRequest(models.Model):
+    """A social worker's request to close an episode, for a team manager to authorise."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a manager"
+        AUTHORISED = "authorised", "Authorised"
+        RETURNED = "returned", "Returned"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="closure_requests")
+    closure_date = models.DateField()
+    reason = models.CharField(max_length=3, choices=ClosureReason.choices)
+    summary = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.episode.child} asked {self.requested_at:%d %b %Y}"
+
+
+class LinkedContact(models.Model):
+    """A front door referral about a child whose episode was already open: in the CIN census it
+    is not a new referral (an episode has one), so it joins the open episode as a contact."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="linked_contacts")
+    contact = models.OneToOneField(
+        "frontdoor.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_episode",
+    )
+    contact_reference = models.CharField(max_length=40, unique=True)
+    received_date = models.DateField()
+    linked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_date"]
+
+    def __str__(self) -> str:
+        return f"Contact {self.contact_reference} on {self.episode}"

@@ -29,6 +29,14 @@ class Plan(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    ended_by_conference = models.ForeignKey(
+        Conference,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans_ended",
+        help_text="The review conference that decided a child protection plan ends",
+    )
     icpc = models.OneToOneField(
         Conference, null=True, blank=True, on_delete=models.PROTECT, related_name="plan"
     )

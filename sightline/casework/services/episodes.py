@@ -26,7 +26,9 @@ from sightline.casework.models import (
     Assessment,
     CaseTransfer,
     ClosureReason,
+    ClosureRequest,
     Episode,
+    LinkedContact,
     Plan,
     PrimaryNeed,
     S47Enquiry,
@@ -187,6 +189,84 @@ def _validate_social_worker(user: User | None, field: str) -> None:
         )
 
 
+def validate_in_team(user: User | None, team: Team, field: str) -> None:
+    """A case's lead worker belongs to the team that holds the case (or to no team yet)."""
+    if user is not None and user.team_id is not None and user.team_id != team.pk:
+        raise ValidationError(
+            {
+                field: f"{user} works in {user.team.name}, not {team.name}: choose someone "  # type: ignore[union-attr]
+                f"from {team.name}, or transfer the case to their team"
+            }
+        )
+
+
+def _referred(child: Person, contact_reference: str) -> tuple[dt.date, str]:
+    """The date a referred contact was received and its DfE source, refusing a contact that was
+    not referred for this child or is already allocated."""
+    decided = referral_event(child=child, contact_reference=contact_reference)
+    if decided is None:
+        raise ValidationError(
+            {
+                "contact_reference": f"Contact {contact_reference} was not referred to social "
+                "care for this child: check the reference"
+            }
+        )
+    if Episode.objects.filter(contact__reference=contact_reference).exists():
+        raise ValidationError(
+            {"contact_reference": f"Contact {contact_reference} already has an episode"}
+        )
+    linked = LinkedContact.objects.filter(contact_reference=contact_reference).first()
+    if linked is not None:
+        raise ValidationError(
+            {
+                "contact_reference": f"Contact {contact_reference} was already added to the "
+                f"episode from {long_date(linked.episode.referral_date)}"
+            }
+        )
+    contact_event = (
+        Event.objects.filter(type=EventType.CONTACT, details__contact_reference=contact_reference)
+        .order_by("occurred_at")
+        .first()
+    )
+    received = contact_event.occurred_at if contact_event else decided.occurred_at
+    source = (contact_event.details if contact_event else {}).get("referral_source", "") or "10"
+    return timezone.localtime(received, LONDON).date(), source
+
+
+@transaction.atomic
+def referral_add_to_open_episode(
+    *, actor: User, child: Person, contact_reference: str
+) -> LinkedContact:
+    """A referral about a child whose episode is open joins that episode as a linked contact.
+
+    DfE's CIN census counts one referral per episode, and a child has at most one open
+    episode: a referral received while one is open is not a new referral (DOMAIN.md section
+    3), so the episode's referral date and source stay as they are.
+    """
+    Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
+    episode = Episode.objects.filter(child=child, closure_date__isnull=True).first()
+    if episode is None:
+        raise ValidationError(
+            {"contact_reference": f"{child} has no open episode: open an episode instead"}
+        )
+    received, _source = _referred(child, contact_reference)
+    linked = LinkedContact.objects.create(
+        episode=episode,
+        contact_id=_contact_pk(contact_reference),
+        contact_reference=contact_reference,
+        received_date=received,
+        linked_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="episode.referral_added",
+        target=linked,
+        person_id=child.pk,
+        detail={"contact_reference": contact_reference, "episode": episode.pk},
+    )
+    return linked
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -209,34 +289,12 @@ def episode_open(
     contact_pk: int | None = None
     team = _validate_team(team)
     _validate_social_worker(lead_social_worker, "lead_social_worker")
+    validate_in_team(lead_social_worker, team, "lead_social_worker")
     if primary_need and primary_need not in PrimaryNeed.values:
         raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
     Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
     if contact_reference:
-        decided = referral_event(child=child, contact_reference=contact_reference)
-        if decided is None:
-            raise ValidationError(
-                {
-                    "contact_reference": f"Contact {contact_reference} was not referred to social "
-                    "care for this child: check the reference"
-                }
-            )
-        if Episode.objects.filter(contact__reference=contact_reference).exists():
-            raise ValidationError(
-                {"contact_reference": f"Contact {contact_reference} already has an episode"}
-            )
-        contact_event = (
-            Event.objects.filter(
-                type=EventType.CONTACT, details__contact_reference=contact_reference
-            )
-            .order_by("occurred_at")
-            .first()
-        )
-        received = contact_event.occurred_at if contact_event else decided.occurred_at
-        referral_date = timezone.localtime(received, LONDON).date()
-        referral_source = (contact_event.details if contact_event else {}).get(
-            "referral_source", ""
-        ) or "10"
+        referral_date, referral_source = _referred(child, contact_reference)
         contact_pk = _contact_pk(contact_reference)
     else:
         if referral_date is None:
@@ -625,8 +683,14 @@ def case_transfer(
     _require_open(episode)
     to_team = _validate_team(to_team, "to_team")
     if to_team.pk == episode.team_id:
-        raise ValidationError({"to_team": f"The case is already with {to_team}: choose another"})
+        raise ValidationError(
+            {
+                "to_team": f"The case is already with {to_team}: choose another team, or "
+                "reallocate it to another social worker in this team"
+            }
+        )
     _validate_social_worker(to_social_worker, "to_social_worker")
+    validate_in_team(to_social_worker, to_team, "to_social_worker")
     _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
     _not_in_future(transfer_date, "transfer_date", "The transfer date")
     last = episode.transfers.order_by("-transfer_date").first()
@@ -641,6 +705,7 @@ def case_transfer(
     transfer = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,
+        from_social_worker=episode.lead_social_worker,
         to_team=to_team,
         to_social_worker=to_social_worker,
         transfer_date=transfer_date,
@@ -664,11 +729,79 @@ def case_transfer(
     return transfer
 
 
+@transaction.atomic
+def case_reallocate(
+    *,
+    actor: User,
+    episode: Episode,
+    social_worker: User | None,
+    reallocation_date: dt.date,
+    reason: str,
+) -> CaseTransfer:
+    """Give the case to another social worker in the same team (a transfer moves it to another
+    team). Recorded as a move within the team, in the audit trail and on the chronology."""
+    episode = _lock(episode)
+    _require_open(episode)
+    problems: dict[str, str] = {}
+    if social_worker is None:
+        problems["social_worker"] = "Choose the social worker who will hold the case"
+    if not (reason or "").strip():
+        problems["reason"] = "Say why the case is being reallocated"
+    if problems:
+        raise ValidationError(problems)
+    assert social_worker is not None
+    _validate_social_worker(social_worker, "social_worker")
+    validate_in_team(social_worker, episode.team, "social_worker")
+    if social_worker.pk == episode.lead_social_worker_id:
+        raise ValidationError(
+            {"social_worker": f"{social_worker} already holds the case: choose someone else"}
+        )
+    _not_before_referral(episode, reallocation_date, "reallocation_date", "The reallocation")
+    _not_in_future(reallocation_date, "reallocation_date", "The reallocation date")
+    last = episode.transfers.order_by("-transfer_date").first()
+    if last is not None and reallocation_date < last.transfer_date:
+        raise ValidationError(
+            {
+                "reallocation_date": "The case last moved on "
+                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier"
+            }
+        )
+    move = CaseTransfer.objects.create(
+        episode=episode,
+        from_team=episode.team,
+        from_social_worker=episode.lead_social_worker,
+        to_team=episode.team,
+        to_social_worker=social_worker,
+        transfer_date=reallocation_date,
+        reason=reason.strip(),
+        transferred_by=actor,
+    )
+    episode.lead_social_worker = social_worker
+    episode.save(update_fields=["lead_social_worker"])
+    audit.record_change(
+        actor=actor,
+        action="case.reallocated",
+        target=move,
+        person_id=episode.child_id,
+        detail={"to_social_worker": social_worker.pk, "team": episode.team_id},
+    )
+    _record(
+        actor=actor,
+        episode=episode,
+        kind=EventType.CASE_TRANSFERRED,
+        day=reallocation_date,
+        summary=f"Case reallocated within {episode.team.name} to a new social worker.",
+        details={"from_team": episode.team.name, "to_team": episode.team.name},
+    )
+    return move
+
+
 # Closure --------------------------------------------------------------------------------
 
 
 def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
-    """The latest start date of the work recorded in the episode, and what it was."""
+    """The latest date of the work recorded in the episode (a start, a completion, an end, a
+    conference or a visit), and what it was."""
     starts: list[tuple[dt.date, str]] = []
     for start, label in (
         (
@@ -702,17 +835,52 @@ def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
     )
     if held is not None:
         starts.append((timezone.localtime(held, LONDON).date(), "a strategy discussion was held"))
+    # The work recorded as done: an episode cannot close before it either.
+    for day, label in (
+        (
+            episode.assessments.filter(completed_date__isnull=False)
+            .order_by("-completed_date")
+            .values_list("completed_date", flat=True)
+            .first(),
+            "an assessment was completed",
+        ),
+        (
+            Plan.objects.filter(episode=episode, end_date__isnull=False)
+            .order_by("-end_date")
+            .values_list("end_date", flat=True)
+            .first(),
+            "a plan ended",
+        ),
+        (
+            episode.conferences.order_by("-conference_date")
+            .values_list("conference_date", flat=True)
+            .first(),
+            "a conference was held",
+        ),
+        (
+            episode.visits.order_by("-visit_date").values_list("visit_date", flat=True).first(),
+            "a statutory visit",
+        ),
+    ):
+        if day is not None:
+            starts.append((day, label))
     return max(starts) if starts else None
 
 
-@transaction.atomic
-def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reason: str) -> Episode:
-    """Close the episode with a DfE reason (RC1-RC9). Closing ends nothing silently: open
-    assessments, S47 enquiries and plans are ended first, each on its own page."""
-    episode = _lock(episode)
+def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
+    """What closing the episode needs, checked the same way when a social worker asks and when
+    a manager closes; the closure summary, cleaned."""
     _require_open(episode)
+    problems: dict[str, str] = {}
     if reason not in ClosureReason.values:
-        raise ValidationError({"reason": "Choose the reason for closure, RC1 to RC9"})
+        problems["reason"] = "Choose the reason for closure"
+    summary = (summary or "").strip()
+    if not summary:
+        problems["summary"] = (
+            "Write the closure summary: what was done, what changed and why the episode can close"
+        )
+    if problems:
+        raise ValidationError(problems)
     _not_before_referral(episode, closure_date, "closure_date", "The closure date")
     _not_in_future(closure_date, "closure_date", "The closure date")
     latest = _latest_start(episode)
@@ -727,7 +895,6 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
         status=Plan.Status.ENDED
     )
     open_plan = plans.first()
-    label = ClosureReason(reason).label
     if reason in AFTER_ASSESSMENT:
         meaning = (
             "the case closed after assessment with no further action"
@@ -786,16 +953,33 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
                 f"{long_date(open_s47.start_date)} is still open: record its outcome first"
             }
         )
+    return summary
+
+
+def _close(
+    *,
+    actor: User,
+    episode: Episode,
+    closure_date: dt.date,
+    reason: str,
+    summary: str,
+    authorised_by: User,
+) -> Episode:
     episode.closure_date = closure_date
     episode.closure_reason = reason
-    episode.save(update_fields=["closure_date", "closure_reason"])
+    episode.closure_summary = summary
+    episode.closure_authorised_by = authorised_by
+    episode.save(
+        update_fields=["closure_date", "closure_reason", "closure_summary", "closure_authorised_by"]
+    )
     audit.record_change(
         actor=actor,
         action="episode.closed",
         target=episode,
         person_id=episode.child_id,
-        detail={"reason": reason},
+        detail={"reason": reason, "authorised_by": authorised_by.pk},
     )
+    label = ClosureReason(reason).label
     _record(
         actor=actor,
         episode=episode,
@@ -805,3 +989,132 @@ def episode_close(*, actor: User, episode: Episode, closure_date: dt.date, reaso
         details={"reason": reason},
     )
     return episode
+
+
+def _require_manager(actor: User) -> None:
+    if actor.role != Role.TEAM_MANAGER:
+        raise ValidationError(
+            "A team manager authorises closing an episode: ask your manager to close it"
+        )
+
+
+def _pending_request(episode: Episode) -> ClosureRequest | None:
+    return episode.closure_requests.filter(status=ClosureRequest.Status.PENDING).first()
+
+
+@transaction.atomic
+def episode_close(
+    *, actor: User, episode: Episode, closure_date: dt.date, reason: str, summary: str = ""
+) -> Episode:
+    """A team manager closes the episode with a DfE reason (RC1-RC9) and a closure summary.
+    Closing ends nothing silently: open assessments, S47 enquiries and plans are ended first,
+    each on its own page. A social worker asks instead (`episode_closure_request`)."""
+    episode = _lock(episode)
+    _require_manager(actor)
+    summary = _check_closure(
+        episode=episode, closure_date=closure_date, reason=reason, summary=summary
+    )
+    pending = _pending_request(episode)
+    if pending is not None:
+        pending.status = ClosureRequest.Status.AUTHORISED
+        pending.decided_by, pending.decided_at = actor, timezone.now()
+        pending.save(update_fields=["status", "decided_by", "decided_at"])
+    return _close(
+        actor=actor,
+        episode=episode,
+        closure_date=closure_date,
+        reason=reason,
+        summary=summary,
+        authorised_by=actor,
+    )
+
+
+@transaction.atomic
+def episode_closure_request(
+    *, actor: User, episode: Episode, closure_date: dt.date, reason: str, summary: str
+) -> ClosureRequest:
+    """A social worker asks a team manager to close the episode, with the closure summary.
+    The request is checked as a closure would be, so the manager sees one that can close."""
+    episode = _lock(episode)
+    summary = _check_closure(
+        episode=episode, closure_date=closure_date, reason=reason, summary=summary
+    )
+    pending = _pending_request(episode)
+    if pending is not None:
+        raise ValidationError(
+            f"{pending.requested_by} asked to close this episode on "
+            f"{long_date(timezone.localtime(pending.requested_at, LONDON).date())}: "
+            "that request is waiting for a manager"
+        )
+    request = ClosureRequest.objects.create(
+        episode=episode,
+        closure_date=closure_date,
+        reason=reason,
+        summary=summary,
+        requested_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="episode.closure_requested",
+        target=request,
+        person_id=episode.child_id,
+        detail={"reason": reason, "closure_date": closure_date.isoformat()},
+    )
+    return request
+
+
+def _lock_request(request: ClosureRequest) -> ClosureRequest:
+    request = (
+        ClosureRequest.objects.select_for_update(of=("self",))
+        .select_related("episode")
+        .get(pk=request.pk)
+    )
+    if request.status != ClosureRequest.Status.PENDING:
+        raise ValidationError(
+            f"This request was already {request.get_status_display().lower()}: nothing to decide"
+        )
+    return request
+
+
+@transaction.atomic
+def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episode:
+    """A team manager authorises a social worker's request: the episode closes as asked."""
+    _require_manager(actor)
+    request = _lock_request(request)
+    episode = _lock(request.episode)
+    summary = _check_closure(
+        episode=episode,
+        closure_date=request.closure_date,
+        reason=request.reason,
+        summary=request.summary,
+    )
+    request.status = ClosureRequest.Status.AUTHORISED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    return _close(
+        actor=actor,
+        episode=episode,
+        closure_date=request.closure_date,
+        reason=request.reason,
+        summary=summary,
+        authorised_by=actor,
+    )
+
+
+@transaction.atomic
+def episode_closure_return(*, actor: User, request: ClosureRequest, note: str) -> ClosureRequest:
+    """A team manager sends a request back, saying what is needed before the episode closes."""
+    _require_manager(actor)
+    request = _lock_request(request)
+    note = _require_text(note, "return_note", "Say what is needed before the episode can close")
+    request.status = ClosureRequest.Status.RETURNED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.return_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "return_note"])
+    audit.record_change(
+        actor=actor,
+        action="episode.closure_returned",
+        target=request,
+        person_id=request.episode.child_id,
+    )
+    return request

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.casework.models import (
+    Conference,
     CoreGroupMeeting,
     CoreGroupMember,
     Episode,
@@ -102,6 +103,21 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
         raise ValidationError(
             f"This child already has a child in need plan (from {long_date(cin.start_date)}): "
             "change that plan, or end it first"
+        )
+    ended = (
+        Plan.objects.filter(
+            episode__child_id=episode.child_id, status=Plan.Status.ENDED, end_date__gt=start_date
+        )
+        .order_by("-end_date")
+        .first()
+    )
+    if ended is not None:
+        raise ValidationError(
+            {
+                "start_date": f"This child's {ended.get_kind_display().lower()} ran until "
+                f"{long_date(ended.end_date)}: a child in need plan cannot overlap it, so "  # type: ignore[arg-type]
+                "start it on or after that day"
+            }
         )
     plan = Plan.objects.create(episode=episode, kind=kind, start_date=start_date, created_by=actor)
     audit.record_change(
@@ -344,11 +360,56 @@ def plan_confirm(*, actor: User, plan: Plan) -> PlanVersion:
     return version
 
 
+CP_PLAN_ENDS_AT_CONFERENCE = (
+    "A child protection plan ends only when a review child protection conference decides it "
+    "(Working Together): record the review conference, its chair and its decision to end the plan"
+)
+
+
+def _check_ending_conference(plan: Plan, conference: Conference | None, end_date: dt.date) -> None:
+    """A CP plan ends on the date of the review conference that decided it ends, with a chair."""
+    if conference is None:
+        raise ValidationError(CP_PLAN_ENDS_AT_CONFERENCE)
+    if (
+        conference.kind != Conference.Kind.REVIEW
+        or conference.decision != Conference.Decision.END
+        or conference.episode_id != plan.episode_id
+    ):
+        raise ValidationError(CP_PLAN_ENDS_AT_CONFERENCE)
+    if not conference.chair.strip():
+        raise ValidationError({"chair": "Name the chair of the conference that ended the plan"})
+    if conference.conference_date != end_date:
+        raise ValidationError(
+            {
+                "end_date": "The plan ends on the day of the review conference that decided it, "
+                f"{long_date(conference.conference_date)}"
+            }
+        )
+    if end_date <= plan.start_date:
+        raise ValidationError(
+            {
+                "end_date": "A review conference comes after the plan started on "
+                f"{long_date(plan.start_date)}: the plan cannot end that day"
+            }
+        )
+
+
 @transaction.atomic
-def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan:
+def plan_end(
+    *,
+    actor: User,
+    plan: Plan,
+    end_date: dt.date,
+    reason: str,
+    conference: Conference | None = None,
+) -> Plan:
+    """End a plan. A child in need plan ends when the social worker records why; a child
+    protection plan ends only at a review conference that decides so (`conference`)."""
     given, plan = plan, Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if plan.status == Plan.Status.ENDED:
         raise ValidationError(f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
+    if plan.kind == Plan.Kind.CP:
+        _check_ending_conference(plan, conference, end_date)
     if end_date < plan.start_date:
         raise ValidationError(
             {"end_date": f"The plan cannot end before it started on {long_date(plan.start_date)}"}
@@ -359,15 +420,17 @@ def plan_end(*, actor: User, plan: Plan, end_date: dt.date, reason: str) -> Plan
     plan.end_date = end_date
     plan.end_reason = reason.strip()
     plan.status = Plan.Status.ENDED
-    plan.save(update_fields=["end_date", "end_reason", "status"])
+    plan.ended_by_conference = conference if plan.kind == Plan.Kind.CP else None
+    plan.save(update_fields=["end_date", "end_reason", "status", "ended_by_conference"])
     given.end_date, given.end_reason, given.status = end_date, plan.end_reason, plan.status
+    given.ended_by_conference = plan.ended_by_conference
     CoreGroupMember.objects.filter(plan=plan, left__isnull=True).update(left=end_date)
     audit.record_change(
         actor=actor,
         action="plan.ended",
         target=plan,
         person_id=plan.episode.child_id,
-        detail={"end_date": end_date},
+        detail={"end_date": end_date, "conference": conference.pk if conference else None},
     )
     if plan.kind == Plan.Kind.CP:
         _event(
@@ -490,7 +553,7 @@ def core_group_meeting_record(
             problems.append(f"Outcome {number}: add a note on the progress made")
     if problems:
         raise ValidationError({"progress": problems})
-    _check_actions(actions)
+    _check_actions(actions, agreed_on=meeting_date)
     meeting = CoreGroupMeeting.objects.create(
         plan=plan,
         meeting_date=meeting_date,

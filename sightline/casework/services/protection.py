@@ -36,6 +36,7 @@ from sightline.casework.models import (
     StrategyAttendee,
     StrategyDiscussion,
 )
+from sightline.casework.services.episodes import validate_in_team
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.working_days import (
@@ -161,7 +162,11 @@ def strategy_missing_agencies(attendees: Sequence[Attendee]) -> list[str]:
     return [name for name, wanted in REQUIRED_AT_STRATEGY.items() if not kinds & wanted]
 
 
-def _check_actions(actions: Sequence[Action], field: str = "actions") -> None:
+def _check_actions(
+    actions: Sequence[Action], field: str = "actions", agreed_on: dt.date | None = None
+) -> None:
+    """Every action says what, who, their agency and by when; none is due before the meeting
+    that agreed it (`agreed_on`)."""
     problems = []
     for number, item in enumerate(actions, start=1):
         if not item.action.strip():
@@ -172,6 +177,11 @@ def _check_actions(actions: Sequence[Action], field: str = "actions") -> None:
             problems.append(f"Action {number} has no agency: choose the owner's agency")
         if item.due_date is None:
             problems.append(f"Action {number} has no date: say by when it will be done")
+        elif agreed_on is not None and item.due_date < agreed_on:
+            problems.append(
+                f"Action {number} is due before it was agreed on {long_date(agreed_on)}: "
+                "give a date on or after that day"
+            )
     if problems:
         raise ValidationError({field: problems})
 
@@ -230,7 +240,7 @@ def strategy_discussion_record(
         raise ValidationError(
             {"safety_plan": "Say how the child will be kept safe until the conference"}
         )
-    _check_actions(actions)
+    _check_actions(actions, agreed_on=day)
     discussion = StrategyDiscussion.objects.create(
         episode=episode,
         held_at=held_at,
@@ -414,6 +424,8 @@ def medical_request(
     """Ask for a CP medical with what the paediatrician needs to know."""
     _open_episode(episode)
     _not_before_referral(episode, local_date(requested_at), "requested_at", "The request")
+    if requested_at > timezone.now():
+        raise ValidationError({"requested_at": "Record a medical request once it has been made"})
     problems = {
         name: message
         for name, value, message in (
@@ -500,18 +512,46 @@ def medical_outcome(
 # Conferences ------------------------------------------------------------------------------
 
 
+def _not_working_because(day: dt.date) -> str:
+    """'a Saturday', 'a bank holiday' or 'a closure day'."""
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return "a bank holiday" if is_bank_holiday(day) else "a closure day"
+
+
+def working_day_on_or_before(day: dt.date) -> dt.date:
+    """`day` when it is a working day, else the working day before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def conference_day_problem(day: dt.date) -> str:
-    """Why a conference cannot be held on `day` ('' when it can)."""
+    """Why a conference cannot be held on `day` ('' when it can), naming the day before."""
     if is_working_day(day):
         return ""
-    what = f"a {day:%A}" if day.weekday() >= 5 else "a bank holiday"
-    if day.weekday() < 5 and not is_bank_holiday(day):  # a partnership closure day
-        what = "a closure day"
-    return f"Conferences are held on working days: {long_date(day)} is {what}"
+    before = working_day_on_or_before(day)
+    return (
+        f"Conferences are held on working days: {long_date(day)} is {_not_working_because(day)}. "
+        f"Hold it on the working day before, {before:%A} {long_date(before)}"
+    )
 
 
-def review_conference_due_date(plan: Plan) -> dt.date | None:
-    """T6: 3 months after the ICPC, then 6 months after the previous review."""
+def review_due(counted_from: dt.date, months: int, basis: str) -> tuple[dt.date, str]:
+    """T6 is a longest interval: a due date on a weekend or bank holiday moves to the working
+    day before (a conference cannot be held that day), and the basis says so."""
+    due = add_months(counted_from, months)
+    held_by = working_day_on_or_before(due)
+    if held_by != due:
+        basis = (
+            f"{basis}; {long_date(due)} is {_not_working_because(due)}, so the working day before"
+        )
+    return held_by, basis
+
+
+def review_conference_due(plan: Plan) -> tuple[dt.date, str] | None:
+    """T6: 3 months after the ICPC, then 6 months after the previous review; with how the date
+    was set."""
     if plan.kind != Plan.Kind.CP or plan.icpc_id is None:
         return None
     last_review = (
@@ -524,8 +564,18 @@ def review_conference_due_date(plan: Plan) -> dt.date | None:
         .first()
     )
     if last_review is None:
-        return add_months(plan.start_date, FIRST_REVIEW_MONTHS)
-    return add_months(last_review.conference_date, LATER_REVIEW_MONTHS)
+        return review_due(
+            plan.start_date, FIRST_REVIEW_MONTHS, "3 months after the initial conference"
+        )
+    return review_due(
+        last_review.conference_date, LATER_REVIEW_MONTHS, "6 months after the last review"
+    )
+
+
+def review_conference_due_date(plan: Plan) -> dt.date | None:
+    """T6, the date only (see `review_conference_due`)."""
+    due = review_conference_due(plan)
+    return due[0] if due else None
 
 
 def open_cp_plan(child_id: int) -> Plan | None:
@@ -579,6 +629,7 @@ def conference_record(
     _check_category(decision, category)
     if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
         raise ValidationError({"lead_social_worker": "Name the lead social worker for the plan"})
+    validate_in_team(lead_social_worker, episode.team, "lead_social_worker")
     for number, member in enumerate(core_group, start=1):
         if not member.name.strip() or not member.role.strip():
             raise ValidationError(
@@ -627,9 +678,29 @@ def conference_record(
                     f"{long_date(plan.start_date)}"
                 }
             )
+        last_review = (
+            Conference.objects.filter(
+                episode_id=plan.episode_id,
+                kind=Conference.Kind.REVIEW,
+                conference_date__gte=plan.start_date,
+            )
+            .order_by("-conference_date")
+            .first()
+        )
+        if last_review is not None and conference_date <= last_review.conference_date:
+            raise ValidationError(
+                {
+                    "conference_date": "The last review conference of this plan was on "
+                    f"{long_date(last_review.conference_date)}: a new one comes after it"
+                }
+            )
         if decision not in (Conference.Decision.CONTINUE, Conference.Decision.END):
             raise ValidationError(
                 {"decision": "A review conference decides whether the plan continues or ends"}
+            )
+        if decision == Conference.Decision.END and not chair.strip():
+            raise ValidationError(
+                {"chair": "Name the chair: the conference's decision to end the plan is theirs"}
             )
         due_date = review_conference_due_date(plan) or conference_date
         s47 = None
@@ -707,6 +778,7 @@ def conference_record(
                 plan=plan,
                 end_date=conference_date,
                 reason="The review conference decided the child no longer needs a plan",
+                conference=conference,
             )
     return conference
 

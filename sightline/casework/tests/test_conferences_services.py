@@ -11,6 +11,7 @@ from sightline.casework.models import Conference, Plan
 from sightline.casework.services.plans import plan_create
 from sightline.casework.services.protection import (
     conference_record,
+    review_conference_due,
     review_conference_due_date,
 )
 from sightline.casework.tests import test_protection_builders as b
@@ -143,7 +144,8 @@ def test_review_conferences_are_due_3_months_after_the_icpc_then_every_6_months(
     time_machine.move_to("2025-06-16 17:00 +01:00")
     conference = b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 6, 13))
     plan = b.cp_plan(conference)
-    assert review_conference_due_date(plan) == dt.date(2025, 9, 13)
+    # 3 months after 13 June is Saturday 13 September: due the working day before.
+    assert review_conference_due_date(plan) == dt.date(2025, 9, 12)
     time_machine.move_to("2025-09-12 17:00 +01:00")
     first = conference_record(
         actor=social_worker,
@@ -154,7 +156,7 @@ def test_review_conferences_are_due_3_months_after_the_icpc_then_every_6_months(
         decision="continue",
         category="MUL",
     )
-    assert first.due_date == dt.date(2025, 9, 13)
+    assert first.due_date == dt.date(2025, 9, 12)
     plan.refresh_from_db()
     assert plan.latest_category == "MUL" and plan.initial_category == "NEG"
     assert review_conference_due_date(plan) == dt.date(2026, 3, 12)
@@ -166,8 +168,9 @@ def test_review_conferences_are_due_3_months_after_the_icpc_then_every_6_months(
         plan=plan,
         conference_date=dt.date(2026, 3, 10),
         decision="end",
+        chair="Jo Chair",
     )
-    assert second.due_date == dt.date(2026, 3, 12)
+    assert second.due_date == dt.date(2026, 3, 12)  # a Thursday: not moved
     plan.refresh_from_db()
     assert (plan.status, plan.end_date) == ("ended", dt.date(2026, 3, 10))
     ended = Event.objects.get(participants__person=child, type="cp_plan_ended")
@@ -188,3 +191,69 @@ def test_a_conference_before_the_referral_is_refused(time_machine, social_worker
             conference_date=dt.date(2025, 6, 9),
             decision="no_plan",
         )
+
+
+def test_a_review_due_on_a_saturday_is_due_the_friday_before_and_says_why(
+    time_machine, social_worker, agencies, enquiry
+):
+    time_machine.move_to("2025-06-16 17:00 +01:00")
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 6, 13)))
+    assert review_conference_due(plan) == (
+        dt.date(2025, 9, 12),
+        "3 months after the initial conference; 13 September 2025 is a Saturday, "
+        "so the working day before",
+    )
+
+
+def test_a_review_due_on_a_bank_holiday_is_due_the_working_day_before(
+    time_machine, social_worker, agencies, child
+):
+    # ICPC Wednesday 25 February 2026: 3 months on is Monday 25 May, the spring bank holiday.
+    time_machine.move_to("2026-02-25 17:00 +00:00")
+    episode = b.episode(child, agencies, dt.date(2026, 2, 2))
+    enquiry = b.s47(social_worker, episode, agencies, dt.date(2026, 2, 9))
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2026, 2, 25)))
+    due, basis = review_conference_due(plan)  # type: ignore[misc]
+    assert due == dt.date(2026, 5, 22)
+    assert "25 May 2026 is a bank holiday, so the working day before" in basis
+
+
+def test_a_conference_on_a_weekend_is_refused_naming_the_working_day_before(
+    time_machine, social_worker, enquiry
+):
+    time_machine.move_to("2025-06-16 17:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        conference_record(
+            actor=social_worker,
+            episode=enquiry.episode,
+            kind="initial",
+            s47=enquiry,
+            conference_date=dt.date(2025, 6, 15),
+            decision="no_plan",
+        )
+    assert refused.value.message_dict["conference_date"] == [
+        "Conferences are held on working days: 15 June 2025 is a Sunday. "
+        "Hold it on the working day before, Friday 13 June 2025"
+    ]
+
+
+def test_an_icpc_refuses_a_lead_social_worker_from_another_team(time_machine, agencies, enquiry):
+    time_machine.move_to("2025-06-16 17:00 +01:00")
+    elsewhere = f.team(agencies["csc"], "Disabled Children's Team")
+    stranger = f.user(agencies["csc"], "social_worker", username="sw.hazel", team=elsewhere)
+    with pytest.raises(ValidationError) as refused:
+        conference_record(
+            actor=stranger,
+            episode=enquiry.episode,
+            kind="initial",
+            s47=enquiry,
+            conference_date=dt.date(2025, 6, 13),
+            decision="cp_plan",
+            category="NEG",
+            lead_social_worker=stranger,
+        )
+    assert refused.value.message_dict["lead_social_worker"] == [
+        f"{stranger} works in Disabled Children's Team, not Safeguarding Team North: choose "
+        "someone from Safeguarding Team North, or transfer the case to their team"
+    ]
+    assert not Plan.objects.filter(episode=enquiry.episode).exists()

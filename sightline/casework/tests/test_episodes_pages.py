@@ -140,12 +140,35 @@ def test_a_referral_is_allocated_worked_and_closed_through_the_pages(
     team = worker.get(f"/casework/team/?team={south_team.pk}").content.decode()
     assert "Supervision" in team and "Isla Episodechild" in team
 
-    worker.post(
+    unsummarised = worker.post(
         f"/casework/episodes/{episode.pk}/close/",
-        {**date("closure_date", dt.date(2025, 3, 10)), "reason": "RC9"},
+        {"action": "close", **date("closure_date", dt.date(2025, 3, 10)), "reason": "RC9"},
+    ).content.decode()
+    assert "Write the closure summary" in unsummarised
+    asked = worker.post(
+        f"/casework/episodes/{episode.pk}/close/",
+        {
+            "action": "close",
+            **date("closure_date", dt.date(2025, 3, 10)),
+            "reason": "RC9",
+            "summary": "Early help will support the family; the school is content.",
+        },
     )
+    assert asked.status_code == 302
     episode.refresh_from_db()
-    assert episode.closure_reason == "RC9"
+    assert episode.is_open
+    waiting = worker.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    assert "waiting for a team manager" in waiting and "Authorise the closure" not in waiting
+    worker.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    episode.refresh_from_db()
+    assert episode.is_open
+    request = manager.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    assert "Early help will support the family" in request and "Authorise the closure" in request
+    manager.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    episode.refresh_from_db()
+    assert episode.closure_reason == "RC9" and episode.closure_authorised_by == team_manager
+    closed = worker.get(f"/casework/episodes/{episode.pk}/").content.decode()
+    assert "Authorised by" in closed and "Early help will support the family" in closed
     assert kinds(child)[-5:] == [
         EventType.ASSESSMENT_COMPLETED,
         EventType.STATUTORY_VISIT,
@@ -210,3 +233,42 @@ def test_pages_are_refused_outside_social_care(
     ):
         assert police.get(url).status_code == 403, url
     assert Client().get("/casework/team/").status_code == 302
+
+
+def test_a_manager_reallocates_the_case_within_the_team_on_its_page(
+    clock, agencies, case_worker, team_manager, child, north_team
+):
+    from sightline.testing import factories as f
+
+    colleague = f.user(agencies["csc"], "social_worker", username="sw.larch", team=north_team)
+    worker = signed_in(case_worker)
+    worker.post(
+        f"/casework/children/{child.pk}/episodes/new/",
+        {
+            "team": north_team.pk,
+            "lead_social_worker": case_worker.pk,
+            **date("referral_date", dt.date(2025, 3, 3)),
+            "referral_source": "6",
+        },
+    )
+    episode = Episode.objects.get(child=child)
+    manager = signed_in(team_manager)
+    url = f"/casework/episodes/{episode.pk}/reallocate/"
+    assert "Reallocate the case within Assessment Team North" in manager.get(url).content.decode()
+    refused = manager.post(url, {**date("reallocation_date", dt.date(2025, 3, 7))})
+    body = refused.content.decode()
+    assert "Choose the social worker who will hold the case" in body
+    assert "Say why the case is being reallocated" in body
+    done = manager.post(
+        url,
+        {
+            "social_worker": colleague.pk,
+            **date("reallocation_date", dt.date(2025, 3, 7)),
+            "reason": "Caseload balance.",
+        },
+    )
+    assert done.status_code == 302
+    episode.refresh_from_db()
+    assert episode.lead_social_worker == colleague
+    page = manager.get(f"/casework/episodes/{episode.pk}/").content.decode()
+    assert "reallocated within Assessment Team North" in page

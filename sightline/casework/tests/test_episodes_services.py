@@ -15,6 +15,7 @@ from sightline.casework.services.episodes import (
     assessment_complete,
     assessment_record,
     assessment_start,
+    case_reallocate,
     case_transfer,
     episode_open,
     supervision_record,
@@ -318,3 +319,107 @@ def test_every_step_is_written_on_the_childs_chronology(
     assert completed.source.kind == "social_care"
     visit = Event.objects.get(participants__person=child, type=EventType.STATUTORY_VISIT)
     assert visit.details == {"episode": episode.pk, "child_seen": True, "seen_alone": True}
+
+
+# A lead worker belongs to the team that holds the case ---------------------------------
+
+
+def test_it_refuses_a_lead_social_worker_from_another_team_when_opening(
+    today, agencies, case_worker, child, south_team
+):
+    with pytest.raises(ValidationError) as refused:
+        episode_open(
+            actor=case_worker,
+            child=child,
+            team=south_team,
+            lead_social_worker=case_worker,
+            referral_date=MARCH_3,
+            referral_source="6",
+        )
+    assert refused.value.message_dict["lead_social_worker"] == [
+        f"{case_worker} works in Assessment Team North, not Child Protection Team South: choose "
+        "someone from Child Protection Team South, or transfer the case to their team"
+    ]
+    assert not Episode.objects.filter(child=child).exists()
+
+
+def test_a_transfer_refuses_a_new_social_worker_from_a_third_team(
+    episode, agencies, case_worker, south_team
+):
+    elsewhere = f.team(agencies["csc"], "Disabled Children's Team")
+    stranger = f.user(agencies["csc"], "social_worker", username="sw.hazel", team=elsewhere)
+    with pytest.raises(ValidationError, match="works in Disabled Children's Team, not Child"):
+        case_transfer(
+            actor=case_worker,
+            episode=episode,
+            to_team=south_team,
+            transfer_date=dt.date(2025, 4, 1),
+            reason="Child protection plan: the CP team holds the case.",
+            to_social_worker=stranger,
+        )
+    episode.refresh_from_db()
+    assert episode.team.name == "Assessment Team North"
+
+
+# Reallocation within the team -------------------------------------------------------------
+
+
+def test_a_case_is_reallocated_within_its_team_and_the_move_is_recorded(
+    episode, agencies, case_worker, team_manager, north_team, child
+):
+    colleague = f.user(agencies["csc"], "social_worker", username="sw.larch", team=north_team)
+    move = case_reallocate(
+        actor=team_manager,
+        episode=episode,
+        social_worker=colleague,
+        reallocation_date=dt.date(2025, 4, 1),
+        reason="Sam is going on leave for three months.",
+    )
+    episode.refresh_from_db()
+    assert episode.team == north_team and episode.lead_social_worker == colleague
+    assert move.within_team and (move.from_social_worker, move.to_social_worker) == (
+        case_worker,
+        colleague,
+    )
+    assert AuditEntry.objects.filter(action="case.reallocated", person_id=child.pk).exists()
+    moved = Event.objects.get(participants__person=child, type=EventType.CASE_TRANSFERRED)
+    assert moved.summary == "Case reallocated within Assessment Team North to a new social worker."
+
+
+def test_a_reallocation_refuses_a_worker_from_another_team_the_same_worker_and_no_reason(
+    episode, agencies, case_worker, team_manager, south_team
+):
+    outsider = f.user(agencies["csc"], "social_worker", username="sw.oak", team=south_team)
+    with pytest.raises(ValidationError, match="works in Child Protection Team South, not"):
+        case_reallocate(
+            actor=team_manager,
+            episode=episode,
+            social_worker=outsider,
+            reallocation_date=dt.date(2025, 4, 1),
+            reason="Leave",
+        )
+    with pytest.raises(ValidationError, match="already holds the case"):
+        case_reallocate(
+            actor=team_manager,
+            episode=episode,
+            social_worker=case_worker,
+            reallocation_date=dt.date(2025, 4, 1),
+            reason="Leave",
+        )
+    with pytest.raises(ValidationError) as refused:
+        case_reallocate(
+            actor=team_manager,
+            episode=episode,
+            social_worker=None,
+            reallocation_date=dt.date(2025, 4, 1),
+            reason=" ",
+        )
+    assert set(refused.value.message_dict) == {"social_worker", "reason"}
+    with pytest.raises(ValidationError, match="cannot be before the referral"):
+        case_reallocate(
+            actor=team_manager,
+            episode=episode,
+            social_worker=team_manager,
+            reallocation_date=dt.date(2025, 3, 1),
+            reason="Leave",
+        )

@@ -159,7 +159,7 @@ def test_the_first_core_group_is_due_10_working_days_after_the_icpc_then_every_6
     # ICPC Friday 15 August 2025; Monday 25 August is the summer bank holiday.
     time_machine.move_to("2025-08-15 17:00 +01:00")
     episode = cp_plan.episode
-    plan_end(actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 8, 1), reason="Test")
+    b.review_ending(social_worker, cp_plan, dt.date(2025, 8, 1))
     enquiry = b.s47(social_worker, episode, agencies, dt.date(2025, 8, 4))
     plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 8, 15)))
     assert core_group_due_date(plan) == dt.date(2025, 9, 1)
@@ -196,3 +196,106 @@ def test_the_first_core_group_is_due_10_working_days_after_the_icpc_then_every_6
     assert core_group_due_date(plan) == dt.date(2025, 10, 1)
     event = Event.objects.get(participants__person=episode.child, type="core_group")
     assert "due 1 September 2025" in event.summary
+
+
+# Ending a child protection plan: only a review conference decides it (Working Together) ---
+
+
+def test_a_social_worker_cannot_end_a_child_protection_plan_on_the_day_it_started(
+    social_worker, cp_plan
+):
+    with pytest.raises(ValidationError, match="ends only when a review child protection"):
+        plan_end(
+            actor=social_worker,
+            plan=cp_plan,
+            end_date=cp_plan.start_date,
+            reason="The family is doing well",
+        )
+    cp_plan.refresh_from_db()
+    assert cp_plan.status != Plan.Status.ENDED
+
+
+def test_a_child_protection_plan_cannot_end_by_a_conference_that_decided_it_continues(
+    time_machine, social_worker, cp_plan
+):
+    from sightline.casework.services.protection import conference_record
+
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    continues = conference_record(
+        actor=social_worker,
+        episode=cp_plan.episode,
+        kind="review",
+        plan=cp_plan,
+        conference_date=dt.date(2025, 9, 12),
+        decision="continue",
+        chair="Jo Chair",
+    )
+    with pytest.raises(ValidationError, match="ends only when a review child protection"):
+        plan_end(
+            actor=social_worker,
+            plan=cp_plan,
+            end_date=dt.date(2025, 9, 12),
+            reason="Ended",
+            conference=continues,
+        )
+
+
+def test_a_review_conference_deciding_the_end_ends_the_plan_on_its_date_naming_it(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    conference = b.review_ending(social_worker, cp_plan, dt.date(2025, 9, 12), chair="Jo Chair")
+    cp_plan.refresh_from_db()
+    assert (cp_plan.status, cp_plan.end_date) == (Plan.Status.ENDED, dt.date(2025, 9, 12))
+    assert cp_plan.ended_by_conference == conference
+    assert conference.chair == "Jo Chair"
+
+
+def test_a_review_conference_cannot_end_the_plan_without_naming_its_chair(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        b.review_ending(social_worker, cp_plan, dt.date(2025, 9, 12), chair=" ")
+    assert refused.value.message_dict["chair"] == [
+        "Name the chair: the conference's decision to end the plan is theirs"
+    ]
+    cp_plan.refresh_from_db()
+    assert cp_plan.status != Plan.Status.ENDED
+
+
+def test_a_child_in_need_plan_cannot_start_inside_a_plan_that_has_ended(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    b.review_ending(social_worker, cp_plan, dt.date(2025, 9, 12))
+    with pytest.raises(ValidationError) as refused:
+        plan_create(
+            actor=social_worker,
+            episode=cp_plan.episode,
+            kind="cin",
+            start_date=dt.date(2025, 9, 1),
+        )
+    assert refused.value.message_dict["start_date"] == [
+        "This child's child protection plan ran until 12 September 2025: a child in need plan "
+        "cannot overlap it, so start it on or after that day"
+    ]
+    assert plan_create(
+        actor=social_worker, episode=cp_plan.episode, kind="cin", start_date=dt.date(2025, 9, 12)
+    ).start_date == dt.date(2025, 9, 12)
+
+
+def test_a_core_group_action_due_before_the_meeting_is_refused(
+    time_machine, social_worker, agencies, cp_plan
+):
+    outcome = plan_outcome_add(actor=social_worker, plan=cp_plan, **smart(cp_plan, agencies))
+    time_machine.move_to("2025-06-20 17:00 +01:00")
+    with pytest.raises(ValidationError, match="Action 1 is due before it was agreed on 20 June"):
+        core_group_meeting_record(
+            actor=social_worker,
+            plan=cp_plan,
+            meeting_date=dt.date(2025, 6, 20),
+            present=list(cp_plan.core_group.all()),
+            progress=[Progress(outcome, "some", "Started.")],
+            actions=[Action("Book", "Sam Parent", agencies["health"], dt.date(2025, 6, 19))],
+        )

@@ -88,3 +88,17 @@ def icpc_with_plan(
 
 def cp_plan(conference: Conference) -> Plan:
     return Plan.objects.get(icpc=conference)
+
+
+def review_ending(actor: User, plan: Plan, day: dt.date, chair: str = "Jo Chair") -> Conference:
+    """A review conference that decides the child protection plan ends (the only way one ends)."""
+    return conference_record(
+        actor=actor,
+        episode=plan.episode,
+        kind=Conference.Kind.REVIEW,
+        plan=plan,
+        conference_date=day,
+        decision=Conference.Decision.END,
+        chair=chair,
+        attendees=attendees(f.standard_agencies()),
+    )

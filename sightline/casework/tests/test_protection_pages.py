@@ -144,3 +144,50 @@ def test_an_outsider_is_refused_and_a_front_door_colleague_may_record(
     ifd = Client()
     ifd.force_login(ifd_practitioner)
     assert ifd.get(url).status_code == 200
+
+
+def test_the_end_page_of_a_child_protection_plan_leads_to_a_review_conference_and_refuses_an_end(  # type: ignore[no-untyped-def]
+    client, world
+):
+    plan = world["plan"]
+    page = client.get(f"/casework/plans/{plan.pk}/end/").content.decode()
+    assert "ends only when a review child protection conference decides" in page
+    assert f"/casework/plans/{plan.pk}/review-conferences/new/" in page
+    refused = client.post(
+        f"/casework/plans/{plan.pk}/end/",
+        {**date_fields("end_date", dt.date(2025, 6, 13)), "reason": "Doing well"},
+    )
+    assert refused.status_code == 400
+    assert "There is a problem" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.status != Plan.Status.ENDED
+
+
+def test_a_review_conference_page_ends_the_plan_only_with_a_chair(client, world, time_machine):  # type: ignore[no-untyped-def]
+    plan = world["plan"]
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    data = {
+        **date_fields("conference_date", dt.date(2025, 9, 12)),
+        "decision": "end",
+        **management("attendees"),
+        **management("members", 4),
+    }
+    url = f"/casework/plans/{plan.pk}/review-conferences/new/"
+    assert "Name the chair" in client.post(url, data).content.decode()
+    response = client.post(url, {**data, "chair": "Jo Chair"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ENDED and plan.end_date == dt.date(2025, 9, 12)
+    page = client.get(f"/casework/plans/{plan.pk}/").content.decode()
+    assert "review conference chaired by Jo Chair" in page
+
+
+def test_the_review_conference_page_says_the_due_date_moved_off_a_saturday(client, world):  # type: ignore[no-untyped-def]
+    plan = world["plan"]
+    for url in (
+        f"/casework/plans/{plan.pk}/review-conferences/new/",
+        f"/casework/plans/{plan.pk}/",
+    ):
+        page = client.get(url).content.decode()
+        assert "12 Sep" in page, url  # the date filter may abbreviate the month
+        assert "13 September 2025 is a Saturday, so the working day before" in page, url

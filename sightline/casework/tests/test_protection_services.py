@@ -212,3 +212,57 @@ def test_a_medical_request_carries_what_the_paediatrician_needs(
     assert [e.type for e in Event.objects.filter(participants__person=child).order_by("id")][
         -2:
     ] == ["medical_requested", "medical_completed"]
+
+
+# Contradictions refused (issue 14: where one form accepts a contradiction, others may too) -
+
+
+def test_an_agreed_action_due_before_the_discussion_that_agreed_it_is_refused(
+    time_machine, social_worker, agencies, episode
+):
+    time_machine.move_to("2025-05-16 15:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        strategy_discussion_record(
+            actor=social_worker,
+            episode=episode,
+            held_at=at_time(dt.date(2025, 5, 16), 10),
+            attendees=b.attendees(agencies),
+            information_shared="Shared.",
+            s47_decided=True,
+            safety_plan="Grandmother's house.",
+            actions=[Action("Visit the home", "Sam Worker", agencies["csc"], dt.date(2025, 5, 2))],
+        )
+    assert refused.value.message_dict["actions"] == [
+        "Action 1 is due before it was agreed on 16 May 2025: give a date on or after that day"
+    ]
+
+
+def test_a_medical_request_dated_later_than_now_is_refused(
+    time_machine, social_worker, agencies, episode
+):
+    time_machine.move_to("2025-05-16 15:00 +01:00")
+    with pytest.raises(ValidationError, match="once it has been made"):
+        medical_request(
+            actor=social_worker,
+            episode=episode,
+            requested_at=at_time(dt.date(2025, 5, 16), 18),
+            injury="Bruise.",
+            history="Fell.",
+            parental_responsibility="Mother.",
+        )
+
+
+def test_a_review_conference_dated_before_the_last_review_is_refused(
+    time_machine, social_worker, agencies, episode
+):
+    time_machine.move_to("2025-06-16 17:00 +01:00")
+    enquiry = b.s47(social_worker, episode, agencies, dt.date(2025, 6, 2))
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 6, 13)))
+    time_machine.move_to("2025-09-12 17:00 +01:00")
+    review = dict(actor=social_worker, episode=episode, kind="review", plan=plan)
+    conference_record(**review, conference_date=dt.date(2025, 9, 10), decision="continue")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as refused:
+        conference_record(**review, conference_date=dt.date(2025, 9, 9), decision="continue")  # type: ignore[arg-type]
+    assert refused.value.message_dict["conference_date"] == [
+        "The last review conference of this plan was on 10 September 2025: a new one comes after it"
+    ]

@@ -22,7 +22,9 @@ from sightline.casework.forms_episodes import (
     AssessmentRecordForm,
     AssessmentStartForm,
     CloseForm,
+    ClosureReturnForm,
     EpisodeOpenForm,
+    ReallocateForm,
     SupervisionForm,
     TeamChoiceForm,
     TransferForm,
@@ -97,6 +99,8 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
         if reference
         else None
     )
+    if referral is not None and referral.open_episode is not None:
+        return _add_to_open_episode(request, child, referral)
     initial = {"team": request.user.team_id} if request.user.team_id else {}
     form = EpisodeOpenForm(request.POST or None, initial=initial, from_referral=bool(referral))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -121,6 +125,33 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
         request,
         f"{TEMPLATES}/open.html",
         {"form": form, "child": child, "referral": referral, "reference": reference},
+    )
+
+
+def _add_to_open_episode(
+    request: SignedInRequest, child: Any, referral: selectors.Referral
+) -> HttpResponse:
+    """A referral about a child whose episode is open joins it (one referral per episode)."""
+    episode = referral.open_episode
+    assert episode is not None
+    error = ""
+    if request.method == "POST":
+        try:
+            services.referral_add_to_open_episode(
+                actor=request.user, child=child, contact_reference=referral.contact_reference
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, f"Contact {referral.contact_reference} added to the open episode."
+            )
+            return redirect("casework:episode", episode.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/add_referral.html",
+        {"child": child, "referral": referral, "episode": episode, "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -167,6 +198,7 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
             "plans": plans,
             "s47s": s47s,
             "conferences": conferences,
+            "closure_pending": selectors.closure_request_pending(episode) is not None,
         },
     )
 
@@ -364,30 +396,97 @@ def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
 
 @needs(WORK)
 @require_http_methods(["GET", "POST"])
-def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
+def reallocate(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = CloseForm(request.POST or None)
+    form = ReallocateForm(request.POST or None)
+    form.fields["social_worker"].queryset = selectors.case_holders().filter(  # type: ignore[attr-defined]
+        team=episode.team
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if _save(
         request,
         form,
-        lambda: services.episode_close(
+        lambda: services.case_reallocate(
             actor=request.user,
             episode=episode,
-            closure_date=data["closure_date"],
+            social_worker=data["social_worker"],
+            reallocation_date=data["reallocation_date"],
             reason=data["reason"],
         ),
-        "Episode closed.",
+        "Case reallocated.",
     ):
         return redirect("casework:episode", episode.pk)
     return _form_page(
         request,
         form,
         episode,
-        "Close the episode",
-        "Close the episode",
-        intro="End any open assessment, section 47 enquiry or plan first: closing ends nothing "
-        "by itself.",
+        f"Reallocate the case within {episode.team.name}",
+        "Reallocate the case",
+        intro="Give the case to another social worker in the same team. To move it to another "
+        "team, transfer it instead.",
+    )
+
+
+@needs(WORK)
+@require_http_methods(["GET", "POST"])
+def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
+    """A team manager closes the episode, or authorises or returns a social worker's request;
+    a social worker asks a manager to close it. Both write the closure summary."""
+    episode = selectors.episode_get(user=request.user, episode_id=episode_id)
+    manager = request.user.has_perm(AUTHORISE)
+    pending = selectors.closure_request_pending(episode)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    posted = request.POST if request.method == "POST" else None
+    form = CloseForm(posted if action in ("", "close") else None)
+    return_form = ClosureReturnForm(posted if action == "return" else None)
+    done: Any = None
+    if manager and pending is not None and action == "authorise":
+        try:
+            services.episode_closure_authorise(actor=request.user, request=pending)
+        except ValidationError as error:
+            form.add_errors_from(error)  # type: ignore[attr-defined]
+        else:
+            messages.success(request, "Closure authorised: the episode is closed.")
+            return redirect("casework:episode", episode.pk)
+    elif manager and pending is not None and action == "return":
+        data = return_form.cleaned_data if return_form.is_valid() else {}
+        done = _save(
+            request,
+            return_form,
+            lambda: services.episode_closure_return(
+                actor=request.user, request=pending, note=data["return_note"]
+            ),
+            "Request returned to the social worker.",
+        )
+    elif pending is None:
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        write = services.episode_close if manager else services.episode_closure_request
+        done = _save(
+            request,
+            form,
+            lambda: write(
+                actor=request.user,
+                episode=episode,
+                closure_date=data["closure_date"],
+                reason=data["reason"],
+                summary=data["summary"],
+            ),
+            "Episode closed." if manager else "Closure asked for: a team manager will decide.",
+        )
+    if done:
+        return redirect("casework:episode", episode.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/close.html",
+        {
+            "episode": episode,
+            "form": form,
+            "return_form": return_form,
+            "manager": manager,
+            "pending": pending,
+            "returned": selectors.closure_request_returned(episode) if pending is None else None,
+            "has_errors": bool(form.errors or return_form.errors),
+        },
     )
 
 

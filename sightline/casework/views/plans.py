@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sightline.casework import forms_protection as forms
 from sightline.casework.models import CoreGroupMeeting, Plan, PlanOutcome
 from sightline.casework.services import plans as services
-from sightline.casework.services.protection import review_conference_due_date
+from sightline.casework.services.protection import review_conference_due
 from sightline.casework.views.protection import (
     SignedInRequest,
     all_valid,
@@ -42,6 +42,7 @@ def _plan_page(
         )
     ]
     open_plan = plan.status != Plan.Status.ENDED
+    review = review_conference_due(plan)
     return render(
         request,
         f"{TEMPLATES}/detail.html",
@@ -52,7 +53,8 @@ def _plan_page(
             "versions": plan.versions.select_related("confirmed_by"),
             "problems": problems or [],
             "core_group": due_context(services.core_group_due_date(plan), not open_plan),
-            "review": due_context(review_conference_due_date(plan), not open_plan),
+            "review": due_context(review[0] if review else None, not open_plan),
+            "review_basis": review[1] if review else "",
             "meetings": plan.core_group_meetings.all(),
             "open_plan": open_plan,
         },
@@ -160,6 +162,20 @@ def plan_version(request: SignedInRequest, plan_id: int, number: int) -> HttpRes
 def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
     form = forms.PlanEndForm(request.POST or None)
+    if plan.kind == Plan.Kind.CP:
+        # Only a review conference ends a child protection plan: the page says so and leads
+        # there; a posted end is refused by the service all the same.
+        if form.is_valid():
+            try:
+                services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+        return render(
+            request,
+            f"{TEMPLATES}/end.html",
+            {"episode": plan.episode, "plan": plan, "form": None, "errors": form.errors},
+            status=400 if request.method == "POST" else 200,
+        )
     if form.is_valid():
         try:
             services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)

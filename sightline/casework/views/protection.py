@@ -386,7 +386,8 @@ def _conference_page(
         else:
             messages.success(request, f"{conference.get_kind_display()} recorded.")
             return redirect("casework:conference", conference.pk)
-    due = s47.icpc_target_date if s47 else services.review_conference_due_date(plan)  # type: ignore[arg-type]
+    review = services.review_conference_due(plan) if plan is not None else None
+    due = s47.icpc_target_date if s47 else (review[0] if review else None)
     return render(
         request,
         f"{TEMPLATES}/conference_new.html",
@@ -394,6 +395,7 @@ def _conference_page(
             "episode": episode,
             "kind": kind,
             "initial": kind == Conference.Kind.INITIAL,
+            "due_basis": review[1] if review else "",
             "enquiry": s47,
             "plan": plan,
             "form": form,

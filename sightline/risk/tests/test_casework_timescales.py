@@ -176,7 +176,9 @@ def test_the_first_review_conference_is_overdue_3_months_after_the_icpc(
     )
     assert found("review-conference-overdue", "2025-07-18") == []
     review = event("rcpc", dt.date(2025, 7, 17))
-    assert found("review-conference-overdue", "2026-01-18") == [(review.pk, passed("2026-01-17"))]
+    # 6 months on is Saturday 17 January 2026: due the working day before, Friday 16 January.
+    assert found("review-conference-overdue", "2026-01-16") == []
+    assert found("review-conference-overdue", "2026-01-17") == [(review.pk, passed("2026-01-16"))]
 
 
 def test_supervision_is_overdue_4_weeks_after_the_last_one_on_a_cin_plan(

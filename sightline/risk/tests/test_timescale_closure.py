@@ -133,10 +133,10 @@ def test_a_plan_that_ends_before_the_core_group_closes_its_alert_as_no_longer_du
     cp_plan,  # noqa: F811
     social_worker,
 ):
-    from sightline.casework.services.plans import plan_end
+    from sightline.casework.tests.test_protection_builders import review_ending
 
     time_machine.move_to("2025-05-12 17:00 +01:00")
-    plan_end(actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 5, 12), reason="Moved")
+    review_ending(social_worker, cp_plan, dt.date(2025, 5, 12))  # only a review ends a CP plan
     close_done()
     alert = Alert.objects.get(pk=missed_core_group.pk)
     assert (alert.status, alert.outcome) == (AlertStatus.CLOSED, AlertOutcome.WITHDRAWN)
