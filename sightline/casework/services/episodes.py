@@ -43,6 +43,18 @@ from sightline.core.working_days import LONDON, add_working_days
 from sightline.people.models import Person
 from sightline.people.services import person_ensure_social_care_record, social_care_agency
 
+
+def referral_source_for_chronology(code: str) -> str:
+    """A referral's source as every partner who can see the child's chronology may read it.
+
+    An individual's referral (a relative, a neighbour, the child themselves) is confidential
+    to the front door and children's social care, as a public referrer's identity is: the
+    chronology says only that a member of the public referred."""
+    if code.startswith("1"):
+        return "from a member of the public"
+    return REFERRAL_SOURCES[code]
+
+
 # DfE CIN census referral source codes (DOMAIN.md section 3).
 REFERRAL_SOURCES: dict[str, str] = {
     "1A": "Individual: family member, relative or carer",
@@ -349,7 +361,7 @@ def episode_open(
             episode=episode,
             kind=EventType.CONTACT,
             day=referral_date,
-            summary=f"Referral to children's social care ({REFERRAL_SOURCES[referral_source]}).",
+            summary=f"Referral to children's social care ({referral_source_for_chronology(referral_source)}).",
             details={"referral_source": referral_source, "outcome": "referral"},
         )
     event_record(  # the episode starts on the referral date (DOMAIN.md section 3): a date only

@@ -88,6 +88,16 @@ def test_a_direct_referral_is_written_on_the_chronology_as_a_referral(
     assert contact.details["referral_source"] == "6"
 
 
+@pytest.mark.parametrize("source", ["1A", "1B", "1C", "1D"])
+def test_an_individuals_referral_reads_as_from_a_member_of_the_public_on_the_chronology(
+    today, case_worker, child, north_team, source
+):
+    open_episode(case_worker, child, north_team, MARCH_3, source=source)
+    contact = Event.objects.get(participants__person=child, type=EventType.CONTACT)
+    assert contact.summary == "Referral to children's social care (from a member of the public)."
+    assert "Individual" not in contact.summary
+
+
 def test_it_refuses_a_second_open_episode_for_the_same_child(
     episode, case_worker, child, north_team
 ):
