@@ -48,6 +48,7 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from sightline.chronology.models import EventType, Role
+from sightline.core.text import SAFE_TEXT_PATTERN, text_problem
 from sightline.frontdoor.models import ReferralSource
 from sightline.people.identifiers import normalise_nhs_number, normalise_postcode, validate_postcode
 
@@ -200,24 +201,6 @@ def _json_type(value: Any) -> str:
 
 
 # --- text that can be stored: no control characters, no lone surrogates ----------------------
-
-# C0 and C1 controls except tab, line feed and carriage return; and the surrogate code points,
-# which are never text on their own (a JSON "\ud800" escape decodes to one).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# The same rule as a JSON Schema pattern, for the OpenAPI document.
-SAFE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-
-
-def text_problem(value: str) -> str | None:
-    """Why a string cannot be kept, or None when it can."""
-    found = _UNSAFE.search(value)
-    if found is None:
-        return None
-    code = f"U+{ord(found.group()):04X}"
-    if "\ud800" <= found.group() <= "\udfff":
-        return f"contains a lone surrogate ({code}), which is not text"
-    return f"contains a control character ({code}), which is not allowed"
-
 
 # An unsafe character in canonical JSON: C1 controls and lone surrogates appear as themselves;
 # a C0 control other than tab, line feed and carriage return is escaped (\u0000 to \u001f,

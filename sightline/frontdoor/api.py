@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -31,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from sightline.accounts.models import Agency
 from sightline.accounts.services import api_token_agency
+from sightline.core.text import SAFE_TEXT_PATTERN, text_problem
 from sightline.frontdoor.models import Consent, Contact, LawfulBasis, ReferralSource, Urgency
 from sightline.frontdoor.services.contacts import (
     MAX_TEXT,
@@ -63,23 +63,12 @@ class AgencyToken(HttpBearer):
 
 router = Router(tags=["contacts"], auth=AgencyToken())
 
-# Control characters other than tab, line feed and carriage return, and lone surrogates: text
-# that cannot be stored (PostgreSQL refuses NUL) or exported safely. The feed format refuses
-# the same (sightline.feeds.format.text_problem, which this app may not import).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-SAFE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-
 
 def _safe_text(value: Any) -> Any:
     if isinstance(value, str):
-        found = _UNSAFE.search(value)
-        if found is not None:
-            code = f"U+{ord(found.group()):04X}"
-            if "\ud800" <= found.group() <= "\udfff":
-                raise PydanticCustomError("text", f"Contains a lone surrogate ({code}), not text")
-            raise PydanticCustomError(
-                "text", f"Contains a control character ({code}), which is not allowed"
-            )
+        problem = text_problem(value)
+        if problem is not None:
+            raise PydanticCustomError("text", problem[0].upper() + problem[1:])
     return value
 
 

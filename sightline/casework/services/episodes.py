@@ -361,7 +361,8 @@ def episode_open(
             episode=episode,
             kind=EventType.CONTACT,
             day=referral_date,
-            summary=f"Referral to children's social care ({referral_source_for_chronology(referral_source)}).",
+            summary="Referral to children's social care "
+            f"({referral_source_for_chronology(referral_source)}).",
             details={"referral_source": referral_source, "outcome": "referral"},
         )
     event_record(  # the episode starts on the referral date (DOMAIN.md section 3): a date only
