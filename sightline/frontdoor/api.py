@@ -137,10 +137,11 @@ class ContactIn(Schema):
         description="Required when consent is 'refused' or 'not_sought': why",
     )
     referrer: Annotated[ReferrerIn | None, BeforeValidator(_an_object)] = None
-    referral_source: Text | None = _text(
+    referral_source: Text | None = Field(
         None,
-        description="DfE CIN census referral source code; defaults to your agency's. One of: "
-        + ", ".join(ReferralSource.values),
+        description="DfE CIN census referral source code; none (or blank) gives your agency's.",
+        # The codes the service accepts, so the document refuses what the service refuses.
+        json_schema_extra={"enum": [*ReferralSource.values, "", None]},
     )
 
 
