@@ -34,7 +34,12 @@ HOME_LINKS = [
         "Check if a child is on a child protection plan",
         "CP-IS style check for a child you are seeing in unscheduled care",
     ),
-    ("", "people:search", "Find a person", "Search by name, date of birth, NHS number or postcode"),
+    (
+        "people.search",
+        "people:search",
+        "Find a person",
+        "Search by name, date of birth, NHS number or postcode",
+    ),
     (
         "core.view_break_glass_report",
         "people:break-glass-report",
