@@ -1,0 +1,31 @@
+"""Words instead of codes on pages: audit actions and money (CONVENTIONS.md, "Pages people
+can trust")."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from sightline.core.audit_words import action_words
+
+register = template.Library()
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """'person.access_trail_viewed' -> 'Looked at who has seen the record'."""
+    return action_words(code or "")
+
+
+@register.filter
+def pounds(value: object) -> str:
+    """'£1,234.56' for an amount in pounds (pence kept; a negative amount as '-£12.50')."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"

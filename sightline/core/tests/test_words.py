@@ -1,0 +1,24 @@
+"""Words for codes and amounts on pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sightline.core.audit_words import action_words
+from sightline.core.templatetags.words import pounds
+
+
+def test_a_known_action_code_reads_as_words():
+    assert action_words("person.access_trail_viewed") == "Looked at who has seen the record"
+
+
+def test_an_unknown_action_code_still_reads_as_words():
+    assert action_words("conference.review.recorded") == "Conference review recorded"
+    assert action_words("person.viewed.3") == "Opened the record"
+
+
+def test_money_keeps_its_pence_and_thousands_separators():
+    assert pounds(Decimal("1234.5")) == "£1,234.50"
+    assert pounds(1234567) == "£1,234,567.00"
+    assert pounds(Decimal("-12.5")) == "-£12.50"
+    assert pounds(None) == ""
