@@ -51,7 +51,7 @@ def test_the_census_page_shows_no_path_in_the_code_repository(client, analyst):
     client.force_login(analyst)
     page = client.get("/insight/cin-census/").content.decode()
     assert "docs/cin-census.md" not in page
-    assert "DfE&#x27;s validation rules" in page
+    assert "DfE's validation rules" in page
 
 
 def test_the_annex_a_page_downloads_the_workbook_and_records_it(client, team_manager, stories):
