@@ -29,3 +29,10 @@ def pounds(value: object) -> str:
         return str(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+@register.filter
+def code_words(code: str) -> str:
+    """'escalation_resolved' -> 'Escalation resolved', for a code without its own label."""
+    words = str(code or "").replace("_", " ").replace(".", " ").strip()
+    return words[:1].upper() + words[1:]
