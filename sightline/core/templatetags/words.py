@@ -3,6 +3,7 @@ can trust")."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -36,3 +37,13 @@ def code_words(code: str) -> str:
     """'escalation_resolved' -> 'Escalation resolved', for a code without its own label."""
     words = str(code or "").replace("_", " ").replace(".", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+_LEADING_CODE = re.compile(r"^(?:[A-Z]{0,3}\d{1,2}[A-Z]?)\s+(?=\S)")
+
+
+@register.filter
+def without_code(label: str) -> str:
+    """A census choice's label without its code: 'RC8 Case closed after assessment' -> 'Case
+    closed after assessment', 'N1 Abuse or neglect' -> 'Abuse or neglect'."""
+    return _LEADING_CODE.sub("", str(label or ""))
