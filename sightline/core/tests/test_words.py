@@ -22,3 +22,17 @@ def test_money_keeps_its_pence_and_thousands_separators():
     assert pounds(1234567) == "£1,234,567.00"
     assert pounds(Decimal("-12.5")) == "-£12.50"
     assert pounds(None) == ""
+
+
+def test_dates_read_as_gov_uk_writes_them_never_iso():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    from sightline.core.templatetags.words import govuk_date
+
+    assert govuk_date(dt.date(2017, 5, 12)) == "12 May 2017"
+    assert govuk_date("2017-05-12") == "12 May 2017"
+    assert govuk_date("not a date") == "not a date"
+    # A date printed without a format (a field shown as it is) reads the same way.
+    assert Template("{{ day }}").render(Context({"day": dt.date(2017, 5, 12)})) == "12 May 2017"

@@ -41,7 +41,7 @@ class FinancialYear(models.Model):
     def balance_label(self) -> str:
         balance = self.balance
         word = "Overspend" if balance < 0 else "Underspend"
-        return f"{word} £{abs(balance):,.0f}"
+        return f"{word} £{abs(balance):,.2f}"
 
 
 class Contribution(models.Model):

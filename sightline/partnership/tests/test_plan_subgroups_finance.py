@@ -199,10 +199,11 @@ def test_a_year_shows_contributions_spending_and_the_underspend(
     )
     assert year.spending.count() == 1  # the same heading again corrects it
     assert year.balance == Decimal(80000)
-    assert year.balance_label == "Underspend £80,000"
+    assert year.balance_label == "Underspend £80,000.00"
     client.force_login(partnership_officer)
     page = client.get(reverse("partnership:finance-year", args=[2025])).content.decode()
-    assert "Finances 2025-26" in page and "Underspend £80,000" in page
+    assert "Finances 2025-26" in page and "Underspend £80,000.00" in page
+    assert "£200,000.00" in page and "£400,000.00" in page
     response = client.post(
         reverse("partnership:spending-new", args=[2025]), {"heading": "Training", "amount": "-1"}
     )
@@ -223,3 +224,20 @@ def test_an_escalations_outcome_is_recorded_in_the_actions_history(
     assert police_action.updates.first().kind == "escalation_resolved"
     with pytest.raises(ValidationError, match="already been resolved"):
         plan.escalation_resolve(actor=partnership_officer, escalation=escalation, outcome="x")
+
+
+def test_money_keeps_its_pence_and_thousands_separators_on_the_page(
+    client, partnership_officer, agencies
+):
+    year = finance.financial_year_create(actor=partnership_officer, start_year=2025)
+    finance.contribution_record(
+        actor=partnership_officer, year=year, partner=agencies["csc"], amount=Decimal("1234.56")
+    )
+    client.force_login(partnership_officer)
+    for url in (
+        reverse("partnership:finance-year", args=[2025]),
+        reverse("partnership:finances"),
+    ):
+        page = client.get(url).content.decode()
+        assert "£1,234.56" in page, url
+        assert "£1235" not in page and "£1,235" not in page
