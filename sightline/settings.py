@@ -270,6 +270,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sightline@sightline.invalid")
 
 LANGUAGE_CODE = "en-gb"
+# A date or time printed without a format reads as GOV.UK writes it ("12 May 2017"), never ISO.
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True

@@ -20,3 +20,7 @@ urlpatterns = [
     path("", include("sightline.insight.urls")),
     path("api/v1/", api.urls),
 ]
+
+# 403 and 404 use Django's handlers with Sightline's templates (403.html, 404.html in core);
+# the 500 page is rendered without the database or the signed-in user.
+handler500 = "sightline.core.views.server_error"

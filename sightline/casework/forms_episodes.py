@@ -87,8 +87,7 @@ class EpisodeOpenForm(GovukForm):
     )
     referral_source = forms.ChoiceField(
         label="Referral source",
-        choices=[("", "Choose who made the referral")]
-        + [(code, f"{code} {label}") for code, label in REFERRAL_SOURCES.items()],
+        choices=[("", "Choose who made the referral")] + list(REFERRAL_SOURCES.items()),
         required=False,
     )
     primary_need = forms.ChoiceField(

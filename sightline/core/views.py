@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -35,7 +37,12 @@ HOME_LINKS = [
         "Check if a child is on a child protection plan",
         "CP-IS style check for a child you are seeing in unscheduled care",
     ),
-    ("", "people:search", "Find a person", "Search by name, date of birth, NHS number or postcode"),
+    (
+        "people.search",
+        "people:search",
+        "Find a person",
+        "Search by name, date of birth, NHS number or postcode",
+    ),
     (
         "core.view_break_glass_report",
         "people:break-glass-report",
@@ -78,3 +85,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         },
         status=403,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: rendered without context processors, so it needs neither the database
+    nor the request's user (either may be what failed), and shows no navigation."""
+    context = {
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "request": {"csp_nonce": getattr(request, "csp_nonce", "")},
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -37,9 +37,10 @@ from sightline.chronology.panels import OpenWork
 from sightline.core import audit
 from sightline.core.models import AuditEntry
 from sightline.core.templatetags.govuk_dates import local, weekday_date_time_of
+from sightline.core.templatetags.words import govuk_date
 from sightline.core.working_days import LONDON
 from sightline.frontdoor.models import Contact, Decision, InformationRequest, Urgency
-from sightline.people.models import Involvement, Person, SourceRecord
+from sightline.people.models import Involvement, Person, Sex, SourceRecord
 
 QUEUE_PAGE_SIZE = 50
 OPEN_STATUSES = (Contact.Status.AWAITING_DECISION, Contact.Status.AWAITING_AUTHORISATION)
@@ -710,5 +711,7 @@ def described_child(contact: Contact) -> list[tuple[str, str]]:
             value = ", ".join(str(part) for part in value.values() if part)
         elif isinstance(value, list):
             value = ", ".join(str(part) for part in value if part)
-        rows.append((label, str(value)))
+        elif key == "sex":
+            value = dict(Sex.choices).get(value, value)
+        rows.append((label, govuk_date(str(value))))  # a date as "12 May 2017", never ISO
     return rows

@@ -511,7 +511,7 @@ class Professional:
 class PersonDetails:
     current_address: CurrentAddress | None
     other_names: list[OtherName]
-    source_ids: list[str]  # "agency_code:record_id"
+    source_ids: list[str]  # "<agency's name> record <record_id>", never the agency's code
     household: list[HouseholdMate]
     relatives: list[Relative]
     professionals: list[Professional]  # current first
@@ -539,8 +539,8 @@ _OTHER_NAMES_SQL = f"""
     SELECT "given_name", "family_name", "kind" FROM "{_NAME}" WHERE "person_id" = %s
     ORDER BY "kind", "family_name", "given_name", "id" """  # noqa: S608
 _SOURCE_IDS_SQL = f"""
-    SELECT a."code", s."record_id" FROM "{_SOURCE}" s JOIN "{_AGENCY}" a ON a."id" = s."agency_id"
-    WHERE s."person_id" = %s ORDER BY a."code", s."record_id" """  # noqa: S608
+    SELECT a."name", s."record_id" FROM "{_SOURCE}" s JOIN "{_AGENCY}" a ON a."id" = s."agency_id"
+    WHERE s."person_id" = %s ORDER BY a."name", s."record_id" """  # noqa: S608
 # Who lives in the person's current households (not the person), those who left last.
 _HOUSEHOLD_SQL = f"""
     SELECT m."person_id", p."kind", p."given_name", p."family_name", p."date_of_birth",
@@ -699,7 +699,7 @@ def person_details(*, person: Person) -> PersonDetails:
             OtherName(f"{given} {family}".strip(), NAME_KIND_LABELS.get(kind, kind))
             for given, family, kind in other_names
         ],
-        source_ids=[f"{code}:{record_id}" for code, record_id in source_ids],
+        source_ids=[f"{agency} record {record_id}" for agency, record_id in source_ids],
         household=[
             HouseholdMate(
                 person=_link(*member),

@@ -272,3 +272,23 @@ def test_a_manager_reallocates_the_case_within_the_team_on_its_page(
     assert episode.lead_social_worker == colleague
     page = manager.get(f"/casework/episodes/{episode.pk}/").content.decode()
     assert "reallocated within Assessment Team North" in page
+
+
+def test_the_episode_page_names_the_referral_source_and_need_in_words_not_census_codes(
+    clock, agencies, ifd_practitioner, case_worker, child, north_team
+):
+    referral(child, agencies, reference="C-2025-000778", received="2025-03-03", strategy=True)
+    signed_in(ifd_practitioner).post(
+        f"/casework/children/{child.pk}/episodes/new/?referral=C-2025-000778",
+        {
+            "contact_reference": "C-2025-000778",
+            "team": north_team.pk,
+            "lead_social_worker": case_worker.pk,
+        },
+    )
+    episode = Episode.objects.get(child=child)
+    Episode.objects.filter(pk=episode.pk).update(primary_need="N1")
+    html = signed_in(case_worker).get(f"/casework/episodes/{episode.pk}/").content.decode()
+    assert "source 2A" not in html and "(2A)" not in html and "N1 Abuse" not in html
+    assert "from Schools" in html
+    assert "Abuse or neglect" in html

@@ -99,6 +99,32 @@ def test_the_strategy_page_asks_why_health_was_not_there(client, world, agencies
     assert StrategyDiscussion.objects.count() == 2
 
 
+def test_a_strategy_date_error_links_to_the_date_field_not_the_main_content(
+    client, world, agencies
+):  # type: ignore[no-untyped-def]
+    import re
+
+    data = {
+        **date_fields("held_on", dt.date(2025, 5, 1)),  # before the referral on 12 May 2025
+        "held_time": "10:30",
+        "information_shared": "School reports bruising.",
+        "s47_decided": "no",
+        "missing_agency_reason": "The named nurse was in court; she sent a written update.",
+        **management("attendees"),
+        **management("actions", 3),
+        "attendees-0-agency": agencies["csc"].pk,
+        "attendees-0-name": "Sam Worker",
+        "attendees-0-role": "Social worker",
+    }
+    url = f"/casework/episodes/{world['episode'].pk}/strategy-discussions/new/"
+    html = client.post(url, data).content.decode()
+    summary = html.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    link = re.search(r'<a href="#([^"]+)">The strategy discussion cannot be before', summary)
+    assert link, summary
+    assert link.group(1) != "main-content"
+    assert f'id="{link.group(1)}"' in html  # the link lands on the date's first input
+
+
 def test_the_conference_page_refuses_a_saturday(client, world, social_worker):  # type: ignore[no-untyped-def]
     plan = world["plan"]
     data = {

@@ -71,9 +71,19 @@ def apply_errors(form: Any, error: ValidationError, formsets: dict[str, Any] | N
             if formsets and name in formsets:
                 formsets[name].service_errors = [m for e in errors for m in e.messages]
             else:
-                form.add_error(name if name in form.fields else None, errors)
+                form.add_error(_form_field(form, name), errors)
     else:
         form.add_error(None, error)
+
+
+def _form_field(form: Any, name: str) -> str | None:
+    """The form's field for a service's error: a moment the form takes as a date and a time
+    ("held_at" from "held_on" and "held_time") is the date's, so the summary links to it."""
+    if name in form.fields:
+        return name
+    if name.endswith("_at") and f"{name[:-3]}_on" in form.fields:
+        return f"{name[:-3]}_on"
+    return None
 
 
 def all_valid(form: Any, *formsets: BaseFormSet) -> bool:

@@ -54,8 +54,14 @@ def test_the_header_shows_who_the_person_is(signed_in, social_worker, lily):
     assert "485 777 3457" in html
     assert "4 Mill Lane" in html and "BD21 4QA" in html
     assert "Ivie Harlowe <span" in html and "(other spelling)" in html
-    assert "police:WYP-553" in html
-    assert f"csc:LA{lily.pk:08d}" in html
+
+
+def test_agency_records_are_named_by_agency_never_by_code(signed_in, social_worker, lily):
+    html = signed_in(social_worker).get(url(lily)).content.decode()
+    assert "Northmoor Police record WYP-553" in html
+    assert f"Northmoor Children&#x27;s Social Care record LA{lily.pk:08d}" in html
+    assert "police:WYP-553" not in html
+    assert f"csc:LA{lily.pk:08d}" not in html
 
 
 def test_the_chronology_is_newest_first_with_agency_recorder_and_role(

@@ -86,3 +86,21 @@ def test_hyphenated_names_map_to_command_modules(typed, module):
     from sightline.manage import HYPHENATED_COMMANDS
 
     assert HYPHENATED_COMMANDS[typed] == module
+
+
+def test_demo_serves_with_debug_off_so_no_visitor_sees_the_debug_page(db, monkeypatch, settings):
+    from sightline.demo.management.commands import demo
+
+    settings.DEBUG = True  # as a developer's machine has it
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    monkeypatch.setattr(demo, "district_loaded", lambda: False)
+    monkeypatch.setattr(demo, "database_is_empty", lambda: False)
+    served: list[tuple[str, bool]] = []
+
+    def call(name: str, *args: object, **options: object) -> None:
+        if name == "runserver":
+            served.append((name, settings.DEBUG))
+
+    monkeypatch.setattr(demo, "call_command", call)
+    _run("demo")
+    assert served == [("runserver", False)]

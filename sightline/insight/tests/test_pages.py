@@ -47,6 +47,13 @@ def test_the_census_page_downloads_the_years_xml_and_records_it(client, analyst,
     assert entry.kind == AuditEntry.Kind.EXPORT and entry.actor == analyst
 
 
+def test_the_census_page_shows_no_path_in_the_code_repository(client, analyst):
+    client.force_login(analyst)
+    page = client.get("/insight/cin-census/").content.decode()
+    assert "docs/cin-census.md" not in page
+    assert "DfE's validation rules" in page
+
+
 def test_the_annex_a_page_downloads_the_workbook_and_records_it(client, team_manager, stories):
     client.force_login(team_manager)
     response = client.get(

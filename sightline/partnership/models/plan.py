@@ -12,8 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from sightline.accounts.models import Agency
 from sightline.core.models import Theme
@@ -49,13 +51,46 @@ class Subgroup(models.Model):
         return self.name
 
 
-def change_lines(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+# A history row's kind in words (a kind not listed reads as its own words).
+UPDATE_KINDS = {
+    "created": "Created",
+    "edited": "Changed",
+    "progress": "Progress recorded",
+    "impact_signed_off": "Impact signed off",
+    "escalated": "Escalated",
+    "escalation_resolved": "Escalation resolved",
+    "reopened": "Re-opened",
+    "closed": "Closed",
+    "withdrawn": "Withdrawn",
+    "raised": "Raised",
+    "responded": "Responded",
+}
+
+
+def kind_words(kind: str) -> str:
+    return UPDATE_KINDS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def field_words(model: type[models.Model] | None, name: str) -> str:
+    """A changed field's verbose name ("due_on" reads "Due on"), never the field's name."""
+    try:
+        if model is not None:
+            field = model._meta.get_field(name)
+            return capfirst(str(getattr(field, "verbose_name", name.replace("_", " "))))
+    except FieldDoesNotExist:
+        pass
+    return name.replace("_", " ").capitalize()
+
+
+def change_lines(
+    changes: dict[str, Any], model: type[models.Model] | None = None
+) -> list[tuple[str, str, str]]:
     """A history row's changes as (what, from, to), for those recorded with both values."""
     lines = []
     for name, value in changes.items():
         if isinstance(value, dict) and {"from", "to"} <= value.keys():
             before, after = (_shown(value[key]) for key in ("from", "to"))
-            lines.append((name.replace("_", " ").capitalize(), before, after))
+            lines.append((field_words(model, name), before, after))
     return lines
 
 
@@ -153,7 +188,15 @@ class RecommendationUpdate(models.Model):
 
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
-        return change_lines(self.changes or {})
+        return change_lines(self.changes or {}, Recommendation)
+
+    @property
+    def kind_words(self) -> str:
+        return kind_words(self.kind)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [field_words(Recommendation, name) for name in self.changes or {}]
 
 
 class ActionStatus(models.TextChoices):
@@ -283,4 +326,12 @@ class ActionUpdate(models.Model):
 
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
-        return change_lines(self.changes or {})
+        return change_lines(self.changes or {}, Action)
+
+    @property
+    def kind_words(self) -> str:
+        return kind_words(self.kind)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [field_words(Action, name) for name in self.changes or {}]

@@ -346,3 +346,24 @@ def test_withdrawing_a_recommendation_withdraws_its_open_actions_and_keeps_the_d
     with pytest.raises(ValidationError, match="withdrawn"):
         _restate(partnership_officer, recommendation, text="Revived.")
     assert recommendation in selectors.recommendations_list(user=partnership_officer)
+
+
+def test_an_actions_history_reads_in_words_not_field_names(
+    client, partnership_officer, police_action
+):
+    from django.urls import reverse
+
+    from sightline.partnership.models import ActionUpdate
+
+    ActionUpdate.objects.create(
+        action=police_action,
+        by=partnership_officer,
+        kind="impact_signed_off",
+        status=ActionStatus.ACHIEVED,
+        changes={"due_on": "2030-06-30", "lead_person": "A lead"},
+    )
+    client.force_login(partnership_officer)
+    html = client.get(reverse("partnership:action", args=[police_action.pk])).content.decode()
+    assert "Impactsignedoff" not in html and "dueon" not in html
+    assert "Impact signed off" in html
+    assert "due on, lead person changed" in html

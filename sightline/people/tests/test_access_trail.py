@@ -60,3 +60,16 @@ def test_the_trail_is_paginated(signed_in, ig_officer, social_worker, child):
 
 def test_the_trail_of_nobody_is_not_found(signed_in, ig_officer):
     assert signed_in(ig_officer).get(reverse("people:access-trail", args=[999])).status_code == 404
+
+
+def test_the_trail_says_what_each_person_did_in_words_not_codes(
+    signed_in, ig_officer, social_worker, child
+):
+    person_get(user=social_worker, person_id=child.pk)
+    url = reverse("people:access-trail", args=[child.pk])
+    signed_in(ig_officer).get(url)
+    html = signed_in(ig_officer).get(url).content.decode()
+    assert "person.access_trail_viewed" not in html
+    assert "person.viewed" not in html
+    assert "Looked at who has seen the record" in html
+    assert "Opened the record" in html

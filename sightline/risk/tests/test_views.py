@@ -72,6 +72,27 @@ def test_the_alert_page_links_each_evidence_entry_to_the_chronology(client, ifd_
     assert AuditEntry.objects.filter(action="alert.viewed").exists()
 
 
+def test_the_alert_page_names_its_rule_in_words_not_by_its_code(client, ifd_manager, alert):
+    from sightline.risk.catalogue import BY_CODE
+
+    client.force_login(ifd_manager)
+    html = client.get(reverse("risk:alert", args=[alert.pk])).content.decode()
+    assert "<code>contacts-without-assessment</code>" not in html
+    assert ">contacts-without-assessment" not in html
+    assert BY_CODE["contacts-without-assessment"].name in html
+
+
+def test_the_rule_catalogue_shows_rule_names_not_codes(client, partnership_officer):
+    client.force_login(partnership_officer)
+    for url in (
+        reverse("risk:rules"),
+        reverse("risk:rule-edit", args=["contacts-without-assessment"]),
+    ):
+        html = client.get(url).content.decode()
+        assert ">contacts-without-assessment" not in html
+        assert "<code>" not in html
+
+
 def test_the_recipient_acknowledges_and_closes_by_post(client, ifd_manager, alert):
     client.force_login(ifd_manager)
     assert client.get(reverse("risk:acknowledge", args=[alert.pk])).status_code == 405

@@ -3,8 +3,11 @@ demo sign-ins and serve Sightline on 127.0.0.1:8000 (what `make run` calls)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -55,6 +58,13 @@ class Command(BaseCommand):
             )
         if options["no_serve"]:
             return
+        # Visitors see Sightline's error pages, never Django's debug page (which shows settings
+        # and records): DEBUG is off unless DJANGO_DEBUG asks for it. WhiteNoise (in MIDDLEWARE,
+        # WHITENOISE_USE_FINDERS) serves the static files, so no collectstatic is needed.
+        if "DJANGO_DEBUG" not in os.environ:
+            settings.DEBUG = False
+            settings.WHITENOISE_AUTOREFRESH = False
+            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # quiets WhiteNoise
         self.stdout.write(f"\nServing Sightline on http://{ADDRESS}/ (Ctrl+C to stop)\n")
         self.stdout.flush()
         call_command("runserver", ADDRESS, use_reloader=False)
