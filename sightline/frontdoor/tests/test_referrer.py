@@ -53,7 +53,7 @@ def test_a_public_referrer_is_told_only_that_their_concern_was_considered_and_ac
         contact_decide(
             actor=ifd_manager,
             contact=contact,
-            level=NeedLevel.L4 if outcome == Outcome.STRATEGY else NeedLevel.L2,
+            level=NeedLevel.L4 if outcome in (Outcome.STRATEGY, Outcome.REFERRAL) else NeedLevel.L2,
             outcome=outcome,
             rationale=RATIONALE,
         )
