@@ -36,7 +36,8 @@ KINDS = [
         "cpis-lookup",
         "A child on a plan attended unscheduled care",
         "same_day",
-        [("lead_social_worker", ""), ("lead_manager", "")],
+        # The lead social worker has the lookup's own message (sharing.services).
+        [("lead_manager", ""), ("involved", "")],
     ),
 ]
 
