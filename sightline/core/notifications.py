@@ -50,6 +50,9 @@ FIRST_BACK_OFF = dt.timedelta(minutes=1)
 # commit, so a rolled-back change tells nobody.
 alerts_raised = Signal()  # alert_ids: list[int]
 address_changed = Signal()  # person_id: int
+# Asked by casework's team due list (team, user, as_of, episodes: {child id: episode id});
+# receivers answer with overdue items as dicts of casework's `Due` fields.
+team_due_items = Signal()
 
 
 def publish_on_commit(signal: Signal, **facts: Any) -> None:

@@ -3,7 +3,9 @@ and recorded when they show personal data."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404
@@ -101,3 +103,40 @@ def notification_shown(*, user: User, notification: NetworkNotification) -> Show
         detail={"persons": [p.pk for p in shown.persons]},
     )
     return shown
+
+
+def team_overdue_notifications(
+    *, user: User, as_of: dt.date, episodes: dict[int, int], **_: Any
+) -> list[dict[str, Any]]:
+    """For casework's team due list: notifications about the team's children (those the user
+    may see) that nobody acted on by their due time, as due-list items."""
+    if not episodes:
+        return []
+    visible = persons_visible_to(user).filter(pk__in=list(episodes))
+    late = (
+        NetworkNotification.objects.filter(
+            acted_at__isnull=True,
+            escalation_of__isnull=True,
+            due_at__lt=timezone.now(),
+            persons__in=visible,
+        )
+        .select_related("recipient", "recipient__agency")
+        .prefetch_related("persons")
+        .order_by("due_at", "pk")
+        .distinct()
+    )
+    items = []
+    for notification in late:
+        child = next(p for p in notification.persons.all() if p.pk in episodes)
+        recipient = notification.recipient
+        owner = recipient.get_full_name() or recipient.username
+        items.append(
+            {
+                "kind": f"Notification not acted on: {notification.title}",
+                "due_date": timezone.localtime(notification.due_at).date(),
+                "episode_id": episodes[child.pk],
+                "child": child,
+                "owner": owner + (f", {recipient.agency.name}" if recipient.agency else ""),
+            }
+        )
+    return items

@@ -21,7 +21,12 @@ from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.core.working_days import LONDON, add_working_days, next_working_day
 from sightline.sharing.models import Due, NetworkNotification, NotificationKind
-from sightline.sharing.network.audiences import Recipient, kind_audience, recipients_for
+from sightline.sharing.network.audiences import (
+    Recipient,
+    kind_audience,
+    manager_of,
+    recipients_for,
+)
 
 HUB_ACTOR = "Sightline notifications"
 EMAIL_SUBJECT = "You have a new notification in Sightline"
@@ -161,3 +166,48 @@ def notification_mark_acted_on(*, actor: User, notification: NetworkNotification
         held.read_at = held.read_at or now
         held.save(update_fields=["acted_at", "read_at"])
         audit.record_change(actor=actor, action="notification.acted_on", target=held)
+
+
+def _escalation_title(title: str) -> str:
+    return f"Not acted on in time: {title}"[:300]
+
+
+@transaction.atomic
+def notifications_escalate(*, now: dt.datetime | None = None) -> int:
+    """Each notification not acted on by its due time goes to the recipient's manager (once):
+    a new notification, due the same day, pointing back to the one missed. Returns how many
+    notifications were escalated."""
+    now = now or timezone.now()
+    late = (
+        NetworkNotification.objects.select_for_update(skip_locked=True)
+        .filter(acted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now)
+        .filter(escalation_of__isnull=True)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    escalated = 0
+    for notification in late:
+        person_ids = list(notification.persons.values_list("pk", flat=True))
+        for manager in manager_of(notification.recipient):
+            _notify(
+                recipient=Recipient(manager, "The manager of the person it was sent to"),
+                kind=notification.kind,
+                title=_escalation_title(notification.title),
+                asks_for=notification.asks_for,
+                detail=notification.detail,
+                person_ids=person_ids,
+                alert_id=notification.alert_id,
+                due=Due.SAME_DAY,
+                now=now,
+                escalation_of=notification,
+            )
+        notification.escalated_at = now
+        notification.save(update_fields=["escalated_at"])
+        audit.record_change(
+            actor=HUB_ACTOR,
+            action="notification.escalated",
+            target=notification,
+            person_id=person_ids[0] if person_ids else None,
+        )
+        escalated += 1
+    return escalated
