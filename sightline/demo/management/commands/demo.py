@@ -3,6 +3,8 @@ demo sign-ins and serve Sightline on 127.0.0.1:8000 (what `make run` calls)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -57,4 +59,13 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nServing Sightline on http://{ADDRESS}/ (Ctrl+C to stop)\n")
         self.stdout.flush()
-        call_command("runserver", ADDRESS, use_reloader=False)
+        # The worker (deliveries, notifications) runs beside the web server, stopped with it.
+        worker = subprocess.Popen([sys.executable, "-m", "sightline.manage", "worker"])  # noqa: S603
+        try:
+            call_command("runserver", ADDRESS, use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
