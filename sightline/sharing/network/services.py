@@ -179,7 +179,7 @@ def notifications_escalate(*, now: dt.datetime | None = None) -> int:
     notifications were escalated."""
     now = now or timezone.now()
     late = (
-        NetworkNotification.objects.select_for_update(skip_locked=True)
+        NetworkNotification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(acted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now)
         .filter(escalation_of__isnull=True)
         .select_related("recipient")

@@ -26,9 +26,14 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def queued(settings, agencies, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def queued(settings, agencies, django_capture_on_commit_callbacks, monkeypatch):  # type: ignore[no-untyped-def]
     """A notification to the lead social worker, its e-mail queued as a task in the database."""
     settings.TASKS = DATABASE_TASKS
+    # The worker closes stale connections between tasks; in a test that would close the
+    # connection holding the test's transaction (on PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     net = network(agencies)
     with django_capture_on_commit_callbacks(execute=True):
         network_notify(kind="address-change", person_ids=[net.child.pk])
