@@ -11,6 +11,7 @@ HYPHENATED_COMMANDS = {
     "export-annex-a": "export_annex_a",
     "api-token": "api_token",
     "send-notifications": "send_notifications",
+    "escalate-notifications": "escalate_notifications",
 }
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "sightline.core",
     "sightline.accounts",
     "sightline.people",
@@ -175,6 +177,14 @@ BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 24)
 # How long an administrator's one-time link to set up two-factor sign-in stays usable.
 TWO_FACTOR_ENROLMENT_HOURS = env_int("TWO_FACTOR_ENROLMENT_HOURS", 72)
 # Sightline's own address, for links printed by commands and sent in e-mails.
+# Background work (deliveries, notifications) runs in `sightline worker` beside the web server;
+# queued in the database, so no broker is needed.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SIGHTLINE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The audit trail's hash chain is keyed (HMAC-SHA-256) with a secret held outside the database,

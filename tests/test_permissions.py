@@ -10,6 +10,7 @@ checks that every URL in the project is covered by one of the tables.
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -172,6 +173,11 @@ TABLE: dict[str, dict[str, object]] = {
     "/cp-is/": row(403, unscheduled_care=200),
     "/cp-is/answer/": row(403, unscheduled_care=302),
     "/messages/": row(200),
+    # Notifications: each user's own inbox; one notification only for its recipient.
+    "/notifications/": row(200),
+    "/notifications/{notification}/": row(404, health_visitor=200),
+    "/notifications/{notification}/read/": row(405),
+    "/notifications/{notification}/acted-on/": row(405),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": row(200),  # the interactive docs are for signed-in staff
@@ -279,7 +285,19 @@ def world(agencies, police_officer, health_visitor, ifd_practitioner, analyst): 
         "reference": contact.reference,
         "request": request.pk,
         "assessment": assessment.pk,
+        "notification": _notification_for(health_visitor, child),
     }
+
+
+def _notification_for(recipient, child) -> int:  # type: ignore[no-untyped-def]
+    from sightline.sharing.models import NetworkNotification
+    from sightline.sharing.network.audiences import Recipient
+    from sightline.sharing.network.services import network_notify
+
+    involvement = [Recipient(recipient, "The child's health visitor")]
+    with mock.patch("sightline.sharing.network.services.recipients_for", return_value=involvement):
+        network_notify(kind="was-not-brought", person_ids=[child.pk])
+    return NetworkNotification.objects.get(recipient=recipient).pk
 
 
 def _protection_world(child, agencies):  # type: ignore[no-untyped-def]
@@ -390,6 +408,7 @@ def _table_route(pattern: str) -> str:
         ("version", "<int:number>"),
         ("meeting", "<int:meeting_id>"),
         ("medical", "<int:medical_id>"),
+        ("notification", "<int:notification_id>"),
     ):
         pattern = pattern.replace("set-up/not-a-real-link/", "set-up/<str:token>/")
         pattern = pattern.replace("{" + name + "}", converter)

@@ -49,6 +49,7 @@ from sightline.casework.services.protection import review_due as due_for_review
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
+from sightline.core.notifications import team_due_items
 from sightline.core.working_days import LONDON, add_working_days, working_day_deadline
 from sightline.people.models import Person
 from sightline.people.selectors import persons_visible_to
@@ -356,6 +357,9 @@ def team_due_list(*, user: User, team: Team, as_of: dt.date | None = None) -> Te
                 result.overdue.append(due)
             elif due.due_date <= week_end:
                 result.due_this_week.append(due)
+    open_by_child = {episode.child_id: episode.pk for episode in episodes}
+    for _, items in team_due_items.send(None, user=user, as_of=as_of, episodes=open_by_child):
+        result.overdue += [Due(**item) for item in items or []]  # type: ignore[arg-type]
     result.overdue.sort(key=lambda d: (d.due_date, d.kind))
     result.due_this_week.sort(key=lambda d: (d.due_date, d.kind))
     shown = sorted({d.child.pk for d in result.overdue + result.due_this_week if d.child})

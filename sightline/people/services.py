@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.notifications import address_changed, publish_on_commit
 from sightline.core.rows import rows_insert
 from sightline.core.transactions import service_atomic
 from sightline.people.addresses import same_address
@@ -308,6 +309,7 @@ def _address_insert(
     audit.record_change(
         actor=actor, action="person.address_added", target=address, person_id=person.pk
     )
+    publish_on_commit(address_changed, person_id=person.pk)
     return address
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from sightline.chronology.models import Event, Participant
 from sightline.core import audit
+from sightline.core.notifications import alerts_raised, publish_on_commit
 from sightline.core.working_days import LONDON
 from sightline.risk import catalogue
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
@@ -386,6 +387,8 @@ def _write(writes: _Writes, result: SyncResult, record_each: bool, now: dt.datet
                 target = Alert(pk=pk, person_id=instance.person_id, rule=instance.rule)
                 detail = {"rule": instance.rule, "raised_by": instance.raised_by}
                 writes.audits.append(("alert.raised", target, detail))
+        if record_each:  # live evaluation tells people; a replay of history does not
+            publish_on_commit(alerts_raised, alert_ids=created)
     _insert_links(writes.links)
     for action, target, detail in writes.audits + writes.withdrawn_audits:
         audit.record_change(

@@ -5,3 +5,13 @@ class SharingConfig(AppConfig):
     name = "sightline.sharing"
     label = "sharing"
     verbose_name = "Information sharing"
+
+    def ready(self) -> None:
+        from sightline.core.notifications import address_changed, alerts_raised, team_due_items
+        from sightline.sharing.network import selectors, tasks
+
+        alerts_raised.connect(tasks.on_alerts_raised, dispatch_uid="sharing.alerts_raised")
+        address_changed.connect(tasks.on_address_changed, dispatch_uid="sharing.address_changed")
+        team_due_items.connect(
+            selectors.team_overdue_notifications, dispatch_uid="sharing.team_due_items"
+        )

@@ -19,6 +19,7 @@ from sightline.people.identifiers import normalise_nhs_number, validate_nhs_numb
 from sightline.people.models import Person
 from sightline.sharing import selectors
 from sightline.sharing.models import CpisLookup
+from sightline.sharing.network.tasks import cpis_lookup_notify
 from sightline.sharing.rules import LOOKUP_CPIS
 
 NOTIFICATION_TOPIC = "cpis-attendance"
@@ -185,6 +186,7 @@ def _tell_social_worker(*, lookup: CpisLookup, plan: Plan, attended: str) -> Non
         ]
     )
     user, email = _recipient(plan)
+    cpis_lookup_notify_on_commit(child_id=child.pk, detail=body)
     ended = plan.end_date is not None and plan.end_date <= timezone.localdate(lookup.at)
     _chronology_record(lookup=lookup, plan=plan, told=user)
     notification_queue(
@@ -201,6 +203,11 @@ def _tell_social_worker(*, lookup: CpisLookup, plan: Plan, attended: str) -> Non
         topic=NOTIFICATION_TOPIC,
         about=plan,
     )
+
+
+def cpis_lookup_notify_on_commit(*, child_id: int, detail: str) -> None:
+    """The child's network is told by the worker, after the lookup is recorded."""
+    transaction.on_commit(lambda: cpis_lookup_notify.enqueue(child_id=child_id, detail=detail))
 
 
 def _chronology_record(*, lookup: CpisLookup, plan: Plan, told: User | None) -> None:

@@ -4,6 +4,8 @@ demo sign-ins and serve Sightline on 127.0.0.1:8000 (what `make run` calls)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,4 +69,13 @@ class Command(BaseCommand):
             Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # quiets WhiteNoise
         self.stdout.write(f"\nServing Sightline on http://{ADDRESS}/ (Ctrl+C to stop)\n")
         self.stdout.flush()
-        call_command("runserver", ADDRESS, use_reloader=False)
+        # The worker (deliveries, notifications) runs beside the web server, stopped with it.
+        worker = subprocess.Popen([sys.executable, "-m", "sightline.manage", "worker"])  # noqa: S603
+        try:
+            call_command("runserver", ADDRESS, use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
