@@ -23,7 +23,13 @@ import jellyfish
 import numpy as np
 
 from sightline.linkage.comparisons import COMPARISONS, DOB, FAMILY, GIVEN, NHS, UPN
-from sightline.linkage.features import FEATURE_SQL, nickname_pairs
+from sightline.linkage.features import (
+    FEATURE_SQL,
+    HOUSE_SQL,
+    STREET_SQL,
+    address_key,
+    nickname_pairs,
+)
 from sightline.linkage.scoring import SHARED_IDENTIFIER, complete_model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -134,13 +140,20 @@ def model_from_splink(settings: Mapping[str, Any], *, base: Mapping[str, Any]) -
 def prepare(con: duckdb.DuckDBPyConnection, raw_table: str, out: str = "records") -> None:
     """Raw records (given_name, family_name, date_of_birth, sex, nhs_number, upn, postcode,
     address_line; NHS numbers and UPNs already checked) to the feature table `out`."""
+    if not con.sql(
+        "SELECT 1 FROM duckdb_functions() WHERE function_name = 'sightline_address_key'"
+    ).fetchall():
+        con.create_function(
+            "sightline_address_key", address_key, ["VARCHAR"], "VARCHAR", side_effects=False
+        )
     con.sql(f"CREATE OR REPLACE TABLE _features AS {FEATURE_SQL.format(table=raw_table)}")
     enrich(con, "_features", out)
     con.sql("DROP TABLE _features")
 
 
 def enrich(con: duckdb.DuckDBPyConnection, table: str, out: str = "records") -> None:
-    """Add the nickname groups of first names (`given_variants`) to a feature table."""
+    """Add the nickname groups of first names (`given_variants`) and the house number and
+    street of the address key (`house`, `street`) to a feature table."""
     pairs = nickname_pairs()
     con.sql("CREATE OR REPLACE TABLE _nicknames (name VARCHAR, variant VARCHAR)")
     con.executemany("INSERT INTO _nicknames VALUES (?, ?)", pairs)
@@ -148,7 +161,9 @@ def enrich(con: duckdb.DuckDBPyConnection, table: str, out: str = "records") -> 
         f"""
         CREATE OR REPLACE TABLE {out} AS
         SELECT f.*, coalesce(v.variants, CASE WHEN f.given IS NULL THEN NULL
-                                              ELSE [f.given] END) AS given_variants
+                                              ELSE [f.given] END) AS given_variants,
+               nullif({HOUSE_SQL.format(addr="f.addr")}, '') AS house,
+               nullif({STREET_SQL.format(addr="f.addr")}, '') AS street
         FROM {table} f
         LEFT JOIN (SELECT name, list(variant ORDER BY variant) AS variants
                    FROM _nicknames GROUP BY name) v ON v.name = f.given

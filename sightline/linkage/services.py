@@ -423,22 +423,26 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
             else:
                 case(whens, max(rest))
         elif name == "address":
+            # Levels beyond an equality on the columns weigh at most `slip` (street lines
+            # alike) or what the areas or streets give; nothing when either side is missing.
             a = features
             sector, district = _POSTCODE_PART.format(cut=2), _POSTCODE_PART.format(cut=3)
+            slip = w["street_slip"] if a.street else -math.inf
             whens = [("postcode = '' AND addr = ''", [], 0.0)]
             if a.postcode and a.addr:
                 whens.append(("postcode = %s AND addr = %s", [a.postcode, a.addr], w["exact"]))
             if a.postcode:
                 whens.append(("postcode = %s", [a.postcode], w["postcode"]))
-            if a.addr and a.district:
-                whens.append((f"addr = %s AND {district} = %s", [a.addr, a.district], w["line"]))
-            if " " in a.addr:
-                whens.append(("addr = %s", [a.addr], w["street"]))
+            if a.addr:
+                whens.append(("addr = %s", [a.addr], max(w["line"], w["street"])))
             if a.sector:
-                whens.append((f"{sector} = %s", [a.sector], w["sector"]))
+                whens.append((f"{sector} = %s", [a.sector], max(w["sector"], slip)))
             if a.district:
-                whens.append((f"{district} = %s", [a.district], w["district"]))
-            case(whens, w["different"])
+                whens.append((f"{district} = %s", [a.district], max(w["district"], slip)))
+                whens.append(("postcode <> ''", [], max(w["different"], slip)))
+            if a.street:
+                whens.append(("addr <> ''", [], max(w["other_street"], slip)))
+            case(whens, 0.0)
         else:  # a comparison this does not know: at most its best
             parts.append("%s")
             params.append(check.most)
