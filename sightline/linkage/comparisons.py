@@ -80,6 +80,33 @@ GIVEN_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} OR {_alike_sql('given
 BOTH_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} AND {_alike_sql('given_r', 'family_l')})"
 
 
+NICKNAME_SLIP_LENGTH = 5  # shorter names one slip from a nickname are often other names (Ella)
+
+
+def _slip_of_variant(name: str, other: Features) -> bool:
+    return len(name) >= NICKNAME_SLIP_LENGTH and any(
+        _dl(name, variant) <= 1 for variant in other.given_variants
+    )
+
+
+def _nickname_slip(a: Features, b: Features) -> bool:
+    """One name is a slip away from a nickname or full form of the other (Tommyy, Thomas)."""
+    return _slip_of_variant(a.given, b) or _slip_of_variant(b.given, a)
+
+
+def _slip_of_variant_sql(name: str, variants: str) -> str:
+    return (
+        f"(length({name}) >= {NICKNAME_SLIP_LENGTH} AND len(list_filter({variants}, "
+        f"lambda v: damerau_levenshtein({name}, v) <= 1)) > 0)"
+    )
+
+
+NICKNAME_SLIP_SQL = (
+    f"{_slip_of_variant_sql('given_l', 'given_variants_r')} "
+    f"OR {_slip_of_variant_sql('given_r', 'given_variants_l')}"
+)
+
+
 def _always(a: Features, b: Features) -> bool:
     return True
 
@@ -142,6 +169,12 @@ GIVEN = Comparison(
             "damerau_levenshtein(given_l, given_r) <= 1 "
             "OR jaro_winkler_similarity(given_l, given_r) >= 0.94",
             lambda a, b: _dl(a.given, b.given) <= 1 or _jw(a.given, b.given) >= 0.94,
+        ),
+        Level(
+            "nickname_slip",
+            "Nickname or short form with a spelling slip (Tommyy, Thomas)",
+            NICKNAME_SLIP_SQL,
+            _nickname_slip,
         ),
         Level(
             "swapped",

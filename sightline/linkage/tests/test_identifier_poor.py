@@ -8,7 +8,7 @@ import pytest
 from sightline.linkage import conf
 from sightline.linkage.comparisons import ADDRESS
 from sightline.linkage.features import Features, features_of
-from sightline.linkage.scoring import Model, load_shipped_model, score
+from sightline.linkage.scoring import Model, load_shipped_model, score, twin_guard_applies
 
 
 def poor(**fields: str) -> Features:
@@ -76,3 +76,38 @@ def test_a_slip_in_the_house_number_or_the_street_is_more_than_another_street(mo
 def test_a_different_street_with_no_postcode_is_not_a_different_area(model):
     level = ADDRESS.level_of(poor(), poor(address_line="90 Station Road"))
     assert level is not None and level.name == "other_street"
+
+
+def twin_held(a: Features, b: Features, model: Model) -> bool:
+    """The twins guard holds the pair back (whatever the pair's score)."""
+    return twin_guard_applies({f.comparison: f.level for f in score(a, b, model).fields})
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Amara", "Amarra"),  # a letter added
+        ("Amara", "Amra"),  # dropped
+        ("Amara", "Aamra"),  # two letters swapped
+        ("Thomas", "Tommyy"),  # a nickname with a slip
+        ("Charlotte", "Charlei"),
+        ("Katie", "Cutherine"),  # a slip in the full name of a nickname
+        ("Frederick", "Fredy"),
+    ],
+)
+def test_a_first_name_slip_is_not_held_back_as_a_twin(model, one, other):
+    assert not twin_held(poor(given_name=one), poor(given_name=other), model)
+
+
+def test_first_and_family_names_the_wrong_way_round_are_not_held_back_as_twins(model):
+    a = poor()
+    assert not twin_held(a, poor(given_name="Okafor", family_name="Amara"), model)
+    assert not twin_held(a, poor(given_name="Okafr", family_name="Amara"), model)
+
+
+@pytest.mark.parametrize("twin", ["Chidi", "Ellie", "Zara"])
+def test_twins_with_different_first_names_still_go_to_review(model, twin):
+    given = "Ella" if twin == "Ellie" else "Amara"
+    a, b = poor(given_name=given), poor(given_name=twin)
+    assert twin_held(a, b, model)
+    assert score(a, b, model).match_probability < conf.link_threshold()
