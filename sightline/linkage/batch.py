@@ -41,6 +41,11 @@ BLOCKING_RULES = (
     "l.postcode = r.postcode AND l.given = r.given",
     "l.family = r.family AND l.postcode = r.postcode",
     "l.dob = r.dob AND l.postcode = r.postcode",  # names the wrong way round, or mangled
+    # names the wrong way round without a postcode (the per-event blocking's "same birthday")
+    "l.dob = r.dob AND substr(l.given, 1, 1) = substr(r.family, 1, 1)",
+    "l.dob = r.dob AND substr(l.family, 1, 1) = substr(r.given, 1, 1)",
+    # a slip in the birthday (the per-event blocking's "same family and year of birth")
+    "l.family = r.family AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
     "l.nhs = r.nhs",
     "l.upn = r.upn",
 )

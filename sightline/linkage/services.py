@@ -591,6 +591,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
             method = how  # type: ignore[assignment]
             break
     review: list[Candidate] = []
+    also: list[Candidate] = []
     if found is None:
         candidates = [  # a doubted number's holder is never linked without review
             c
@@ -599,6 +600,11 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         ]
         if candidates and candidates[0].score.match_probability >= conf.link_threshold():
             found, method = candidates[0], "probabilistic"
+            also = [  # other persons the record links as strongly: one person, as in a rebuild
+                c
+                for c in candidates[1:]
+                if c.score.match_probability >= conf.link_threshold() and not c.score.guard
+            ]
         else:
             review = [
                 c
@@ -658,6 +664,8 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
     _indexed_own(record, person, created)
     if found is not None:
         _link_record(actor=actor, record=record, person=person, found=found, method=method)
+        if also:
+            _join_linked(actor=actor, person=person, others=also)
     for candidate in review:
         _queue_for_review(
             actor=actor,
@@ -710,6 +718,53 @@ def _link_record(
             "match_weight": round(found.score.match_weight, 2),
         },
     )
+
+
+def _join_linked(*, actor: Actor, person: Person, others: list[Candidate]) -> None:
+    """Merge into `person` the other persons the new record links to as strongly, as a rebuild
+    puts all of them in one cluster (`batch.cluster`): unless their records hold NHS numbers,
+    UPNs or dates of birth that are not alike, or a person kept them apart. Rare: only then
+    are the persons read."""
+    from sightline.linkage.batch import _dob_alike, _id_alike
+    from sightline.linkage.selectors import person_retired
+
+    for candidate in sorted(others, key=_most_likely):
+        held = LinkageRecord.objects.filter(
+            person_id__in=[person.pk, candidate.person_id], source_record__isnull=False
+        ).values_list("person_id", "nhs", "upn", "dob")
+        values: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        for person_id, nhs, upn, dob in held:
+            sets = values.setdefault(person_id, (set(), set(), set()))
+            for i, value in enumerate((nhs, upn, dob)):
+                if value:
+                    sets[i].add(value)
+        mine, theirs = values.get(person.pk), values.get(candidate.person_id)
+        if (
+            mine
+            and theirs
+            and not all(
+                alike(x, y)
+                for i, alike in enumerate((_id_alike, _id_alike, _dob_alike))
+                for x in mine[i]
+                for y in theirs[i]
+            )
+        ):
+            continue
+        kept_apart = MatchCandidate.objects.filter(
+            status=MatchCandidate.Status.KEPT_APART,
+            person_id__in=[person.pk, candidate.person_id],
+            candidate_id__in=[person.pk, candidate.person_id],
+        ).exists()
+        other = Person.objects.filter(pk=candidate.person_id).first()
+        if kept_apart or other is None or person_retired(other.pk):
+            continue
+        person_merge(
+            actor=actor,
+            survivor=person,
+            merged=other,
+            reason="Automatic: a new record links both persons (match probability "
+            f"{candidate.score.match_probability:.3f})",
+        )
 
 
 def _queue_for_review(
