@@ -30,7 +30,7 @@ from sightline.linkage.features import (
     address_key,
     nickname_pairs,
 )
-from sightline.linkage.scoring import SHARED_IDENTIFIER, complete_model
+from sightline.linkage.scoring import SHARED_IDENTIFIER, TWIN_FIRST_NAMES, complete_model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -209,7 +209,7 @@ def predict(
 
     guard = (
         f"({is_level(DOB.name, 'exact', 'swapped')}) AND ({is_level(FAMILY.name, 'exact', 'typo')})"
-        f" AND ({is_level(GIVEN.name, 'similar', 'different')})"
+        f" AND ({is_level(GIVEN.name, *(TWIN_FIRST_NAMES - {''}))} OR {g[GIVEN.name]} = -1)"
         f" AND NOT ({is_level(NHS.name, *SHARED_IDENTIFIER)})"
         f" AND NOT ({is_level(UPN.name, *SHARED_IDENTIFIER)})"
     )

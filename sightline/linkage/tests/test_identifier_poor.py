@@ -111,3 +111,10 @@ def test_twins_with_different_first_names_still_go_to_review(model, twin):
     a, b = poor(given_name=given), poor(given_name=twin)
     assert twin_held(a, b, model)
     assert score(a, b, model).match_probability < conf.link_threshold()
+
+
+def test_a_record_without_a_first_name_is_held_back_like_a_twin_without_an_identifier(model):
+    # either twin's record: same family, birthday and street, nothing tells them apart
+    a, b = poor(), poor(given_name="")
+    assert twin_held(a, b, model)
+    assert score(a, b, model).match_probability < conf.link_threshold()
