@@ -23,8 +23,14 @@ import jellyfish
 import numpy as np
 
 from sightline.linkage.comparisons import COMPARISONS, DOB, FAMILY, GIVEN, NHS, UPN
-from sightline.linkage.features import FEATURE_SQL, nickname_pairs
-from sightline.linkage.scoring import SHARED_IDENTIFIER, complete_model
+from sightline.linkage.features import (
+    FEATURE_SQL,
+    HOUSE_SQL,
+    STREET_SQL,
+    address_key,
+    nickname_pairs,
+)
+from sightline.linkage.scoring import SHARED_IDENTIFIER, TWIN_FIRST_NAMES, complete_model
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -35,6 +41,11 @@ BLOCKING_RULES = (
     "l.postcode = r.postcode AND l.given = r.given",
     "l.family = r.family AND l.postcode = r.postcode",
     "l.dob = r.dob AND l.postcode = r.postcode",  # names the wrong way round, or mangled
+    # names the wrong way round without a postcode (the per-event blocking's "same birthday")
+    "l.dob = r.dob AND substr(l.given, 1, 1) = substr(r.family, 1, 1)",
+    "l.dob = r.dob AND substr(l.family, 1, 1) = substr(r.given, 1, 1)",
+    # a slip in the birthday (the per-event blocking's "same family and year of birth")
+    "l.family = r.family AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
     "l.nhs = r.nhs",
     "l.upn = r.upn",
 )
@@ -134,13 +145,20 @@ def model_from_splink(settings: Mapping[str, Any], *, base: Mapping[str, Any]) -
 def prepare(con: duckdb.DuckDBPyConnection, raw_table: str, out: str = "records") -> None:
     """Raw records (given_name, family_name, date_of_birth, sex, nhs_number, upn, postcode,
     address_line; NHS numbers and UPNs already checked) to the feature table `out`."""
+    if not con.sql(
+        "SELECT 1 FROM duckdb_functions() WHERE function_name = 'sightline_address_key'"
+    ).fetchall():
+        con.create_function(
+            "sightline_address_key", address_key, ["VARCHAR"], "VARCHAR", side_effects=False
+        )
     con.sql(f"CREATE OR REPLACE TABLE _features AS {FEATURE_SQL.format(table=raw_table)}")
     enrich(con, "_features", out)
     con.sql("DROP TABLE _features")
 
 
 def enrich(con: duckdb.DuckDBPyConnection, table: str, out: str = "records") -> None:
-    """Add the nickname groups of first names (`given_variants`) to a feature table."""
+    """Add the nickname groups of first names (`given_variants`) and the house number and
+    street of the address key (`house`, `street`) to a feature table."""
     pairs = nickname_pairs()
     con.sql("CREATE OR REPLACE TABLE _nicknames (name VARCHAR, variant VARCHAR)")
     con.executemany("INSERT INTO _nicknames VALUES (?, ?)", pairs)
@@ -148,7 +166,9 @@ def enrich(con: duckdb.DuckDBPyConnection, table: str, out: str = "records") -> 
         f"""
         CREATE OR REPLACE TABLE {out} AS
         SELECT f.*, coalesce(v.variants, CASE WHEN f.given IS NULL THEN NULL
-                                              ELSE [f.given] END) AS given_variants
+                                              ELSE [f.given] END) AS given_variants,
+               nullif({HOUSE_SQL.format(addr="f.addr")}, '') AS house,
+               nullif({STREET_SQL.format(addr="f.addr")}, '') AS street
         FROM {table} f
         LEFT JOIN (SELECT name, list(variant ORDER BY variant) AS variants
                    FROM _nicknames GROUP BY name) v ON v.name = f.given
@@ -189,7 +209,7 @@ def predict(
 
     guard = (
         f"({is_level(DOB.name, 'exact', 'swapped')}) AND ({is_level(FAMILY.name, 'exact', 'typo')})"
-        f" AND ({is_level(GIVEN.name, 'similar', 'different')})"
+        f" AND ({is_level(GIVEN.name, *(TWIN_FIRST_NAMES - {''}))} OR {g[GIVEN.name]} = -1)"
         f" AND NOT ({is_level(NHS.name, *SHARED_IDENTIFIER)})"
         f" AND NOT ({is_level(UPN.name, *SHARED_IDENTIFIER)})"
     )

@@ -80,6 +80,33 @@ GIVEN_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} OR {_alike_sql('given
 BOTH_CROSSED_SQL = f"({_alike_sql('given_l', 'family_r')} AND {_alike_sql('given_r', 'family_l')})"
 
 
+NICKNAME_SLIP_LENGTH = 5  # shorter names one slip from a nickname are often other names (Ella)
+
+
+def _slip_of_variant(name: str, other: Features) -> bool:
+    return len(name) >= NICKNAME_SLIP_LENGTH and any(
+        _dl(name, variant) <= 1 for variant in other.given_variants
+    )
+
+
+def _nickname_slip(a: Features, b: Features) -> bool:
+    """One name is a slip away from a nickname or full form of the other (Tommyy, Thomas)."""
+    return _slip_of_variant(a.given, b) or _slip_of_variant(b.given, a)
+
+
+def _slip_of_variant_sql(name: str, variants: str) -> str:
+    return (
+        f"(length({name}) >= {NICKNAME_SLIP_LENGTH} AND len(list_filter({variants}, "
+        f"lambda v: damerau_levenshtein({name}, v) <= 1)) > 0)"
+    )
+
+
+NICKNAME_SLIP_SQL = (
+    f"{_slip_of_variant_sql('given_l', 'given_variants_r')} "
+    f"OR {_slip_of_variant_sql('given_r', 'given_variants_l')}"
+)
+
+
 def _always(a: Features, b: Features) -> bool:
     return True
 
@@ -142,6 +169,12 @@ GIVEN = Comparison(
             "damerau_levenshtein(given_l, given_r) <= 1 "
             "OR jaro_winkler_similarity(given_l, given_r) >= 0.94",
             lambda a, b: _dl(a.given, b.given) <= 1 or _jw(a.given, b.given) >= 0.94,
+        ),
+        Level(
+            "nickname_slip",
+            "Nickname or short form with a spelling slip (Tommyy, Thomas)",
+            NICKNAME_SLIP_SQL,
+            _nickname_slip,
         ),
         Level(
             "swapped",
@@ -240,21 +273,44 @@ SEX = Comparison(
     shows=lambda f: f.sex,
 )
 
+
+def _area_known(a: Features, b: Features) -> bool:
+    """Both records give a postcode (or at least its district): the areas can be compared."""
+    return bool(a.district and b.district)
+
+
+def _same_line(a: Features, b: Features) -> bool:
+    return bool(a.street) and a.street == b.street and a.house == b.house
+
+
+def _line_slip(a: Features, b: Features) -> bool:
+    """The same street and number but for a slip in one of them."""
+    if not (a.street and b.street):
+        return False
+    if a.house == b.house:
+        return _jw(a.street, b.street) >= STREET_SLIP
+    return a.street == b.street and bool(a.house and b.house) and _dl(a.house, b.house) <= 1
+
+
+STREET_SLIP = 0.88  # Jaro-Winkler of two streets that differ by a slip (Acacia, Acaica)
+SAME_LINE_SQL = "street_l = street_r AND house_l IS NOT DISTINCT FROM house_r"
+
+# The address: postcode, and the house number and street compared apart, each normalised
+# (`sightline.people.addresses.street_key`). With no postcode on one side the area cannot be
+# judged: the street lines alone are compared, and with no street line either, nothing is.
 ADDRESS = Comparison(
     name="address",
     label="Address",
-    columns=("postcode", "sector", "district", "addr"),
-    null_sql="(postcode_l IS NULL AND addr_l IS NULL AND district_l IS NULL) "
-    "OR (postcode_r IS NULL AND addr_r IS NULL AND district_r IS NULL)",
-    is_null=lambda a, b: (
-        not (a.postcode or a.addr or a.district) or not (b.postcode or b.addr or b.district)
-    ),
+    columns=("postcode", "sector", "district", "house", "street"),
+    null_sql="NOT ((district_l IS NOT NULL AND district_r IS NOT NULL) "
+    "OR (street_l IS NOT NULL AND street_r IS NOT NULL))",
+    is_null=lambda a, b: not (_area_known(a, b) or (a.street and b.street)),
     levels=(
         Level(
             "exact",
             "Same address and postcode",
-            "postcode_l = postcode_r AND addr_l = addr_r",
-            lambda a, b: bool(a.postcode) and a.postcode == b.postcode and a.addr == b.addr != "",
+            f"postcode_l = postcode_r AND {SAME_LINE_SQL}",
+            lambda a, b: bool(a.postcode) and a.postcode == b.postcode and _same_line(a, b),
         ),
         Level(
             "postcode",
@@ -265,16 +321,22 @@ ADDRESS = Comparison(
         Level(
             "line",
             "Same house number and street, postcode differs",
-            "addr_l = addr_r AND district_l = district_r",
-            lambda a, b: (
-                bool(a.addr and a.district) and a.addr == b.addr and a.district == b.district
-            ),
+            f"{SAME_LINE_SQL} AND district_l = district_r",
+            lambda a, b: _same_line(a, b) and bool(a.district) and a.district == b.district,
         ),
         Level(
             "street",
-            "Same house number and street, another area (or a postcode slip)",
-            "addr_l = addr_r AND contains(addr_l, ' ')",
-            lambda a, b: " " in a.addr and a.addr == b.addr,
+            "Same house number and street, another area or no postcode to compare",
+            SAME_LINE_SQL,
+            _same_line,
+        ),
+        Level(
+            "street_slip",
+            "Same house number and street but for a slip",
+            f"(house_l IS NOT DISTINCT FROM house_r "
+            f"AND jaro_winkler_similarity(street_l, street_r) >= {STREET_SLIP}) "
+            "OR (street_l = street_r AND damerau_levenshtein(house_l, house_r) <= 1)",
+            _line_slip,
         ),
         Level(
             "sector",
@@ -287,6 +349,12 @@ ADDRESS = Comparison(
             "Same postcode district",
             "district_l = district_r",
             lambda a, b: bool(a.district) and a.district == b.district,
+        ),
+        Level(
+            "other_street",
+            "Another street, no postcode to compare",
+            "district_l IS NULL OR district_r IS NULL",
+            lambda a, b: not _area_known(a, b),
         ),
         Level("different", "Different area (moved, or another person)", "ELSE", _always),
     ),

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sightline.people.addresses import street_key
 from sightline.people.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 from sightline.people.names import NICKNAMES, fold, name_key
 
@@ -119,19 +120,19 @@ def given_variants(given: str) -> frozenset[str]:
     return VARIANTS.get(given, frozenset({given})) if given else frozenset()
 
 
-_HOUSE = re.compile(r"\d+[a-z]?")
-
-
 def address_key(line: str) -> str:
-    """House number and the first word of the street: '4 Mill Lane' and '4, mill ln' agree."""
-    text = re.sub(r"[^a-z0-9 ]", " ", (line or "").lower())
-    words = text.split()
-    if not words:
-        return ""
-    number = next((w for w in words if _HOUSE.fullmatch(w)), "")
-    street = next((w for w in words if w.isalpha() and w not in {"flat", "apartment"}), "")
-    key = f"{number} {street}".strip()
-    return key
+    """House number and street, normalised (`sightline.people.addresses.street_key`) and
+    written "14 acacia": "14 Acacia Avenue", "14, Acacia Ave." and "14 Acaciaavenue" agree.
+    The street has no spaces, so the key splits back into its two parts (`house_and_street`).
+    """
+    house, street = street_key(line)
+    return f"{house} {street}" if house and street else street
+
+
+def house_and_street(addr: str) -> tuple[str, str]:
+    """The (house number, street) of an `address_key`."""
+    house, _, street = addr.rpartition(" ")
+    return house, street
 
 
 def postcode_parts(postcode: str) -> tuple[str, str, str]:
@@ -156,6 +157,14 @@ class Features:
     sector: str
     district: str
     addr: str
+
+    @property
+    def house(self) -> str:
+        return house_and_street(self.addr)[0]
+
+    @property
+    def street(self) -> str:
+        return house_and_street(self.addr)[1]
 
     @property
     def given_key(self) -> str:
@@ -221,9 +230,14 @@ def dob_variants(dob: dt.date | None) -> list[dt.date]:
     return out
 
 
+# The house number and the street of an address key (`house_and_street`), in DuckDB.
+HOUSE_SQL = "CASE WHEN contains({addr}, ' ') THEN split_part({addr}, ' ', 1) END"
+STREET_SQL = "CASE WHEN contains({addr}, ' ') THEN split_part({addr}, ' ', 2) ELSE {addr} END"
+
 # DuckDB: from a raw table with columns unique_id, given_name, family_name, date_of_birth
 # (DATE or ISO text), sex, nhs_number, upn, postcode, address_line, to the feature columns.
 # NHS numbers and UPNs are assumed checked already (invalid ones blanked) by the caller.
+# `sightline_address_key` is `address_key`, registered on the connection (`batch.prepare`).
 FEATURE_SQL = r"""
 SELECT
   unique_id,
@@ -240,13 +254,10 @@ SELECT
   CASE WHEN length(pc) >= 5 THEN substr(pc, 1, length(pc) - 2) END AS sector,
   CASE WHEN length(pc) >= 5 THEN substr(pc, 1, length(pc) - 3)
        WHEN length(pc) BETWEEN 2 AND 4 THEN pc END AS district,
-  nullif(trim(regexp_extract(addr_text, '\b(\d+[a-z]?)\b', 1) || ' ' ||
-         regexp_extract(addr_text, '\b([a-z]+)\b', 1)), '') AS addr
+  nullif(sightline_address_key(coalesce(address_line, '')), '') AS addr
 FROM (
   SELECT *,
-    regexp_replace(upper(coalesce(postcode, '')), '[^A-Z0-9]', '', 'g') AS pc,
-    regexp_replace(regexp_replace(lower(coalesce(address_line, '')), '[^a-z0-9 ]', ' ', 'g'),
-                   '\b(flat|apartment)\b', ' ', 'g') AS addr_text
+    regexp_replace(upper(coalesce(postcode, '')), '[^A-Z0-9]', '', 'g') AS pc
   FROM {table}
 )
 """

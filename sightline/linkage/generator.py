@@ -172,12 +172,71 @@ def _population(rng: random.Random, pools: _Pools) -> Iterator[_Person]:
                 yield person(child.given, child.family, child.dob, child.sex, address(), True)
 
 
-def generate(n_records: int, seed: int = 20250101) -> list[tuple]:  # type: ignore[type-arg]
+# The identifier-poor profile: what police incident records, a school's first-aid log or a
+# neighbour's report carry. First name, family name, date of birth and a street line only (no
+# NHS number, UPN, postcode or sex), written with more slips, names the wrong way round, the
+# street's suffix dropped, abbreviated or run together, and fields left out.
+POOR_TYPO, POOR_SWAPPED, POOR_MISSING = 0.12, 0.04, 0.05
+PROFILES = ("multi-agency", "identifier-poor")
+
+
+def _street_as_written(rng: random.Random, line: str) -> str:
+    """A street line as someone wrote it down: its suffix dropped, shortened or run together,
+    or a slip in the house number."""
+    number, _, street = line.partition(" ")
+    words = street.split()
+    roll = rng.random()
+    if roll < 0.15 and len(words) > 1:
+        street = " ".join(words[:-1])
+    elif roll < 0.25 and len(words) > 1:
+        street = "".join(words)
+    elif roll < 0.35 and len(words) > 1:
+        short = {"Street": "St", "Road": "Rd", "Avenue": "Ave", "Lane": "Ln", "Close": "Cl"}
+        street = " ".join([*words[:-1], short.get(words[-1], words[-1])])
+    elif roll < 0.40:
+        number = _typo(rng, number) if len(number) >= 3 else str(int(number) + 1)
+    elif roll < 0.48:
+        street = _typo(rng, street)
+    return f"{number} {street}"
+
+
+def _poorly_written(rng: random.Random, row: tuple) -> tuple:  # type: ignore[type-arg]
+    """An agency row as an identifier-poor source would have sent it."""
+    uid, agency, record_id, person, given, family, dob, _sex, _nhs, _upn, line, _pc = row
+    if rng.random() < POOR_TYPO:
+        given = _typo(rng, given)
+    if rng.random() < POOR_TYPO:
+        family = _typo(rng, family)
+    if rng.random() < POOR_SWAPPED:
+        given, family = family, given
+    if line:
+        line = _street_as_written(rng, line)
+    fields = [given, family, dob, line]
+    for i in range(len(fields)):
+        if rng.random() < POOR_MISSING:
+            fields[i] = None if i == 2 else ""
+    given, family, dob, line = fields
+    return (uid, agency, record_id, person, given, family, dob, "", "", "", line, "")
+
+
+def generate(n_records: int, seed: int = 20250101, profile: str = "multi-agency") -> list[tuple]:  # type: ignore[type-arg]
     """`n_records` agency records (rows in COLUMNS order) of a seeded population.
 
     The population and the way agencies write it down draw on two random streams of the
     seed, so a smaller run is the start of a larger one (the last person may be cut short).
+    `profile` "identifier-poor": the same people as the records of agencies that hold no
+    identifier (see `_poorly_written`), drawn on a third stream.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile: {profile!r}")
+    rows = _generate(n_records, seed)
+    if profile == "identifier-poor":
+        poor = random.Random(f"{seed}:poor")
+        rows = [_poorly_written(poor, row) for row in rows]
+    return rows
+
+
+def _generate(n_records: int, seed: int) -> list[tuple]:  # type: ignore[type-arg]
     rng = random.Random(f"{seed}:records")
     pools = _Pools(seed)
     people = _population(random.Random(f"{seed}:people"), pools)

@@ -228,6 +228,8 @@ def _candidate_rules(features: Features, date_of_birth: dt.date | None) -> Q:
         rules |= Q(family_key=family_key, birth_year=int(features.dob[:4]))
     if features.postcode and given_keys:
         rules |= Q(postcode=features.postcode, given_key__in=given_keys)
+    if features.postcode and family_key:
+        rules |= Q(postcode=features.postcode, family_key=family_key)
     if features.nhs:
         rules |= Q(nhs=features.nhs)
     if features.upn:
@@ -240,7 +242,7 @@ def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[Li
 
     Same date of birth (or day and month swapped); same family-name sound and a first-name
     sound (nicknames included); same family-name sound and birth year; same postcode and
-    first-name sound; same NHS number or UPN.
+    first-name or family-name sound; same NHS number or UPN.
     """
     rules = _candidate_rules(features, date_of_birth)
     return list(LinkageRecord.objects.filter(rules)[:MAX_CANDIDATE_ROWS])
@@ -291,6 +293,8 @@ def _candidate_where(
             features.postcode,
             *given_keys,
         )
+    if features.postcode and family_key:  # as the batch's "same family and postcode"
+        rule("(postcode = %s AND family_key = %s)", features.postcode, family_key)
     if features.nhs:
         rule("nhs = %s", features.nhs)
     if features.upn:

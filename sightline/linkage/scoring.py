@@ -130,7 +130,8 @@ def probability(weight: float) -> float:
 
 
 TWIN_GUARD = (
-    "Same date of birth and family but different first names, with no shared NHS number or "
+    "Same date of birth and family but different first names (or none on one side), with no "
+    "shared NHS number or "
     "UPN (nor one a slip away): possibly twins or siblings, so never linked without a person "
     "deciding."
 )
@@ -139,6 +140,11 @@ TWIN_GUARD = (
 # Twins do not share an identifier, nor hold two one slip apart: NHS numbers and UPNs carry a
 # check character, so consecutive numbers issued to twins differ in two places at least.
 SHARED_IDENTIFIER = frozenset({"exact", "typo"})
+
+
+# First-name levels that may be twins': different names, or alike but different (Ella, Ellie),
+# or no first name on one side (either twin's record, nothing tells them apart).
+TWIN_FIRST_NAMES = frozenset({"similar", "different", ""})
 
 
 def twin_guard_applies(levels: Mapping[str, str]) -> bool:
@@ -150,7 +156,7 @@ def twin_guard_applies(levels: Mapping[str, str]) -> bool:
     return (
         levels.get(DOB.name) in {"exact", "swapped"}
         and levels.get(FAMILY.name) in {"exact", "typo"}
-        and levels.get(GIVEN.name) in {"similar", "different"}
+        and levels.get(GIVEN.name) in TWIN_FIRST_NAMES
         and levels.get(NHS.name) not in SHARED_IDENTIFIER
         and levels.get(UPN.name) not in SHARED_IDENTIFIER
     )

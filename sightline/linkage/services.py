@@ -423,22 +423,26 @@ def _sql_bound(features: Features, checks: list[_Check]) -> tuple[str, list[obje
             else:
                 case(whens, max(rest))
         elif name == "address":
+            # Levels beyond an equality on the columns weigh at most `slip` (street lines
+            # alike) or what the areas or streets give; nothing when either side is missing.
             a = features
             sector, district = _POSTCODE_PART.format(cut=2), _POSTCODE_PART.format(cut=3)
+            slip = w["street_slip"] if a.street else -math.inf
             whens = [("postcode = '' AND addr = ''", [], 0.0)]
             if a.postcode and a.addr:
                 whens.append(("postcode = %s AND addr = %s", [a.postcode, a.addr], w["exact"]))
             if a.postcode:
                 whens.append(("postcode = %s", [a.postcode], w["postcode"]))
-            if a.addr and a.district:
-                whens.append((f"addr = %s AND {district} = %s", [a.addr, a.district], w["line"]))
-            if " " in a.addr:
-                whens.append(("addr = %s", [a.addr], w["street"]))
+            if a.addr:
+                whens.append(("addr = %s", [a.addr], max(w["line"], w["street"])))
             if a.sector:
-                whens.append((f"{sector} = %s", [a.sector], w["sector"]))
+                whens.append((f"{sector} = %s", [a.sector], max(w["sector"], slip)))
             if a.district:
-                whens.append((f"{district} = %s", [a.district], w["district"]))
-            case(whens, w["different"])
+                whens.append((f"{district} = %s", [a.district], max(w["district"], slip)))
+                whens.append(("postcode <> ''", [], max(w["different"], slip)))
+            if a.street:
+                whens.append(("addr <> ''", [], max(w["other_street"], slip)))
+            case(whens, 0.0)
         else:  # a comparison this does not know: at most its best
             parts.append("%s")
             params.append(check.most)
@@ -587,6 +591,7 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
             method = how  # type: ignore[assignment]
             break
     review: list[Candidate] = []
+    also: list[Candidate] = []
     if found is None:
         candidates = [  # a doubted number's holder is never linked without review
             c
@@ -595,6 +600,11 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
         ]
         if candidates and candidates[0].score.match_probability >= conf.link_threshold():
             found, method = candidates[0], "probabilistic"
+            also = [  # other persons the record links as strongly: one person, as in a rebuild
+                c
+                for c in candidates[1:]
+                if c.score.match_probability >= conf.link_threshold() and not c.score.guard
+            ]
         else:
             review = [
                 c
@@ -654,6 +664,8 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
     _indexed_own(record, person, created)
     if found is not None:
         _link_record(actor=actor, record=record, person=person, found=found, method=method)
+        if also:
+            _join_linked(actor=actor, person=person, others=also)
     for candidate in review:
         _queue_for_review(
             actor=actor,
@@ -706,6 +718,53 @@ def _link_record(
             "match_weight": round(found.score.match_weight, 2),
         },
     )
+
+
+def _join_linked(*, actor: Actor, person: Person, others: list[Candidate]) -> None:
+    """Merge into `person` the other persons the new record links to as strongly, as a rebuild
+    puts all of them in one cluster (`batch.cluster`): unless their records hold NHS numbers,
+    UPNs or dates of birth that are not alike, or a person kept them apart. Rare: only then
+    are the persons read."""
+    from sightline.linkage.batch import _dob_alike, _id_alike
+    from sightline.linkage.selectors import person_retired
+
+    for candidate in sorted(others, key=_most_likely):
+        held = LinkageRecord.objects.filter(
+            person_id__in=[person.pk, candidate.person_id], source_record__isnull=False
+        ).values_list("person_id", "nhs", "upn", "dob")
+        values: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        for person_id, nhs, upn, dob in held:
+            sets = values.setdefault(person_id, (set(), set(), set()))
+            for i, value in enumerate((nhs, upn, dob)):
+                if value:
+                    sets[i].add(value)
+        mine, theirs = values.get(person.pk), values.get(candidate.person_id)
+        if (
+            mine
+            and theirs
+            and not all(
+                alike(x, y)
+                for i, alike in enumerate((_id_alike, _id_alike, _dob_alike))
+                for x in mine[i]
+                for y in theirs[i]
+            )
+        ):
+            continue
+        kept_apart = MatchCandidate.objects.filter(
+            status=MatchCandidate.Status.KEPT_APART,
+            person_id__in=[person.pk, candidate.person_id],
+            candidate_id__in=[person.pk, candidate.person_id],
+        ).exists()
+        other = Person.objects.filter(pk=candidate.person_id).first()
+        if kept_apart or other is None or person_retired(other.pk):
+            continue
+        person_merge(
+            actor=actor,
+            survivor=person,
+            merged=other,
+            reason="Automatic: a new record links both persons (match probability "
+            f"{candidate.score.match_probability:.3f})",
+        )
 
 
 def _queue_for_review(

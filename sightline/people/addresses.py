@@ -52,6 +52,66 @@ def address_parts(line: str) -> tuple[tuple[str, ...], str]:
     return tuple(numbers), " ".join(words)
 
 
+# The last word of a street name that says what kind of street it is: written with or without
+# it ("14 Acacia", "14 Acacia Avenue") or run together ("14 Acaciaavenue"), it is one street.
+STREET_SUFFIXES = frozenset(
+    {
+        "street",
+        "road",
+        "avenue",
+        "lane",
+        "close",
+        "court",
+        "crescent",
+        "drive",
+        "gardens",
+        "grove",
+        "place",
+        "square",
+        "terrace",
+        "way",
+        "park",
+        "walk",
+        "mews",
+        "row",
+        "rise",
+        "view",
+    }
+)
+# Run together with the name, only the longer suffixes are cut ("Conway" keeps its "way").
+_RUN_TOGETHER = tuple(sorted((s for s in STREET_SUFFIXES if len(s) >= 4), key=len, reverse=True))
+
+
+def street_key(line: str) -> tuple[str, str]:
+    """(house number, street) of an address line, for comparing lines written differently.
+
+    The house number is the one just before the street ("Flat 2, 14 Acacia Avenue": 14); the
+    street is its words written out, without the kind of street at the end and without spaces:
+    "14 Acacia Ave.", "14 Acaciaavenue" and "14 ACACIA" all give ("14", "acacia"). A line
+    without a street word gives ("", "").
+    """
+    text = re.sub(r"[^a-z0-9 ]", " ", (line or "").lower())
+    house = ""
+    words: list[str] = []
+    for word in text.split():
+        if _NUMBER.fullmatch(word):
+            if not words:
+                house = word
+        elif word not in {"flat", "apartment", "apt", "no", "the"}:
+            words.append(_WORDS.get(word, word))
+    if not words:
+        return "", ""
+    if len(words) > 1 and words[-1] in STREET_SUFFIXES:
+        words = words[:-1]
+    else:
+        last = words[-1]
+        for suffix in _RUN_TOGETHER:
+            if last.endswith(suffix) and len(last) - len(suffix) >= 3:
+                words[-1] = last[: -len(suffix)]
+                break
+    return house, "".join(words)
+
+
 def same_address(line_a: str, postcode_a: str, line_b: str, postcode_b: str) -> bool:
     """Whether two addresses are the same place, compared normalised (see the module)."""
     postcode_a, postcode_b = normalise_postcode(postcode_a), normalise_postcode(postcode_b)

@@ -109,6 +109,14 @@ PAIRS = [
     (person(), person(address_line="3 Mill Lane", postcode="BD22 7TT")),
     (person(), person(address_line="", postcode="")),
     (person(given_name=""), person(given_name="Okafor", family_name="Sarah")),
+    (person(), person(given_name="Sallyy")),
+    (person(given_name="Sallyy"), person()),
+    (person(postcode=""), person(address_line="18 Beech Grv", postcode="")),
+    (person(postcode=""), person(address_line="81 Beech Grove")),
+    (person(postcode=""), person(address_line="3 Mill Lane")),
+    (person(postcode=""), person(address_line="", postcode="")),
+    (person(address_line=""), person(postcode="")),
+    (person(address_line="Beech Grove"), person(address_line="Beech Grove", postcode="LS1 1AA")),
 ]
 
 
