@@ -96,9 +96,7 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, list | tuple | set | frozenset) or (
-        isinstance(value, models.QuerySet | models.Manager)
-    ):
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet | models.Manager):
         items = value.all() if isinstance(value, models.Manager) else value
         return sorted((json_value(item) for item in items), key=str)
     if value is None or isinstance(value, str | bool | int | float):

@@ -8,6 +8,7 @@ from sightline.accounts.models import Agency
 from sightline.core.forms import GovukDateField
 from sightline.core.forms import GovukForm as _GovukForm
 from sightline.core.models import Theme
+from sightline.core.versions import VersionedFormMixin
 from sightline.partnership.models import (
     ActionStatus,
     AssuranceRequest,
@@ -204,11 +205,11 @@ def _reason_for_the_change() -> forms.Field:
     )
 
 
-class RecommendationEditForm(RecommendationForm):
+class RecommendationEditForm(VersionedFormMixin, RecommendationForm):
     reason = _reason_for_the_change()
 
 
-class ActionEditForm(ActionForm):
+class ActionEditForm(VersionedFormMixin, ActionForm):
     reason = _reason_for_the_change()
 
 

@@ -112,9 +112,18 @@ def _log(
         actor=actor,
         action=f"action.{kind}",
         target=action,
-        detail={"status": action.status, "changes": sorted((changes or {}).keys())},
+        detail={"status": action.status, "changes": pairs(changes), "version": action.version},
     )
     return update
+
+
+def pairs(changes: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """A history's changes (`{field: {"from": old, "to": new}}`) as an audit entry keeps them:
+    `{field: [old, new]}` (sightline.core.versions)."""
+    return {
+        name: [change.get("from"), change.get("to")] if isinstance(change, dict) else [None, change]
+        for name, change in audit._as_stored(changes or {}).items()
+    }
 
 
 def _check_owner_and_date(
