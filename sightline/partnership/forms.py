@@ -143,6 +143,13 @@ class PracticeReviewForm(GovukForm):
                 del self.fields[name]
 
 
+class PracticeReviewEditForm(VersionedFormMixin, PracticeReviewForm):
+    """Updating a practice review, with the version it was read at."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, editing=True, **kwargs)
+
+
 class MilestoneForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind", choices=PracticeReviewMilestone.Kind.choices, widget=forms.RadioSelect

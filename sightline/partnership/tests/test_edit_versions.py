@@ -5,14 +5,17 @@ with the first person's change shown, and what the second person typed is kept
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from sightline.core.models import AuditEntry
+from sightline.core.models import AuditEntry, Theme
 from sightline.core.versions import StaleEdit
-from sightline.partnership.services import plan_changes
+from sightline.partnership.models import Recommendation
+from sightline.partnership.services import plan, plan_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,63 @@ def test_the_second_of_two_saves_of_an_action_is_refused_with_the_first_change(
     police_action.refresh_from_db()
     assert police_action.due_on == dt.date(2030, 4, 30)
     assert police_action.lead_person == "Detective Inspector, safeguarding"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_of_two_saves_at_the_same_moment_from_the_same_version_exactly_one_is_kept(
+    partnership_officer, subgroup_chair
+):
+    """Two connections save the same recommendation at once, both read at version 1: one
+    wins, the other waits for it, then is refused with its change named; nothing is lost."""
+    item = plan.recommendation_create(
+        actor=partnership_officer,
+        source="local_review",
+        source_reference="Child T practice review",
+        number="1",
+        text="Tell every professional when a family moves home.",
+        themes=list(Theme.objects.filter(code="think-family")),
+        for_partnership=True,
+    )
+    start = threading.Barrier(2)
+    kept: list[str] = []
+    refused: list[StaleEdit] = []
+    failures: list[BaseException] = []
+
+    def save(actor, number: str) -> None:  # type: ignore[no-untyped-def]
+        try:
+            start.wait()
+            plan_changes.recommendation_update(
+                actor=actor,
+                recommendation=Recommendation.objects.get(pk=item.pk),
+                version=1,
+                source=item.source,
+                source_reference=item.source_reference,
+                text=item.text,
+                themes=list(Theme.objects.filter(code="think-family")),
+                for_partnership=True,
+                number=number,
+            )
+            kept.append(number)
+        except StaleEdit as error:
+            refused.append(error)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(partnership_officer, "2")),
+        threading.Thread(target=save, args=(subgroup_chair, "3")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert len(kept) == 1 and len(refused) == 1
+    item.refresh_from_db()
+    assert (item.number, item.version) == (kept[0], 2)
+    assert f"from “1” to “{kept[0]}”" in refused[0].messages[0]
+    assert refused[0].current == 2
