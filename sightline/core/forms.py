@@ -231,9 +231,9 @@ class GovukFormMixin:
         fields = self.fields  # type: ignore[attr-defined]
         self.add_error(None, error.describe(labels_of(fields.items())))  # type: ignore[attr-defined]
         if "version" in fields and self.is_bound:  # type: ignore[attr-defined]
-            data = self.data.copy()  # type: ignore[has-type]
+            data = getattr(self, "data").copy()  # noqa: B009 - the form's, unknown to the mixin
             data[self.add_prefix("version")] = str(error.current)  # type: ignore[attr-defined]
-            self.data = data
+            setattr(self, "data", data)  # noqa: B010
 
 
 class GovukForm(GovukFormMixin, forms.Form):
