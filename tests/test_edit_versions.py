@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from sightline.casework.services.episodes import assessment_start, episode_open
 from sightline.casework.services.plans import plan_outcome_add
 from sightline.casework.tests import test_protection_builders as b
 from sightline.core.models import Theme
@@ -133,6 +134,36 @@ def plan_outcome(request: pytest.FixtureRequest) -> Case:
         {"by_when_day": "19"},
         {"responsible_person": "Alex Parent"},
         "changed By when from 12 May 2026 to 19 May 2026",
+    )
+
+
+def assessment(request: pytest.FixtureRequest) -> Case:
+    request.getfixturevalue("time_machine").move_to("2025-06-02 10:00 +01:00")
+    agencies = request.getfixturevalue("agencies")
+    team = f.team(agencies["csc"], "Assessment Team North")
+    worker = f.user(
+        agencies["csc"], "social_worker", "social_worker", username="sw.aspen", team=team
+    )
+    manager = f.user(
+        agencies["csc"], "team_manager", "social_worker", username="tm.willow", team=team
+    )
+    child = f.child(given_name="Isla", family_name="Formchild", date_of_birth=dt.date(2016, 2, 1))
+    episode = episode_open(
+        actor=worker,
+        child=child,
+        team=team,
+        lead_social_worker=worker,
+        referral_date=dt.date(2025, 3, 3),
+        referral_source="6",
+    )
+    item = assessment_start(actor=worker, episode=episode, start_date=dt.date(2025, 3, 3))
+    return Case(
+        f"/casework/assessments/{item.pk}/",
+        worker,
+        manager,
+        {"child_seen_date_day": "10", "child_seen_date_month": "3", "child_seen_date_year": "2025"},
+        {"child_voice": "I like my new school."},
+        "changed Date the child was seen from no answer to 10 March 2025",
     )
 
 
@@ -267,6 +298,7 @@ def session(request: pytest.FixtureRequest) -> Case:
 
 EDIT_FORMS: list[Callable[[pytest.FixtureRequest], Case]] = [
     plan_outcome,
+    assessment,
     recommendation,
     action,
     practice_review,
