@@ -22,7 +22,7 @@ from sightline.casework.services.plans import plan_outcome_add
 from sightline.casework.tests import test_protection_builders as b
 from sightline.core.models import Theme
 from sightline.learning.services import course_create, session_create
-from sightline.partnership.services import plan, reviews
+from sightline.partnership.services import plan, reviews, risk
 from sightline.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +247,32 @@ def subgroup(request: pytest.FixtureRequest) -> Case:
     )
 
 
+def risk_response(request: pytest.FixtureRequest) -> Case:
+    officer, _, agencies = _partnership(request)
+    leads = []
+    for username in ("di.hawthorn", "di.rowan"):
+        lead = f.user(agencies["police"], "practitioner", "police_officer", username=username)
+        lead.is_agency_lead = True
+        lead.save(update_fields=["is_agency_lead"])
+        leads.append(lead)
+    entry = risk.risk_log_entry_create(
+        actor=officer,
+        against_agency=agencies["police"],
+        concern="Strategy discussions are held without health.",
+        assurance_requested="An audit of 20 strategy discussions.",
+        assurance_due_on=dt.date(2030, 2, 28),
+        raised_on=dt.date(2025, 5, 1),
+    )
+    return Case(
+        f"/partnership/risks/{entry.pk}/respond/",
+        leads[0],
+        leads[1],
+        {"response": "The audit is booked for March."},
+        {"response": "Health now joins every discussion."},
+        "changed Response to the challenge from no answer to “The audit is booked for March.”",
+    )
+
+
 def _course(officer: Any) -> Any:
     return course_create(
         actor=officer,
@@ -303,6 +329,7 @@ EDIT_FORMS: list[Callable[[pytest.FixtureRequest], Case]] = [
     action,
     practice_review,
     subgroup,
+    risk_response,
     course,
     session,
 ]

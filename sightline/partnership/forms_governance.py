@@ -58,7 +58,7 @@ class RiskForm(GovukForm):
     )
 
 
-class RiskResponseForm(GovukForm):
+class RiskResponseForm(VersionedFormMixin, GovukForm):
     response = _text("Response to the challenge", rows=6)
 
 
