@@ -219,6 +219,29 @@ def action(request: pytest.FixtureRequest) -> Case:
     )
 
 
+def action_progress(request: pytest.FixtureRequest) -> Case:
+    officer, _, agencies = _partnership(request)
+    lead = f.user(agencies["police"], "practitioner", "police_officer", username="di.hawthorn")
+    lead.is_agency_lead = True
+    lead.save(update_fields=["is_agency_lead"])
+    item = plan.action_create(
+        actor=officer,
+        recommendation=_recommendation(officer, agencies),
+        description="Audit address-change notifications.",
+        owner_agency=agencies["police"],
+        lead_person="Detective Inspector",
+        due_on=dt.date(2030, 3, 31),
+    )
+    return Case(
+        f"/partnership/actions/{item.pk}/progress/",
+        lead,
+        officer,
+        {"status": "at_risk"},
+        {"completion_evidence": "Half of the cases audited."},
+        "changed Status from “Not started” to “At risk”",
+    )
+
+
 def practice_review(request: pytest.FixtureRequest) -> Case:
     officer, chair, _ = _partnership(request)
     item = reviews.practice_review_create(
@@ -327,6 +350,7 @@ EDIT_FORMS: list[Callable[[pytest.FixtureRequest], Case]] = [
     assessment,
     recommendation,
     action,
+    action_progress,
     practice_review,
     subgroup,
     risk_response,

@@ -232,7 +232,7 @@ class ReopenForm(GovukForm):
     reason = _text("Why it is re-opened")
 
 
-class ProgressForm(GovukForm):
+class ProgressForm(VersionedFormMixin, GovukForm):
     status = forms.ChoiceField(
         label="Status",
         choices=[
