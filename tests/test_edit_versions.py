@@ -9,6 +9,7 @@ inputs), so it follows the form as it is: two people open it, both change one th
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -22,7 +23,7 @@ from sightline.casework.services.plans import plan_outcome_add
 from sightline.casework.tests import test_protection_builders as b
 from sightline.core.models import Theme
 from sightline.learning.services import course_create, session_create
-from sightline.partnership.services import plan, reviews, risk
+from sightline.partnership.services import assurance, plan, reviews, risk
 from sightline.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -296,6 +297,30 @@ def risk_response(request: pytest.FixtureRequest) -> Case:
     )
 
 
+def assurance_answer(request: pytest.FixtureRequest) -> Case:
+    officer, _, agencies = _partnership(request)
+    leads = []
+    for username in ("di.hawthorn", "di.rowan"):
+        lead = f.user(agencies["police"], "practitioner", "police_officer", username=username)
+        lead.is_agency_lead = True
+        lead.save(update_fields=["is_agency_lead"])
+        leads.append(lead)
+    item = assurance.assurance_request_create(
+        actor=officer,
+        agency=agencies["police"],
+        question="Show the audit.",
+        due_on=dt.date(2030, 1, 1),
+    )
+    return Case(
+        f"/partnership/assurance/{item.pk}/answer/",
+        leads[0],
+        leads[1],
+        {"response": "The audit is attached."},
+        {"response": "The audit is under way."},
+        "changed Your agency's answer from no answer to “The audit is attached.”",
+    )
+
+
 def _course(officer: Any) -> Any:
     return course_create(
         actor=officer,
@@ -354,6 +379,7 @@ EDIT_FORMS: list[Callable[[pytest.FixtureRequest], Case]] = [
     practice_review,
     subgroup,
     risk_response,
+    assurance_answer,
     course,
     session,
 ]
@@ -385,7 +411,7 @@ def test_the_second_of_two_people_saving_an_edit_form_is_refused_and_keeps_what_
     page = refused.content.decode()
     assert refused.status_code == 200
     assert "Someone else changed this record while you were editing" in page
-    assert case.shown in page
+    assert case.shown in html.unescape(page)
     assert "Your changes are below; check them and save again." in page
     kept = filled(page)
     assert kept["version"] == "2"

@@ -275,7 +275,7 @@ class AssuranceRequestForm(GovukForm):
     due_on = GovukDateField(label="Answer due by", required=False, allow_past=False)
 
 
-class AnswerForm(GovukForm):
+class AnswerForm(VersionedFormMixin, GovukForm):
     response = _text("Your agency's answer", rows=6)
 
 
