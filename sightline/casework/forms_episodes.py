@@ -11,6 +11,7 @@ from sightline.casework import selectors
 from sightline.casework.models import ASSESSMENT_FACTORS, NO_FACTORS, ClosureReason, PrimaryNeed
 from sightline.casework.services.episodes import REFERRAL_SOURCES
 from sightline.core.forms import GovukDateField, GovukForm
+from sightline.core.versions import VersionedFormMixin
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -118,7 +119,7 @@ class AssessmentStartForm(GovukForm):
     )
 
 
-class AssessmentRecordForm(_FactorsMixin, GovukForm):
+class AssessmentRecordForm(VersionedFormMixin, _FactorsMixin, GovukForm):
     child_seen_date = GovukDateField(
         label="Date the child was seen", allow_future=False, required=False
     )

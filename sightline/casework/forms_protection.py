@@ -21,6 +21,7 @@ from sightline.casework.models import (
 from sightline.casework.services.plans import Progress
 from sightline.casework.services.protection import LONDON, Action, Attendee, Member
 from sightline.core.forms import GovukDateField, GovukForm
+from sightline.core.versions import VersionedFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -299,7 +300,9 @@ class PlanCreateForm(GovukForm):
     start_date = GovukDateField(label="Start date", allow_future=False)
 
 
-class PlanOutcomeForm(GovukForm):
+class PlanOutcomeForm(VersionedFormMixin, GovukForm):
+    """Adding an outcome, or changing one (then with the version it was read at)."""
+
     concern = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="The concern", required=False
     )

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 
 from sightline.core.text import without_control_characters
+from sightline.core.versions import StaleEdit, labels_of
 
 
 class GovukFormRenderer(DjangoTemplates):
@@ -196,8 +197,13 @@ class GovukFormMixin:
         """Attach a service's ValidationError to the matching fields (others to the form).
 
         A field that already shows an error keeps that one (one message a field, as the
-        GOV.UK pattern asks), and a message already shown is not repeated.
+        GOV.UK pattern asks), and a message already shown is not repeated. A save refused
+        because someone else saved first (`StaleEdit`) names the fields by this form's labels,
+        and the form shown again carries the newer version, keeping what the user typed.
         """
+        if isinstance(error, StaleEdit):
+            self._carry_version(error)
+            return
         shown: dict[str | None, list[str]] = {
             name: list(messages)
             for name, messages in self.errors.items()  # type: ignore[attr-defined]
@@ -220,6 +226,14 @@ class GovukFormMixin:
                     self.add_error(name, message)  # type: ignore[attr-defined]
                     already.append(message)
             shown[key] = already
+
+    def _carry_version(self, error: StaleEdit) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        self.add_error(None, error.describe(labels_of(fields.items())))  # type: ignore[attr-defined]
+        if "version" in fields and self.is_bound:  # type: ignore[attr-defined]
+            data = getattr(self, "data").copy()  # noqa: B009 - the form's, unknown to the mixin
+            data[self.add_prefix("version")] = str(error.current)  # type: ignore[attr-defined]
+            setattr(self, "data", data)  # noqa: B010
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core.forms import GovukDateField, GovukForm, GovukModelForm
 from sightline.core.models import Theme
+from sightline.core.versions import VersionedFormMixin
 from sightline.core.working_days import LONDON
 from sightline.learning.models import Booking, Course, NonAttendanceCharge
 
@@ -285,3 +286,11 @@ class ChargeInvoiceForm(GovukForm):
 
 class ChargePaidForm(GovukForm):
     paid_on = GovukDateField(label="Date paid", allow_future=False)
+
+
+class CourseEditForm(VersionedFormMixin, CourseForm):
+    """Changing a course, with the version it was read at."""
+
+
+class SessionEditForm(VersionedFormMixin, SessionForm):
+    """Changing a session, with the version it was read at."""

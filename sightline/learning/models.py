@@ -12,11 +12,12 @@ from django.db.models import Q
 
 from sightline.accounts.models import Agency
 from sightline.core.models import Theme
+from sightline.core.versions import Versioned
 
 __all__ = ["Booking", "Course", "NonAttendanceCharge", "TrainingSession"]
 
 
-class Course(models.Model):
+class Course(Versioned):
     class Level(models.IntegerChoices):
         # LOCAL: the partnership's own wording for its three levels of training.
         FOUNDATION = 1, "Level 1: foundation (universal)"
@@ -59,7 +60,7 @@ class Course(models.Model):
         return [line.strip() for line in self.topics.splitlines() if line.strip()]
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Versioned):
     """One date of a course, with its places."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")

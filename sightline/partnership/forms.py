@@ -8,6 +8,7 @@ from sightline.accounts.models import Agency
 from sightline.core.forms import GovukDateField
 from sightline.core.forms import GovukForm as _GovukForm
 from sightline.core.models import Theme
+from sightline.core.versions import VersionedFormMixin
 from sightline.partnership.models import (
     ActionStatus,
     AssuranceRequest,
@@ -142,6 +143,13 @@ class PracticeReviewForm(GovukForm):
                 del self.fields[name]
 
 
+class PracticeReviewEditForm(VersionedFormMixin, PracticeReviewForm):
+    """Updating a practice review, with the version it was read at."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, editing=True, **kwargs)
+
+
 class MilestoneForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind", choices=PracticeReviewMilestone.Kind.choices, widget=forms.RadioSelect
@@ -204,11 +212,11 @@ def _reason_for_the_change() -> forms.Field:
     )
 
 
-class RecommendationEditForm(RecommendationForm):
+class RecommendationEditForm(VersionedFormMixin, RecommendationForm):
     reason = _reason_for_the_change()
 
 
-class ActionEditForm(ActionForm):
+class ActionEditForm(VersionedFormMixin, ActionForm):
     reason = _reason_for_the_change()
 
 
@@ -224,7 +232,7 @@ class ReopenForm(GovukForm):
     reason = _text("Why it is re-opened")
 
 
-class ProgressForm(GovukForm):
+class ProgressForm(VersionedFormMixin, GovukForm):
     status = forms.ChoiceField(
         label="Status",
         choices=[
@@ -267,7 +275,7 @@ class AssuranceRequestForm(GovukForm):
     due_on = GovukDateField(label="Answer due by", required=False, allow_past=False)
 
 
-class AnswerForm(GovukForm):
+class AnswerForm(VersionedFormMixin, GovukForm):
     response = _text("Your agency's answer", rows=6)
 
 

@@ -10,6 +10,7 @@ from django import forms
 from sightline.accounts.models import Agency, User
 from sightline.core.forms import GovukDateField, _style
 from sightline.core.models import Theme
+from sightline.core.versions import VersionedFormMixin
 from sightline.partnership.forms import GovukForm, _text
 from sightline.partnership.models import (
     Attendance,
@@ -57,7 +58,7 @@ class RiskForm(GovukForm):
     )
 
 
-class RiskResponseForm(GovukForm):
+class RiskResponseForm(VersionedFormMixin, GovukForm):
     response = _text("Response to the challenge", rows=6)
 
 
@@ -124,7 +125,7 @@ class OutcomeProgressForm(GovukForm):
 # --- Subgroups -----------------------------------------------------------------------------
 
 
-class SubgroupEditForm(GovukForm):
+class SubgroupEditForm(VersionedFormMixin, GovukForm):
     terms_of_reference = _text("Terms of reference", required=False, rows=8)
     chair = forms.ModelChoiceField(
         label="Chair",

@@ -8,6 +8,7 @@ from django.db import models
 
 from sightline.accounts.models import Team
 from sightline.casework.models.codes import ClosureReason, PrimaryNeed
+from sightline.core.versions import Versioned
 from sightline.people.models import Person
 
 USER = settings.AUTH_USER_MODEL
@@ -58,7 +59,7 @@ class Episode(models.Model):
         return self.closure_date is None
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """A social work (s17) assessment, due 45 working days after the referral (T2)."""
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="assessments")

@@ -9,6 +9,7 @@ from sightline.accounts.models import Agency
 from sightline.casework.models.codes import AbuseCategory
 from sightline.casework.models.episodes import Episode
 from sightline.casework.models.protection import Conference
+from sightline.core.versions import Versioned
 
 USER = settings.AUTH_USER_MODEL
 
@@ -53,7 +54,7 @@ class Plan(models.Model):
         return f"{self.get_kind_display()} for {self.episode.child} from {self.start_date:%d %b %Y}"
 
 
-class PlanOutcome(models.Model):
+class PlanOutcome(Versioned):
     """One outcome: the concern, the action, who (person and agency), by when, and how
     success will be measured. A plan cannot be confirmed while any of these is missing."""
 

@@ -38,7 +38,7 @@ from sightline.casework.models import (
 )
 from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.working_days import LONDON, add_working_days
 from sightline.people.models import Person
 from sightline.people.services import person_ensure_social_care_record, social_care_agency
@@ -479,8 +479,12 @@ def assessment_record(
     child_seen_date: dt.date | None = None,
     child_voice: str = "",
     factors: list[str] | None = None,
+    version: int | None = None,
 ) -> Assessment:
-    """Record the assessment's progress: when the child was seen, their words, the factors."""
+    """Record the assessment's progress: when the child was seen, their words, the factors.
+
+    Refused (`StaleEdit`) when it has been saved since `version` was read."""
+    versions.claim(assessment, version)
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("episode")
@@ -491,18 +495,29 @@ def assessment_record(
     if child_seen_date is not None:
         _not_before_referral(episode, child_seen_date, "child_seen_date", "The date seen")
         _not_in_future(child_seen_date, "child_seen_date", "The date the child was seen")
+    before = _assessment_values(assessment)
     assessment.child_seen_date = child_seen_date
     assessment.child_voice = (child_voice or "").strip()
     assessment.factors = factors_clean(factors)
     assessment.save(update_fields=["child_seen_date", "child_voice", "factors"])
-    audit.record_change(
+    versions.record_edit(
         actor=actor,
         action="assessment.recorded",
         target=assessment,
         person_id=episode.child_id,
+        changes=versions.changes_between(before, _assessment_values(assessment)),
         detail={"factors": assessment.factors},
     )
     return assessment
+
+
+def _assessment_values(assessment: Assessment) -> dict[str, Any]:
+    """What the assessment form records, factors by their names (never their codes)."""
+    return {
+        "child_seen_date": assessment.child_seen_date,
+        "child_voice": assessment.child_voice,
+        "factors": [ASSESSMENT_FACTORS.get(code, code) for code in assessment.factors],
+    }
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ from sightline.casework.services.protection import (
     long_date,
     open_cp_plan,
 )
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.working_days import add_working_days, is_working_day, next_working_day
 
 FIRST_CORE_GROUP_WORKING_DAYS = 10  # T5
@@ -219,7 +219,11 @@ def plan_outcome_update(
     responsible_agency: Agency | None = None,
     by_when: dt.date | None = None,
     success_measure: str = "",
+    version: int | None = None,
 ) -> PlanOutcome:
+    """Change an outcome; refused (`StaleEdit`) when it has been saved since `version` was read."""
+    versions.claim(outcome, version)
+    outcome.refresh_from_db()
     plan = outcome.plan
     _editable(plan)
     values = _outcome_values(
@@ -232,18 +236,19 @@ def plan_outcome_update(
     )
     if not values["concern"]:
         raise ValidationError({"concern": "Say what the concern is"})
-    changed = [name for name, value in values.items() if getattr(outcome, name) != value]
+    before = {name: getattr(outcome, name) for name in values}
+    changes = versions.changes_between(before, values)
     for name, value in values.items():
         setattr(outcome, name, value)
     outcome.save()
-    if changed:
+    if changes:
         _plan_changed(plan)
-    audit.record_change(
+    versions.record_edit(
         actor=actor,
         action="plan.outcome_updated",
         target=outcome,
         person_id=plan.episode.child_id,
-        detail={"changed": changed},
+        changes=changes,
     )
     return outcome
 

@@ -236,6 +236,7 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
         "child_seen_date": assessment.child_seen_date,
         "child_voice": assessment.child_voice,
         "factors": assessment.factors,
+        "version": assessment.version,
     }
     form = AssessmentRecordForm(request.POST or None, initial=initial)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -248,6 +249,7 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
             child_seen_date=data.get("child_seen_date"),
             child_voice=data.get("child_voice", ""),
             factors=data.get("factors", []),
+            version=data.get("version"),
         ),
         "Assessment saved.",
     )

@@ -96,13 +96,17 @@ def outcome_edit(
     plan = plan_for(request, plan_id)
     outcome = get_object_or_404(PlanOutcome, plan=plan, pk=outcome_id) if outcome_id else None
     initial = (
-        {name: getattr(outcome, name) for name in services.OUTCOME_FIELDS} if outcome else None
+        {name: getattr(outcome, name) for name in services.OUTCOME_FIELDS}
+        | {"version": outcome.version}
+        if outcome
+        else None
     )
     form = forms.PlanOutcomeForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
             if outcome is None:
-                services.plan_outcome_add(actor=request.user, plan=plan, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+                services.plan_outcome_add(actor=request.user, plan=plan, **data)
             else:
                 services.plan_outcome_update(
                     actor=request.user, outcome=outcome, **form.cleaned_data

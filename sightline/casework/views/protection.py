@@ -33,6 +33,7 @@ from sightline.casework.rules_protection import WORK_PROTECTION
 from sightline.casework.services import plans as plan_services
 from sightline.casework.services import protection as services
 from sightline.core import audit
+from sightline.core.versions import StaleEdit
 from sightline.people.selectors import persons_visible_to
 
 T = TypeVar("T", bound=models.Model)
@@ -66,6 +67,9 @@ def read(user: User, target: models.Model, episode: Episode) -> None:
 
 def apply_errors(form: Any, error: ValidationError, formsets: dict[str, Any] | None = None) -> None:
     """A service's errors on the form's fields; row errors above the rows."""
+    if isinstance(error, StaleEdit):
+        form.add_errors_from(error)  # the other person's change, and the newer version
+        return
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             if formsets and name in formsets:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.models import Theme
 from sightline.core.notifications import notification_queue
 from sightline.learning.models import Booking, Course, TrainingSession
@@ -66,25 +66,37 @@ def course_create(
 
 @transaction.atomic
 def course_update(
-    *, actor: Any, course: Course, themes: Iterable[Theme] | None = None, **fields: Any
+    *,
+    actor: Any,
+    course: Course,
+    themes: Iterable[Theme] | None = None,
+    version: int | None = None,
+    **fields: Any,
 ) -> Course:
+    """Change a course; refused (`StaleEdit`) when it has been saved since `version` was read."""
     unknown = set(fields) - set(COURSE_FIELDS)
     if unknown:
         raise TypeError(f"course_update got unknown fields: {sorted(unknown)}")
+    versions.claim(course, version)
+    saved = Course.objects.get(pk=course.pk)  # `course` may hold a form's unsaved values
+    before: dict[str, Any] = {name: getattr(saved, name) for name in fields}
+    after: dict[str, Any] = {}
     for name, value in fields.items():
-        setattr(course, name, value.strip() if isinstance(value, str) else value)
+        after[name] = value.strip() if isinstance(value, str) else value
+        setattr(course, name, after[name])
     _check_course(title=course.title, level=course.level, mode=course.mode)
     course.save()
     if themes is not None:
-        course.themes.set(list(themes))
-    audit.record_change(
+        themes = list(themes)
+        before["themes"] = [theme.name for theme in saved.themes.all()]
+        after["themes"] = [theme.name for theme in themes]
+        course.themes.set(themes)
+    versions.record_edit(
         actor=actor,
         action="course.updated",
         target=course,
-        detail={
-            "fields": sorted(fields),
-            "themes": sorted(t.code for t in course.themes.all()),
-        },
+        changes=versions.changes_between(before, after),
+        detail={"themes": sorted(t.code for t in course.themes.all())},
     )
     return course
 
@@ -156,9 +168,12 @@ def session_update(
     joining_link: str = "",
     trainer_name: str = "",
     trainer: Any = None,
+    version: int | None = None,
 ) -> TrainingSession:
     """Change a session. Fewer places than are already confirmed is refused; more places move
-    people up from the waiting list."""
+    people up from the waiting list. Refused (`StaleEdit`) when the session has been saved
+    since `version` was read."""
+    versions.claim(session, version)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError("This session has been cancelled and cannot be changed.")
@@ -177,18 +192,35 @@ def session_update(
                 f"least {confirmed} places, or cancel bookings first"
             }
         )
+    before = _session_values(session)
     session.starts_at, session.ends_at, session.capacity = starts_at, ends_at, capacity
     session.venue, session.joining_link = venue.strip(), joining_link.strip()
     session.trainer_name, session.trainer = trainer_name.strip(), trainer
     session.save()
-    audit.record_change(
+    versions.record_edit(
         actor=actor,
         action="training_session.updated",
         target=session,
+        changes=versions.changes_between(before, _session_values(session)),
         detail={"starts_at": starts_at, "ends_at": ends_at, "capacity": capacity},
     )
     waiting_list_move_up(actor=actor, session=session)
     return session
+
+
+def _session_values(session: TrainingSession) -> dict[str, Any]:
+    """A session as its form asks for it (date, times, places...), for an edit's audit entry."""
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return {
+        "date": starts.date(),
+        "start_time": f"{starts:%H:%M}",
+        "end_time": f"{ends:%H:%M}",
+        "venue": session.venue,
+        "joining_link": session.joining_link,
+        "capacity": session.capacity,
+        "trainer_name": session.trainer_name,
+        "trainer": session.trainer.get_full_name() if session.trainer else None,
+    }
 
 
 @transaction.atomic

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.core import audit
 from sightline.learning import selectors
-from sightline.learning.forms import CourseForm, SessionCancelForm, SessionForm, register_form
+from sightline.learning.forms import (
+    CourseEditForm,
+    CourseForm,
+    SessionCancelForm,
+    SessionEditForm,
+    SessionForm,
+    register_form,
+)
 from sightline.learning.services import (
     attendance_record,
     charge_amount,
@@ -62,7 +69,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
-    form = CourseForm(_posted(request), instance=course)
+    form = CourseEditForm(_posted(request), instance=course)
     if form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
@@ -114,10 +121,16 @@ def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_manager(request)
     session = selectors.session_get(user=request.user, session_id=session_id)
-    form = SessionForm(_posted(request), initial=SessionForm.initial_for(session), allow_past=True)
+    initial = SessionForm.initial_for(session) | {"version": session.version}
+    form = SessionEditForm(_posted(request), initial=initial, allow_past=True)
     if form.is_valid():
         try:
-            session_update(actor=request.user, session=session, **form.session_fields())
+            session_update(
+                actor=request.user,
+                session=session,
+                version=form.cleaned_data.get("version"),
+                **form.session_fields(),
+            )
         except ValidationError as error:
             form.add_errors_from(error)
         else:

@@ -10,12 +10,13 @@ from django.db import models
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
+from sightline.core.versions import Versioned
 from sightline.partnership.models.plan import Action
 
 __all__ = ["AssuranceRequest", "Escalation"]
 
 
-class AssuranceRequest(models.Model):
+class AssuranceRequest(Versioned):
     class Judgement(models.TextChoices):
         ASSURED = "assured", "Assured"
         PARTLY_ASSURED = "partly_assured", "Partly assured"

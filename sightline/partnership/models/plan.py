@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 
 from sightline.accounts.models import Agency
 from sightline.core.models import Theme
+from sightline.core.versions import Versioned
 from sightline.partnership.models.reviews import PracticeReview, RapidReview
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-class Subgroup(models.Model):
+class Subgroup(Versioned):
     name = models.CharField(max_length=120, unique=True)
     terms_of_reference = models.TextField(blank=True)
     chair = models.ForeignKey(
@@ -107,7 +108,7 @@ def _shown(value: Any) -> str:
     return "none" if value in ("", None) else str(value)
 
 
-class Recommendation(models.Model):
+class Recommendation(Versioned):
     class Source(models.TextChoices):
         LOCAL_REVIEW = "local_review", "Local practice review"
         RAPID_REVIEW = "rapid_review", "Rapid review"
@@ -234,7 +235,7 @@ class ImpactAssessment(models.TextChoices):
     IMPACT_SHOWN = "impact_shown", "Impact shown"
 
 
-class Action(models.Model):
+class Action(Versioned):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="actions"
     )

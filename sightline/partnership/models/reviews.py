@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
+from sightline.core.versions import Versioned
 from sightline.people.models import Person
 
 __all__ = [
@@ -135,7 +136,7 @@ class AgencyInformationRequest(models.Model):
         return self.returned_on is None and today > self.due_on
 
 
-class PracticeReview(models.Model):
+class PracticeReview(Versioned):
     """A local child safeguarding practice review, published within 6 months (T9, LOCAL)."""
 
     title = models.CharField(max_length=200, help_text="The name the review is published under")

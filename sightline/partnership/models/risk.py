@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
+from sightline.core.versions import Versioned
 from sightline.partnership.models.plan import Subgroup
 
 __all__ = ["RiskLogEntry", "RiskLogUpdate", "RiskOutcome", "RiskStatus"]
@@ -39,7 +40,7 @@ RISK_STATUS_COLOURS = {
 }
 
 
-class RiskLogEntry(models.Model):
+class RiskLogEntry(Versioned):
     reference = models.CharField(max_length=20, unique=True)
     raised_on = models.DateField()
     raised_by_subgroup = models.ForeignKey(

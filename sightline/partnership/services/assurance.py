@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Role, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
 from sightline.partnership.models import Action, AssuranceRequest
 from sightline.partnership.services.plan import DEFAULT_LEAD_PARTNERS_EMAIL
@@ -68,19 +68,24 @@ def assurance_request_create(
 
 @transaction.atomic
 def assurance_request_answer(
-    *, actor: User, request: AssuranceRequest, response: str
+    *, actor: User, request: AssuranceRequest, response: str, version: int | None = None
 ) -> AssuranceRequest:
+    """The agency's answer, given or changed; refused (`StaleEdit`) when the request has been
+    saved since `version` was read."""
     if not actor.has_perm("partnership.answer_assurance", request):
         raise PermissionDenied("Only the named lead of the agency asked answers this request.")
+    versions.claim(request, version)
+    request.refresh_from_db()
     if request.judgement:
         raise ValidationError("The oversight group has already judged this answer")
     if not response.strip():
         raise ValidationError({"response": "Enter your agency's answer"})
+    changes = versions.changes_between({"response": request.response}, {"response": response})
     request.response = response.strip()
     request.responded_by = actor
     request.responded_at = timezone.now()
     request.save(update_fields=["response", "responded_by", "responded_at"])
-    audit.record_change(actor=actor, action="assurance.answered", target=request)
+    versions.record_edit(actor=actor, action="assurance.answered", target=request, changes=changes)
     notification_queue(
         subject=f"{request.agency.name} has answered an assurance request",
         body=f"{request.agency.name} answered:\n\n{request.response}",

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Role, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.models import Theme
 from sightline.core.notifications import notification_queue
 from sightline.partnership.models import (
@@ -98,8 +98,16 @@ def recommendation_create(
 
 
 def _log(
-    *, actor: User, action: Action, kind: str, note: str = "", changes: dict[str, Any] | None = None
+    *,
+    actor: User,
+    action: Action,
+    kind: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+    old_and_new: dict[str, list[Any]] | None = None,
 ) -> ActionUpdate:
+    """The action's history row and its audit entry (with `old_and_new` when given, else the
+    history's from and to)."""
     update = ActionUpdate.objects.create(
         action=action,
         by=actor,
@@ -112,9 +120,31 @@ def _log(
         actor=actor,
         action=f"action.{kind}",
         target=action,
-        detail={"status": action.status, "changes": sorted((changes or {}).keys())},
+        detail={
+            "status": action.status,
+            "changes": pairs(changes) if old_and_new is None else old_and_new,
+            "version": action.version,
+        },
     )
     return update
+
+
+def _progress_shown(name: str, value: Any) -> Any:
+    """A progress value as people read it: a status or an assessment by its name."""
+    if name == "status" and value in ActionStatus.values:
+        return str(ActionStatus(value).label)
+    if name == "impact_assessment" and value in ImpactAssessment.values:
+        return str(ImpactAssessment(value).label)
+    return versions.json_value(value)
+
+
+def pairs(changes: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """A history's changes (`{field: {"from": old, "to": new}}`) as an audit entry keeps them:
+    `{field: [old, new]}` (sightline.core.versions)."""
+    return {
+        name: [change.get("from"), change.get("to")] if isinstance(change, dict) else [None, change]
+        for name, change in audit._as_stored(changes or {}).items()
+    }
 
 
 def _check_owner_and_date(
@@ -177,16 +207,20 @@ def action_progress_record(
     impact_assessment: str = ImpactAssessment.NOT_EVIDENCED,
     note: str = "",
     due_on: dt.date | None = None,
+    version: int | None = None,
 ) -> Action:
     """Progress from the owner or the partnership: status, evidence of completion and impact.
 
-    Never makes an action achieved: that needs the impact sign-off.
+    Never makes an action achieved: that needs the impact sign-off. Refused (`StaleEdit`) when
+    the action has been saved since `version` was read.
     """
     if not actor.has_perm("partnership.update_action", action):
         raise PermissionDenied(
             "Only the named lead of the agency that owns this action, or the partnership, "
             "records progress on it."
         )
+    versions.claim(action, version)
+    action.refresh_from_db()
     if action.status == ActionStatus.ACHIEVED:
         raise ValidationError("This action's impact has been signed off; it can no longer change")
     if action.status == ActionStatus.WITHDRAWN:
@@ -220,11 +254,22 @@ def action_progress_record(
     changes = {name: value for name, value in new.items() if getattr(action, name) != value}
     if not changes and not note.strip():
         raise ValidationError("Nothing has changed: update the status or evidence, or add a note")
+    old_and_new = {
+        name: [_progress_shown(name, getattr(action, name)), _progress_shown(name, value)]
+        for name, value in changes.items()
+    }
     for name, value in changes.items():
         setattr(action, name, value)
     action.updated_at = timezone.now()
     action.save()
-    _log(actor=actor, action=action, kind="progress", note=note.strip(), changes=changes)
+    _log(
+        actor=actor,
+        action=action,
+        kind="progress",
+        note=note.strip(),
+        changes=changes,
+        old_and_new=old_and_new,
+    )
     return action
 
 

@@ -22,7 +22,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.models import Theme
 from sightline.partnership.models import (
     Action,
@@ -36,6 +36,7 @@ from sightline.partnership.services.plan import (
     _check_owner_and_date,
     _check_recommendation,
     _log,
+    pairs,
 )
 from sightline.partnership.services.reviews import _require_manager
 
@@ -96,7 +97,7 @@ def _log_recommendation(
         actor=actor,
         action=f"recommendation.{kind}",
         target=recommendation,
-        detail={"changes": audit._as_stored(changes), "note": note},
+        detail={"changes": pairs(changes), "note": note, "version": recommendation.version},
     )
     return update
 
@@ -114,12 +115,16 @@ def recommendation_update(
     agencies: Iterable[Agency] = (),
     number: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> Recommendation:
-    """Correct or restate a recommendation; the history keeps what it said before."""
+    """Correct or restate a recommendation; the history keeps what it said before.
+
+    Refused (`StaleEdit`) when it has been saved since `version` was read."""
     _require_manager(actor)
     _locked(recommendation)
     if recommendation.withdrawn:
         raise ValidationError("This recommendation has been withdrawn; it can no longer change")
+    versions.claim(recommendation, version)
     themes, agencies = list(themes), list(agencies)
     _check_recommendation(
         source=source,
@@ -217,10 +222,12 @@ def action_update(
     owner_subgroup: Subgroup | None = None,
     lead_person: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> Action:
     """Change what an action is, who owns it, who leads it and when it is due.
 
-    Refused once the action is completed, signed off or withdrawn: re-open it first."""
+    Refused once the action is completed, signed off or withdrawn: re-open it first; refused
+    (`StaleEdit`) when it has been saved since `version` was read."""
     _require_manager(actor)
     _locked(action)
     if action.status == ActionStatus.WITHDRAWN:
@@ -230,6 +237,7 @@ def action_update(
             f"This action is {action.get_status_display().lower()}: it cannot be edited. "
             "Re-open it first, saying why (the re-opening is recorded in its history)"
         )
+    versions.claim(action, version)
     if not description.strip():
         raise ValidationError({"description": "Describe the action"})
     _check_owner_and_date(owner_agency, owner_subgroup, due_on)

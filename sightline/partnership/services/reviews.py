@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
 from sightline.partnership import deadlines
 from sightline.partnership.models import (
@@ -446,30 +446,41 @@ def practice_review_create(
 
 @transaction.atomic
 def practice_review_update(
-    *, actor: User, review: PracticeReview, agencies: Iterable[Agency] | None = None, **fields: Any
+    *,
+    actor: User,
+    review: PracticeReview,
+    agencies: Iterable[Agency] | None = None,
+    version: int | None = None,
+    **fields: Any,
 ) -> PracticeReview:
+    """Update a practice review; refused (`StaleEdit`) when it has been saved since `version`
+    was read."""
     _require_manager(actor)
     unknown = set(fields) - set(PRACTICE_REVIEW_FIELDS)
     if unknown:
         raise TypeError(f"Unknown practice review fields: {sorted(unknown)}")
+    versions.claim(review, version)
+    review.refresh_from_db()
     values = {name: getattr(review, name) for name in PRACTICE_REVIEW_FIELDS} | fields
     _check_practice_review(values, review.decided_on)
     _not_future("published_on", values.get("published_on"), "The publication date")
-    changed = {}
+    before: dict[str, Any] = {name: getattr(review, name) for name in fields}
+    after: dict[str, Any] = {}
     for name, value in fields.items():
         value = value.strip() if isinstance(value, str) else value
-        if getattr(review, name) != value:
-            changed[name] = value
-            setattr(review, name, value)
+        after[name] = value
+        setattr(review, name, value)
     review.save()
     if agencies is not None:
+        agencies = list(agencies)
+        before["agencies"] = [agency.name for agency in review.agencies.all()]
+        after["agencies"] = [agency.name for agency in agencies]
         review.agencies.set(agencies)
-        changed["agencies"] = sorted(agency.code for agency in agencies)
-    audit.record_change(
+    versions.record_edit(
         actor=actor,
         action="practice_review.updated",
         target=review,
-        detail={"changed": sorted(changed)},
+        changes=versions.changes_between(before, after),
     )
     return review
 

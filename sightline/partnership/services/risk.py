@@ -4,13 +4,14 @@ audit entry in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
 from sightline.partnership.models import (
     RiskLogEntry,
@@ -30,14 +31,19 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{count + 1:03d}"
 
 
-def _history(*, actor: User, entry: RiskLogEntry, kind: str, note: str = "") -> None:
+def _history(
+    *,
+    actor: User,
+    entry: RiskLogEntry,
+    kind: str,
+    note: str = "",
+    changes: dict[str, list[Any]] | None = None,
+) -> None:
     RiskLogUpdate.objects.create(entry=entry, by=actor, kind=kind, note=note)
-    audit.record_change(
-        actor=actor,
-        action=f"risk_log.{kind}",
-        target=entry,
-        detail={"status": entry.status, "reference": entry.reference},
-    )
+    detail: dict[str, Any] = {"status": entry.status, "reference": entry.reference}
+    if changes is not None:
+        detail |= {"changes": changes, "version": entry.version}
+    audit.record_change(actor=actor, action=f"risk_log.{kind}", target=entry, detail=detail)
 
 
 @transaction.atomic
@@ -103,8 +109,11 @@ def risk_log_entry_create(
 
 
 @transaction.atomic
-def risk_log_entry_respond(*, actor: User, entry: RiskLogEntry, response: str) -> RiskLogEntry:
-    """The agency challenged gives its response (the partnership records a subgroup's)."""
+def risk_log_entry_respond(
+    *, actor: User, entry: RiskLogEntry, response: str, version: int | None = None
+) -> RiskLogEntry:
+    """The agency challenged gives its response (the partnership records a subgroup's), or
+    changes it. Refused (`StaleEdit`) when the entry has been saved since `version` was read."""
     may_respond = actor.has_perm("partnership.respond_risk", entry) or (
         entry.against_subgroup_id is not None and actor.has_perm("partnership.manage")
     )
@@ -112,16 +121,19 @@ def risk_log_entry_respond(*, actor: User, entry: RiskLogEntry, response: str) -
         raise PermissionDenied(
             "Only the agency challenged can respond to this entry, through one of its named leads."
         )
+    versions.claim(entry, version)
+    entry.refresh_from_db()
     if entry.status == RiskStatus.CLOSED:
         raise ValidationError("This entry is closed; its response can no longer change")
     if not response.strip():
         raise ValidationError({"response": "Enter the response to the challenge"})
+    changes = versions.changes_between({"response": entry.response}, {"response": response})
     entry.response = response.strip()
     entry.responded_by = actor
     entry.responded_on = timezone.localdate()
     entry.status = RiskStatus.RESPONDED
     entry.save(update_fields=["response", "responded_by", "responded_on", "status"])
-    _history(actor=actor, entry=entry, kind="responded", note=entry.response)
+    _history(actor=actor, entry=entry, kind="responded", note=entry.response, changes=changes)
     notification_queue(
         subject=f"Response to challenge {entry.reference}",
         body=f"{entry.against_label} responded:\n\n{entry.response}",

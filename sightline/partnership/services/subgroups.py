@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sightline.accounts.models import Agency, User
-from sightline.core import audit
+from sightline.core import audit, versions
 from sightline.partnership.models import (
     Attendance,
     MeetingAction,
@@ -25,21 +25,30 @@ from sightline.partnership.services.reviews import _not_future, _require_manager
 
 @transaction.atomic
 def subgroup_update(
-    *, actor: User, subgroup: Subgroup, terms_of_reference: str, chair: User | None = None
+    *,
+    actor: User,
+    subgroup: Subgroup,
+    terms_of_reference: str,
+    chair: User | None = None,
+    version: int | None = None,
 ) -> Subgroup:
+    """Change the terms of reference and the chair; refused (`StaleEdit`) when the subgroup
+    has been saved since `version` was read."""
     _require_manager(actor)
     if chair is not None and chair.role not in PARTNERSHIP_ROLES:
         raise ValidationError({"chair": "The chair must have a partnership role in Sightline"})
-    changed = sorted(
-        name
-        for name, value in (("terms_of_reference", terms_of_reference.strip()), ("chair", chair))
-        if getattr(subgroup, name) != value
-    )
+    versions.claim(subgroup, version)
+    subgroup.refresh_from_db()
+    before = {"terms_of_reference": subgroup.terms_of_reference, "chair": subgroup.chair}
+    after = {"terms_of_reference": terms_of_reference.strip(), "chair": chair}
     subgroup.terms_of_reference = terms_of_reference.strip()
     subgroup.chair = chair
     subgroup.save(update_fields=["terms_of_reference", "chair"])
-    audit.record_change(
-        actor=actor, action="subgroup.updated", target=subgroup, detail={"changed": changed}
+    versions.record_edit(
+        actor=actor,
+        action="subgroup.updated",
+        target=subgroup,
+        changes=versions.changes_between(before, after),
     )
     return subgroup
 

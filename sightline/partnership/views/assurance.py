@@ -110,7 +110,9 @@ def assurance_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
         )
     return form_page(
         request,
-        form=AnswerForm(request.POST or None, initial={"response": item.response}),
+        form=AnswerForm(
+            request.POST or None, initial={"response": item.response, "version": item.version}
+        ),
         save=lambda data: services.assurance_request_answer(
             actor=request.user, request=item, **data
         ),

@@ -273,6 +273,7 @@ def action_progress(request: SignedInRequest, action_id: int) -> HttpResponse:
         "completion_evidence": item.completion_evidence,
         "impact_evidence": item.impact_evidence,
         "impact_assessment": item.impact_assessment,
+        "version": item.version,
     }
     return form_page(
         request,

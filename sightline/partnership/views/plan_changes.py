@@ -85,6 +85,7 @@ def recommendation_edit(request: SignedInRequest, recommendation_id: int) -> Htt
         "themes": list(item.themes.all()),
         "for_partnership": item.for_partnership,
         "agencies": list(item.agencies.all()),
+        "version": item.version,
     }
     return form_page(
         request,
@@ -158,6 +159,7 @@ def action_edit(request: SignedInRequest, action_id: int) -> HttpResponse:
         "owner_subgroup": item.owner_subgroup,
         "lead_person": item.lead_person,
         "due_on": item.due_on,
+        "version": item.version,
     }
     return form_page(
         request,

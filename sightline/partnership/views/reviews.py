@@ -24,6 +24,7 @@ from sightline.partnership.forms import (
     MilestoneForm,
     NotifyForm,
     PanelResponseForm,
+    PracticeReviewEditForm,
     PracticeReviewForm,
 )
 from sightline.partnership.models import PracticeReviewMilestone
@@ -442,11 +443,12 @@ def practice_review(request: SignedInRequest, review_id: int) -> HttpResponse:
 def practice_review_edit(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.practice_review_get(user=request.user, review_id=review_id)
     initial = {name: getattr(review, name) for name in services.PRACTICE_REVIEW_FIELDS} | {
-        "agencies": list(review.agencies.all())
+        "agencies": list(review.agencies.all()),
+        "version": review.version,
     }
     return form_page(
         request,
-        form=PracticeReviewForm(request.POST or None, initial=initial, editing=True),
+        form=PracticeReviewEditForm(request.POST or None, initial=initial),
         save=lambda data: services.practice_review_update(
             actor=request.user, review=review, **data
         ),

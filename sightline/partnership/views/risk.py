@@ -145,7 +145,9 @@ def risk_respond(request: SignedInRequest, entry_id: int) -> HttpResponse:
         raise PermissionDenied("Only the agency challenged can respond to this entry.")
     return form_page(
         request,
-        form=RiskResponseForm(request.POST or None, initial={"response": entry.response}),
+        form=RiskResponseForm(
+            request.POST or None, initial={"response": entry.response, "version": entry.version}
+        ),
         save=lambda data: services.risk_log_entry_respond(actor=request.user, entry=entry, **data),
         success="Response sent to the partnership.",
         next_url=reverse("partnership:risk", args=[entry.pk]),

@@ -61,7 +61,11 @@ def subgroup(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def subgroup_edit(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
     item = selectors.subgroup_get(user=request.user, subgroup_id=subgroup_id)
-    initial = {"terms_of_reference": item.terms_of_reference, "chair": item.chair}
+    initial = {
+        "terms_of_reference": item.terms_of_reference,
+        "chair": item.chair,
+        "version": item.version,
+    }
     return form_page(
         request,
         form=SubgroupEditForm(request.POST or None, initial=initial),
