@@ -39,6 +39,7 @@ from sightline.casework.models import (
 from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import LONDON, add_working_days
 from sightline.people.models import Person
 from sightline.people.services import person_ensure_social_care_record, social_care_agency
@@ -393,6 +394,41 @@ def assessment_due_date(*, episode: Episode, start_date: dt.date) -> dt.date:
     return add_working_days(counted_from, assessment_working_days())
 
 
+def assessment_start_problems(
+    *,
+    episode: Episode,
+    start_date: dt.date | None = None,
+    social_worker: User | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an assessment cannot start as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; the service passes every value.
+    """
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if start_date is not None:
+        if start_date < episode.referral_date:
+            problems.add(
+                "start_date",
+                "The assessment cannot start before the referral on "
+                f"{long_date(episode.referral_date)}: check the start date",
+            )
+        problems.check(_not_in_future, start_date, "start_date", "The start date")
+    problems.check(_validate_social_worker, social_worker, "social_worker")
+    current = Assessment.objects.filter(
+        episode__child=episode.child, completed_date__isnull=True
+    ).first()
+    if current is not None:
+        problems.add(
+            "start_date",
+            f"An assessment started on {long_date(current.start_date)} is still "
+            "open: complete it before starting another",
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -402,26 +438,11 @@ def assessment_start(
     social_worker: User | None = None,
 ) -> Assessment:
     episode = _lock(episode)
-    _require_open(episode)
-    if start_date < episode.referral_date:
-        raise ValidationError(
-            {
-                "start_date": "The assessment cannot start before the referral on "
-                f"{long_date(episode.referral_date)}: check the start date"
-            }
+    refuse(
+        assessment_start_problems(
+            episode=episode, start_date=start_date, social_worker=social_worker
         )
-    _not_in_future(start_date, "start_date", "The start date")
-    _validate_social_worker(social_worker, "social_worker")
-    current = Assessment.objects.filter(
-        episode__child=episode.child, completed_date__isnull=True
-    ).first()
-    if current is not None:
-        raise ValidationError(
-            {
-                "start_date": f"An assessment started on {long_date(current.start_date)} is still "
-                "open: complete it before starting another"
-            }
-        )
+    )
     assessment = Assessment.objects.create(
         episode=episode,
         start_date=start_date,
@@ -470,6 +491,33 @@ def _require_assessment_open(assessment: Assessment) -> None:
         )
 
 
+def assessment_record_problems(
+    *,
+    assessment: Assessment,
+    child_seen_date: dt.date | None = None,
+    factors: list[str] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an assessment's progress cannot be recorded as given (None: nothing
+    wrong); a date not given is not judged."""
+    problems = Problems()
+    problems.check(_require_assessment_open, assessment)
+    if child_seen_date is not None:
+        problems.check(
+            _not_before_referral,
+            assessment.episode,
+            child_seen_date,
+            "child_seen_date",
+            "The date seen",
+        )
+        problems.check(
+            _not_in_future, child_seen_date, "child_seen_date", "The date the child was seen"
+        )
+    if factors is not None:
+        problems.check(factors_clean, factors)
+    return problems.error()
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -485,11 +533,12 @@ def assessment_record(
         .select_related("episode")
         .get(pk=assessment.pk)
     )
-    _require_assessment_open(assessment)
+    refuse(
+        assessment_record_problems(
+            assessment=assessment, child_seen_date=child_seen_date, factors=factors or []
+        )
+    )
     episode = assessment.episode
-    if child_seen_date is not None:
-        _not_before_referral(episode, child_seen_date, "child_seen_date", "The date seen")
-        _not_in_future(child_seen_date, "child_seen_date", "The date the child was seen")
     assessment.child_seen_date = child_seen_date
     assessment.child_voice = (child_voice or "").strip()
     assessment.factors = factors_clean(factors)
@@ -502,6 +551,60 @@ def assessment_record(
         detail={"factors": assessment.factors},
     )
     return assessment
+
+
+def assessment_complete_problems(
+    *,
+    actor: User,
+    assessment: Assessment,
+    outcome: str | None = None,
+    completed_date: dt.date | None = None,
+    factors: list[str] | None = None,
+    late_reason: str | None = None,
+    primary_need: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a manager cannot complete an assessment as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; factors of None are the assessment's own.
+    """
+    problems = Problems()
+    problems.check(_require_assessment_open, assessment)
+    if actor.role != Role.TEAM_MANAGER:
+        problems.add(
+            "authorised_by", "A team manager must authorise the assessment: ask your manager"
+        )
+    if outcome is not None:
+        problems.check(_require_text, outcome, "outcome", "Enter the outcome of the assessment")
+    if completed_date is not None:
+        if completed_date < assessment.start_date:
+            problems.add(
+                "completed_date",
+                "The assessment cannot be completed before it started on "
+                f"{long_date(assessment.start_date)}: check the completion date",
+            )
+        problems.check(_not_in_future, completed_date, "completed_date", "The completion date")
+    try:
+        chosen = factors_clean(factors if factors is not None else assessment.factors)
+    except ValidationError as error:
+        problems.add_error(error)
+    else:
+        if not chosen:
+            problems.add("factors", "Choose the assessment factors, or 21 No factors identified")
+    if (
+        completed_date is not None
+        and late_reason is not None
+        and completed_date > assessment.due_date
+        and not late_reason.strip()
+    ):
+        problems.add(
+            "late_reason",
+            f"This assessment was due on {long_date(assessment.due_date)}: say why it took longer",
+        )
+    if primary_need and primary_need not in PrimaryNeed.values:
+        problems.add("primary_need", "Choose a primary need code from N0 to N9")
+    return problems.error()
 
 
 @transaction.atomic
@@ -521,37 +624,22 @@ def assessment_complete(
         .select_related("episode__child")
         .get(pk=assessment.pk)
     )
-    _require_assessment_open(assessment)
+    refuse(
+        assessment_complete_problems(
+            actor=actor,
+            assessment=assessment,
+            outcome=outcome,
+            completed_date=completed_date,
+            factors=factors,
+            late_reason=late_reason,
+            primary_need=primary_need,
+        )
+    )
     episode = assessment.episode
-    if actor.role != Role.TEAM_MANAGER:
-        raise ValidationError(
-            {"authorised_by": "A team manager must authorise the assessment: ask your manager"}
-        )
-    outcome = _require_text(outcome, "outcome", "Enter the outcome of the assessment")
-    if completed_date < assessment.start_date:
-        raise ValidationError(
-            {
-                "completed_date": "The assessment cannot be completed before it started on "
-                f"{long_date(assessment.start_date)}: check the completion date"
-            }
-        )
-    _not_in_future(completed_date, "completed_date", "The completion date")
+    outcome = outcome.strip()
     chosen = factors_clean(factors if factors is not None else assessment.factors)
-    if not chosen:
-        raise ValidationError(
-            {"factors": "Choose the assessment factors, or 21 No factors identified"}
-        )
     late_reason = (late_reason or "").strip()
-    if completed_date > assessment.due_date and not late_reason:
-        raise ValidationError(
-            {
-                "late_reason": "This assessment was due on "
-                f"{long_date(assessment.due_date)}: say why it took longer"
-            }
-        )
     if primary_need:
-        if primary_need not in PrimaryNeed.values:
-            raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
         episode.primary_need = primary_need
         episode.save(update_fields=["primary_need"])
     assessment.factors = chosen
@@ -586,6 +674,30 @@ def assessment_complete(
 # Visits, supervision, transfer ----------------------------------------------------------
 
 
+def visit_problems(
+    *,
+    episode: Episode,
+    visit_date: dt.date | None = None,
+    child_seen: bool | None = None,
+    seen_alone: bool | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a statutory visit cannot be recorded as given (None: nothing wrong); a
+    date not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if visit_date is not None:
+        problems.check(_not_before_referral, episode, visit_date, "visit_date", "The visit")
+        problems.check(_not_in_future, visit_date, "visit_date", "The visit date")
+    if seen_alone and not child_seen:
+        problems.add(
+            "seen_alone",
+            "A child seen alone was seen: tick 'The child was seen' as well, "
+            "or untick 'Seen alone'",
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -597,16 +709,11 @@ def visit_record(
     notes: str = "",
 ) -> StatutoryVisit:
     episode = _lock(episode)
-    _require_open(episode)
-    _not_before_referral(episode, visit_date, "visit_date", "The visit")
-    _not_in_future(visit_date, "visit_date", "The visit date")
-    if seen_alone and not child_seen:
-        raise ValidationError(
-            {
-                "seen_alone": "A child seen alone was seen: tick 'The child was seen' as well, "
-                "or untick 'Seen alone'"
-            }
+    refuse(
+        visit_problems(
+            episode=episode, visit_date=visit_date, child_seen=child_seen, seen_alone=seen_alone
         )
+    )
     visit = StatutoryVisit.objects.create(
         episode=episode,
         visit_date=visit_date,
@@ -630,6 +737,42 @@ def visit_record(
     return visit
 
 
+def supervision_problems(
+    *,
+    episode: Episode,
+    supervisor: User,
+    supervision_date: dt.date | None = None,
+    decisions: str | None = None,
+    next_date: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a supervision cannot be recorded as given (None: nothing wrong); a value
+    not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if supervisor.role != Role.TEAM_MANAGER:
+        problems.add(
+            "supervisor", f"{supervisor} is not a team manager: supervision is recorded by one"
+        )
+    if supervision_date is not None:
+        problems.check(
+            _not_before_referral, episode, supervision_date, "supervision_date", "Supervision"
+        )
+        problems.check(_not_in_future, supervision_date, "supervision_date", "The supervision date")
+    if decisions is not None:
+        problems.check(
+            _require_text,
+            decisions,
+            "decisions",
+            "Enter the decisions made, with who does what by when",
+        )
+    if next_date is not None and supervision_date is not None and next_date <= supervision_date:
+        problems.add(
+            "next_date", "The next supervision must be after this one: check the next date"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def supervision_record(
     *,
@@ -643,21 +786,17 @@ def supervision_record(
 ) -> Supervision:
     """Management oversight of the case: a team manager's decisions and the next date."""
     episode = _lock(episode)
-    _require_open(episode)
     supervisor = supervisor or actor
-    if supervisor.role != Role.TEAM_MANAGER:
-        raise ValidationError(
-            {"supervisor": f"{supervisor} is not a team manager: supervision is recorded by one"}
+    refuse(
+        supervision_problems(
+            episode=episode,
+            supervisor=supervisor,
+            supervision_date=supervision_date,
+            decisions=decisions,
+            next_date=next_date,
         )
-    _not_before_referral(episode, supervision_date, "supervision_date", "Supervision")
-    _not_in_future(supervision_date, "supervision_date", "The supervision date")
-    decisions = _require_text(
-        decisions, "decisions", "Enter the decisions made, with who does what by when"
     )
-    if next_date <= supervision_date:
-        raise ValidationError(
-            {"next_date": "The next supervision must be after this one: check the next date"}
-        )
+    decisions = decisions.strip()
     supervision = Supervision.objects.create(
         episode=episode,
         supervision_date=supervision_date,

@@ -5,13 +5,25 @@ recorded (issue 14, "errors shown in stages")."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from sightline.casework.models import Conference, MedicalRequest, S47Enquiry, StrategyDiscussion
+from sightline.casework.models import (
+    Assessment,
+    Conference,
+    MedicalRequest,
+    Plan,
+    S47Enquiry,
+    StatutoryVisit,
+    StrategyDiscussion,
+    Supervision,
+)
+from sightline.casework.services.episodes import assessment_start
+from sightline.casework.services.plans import plan_create
 from sightline.casework.services.protection import at_time
 from sightline.casework.tests import test_protection_builders as b
 from sightline.casework.tests.test_protection_pages import date_fields, management
@@ -28,12 +40,14 @@ def world(time_machine, agencies, social_worker):  # type: ignore[no-untyped-def
     enquiry = b.s47(social_worker, episode, agencies, dt.date(2025, 6, 2))
     conference = b.icpc_with_plan(social_worker, enquiry, agencies, dt.date(2025, 6, 13))
     plan = b.cp_plan(conference)
+    manager = f.user(agencies["csc"], "team_manager", "social_worker", username="tm.rowan")
     return {
         "episode": episode,
         "enquiry": enquiry,
         "plan": plan,
         "agencies": agencies,
         "social_worker": social_worker,
+        "manager": manager,
     }
 
 
@@ -100,8 +114,75 @@ def medical_request(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 Case = tuple[Callable[[dict[str, Any]], tuple[str, dict[str, Any]]], list[str], Any]
+
+
 # Each case: the form's page and answers; the field the form itself refuses and the service's
 # contradiction; the records that must not be written.
+def visit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No date (the form's check) and "seen alone" without "seen" (the service's).
+    return f"/casework/episodes/{w['episode'].pk}/visits/new/", {"seen_alone": "on"}
+
+
+def assessment_begin(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # Nobody the form offers as the social worker, and a start before the referral.
+    return f"/casework/episodes/{w['episode'].pk}/assessments/new/", {
+        **date_fields("start_date", dt.date(2025, 5, 1)),
+        "social_worker": "999999",
+    }
+
+
+def _assessment(w: dict[str, Any]) -> Assessment:
+    return assessment_start(
+        actor=w["social_worker"], episode=w["episode"], start_date=dt.date(2025, 5, 13)
+    )
+
+
+def assessment_progress(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # A factor the form does not offer, and the child seen before the referral.
+    return f"/casework/assessments/{_assessment(w).pk}/", {
+        **date_fields("child_seen_date", dt.date(2025, 5, 1)),
+        "factors": ["99Z"],
+    }
+
+
+def assessment_authorise(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No outcome (the form's check), and completed before it started on 13 May.
+    return f"/casework/assessments/{_assessment(w).pk}/complete/", {
+        **date_fields("completed_date", dt.date(2025, 5, 12)),
+        "factors": ["21"],
+    }
+
+
+def supervision(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No decisions (the form's check), and the next supervision before this one.
+    return f"/casework/episodes/{w['episode'].pk}/supervision/new/", {
+        **date_fields("supervision_date", dt.date(2025, 6, 10)),
+        **date_fields("next_date", dt.date(2025, 6, 9)),
+    }
+
+
+def cin_plan(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # A date that is not real, while the child is on a child protection plan.
+    return f"/casework/episodes/{w['episode'].pk}/plans/new/", {
+        "start_date_day": "30",
+        "start_date_month": "2",
+        "start_date_year": "2025",
+    }
+
+
+def cin_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No reason (the form's check), and an end before the plan started.
+    child = f.child(given_name="Rowan", family_name="Stagedchild")
+    episode = b.episode(child, w["agencies"], dt.date(2025, 5, 12))
+    plan = plan_create(
+        actor=w["social_worker"],
+        episode=episode,
+        kind=Plan.Kind.CIN,
+        start_date=dt.date(2025, 6, 2),
+    )
+    return f"/casework/plans/{plan.pk}/end/", {**date_fields("end_date", dt.date(2025, 6, 1))}
+
+
 CASES: dict[str, Case] = {
     "strategy discussion": (
         strategy_discussion,
@@ -128,16 +209,51 @@ CASES: dict[str, Case] = {
         ["requested_time", "Give the explanation offered, by whom and when"],
         MedicalRequest,
     ),
+    "statutory visit": (visit, ["visit_date", "tick 'The child was seen' as well"], StatutoryVisit),
+    "assessment start": (
+        assessment_begin,
+        ["social_worker", "The assessment cannot start before the referral on 12 May 2025"],
+        Assessment,
+    ),
+    "assessment progress": (
+        assessment_progress,
+        ["factors", "The date seen cannot be before the referral on 12 May 2025"],
+        None,
+    ),
+    "assessment completion": (
+        assessment_authorise,
+        ["outcome", "The assessment cannot be completed before it started on 13 May 2025"],
+        None,
+    ),
+    "supervision": (
+        supervision,
+        ["decisions", "The next supervision must be after this one"],
+        Supervision,
+    ),
+    "child in need plan": (
+        cin_plan,
+        ["start_date", "This child is on a child protection plan (from 13 June 2025)"],
+        Plan,
+    ),
+    "child in need plan's end": (
+        cin_plan_end,
+        ["reason", "The plan cannot end before it started on 2 June 2025"],
+        None,
+    ),
 }
+
+MANAGERS = {"assessment completion", "supervision"}
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_it_shows_the_form_errors_and_the_contradiction_together(client, world, name):  # type: ignore[no-untyped-def]
     build, (field, contradiction), model = CASES[name]
     url, data = build(world)
+    if name in MANAGERS:
+        client.force_login(world["manager"])
     before = model.objects.count() if model else None
     response = client.post(url, data)
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     summary = page[
         page.index("govuk-error-summary") : page.index("</ul>", page.index("govuk-error-summary"))
     ]

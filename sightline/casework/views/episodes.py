@@ -32,6 +32,7 @@ from sightline.casework.forms_episodes import (
 )
 from sightline.casework.models import Episode
 from sightline.casework.services import episodes as services
+from sightline.core.problems import refuse
 
 TEMPLATES = "casework/episodes"
 VIEW = "casework.view_casework"
@@ -207,7 +208,10 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = AssessmentStartForm(request.POST or None)
+    form = AssessmentStartForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.assessment_start_problems(episode=episode, **data)),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     assessment = _save(
         request,
@@ -237,7 +241,13 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
         "child_voice": assessment.child_voice,
         "factors": assessment.factors,
     }
-    form = AssessmentRecordForm(request.POST or None, initial=initial)
+    form = AssessmentRecordForm(
+        request.POST or None,
+        initial=initial,
+        checks=lambda data: refuse(
+            services.assessment_record_problems(assessment=assessment, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     saved = _save(
         request,
@@ -273,7 +283,13 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def assessment_complete(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    form = AssessmentCompleteForm(request.POST or None, initial={"factors": assessment.factors})
+    form = AssessmentCompleteForm(
+        request.POST or None,
+        initial={"factors": assessment.factors},
+        checks=lambda data: refuse(
+            services.assessment_complete_problems(actor=request.user, assessment=assessment, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     done = _save(
         request,
@@ -317,7 +333,10 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def visit_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = VisitForm(request.POST or None)
+    form = VisitForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.visit_problems(episode=episode, **data)),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if _save(
         request,
@@ -340,7 +359,12 @@ def visit_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supervision_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = SupervisionForm(request.POST or None)
+    form = SupervisionForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            services.supervision_problems(episode=episode, supervisor=request.user, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if _save(
         request,
