@@ -1018,30 +1018,37 @@ def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
     return max(starts) if starts else None
 
 
-def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
-    """What closing the episode needs, checked the same way when a social worker asks and when
-    a manager closes; the closure summary, cleaned."""
-    _require_open(episode)
-    problems: dict[str, str] = {}
-    if reason not in ClosureReason.values:
-        problems["reason"] = "Choose the reason for closure"
-    summary = (summary or "").strip()
-    if not summary:
-        problems["summary"] = (
-            "Write the closure summary: what was done, what changed and why the episode can close"
+def closure_problems(
+    *,
+    episode: Episode,
+    closure_date: dt.date | None = None,
+    reason: str | None = None,
+    summary: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the episode cannot close as given (None: nothing wrong), the same when a
+    social worker asks and when a manager closes; a value not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if reason is not None and reason not in ClosureReason.values:
+        problems.add("reason", "Choose the reason for closure")
+    if summary is not None and not summary.strip():
+        problems.add(
+            "summary",
+            "Write the closure summary: what was done, what changed and why the episode can close",
         )
-    if problems:
-        raise ValidationError(problems)
-    _not_before_referral(episode, closure_date, "closure_date", "The closure date")
-    _not_in_future(closure_date, "closure_date", "The closure date")
-    latest = _latest_start(episode)
-    if latest is not None and closure_date < latest[0]:
-        raise ValidationError(
-            {
-                "closure_date": f"The episode cannot close before {latest[1]} on "
-                f"{long_date(latest[0])}: check the closure date"
-            }
+    if closure_date is not None:
+        problems.check(
+            _not_before_referral, episode, closure_date, "closure_date", "The closure date"
         )
+        problems.check(_not_in_future, closure_date, "closure_date", "The closure date")
+        latest = _latest_start(episode)
+        if latest is not None and closure_date < latest[0]:
+            problems.add(
+                "closure_date",
+                f"The episode cannot close before {latest[1]} on "
+                f"{long_date(latest[0])}: check the closure date",
+            )
     plans = Plan.objects.filter(episode__child=episode.child, end_date__isnull=True).exclude(
         status=Plan.Status.ENDED
     )
@@ -1053,58 +1060,60 @@ def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summ
             else "the case closed after assessment and was referred to early help"
         )
         if open_plan is not None:
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this child has an open "
-                    f"{open_plan.get_kind_display().lower()}, so end the plan first"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this child has an open "
+                f"{open_plan.get_kind_display().lower()}, so end the plan first",
             )
         if Plan.objects.filter(episode=episode).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this episode had a plan, "
-                    "so choose another reason"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this episode had a plan, "
+                "so choose another reason",
             )
         if S47Enquiry.objects.filter(episode=episode).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this episode had a section 47 "
-                    "enquiry, so choose another reason"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this episode had a section 47 "
+                "enquiry, so choose another reason",
             )
         if not episode.assessments.filter(completed_date__isnull=False).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: complete and authorise the "
-                    "assessment first"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: complete and authorise the assessment first",
             )
     if open_plan is not None:
-        raise ValidationError(
-            {
-                "reason": f"This child has an open {open_plan.get_kind_display().lower()} from "
-                f"{long_date(open_plan.start_date)}: end the plan before closing the episode"
-            }
+        problems.add(
+            "reason",
+            f"This child has an open {open_plan.get_kind_display().lower()} from "
+            f"{long_date(open_plan.start_date)}: end the plan before closing the episode",
         )
     open_assessment = episode.assessments.filter(completed_date__isnull=True).first()
     if open_assessment is not None:
-        raise ValidationError(
-            {
-                "reason": "The assessment started on "
-                f"{long_date(open_assessment.start_date)} is still open: complete it before "
-                "closing the episode"
-            }
+        problems.add(
+            "reason",
+            "The assessment started on "
+            f"{long_date(open_assessment.start_date)} is still open: complete it before "
+            "closing the episode",
         )
     open_s47 = S47Enquiry.objects.filter(episode=episode, completed_date__isnull=True).first()
     if open_s47 is not None:
-        raise ValidationError(
-            {
-                "reason": "The section 47 enquiry started on "
-                f"{long_date(open_s47.start_date)} is still open: record its outcome first"
-            }
+        problems.add(
+            "reason",
+            "The section 47 enquiry started on "
+            f"{long_date(open_s47.start_date)} is still open: record its outcome first",
         )
-    return summary
+    return problems.error()
+
+
+def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
+    """What closing the episode needs (`closure_problems`); the closure summary, cleaned."""
+    refuse(
+        closure_problems(
+            episode=episode, closure_date=closure_date, reason=reason, summary=summary or ""
+        )
+    )
+    return (summary or "").strip()
 
 
 def _close(

@@ -183,6 +183,14 @@ def cin_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"/casework/plans/{plan.pk}/end/", {**date_fields("end_date", dt.date(2025, 6, 1))}
 
 
+def closure(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No closure summary (the form's check), and a closure before the referral.
+    return f"/casework/episodes/{w['episode'].pk}/close/", {
+        **date_fields("closure_date", dt.date(2025, 5, 1)),
+        "reason": "RC1",
+    }
+
+
 CASES: dict[str, Case] = {
     "strategy discussion": (
         strategy_discussion,
@@ -238,6 +246,11 @@ CASES: dict[str, Case] = {
     "child in need plan's end": (
         cin_plan_end,
         ["reason", "The plan cannot end before it started on 2 June 2025"],
+        None,
+    ),
+    "closure": (
+        closure,
+        ["summary", "The closure date cannot be before the referral on 12 May 2025"],
         None,
     ),
 }

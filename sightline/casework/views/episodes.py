@@ -461,7 +461,10 @@ def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
     pending = selectors.closure_request_pending(episode)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     posted = request.POST if request.method == "POST" else None
-    form = CloseForm(posted if action in ("", "close") else None)
+    form = CloseForm(
+        posted if action in ("", "close") else None,
+        checks=lambda data: refuse(services.closure_problems(episode=episode, **data)),
+    )
     return_form = ClosureReturnForm(posted if action == "return" else None)
     done: Any = None
     if manager and pending is not None and action == "authorise":
