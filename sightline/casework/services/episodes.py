@@ -819,6 +819,48 @@ def supervision_record(
     return supervision
 
 
+def transfer_problems(
+    *,
+    episode: Episode,
+    to_team: Team | None = None,
+    transfer_date: dt.date | None = None,
+    reason: str | None = None,
+    to_social_worker: User | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the case cannot move to another team as given (None: nothing wrong); a
+    value not given is not judged (the service gives every value: a team of None is refused)."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    problems.check(_validate_team, to_team, "to_team")
+    if to_team is not None and to_team.pk == episode.team_id:
+        problems.add(
+            "to_team",
+            f"The case is already with {to_team}: choose another team, or "
+            "reallocate it to another social worker in this team",
+        )
+    problems.check(_validate_social_worker, to_social_worker, "to_social_worker")
+    if to_team is not None:
+        problems.check(validate_in_team, to_social_worker, to_team, "to_social_worker")
+    if transfer_date is not None:
+        problems.check(
+            _not_before_referral, episode, transfer_date, "transfer_date", "The transfer"
+        )
+        problems.check(_not_in_future, transfer_date, "transfer_date", "The transfer date")
+        last = episode.transfers.order_by("-transfer_date").first()
+        if last is not None and transfer_date < last.transfer_date:
+            problems.add(
+                "transfer_date",
+                "The case last moved on "
+                f"{long_date(last.transfer_date)}: a new transfer cannot be earlier",
+            )
+    if reason is not None:
+        problems.check(
+            _require_text, reason, "reason", "Say why the case is moving to another team"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def case_transfer(
     *,
@@ -831,28 +873,17 @@ def case_transfer(
 ) -> CaseTransfer:
     """Move the case to another social care team, with its new social worker if known."""
     episode = _lock(episode)
-    _require_open(episode)
-    to_team = _validate_team(to_team, "to_team")
-    if to_team.pk == episode.team_id:
-        raise ValidationError(
-            {
-                "to_team": f"The case is already with {to_team}: choose another team, or "
-                "reallocate it to another social worker in this team"
-            }
+    refuse(
+        transfer_problems(
+            episode=episode,
+            to_team=to_team,
+            transfer_date=transfer_date,
+            reason=reason,
+            to_social_worker=to_social_worker,
         )
-    _validate_social_worker(to_social_worker, "to_social_worker")
-    validate_in_team(to_social_worker, to_team, "to_social_worker")
-    _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
-    _not_in_future(transfer_date, "transfer_date", "The transfer date")
-    last = episode.transfers.order_by("-transfer_date").first()
-    if last is not None and transfer_date < last.transfer_date:
-        raise ValidationError(
-            {
-                "transfer_date": "The case last moved on "
-                f"{long_date(last.transfer_date)}: a new transfer cannot be earlier"
-            }
-        )
-    reason = _require_text(reason, "reason", "Say why the case is moving to another team")
+    )
+    assert to_team is not None
+    reason = reason.strip()
     transfer = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,
@@ -880,6 +911,52 @@ def case_transfer(
     return transfer
 
 
+def reallocation_problems(
+    *,
+    episode: Episode,
+    social_worker: User | None = None,
+    reallocation_date: dt.date | None = None,
+    reason: str | None = None,
+    given: bool = False,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the case cannot go to another social worker in its team as given (None:
+    nothing wrong). A form passes only what it accepted (`given` False: a social worker of
+    None has not been chosen yet); the service passes every value (`given` True)."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if social_worker is None and given:
+        problems.add("social_worker", "Choose the social worker who will hold the case")
+    if reason is not None and not reason.strip():
+        problems.add("reason", "Say why the case is being reallocated")
+    if social_worker is not None:
+        problems.check(_validate_social_worker, social_worker, "social_worker")
+        problems.check(validate_in_team, social_worker, episode.team, "social_worker")
+        if social_worker.pk == episode.lead_social_worker_id:
+            problems.add(
+                "social_worker", f"{social_worker} already holds the case: choose someone else"
+            )
+    if reallocation_date is not None:
+        problems.check(
+            _not_before_referral,
+            episode,
+            reallocation_date,
+            "reallocation_date",
+            "The reallocation",
+        )
+        problems.check(
+            _not_in_future, reallocation_date, "reallocation_date", "The reallocation date"
+        )
+        last = episode.transfers.order_by("-transfer_date").first()
+        if last is not None and reallocation_date < last.transfer_date:
+            problems.add(
+                "reallocation_date",
+                "The case last moved on "
+                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier",
+            )
+    return problems.error()
+
+
 @transaction.atomic
 def case_reallocate(
     *,
@@ -892,31 +969,16 @@ def case_reallocate(
     """Give the case to another social worker in the same team (a transfer moves it to another
     team). Recorded as a move within the team, in the audit trail and on the chronology."""
     episode = _lock(episode)
-    _require_open(episode)
-    problems: dict[str, str] = {}
-    if social_worker is None:
-        problems["social_worker"] = "Choose the social worker who will hold the case"
-    if not (reason or "").strip():
-        problems["reason"] = "Say why the case is being reallocated"
-    if problems:
-        raise ValidationError(problems)
+    refuse(
+        reallocation_problems(
+            episode=episode,
+            social_worker=social_worker,
+            reallocation_date=reallocation_date,
+            reason=reason or "",
+            given=True,
+        )
+    )
     assert social_worker is not None
-    _validate_social_worker(social_worker, "social_worker")
-    validate_in_team(social_worker, episode.team, "social_worker")
-    if social_worker.pk == episode.lead_social_worker_id:
-        raise ValidationError(
-            {"social_worker": f"{social_worker} already holds the case: choose someone else"}
-        )
-    _not_before_referral(episode, reallocation_date, "reallocation_date", "The reallocation")
-    _not_in_future(reallocation_date, "reallocation_date", "The reallocation date")
-    last = episode.transfers.order_by("-transfer_date").first()
-    if last is not None and reallocation_date < last.transfer_date:
-        raise ValidationError(
-            {
-                "reallocation_date": "The case last moved on "
-                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier"
-            }
-        )
     move = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,

@@ -191,6 +191,26 @@ def closure(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }
 
 
+def transfer(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No reason (the form's check), and a transfer before the referral.
+    other = f.team(w["agencies"]["csc"], "Child Protection Team South")
+    return f"/casework/episodes/{w['episode'].pk}/transfer/", {
+        "to_team": other.pk,
+        **date_fields("transfer_date", dt.date(2025, 5, 1)),
+    }
+
+
+def reallocation(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No reason (the form's check), and a reallocation before the referral.
+    colleague = f.user(
+        w["agencies"]["csc"], "social_worker", username="sw.hazel", team=w["episode"].team
+    )
+    return f"/casework/episodes/{w['episode'].pk}/reallocate/", {
+        "social_worker": colleague.pk,
+        **date_fields("reallocation_date", dt.date(2025, 5, 1)),
+    }
+
+
 CASES: dict[str, Case] = {
     "strategy discussion": (
         strategy_discussion,
@@ -253,9 +273,19 @@ CASES: dict[str, Case] = {
         ["summary", "The closure date cannot be before the referral on 12 May 2025"],
         None,
     ),
+    "transfer": (
+        transfer,
+        ["reason", "The transfer cannot be before the referral on 12 May 2025"],
+        None,
+    ),
+    "reallocation": (
+        reallocation,
+        ["reason", "The reallocation cannot be before the referral on 12 May 2025"],
+        None,
+    ),
 }
 
-MANAGERS = {"assessment completion", "supervision"}
+MANAGERS = {"assessment completion", "supervision", "transfer", "reallocation"}
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -394,7 +394,10 @@ def supervision_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = TransferForm(request.POST or None)
+    form = TransferForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.transfer_problems(episode=episode, **data)),
+    )
     form.fields["to_team"].queryset = selectors.social_care_teams().exclude(  # type: ignore[attr-defined]
         pk=episode.team_id
     )
@@ -422,7 +425,10 @@ def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reallocate(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = ReallocateForm(request.POST or None)
+    form = ReallocateForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.reallocation_problems(episode=episode, **data)),
+    )
     form.fields["social_worker"].queryset = selectors.case_holders().filter(  # type: ignore[attr-defined]
         team=episode.team
     )
