@@ -55,6 +55,11 @@ def _moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     return dt.datetime.combine(day, time, tzinfo=LONDON)
 
 
+def moment(data: dict[str, Any], day: str, time: str) -> dt.datetime | None:
+    """The moment a form's date and time fields give (None while either is missing)."""
+    return _moment(data.get(day), data.get(time))
+
+
 # Rows -------------------------------------------------------------------------------------
 
 

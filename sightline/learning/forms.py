@@ -134,6 +134,22 @@ class SessionForm(GovukForm):
         }
 
     @staticmethod
+    def session_values(data: dict[str, Any]) -> dict[str, Any]:
+        """The session's values from the answers the form accepted (for the service's checks:
+        a value the form refused is left out)."""
+        values: dict[str, Any] = {
+            name: data[name]
+            for name in ("capacity", "venue", "joining_link", "trainer_name", "trainer")
+            if name in data
+        }
+        if all(data.get(name) for name in ("date", "start_time", "end_time")):
+            values["starts_at"] = dt.datetime.combine(
+                data["date"], data["start_time"], tzinfo=LONDON
+            )
+            values["ends_at"] = dt.datetime.combine(data["date"], data["end_time"], tzinfo=LONDON)
+        return values
+
+    @staticmethod
     def initial_for(session: Any) -> dict[str, Any]:
         starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
         return {

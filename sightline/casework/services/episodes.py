@@ -39,6 +39,7 @@ from sightline.casework.models import (
 from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit, versions
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import LONDON, add_working_days
 from sightline.people.models import Person
 from sightline.people.services import person_ensure_social_care_record, social_care_agency
@@ -394,6 +395,41 @@ def assessment_due_date(*, episode: Episode, start_date: dt.date) -> dt.date:
     return add_working_days(counted_from, assessment_working_days())
 
 
+def assessment_start_problems(
+    *,
+    episode: Episode,
+    start_date: dt.date | None = None,
+    social_worker: User | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an assessment cannot start as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; the service passes every value.
+    """
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if start_date is not None:
+        if start_date < episode.referral_date:
+            problems.add(
+                "start_date",
+                "The assessment cannot start before the referral on "
+                f"{long_date(episode.referral_date)}: check the start date",
+            )
+        problems.check(_not_in_future, start_date, "start_date", "The start date")
+    problems.check(_validate_social_worker, social_worker, "social_worker")
+    current = Assessment.objects.filter(
+        episode__child=episode.child, completed_date__isnull=True
+    ).first()
+    if current is not None:
+        problems.add(
+            "start_date",
+            f"An assessment started on {long_date(current.start_date)} is still "
+            "open: complete it before starting another",
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -403,26 +439,11 @@ def assessment_start(
     social_worker: User | None = None,
 ) -> Assessment:
     episode = _lock(episode)
-    _require_open(episode)
-    if start_date < episode.referral_date:
-        raise ValidationError(
-            {
-                "start_date": "The assessment cannot start before the referral on "
-                f"{long_date(episode.referral_date)}: check the start date"
-            }
+    refuse(
+        assessment_start_problems(
+            episode=episode, start_date=start_date, social_worker=social_worker
         )
-    _not_in_future(start_date, "start_date", "The start date")
-    _validate_social_worker(social_worker, "social_worker")
-    current = Assessment.objects.filter(
-        episode__child=episode.child, completed_date__isnull=True
-    ).first()
-    if current is not None:
-        raise ValidationError(
-            {
-                "start_date": f"An assessment started on {long_date(current.start_date)} is still "
-                "open: complete it before starting another"
-            }
-        )
+    )
     assessment = Assessment.objects.create(
         episode=episode,
         start_date=start_date,
@@ -471,6 +492,33 @@ def _require_assessment_open(assessment: Assessment) -> None:
         )
 
 
+def assessment_record_problems(
+    *,
+    assessment: Assessment,
+    child_seen_date: dt.date | None = None,
+    factors: list[str] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an assessment's progress cannot be recorded as given (None: nothing
+    wrong); a date not given is not judged."""
+    problems = Problems()
+    problems.check(_require_assessment_open, assessment)
+    if child_seen_date is not None:
+        problems.check(
+            _not_before_referral,
+            assessment.episode,
+            child_seen_date,
+            "child_seen_date",
+            "The date seen",
+        )
+        problems.check(
+            _not_in_future, child_seen_date, "child_seen_date", "The date the child was seen"
+        )
+    if factors is not None:
+        problems.check(factors_clean, factors)
+    return problems.error()
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -490,11 +538,12 @@ def assessment_record(
         .select_related("episode")
         .get(pk=assessment.pk)
     )
-    _require_assessment_open(assessment)
+    refuse(
+        assessment_record_problems(
+            assessment=assessment, child_seen_date=child_seen_date, factors=factors or []
+        )
+    )
     episode = assessment.episode
-    if child_seen_date is not None:
-        _not_before_referral(episode, child_seen_date, "child_seen_date", "The date seen")
-        _not_in_future(child_seen_date, "child_seen_date", "The date the child was seen")
     before = _assessment_values(assessment)
     assessment.child_seen_date = child_seen_date
     assessment.child_voice = (child_voice or "").strip()
@@ -520,6 +569,60 @@ def _assessment_values(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def assessment_complete_problems(
+    *,
+    actor: User,
+    assessment: Assessment,
+    outcome: str | None = None,
+    completed_date: dt.date | None = None,
+    factors: list[str] | None = None,
+    late_reason: str | None = None,
+    primary_need: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a manager cannot complete an assessment as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; factors of None are the assessment's own.
+    """
+    problems = Problems()
+    problems.check(_require_assessment_open, assessment)
+    if actor.role != Role.TEAM_MANAGER:
+        problems.add(
+            "authorised_by", "A team manager must authorise the assessment: ask your manager"
+        )
+    if outcome is not None:
+        problems.check(_require_text, outcome, "outcome", "Enter the outcome of the assessment")
+    if completed_date is not None:
+        if completed_date < assessment.start_date:
+            problems.add(
+                "completed_date",
+                "The assessment cannot be completed before it started on "
+                f"{long_date(assessment.start_date)}: check the completion date",
+            )
+        problems.check(_not_in_future, completed_date, "completed_date", "The completion date")
+    try:
+        chosen = factors_clean(factors if factors is not None else assessment.factors)
+    except ValidationError as error:
+        problems.add_error(error)
+    else:
+        if not chosen:
+            problems.add("factors", "Choose the assessment factors, or 21 No factors identified")
+    if (
+        completed_date is not None
+        and late_reason is not None
+        and completed_date > assessment.due_date
+        and not late_reason.strip()
+    ):
+        problems.add(
+            "late_reason",
+            f"This assessment was due on {long_date(assessment.due_date)}: say why it took longer",
+        )
+    if primary_need and primary_need not in PrimaryNeed.values:
+        problems.add("primary_need", "Choose a primary need code from N0 to N9")
+    return problems.error()
+
+
 @transaction.atomic
 def assessment_complete(
     *,
@@ -537,37 +640,22 @@ def assessment_complete(
         .select_related("episode__child")
         .get(pk=assessment.pk)
     )
-    _require_assessment_open(assessment)
+    refuse(
+        assessment_complete_problems(
+            actor=actor,
+            assessment=assessment,
+            outcome=outcome,
+            completed_date=completed_date,
+            factors=factors,
+            late_reason=late_reason,
+            primary_need=primary_need,
+        )
+    )
     episode = assessment.episode
-    if actor.role != Role.TEAM_MANAGER:
-        raise ValidationError(
-            {"authorised_by": "A team manager must authorise the assessment: ask your manager"}
-        )
-    outcome = _require_text(outcome, "outcome", "Enter the outcome of the assessment")
-    if completed_date < assessment.start_date:
-        raise ValidationError(
-            {
-                "completed_date": "The assessment cannot be completed before it started on "
-                f"{long_date(assessment.start_date)}: check the completion date"
-            }
-        )
-    _not_in_future(completed_date, "completed_date", "The completion date")
+    outcome = outcome.strip()
     chosen = factors_clean(factors if factors is not None else assessment.factors)
-    if not chosen:
-        raise ValidationError(
-            {"factors": "Choose the assessment factors, or 21 No factors identified"}
-        )
     late_reason = (late_reason or "").strip()
-    if completed_date > assessment.due_date and not late_reason:
-        raise ValidationError(
-            {
-                "late_reason": "This assessment was due on "
-                f"{long_date(assessment.due_date)}: say why it took longer"
-            }
-        )
     if primary_need:
-        if primary_need not in PrimaryNeed.values:
-            raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
         episode.primary_need = primary_need
         episode.save(update_fields=["primary_need"])
     assessment.factors = chosen
@@ -602,6 +690,30 @@ def assessment_complete(
 # Visits, supervision, transfer ----------------------------------------------------------
 
 
+def visit_problems(
+    *,
+    episode: Episode,
+    visit_date: dt.date | None = None,
+    child_seen: bool | None = None,
+    seen_alone: bool | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a statutory visit cannot be recorded as given (None: nothing wrong); a
+    date not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if visit_date is not None:
+        problems.check(_not_before_referral, episode, visit_date, "visit_date", "The visit")
+        problems.check(_not_in_future, visit_date, "visit_date", "The visit date")
+    if seen_alone and not child_seen:
+        problems.add(
+            "seen_alone",
+            "A child seen alone was seen: tick 'The child was seen' as well, "
+            "or untick 'Seen alone'",
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -613,16 +725,11 @@ def visit_record(
     notes: str = "",
 ) -> StatutoryVisit:
     episode = _lock(episode)
-    _require_open(episode)
-    _not_before_referral(episode, visit_date, "visit_date", "The visit")
-    _not_in_future(visit_date, "visit_date", "The visit date")
-    if seen_alone and not child_seen:
-        raise ValidationError(
-            {
-                "seen_alone": "A child seen alone was seen: tick 'The child was seen' as well, "
-                "or untick 'Seen alone'"
-            }
+    refuse(
+        visit_problems(
+            episode=episode, visit_date=visit_date, child_seen=child_seen, seen_alone=seen_alone
         )
+    )
     visit = StatutoryVisit.objects.create(
         episode=episode,
         visit_date=visit_date,
@@ -646,6 +753,42 @@ def visit_record(
     return visit
 
 
+def supervision_problems(
+    *,
+    episode: Episode,
+    supervisor: User,
+    supervision_date: dt.date | None = None,
+    decisions: str | None = None,
+    next_date: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a supervision cannot be recorded as given (None: nothing wrong); a value
+    not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if supervisor.role != Role.TEAM_MANAGER:
+        problems.add(
+            "supervisor", f"{supervisor} is not a team manager: supervision is recorded by one"
+        )
+    if supervision_date is not None:
+        problems.check(
+            _not_before_referral, episode, supervision_date, "supervision_date", "Supervision"
+        )
+        problems.check(_not_in_future, supervision_date, "supervision_date", "The supervision date")
+    if decisions is not None:
+        problems.check(
+            _require_text,
+            decisions,
+            "decisions",
+            "Enter the decisions made, with who does what by when",
+        )
+    if next_date is not None and supervision_date is not None and next_date <= supervision_date:
+        problems.add(
+            "next_date", "The next supervision must be after this one: check the next date"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def supervision_record(
     *,
@@ -659,21 +802,17 @@ def supervision_record(
 ) -> Supervision:
     """Management oversight of the case: a team manager's decisions and the next date."""
     episode = _lock(episode)
-    _require_open(episode)
     supervisor = supervisor or actor
-    if supervisor.role != Role.TEAM_MANAGER:
-        raise ValidationError(
-            {"supervisor": f"{supervisor} is not a team manager: supervision is recorded by one"}
+    refuse(
+        supervision_problems(
+            episode=episode,
+            supervisor=supervisor,
+            supervision_date=supervision_date,
+            decisions=decisions,
+            next_date=next_date,
         )
-    _not_before_referral(episode, supervision_date, "supervision_date", "Supervision")
-    _not_in_future(supervision_date, "supervision_date", "The supervision date")
-    decisions = _require_text(
-        decisions, "decisions", "Enter the decisions made, with who does what by when"
     )
-    if next_date <= supervision_date:
-        raise ValidationError(
-            {"next_date": "The next supervision must be after this one: check the next date"}
-        )
+    decisions = decisions.strip()
     supervision = Supervision.objects.create(
         episode=episode,
         supervision_date=supervision_date,
@@ -696,6 +835,48 @@ def supervision_record(
     return supervision
 
 
+def transfer_problems(
+    *,
+    episode: Episode,
+    to_team: Team | None = None,
+    transfer_date: dt.date | None = None,
+    reason: str | None = None,
+    to_social_worker: User | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the case cannot move to another team as given (None: nothing wrong); a
+    value not given is not judged (the service gives every value: a team of None is refused)."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    problems.check(_validate_team, to_team, "to_team")
+    if to_team is not None and to_team.pk == episode.team_id:
+        problems.add(
+            "to_team",
+            f"The case is already with {to_team}: choose another team, or "
+            "reallocate it to another social worker in this team",
+        )
+    problems.check(_validate_social_worker, to_social_worker, "to_social_worker")
+    if to_team is not None:
+        problems.check(validate_in_team, to_social_worker, to_team, "to_social_worker")
+    if transfer_date is not None:
+        problems.check(
+            _not_before_referral, episode, transfer_date, "transfer_date", "The transfer"
+        )
+        problems.check(_not_in_future, transfer_date, "transfer_date", "The transfer date")
+        last = episode.transfers.order_by("-transfer_date").first()
+        if last is not None and transfer_date < last.transfer_date:
+            problems.add(
+                "transfer_date",
+                "The case last moved on "
+                f"{long_date(last.transfer_date)}: a new transfer cannot be earlier",
+            )
+    if reason is not None:
+        problems.check(
+            _require_text, reason, "reason", "Say why the case is moving to another team"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def case_transfer(
     *,
@@ -708,28 +889,17 @@ def case_transfer(
 ) -> CaseTransfer:
     """Move the case to another social care team, with its new social worker if known."""
     episode = _lock(episode)
-    _require_open(episode)
-    to_team = _validate_team(to_team, "to_team")
-    if to_team.pk == episode.team_id:
-        raise ValidationError(
-            {
-                "to_team": f"The case is already with {to_team}: choose another team, or "
-                "reallocate it to another social worker in this team"
-            }
+    refuse(
+        transfer_problems(
+            episode=episode,
+            to_team=to_team,
+            transfer_date=transfer_date,
+            reason=reason,
+            to_social_worker=to_social_worker,
         )
-    _validate_social_worker(to_social_worker, "to_social_worker")
-    validate_in_team(to_social_worker, to_team, "to_social_worker")
-    _not_before_referral(episode, transfer_date, "transfer_date", "The transfer")
-    _not_in_future(transfer_date, "transfer_date", "The transfer date")
-    last = episode.transfers.order_by("-transfer_date").first()
-    if last is not None and transfer_date < last.transfer_date:
-        raise ValidationError(
-            {
-                "transfer_date": "The case last moved on "
-                f"{long_date(last.transfer_date)}: a new transfer cannot be earlier"
-            }
-        )
-    reason = _require_text(reason, "reason", "Say why the case is moving to another team")
+    )
+    assert to_team is not None
+    reason = reason.strip()
     transfer = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,
@@ -757,6 +927,52 @@ def case_transfer(
     return transfer
 
 
+def reallocation_problems(
+    *,
+    episode: Episode,
+    social_worker: User | None = None,
+    reallocation_date: dt.date | None = None,
+    reason: str | None = None,
+    given: bool = False,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the case cannot go to another social worker in its team as given (None:
+    nothing wrong). A form passes only what it accepted (`given` False: a social worker of
+    None has not been chosen yet); the service passes every value (`given` True)."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if social_worker is None and given:
+        problems.add("social_worker", "Choose the social worker who will hold the case")
+    if reason is not None and not reason.strip():
+        problems.add("reason", "Say why the case is being reallocated")
+    if social_worker is not None:
+        problems.check(_validate_social_worker, social_worker, "social_worker")
+        problems.check(validate_in_team, social_worker, episode.team, "social_worker")
+        if social_worker.pk == episode.lead_social_worker_id:
+            problems.add(
+                "social_worker", f"{social_worker} already holds the case: choose someone else"
+            )
+    if reallocation_date is not None:
+        problems.check(
+            _not_before_referral,
+            episode,
+            reallocation_date,
+            "reallocation_date",
+            "The reallocation",
+        )
+        problems.check(
+            _not_in_future, reallocation_date, "reallocation_date", "The reallocation date"
+        )
+        last = episode.transfers.order_by("-transfer_date").first()
+        if last is not None and reallocation_date < last.transfer_date:
+            problems.add(
+                "reallocation_date",
+                "The case last moved on "
+                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier",
+            )
+    return problems.error()
+
+
 @transaction.atomic
 def case_reallocate(
     *,
@@ -769,31 +985,16 @@ def case_reallocate(
     """Give the case to another social worker in the same team (a transfer moves it to another
     team). Recorded as a move within the team, in the audit trail and on the chronology."""
     episode = _lock(episode)
-    _require_open(episode)
-    problems: dict[str, str] = {}
-    if social_worker is None:
-        problems["social_worker"] = "Choose the social worker who will hold the case"
-    if not (reason or "").strip():
-        problems["reason"] = "Say why the case is being reallocated"
-    if problems:
-        raise ValidationError(problems)
+    refuse(
+        reallocation_problems(
+            episode=episode,
+            social_worker=social_worker,
+            reallocation_date=reallocation_date,
+            reason=reason or "",
+            given=True,
+        )
+    )
     assert social_worker is not None
-    _validate_social_worker(social_worker, "social_worker")
-    validate_in_team(social_worker, episode.team, "social_worker")
-    if social_worker.pk == episode.lead_social_worker_id:
-        raise ValidationError(
-            {"social_worker": f"{social_worker} already holds the case: choose someone else"}
-        )
-    _not_before_referral(episode, reallocation_date, "reallocation_date", "The reallocation")
-    _not_in_future(reallocation_date, "reallocation_date", "The reallocation date")
-    last = episode.transfers.order_by("-transfer_date").first()
-    if last is not None and reallocation_date < last.transfer_date:
-        raise ValidationError(
-            {
-                "reallocation_date": "The case last moved on "
-                f"{long_date(last.transfer_date)}: a reallocation cannot be earlier"
-            }
-        )
     move = CaseTransfer.objects.create(
         episode=episode,
         from_team=episode.team,
@@ -895,30 +1096,37 @@ def _latest_start(episode: Episode) -> tuple[dt.date, str] | None:
     return max(starts) if starts else None
 
 
-def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
-    """What closing the episode needs, checked the same way when a social worker asks and when
-    a manager closes; the closure summary, cleaned."""
-    _require_open(episode)
-    problems: dict[str, str] = {}
-    if reason not in ClosureReason.values:
-        problems["reason"] = "Choose the reason for closure"
-    summary = (summary or "").strip()
-    if not summary:
-        problems["summary"] = (
-            "Write the closure summary: what was done, what changed and why the episode can close"
+def closure_problems(
+    *,
+    episode: Episode,
+    closure_date: dt.date | None = None,
+    reason: str | None = None,
+    summary: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the episode cannot close as given (None: nothing wrong), the same when a
+    social worker asks and when a manager closes; a value not given is not judged."""
+    problems = Problems()
+    problems.check(_require_open, episode)
+    if reason is not None and reason not in ClosureReason.values:
+        problems.add("reason", "Choose the reason for closure")
+    if summary is not None and not summary.strip():
+        problems.add(
+            "summary",
+            "Write the closure summary: what was done, what changed and why the episode can close",
         )
-    if problems:
-        raise ValidationError(problems)
-    _not_before_referral(episode, closure_date, "closure_date", "The closure date")
-    _not_in_future(closure_date, "closure_date", "The closure date")
-    latest = _latest_start(episode)
-    if latest is not None and closure_date < latest[0]:
-        raise ValidationError(
-            {
-                "closure_date": f"The episode cannot close before {latest[1]} on "
-                f"{long_date(latest[0])}: check the closure date"
-            }
+    if closure_date is not None:
+        problems.check(
+            _not_before_referral, episode, closure_date, "closure_date", "The closure date"
         )
+        problems.check(_not_in_future, closure_date, "closure_date", "The closure date")
+        latest = _latest_start(episode)
+        if latest is not None and closure_date < latest[0]:
+            problems.add(
+                "closure_date",
+                f"The episode cannot close before {latest[1]} on "
+                f"{long_date(latest[0])}: check the closure date",
+            )
     plans = Plan.objects.filter(episode__child=episode.child, end_date__isnull=True).exclude(
         status=Plan.Status.ENDED
     )
@@ -930,58 +1138,60 @@ def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summ
             else "the case closed after assessment and was referred to early help"
         )
         if open_plan is not None:
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this child has an open "
-                    f"{open_plan.get_kind_display().lower()}, so end the plan first"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this child has an open "
+                f"{open_plan.get_kind_display().lower()}, so end the plan first",
             )
         if Plan.objects.filter(episode=episode).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this episode had a plan, "
-                    "so choose another reason"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this episode had a plan, "
+                "so choose another reason",
             )
         if S47Enquiry.objects.filter(episode=episode).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: this episode had a section 47 "
-                    "enquiry, so choose another reason"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: this episode had a section 47 "
+                "enquiry, so choose another reason",
             )
         if not episode.assessments.filter(completed_date__isnull=False).exists():
-            raise ValidationError(
-                {
-                    "reason": f"Reason {reason} means {meaning}: complete and authorise the "
-                    "assessment first"
-                }
+            problems.add(
+                "reason",
+                f"Reason {reason} means {meaning}: complete and authorise the assessment first",
             )
     if open_plan is not None:
-        raise ValidationError(
-            {
-                "reason": f"This child has an open {open_plan.get_kind_display().lower()} from "
-                f"{long_date(open_plan.start_date)}: end the plan before closing the episode"
-            }
+        problems.add(
+            "reason",
+            f"This child has an open {open_plan.get_kind_display().lower()} from "
+            f"{long_date(open_plan.start_date)}: end the plan before closing the episode",
         )
     open_assessment = episode.assessments.filter(completed_date__isnull=True).first()
     if open_assessment is not None:
-        raise ValidationError(
-            {
-                "reason": "The assessment started on "
-                f"{long_date(open_assessment.start_date)} is still open: complete it before "
-                "closing the episode"
-            }
+        problems.add(
+            "reason",
+            "The assessment started on "
+            f"{long_date(open_assessment.start_date)} is still open: complete it before "
+            "closing the episode",
         )
     open_s47 = S47Enquiry.objects.filter(episode=episode, completed_date__isnull=True).first()
     if open_s47 is not None:
-        raise ValidationError(
-            {
-                "reason": "The section 47 enquiry started on "
-                f"{long_date(open_s47.start_date)} is still open: record its outcome first"
-            }
+        problems.add(
+            "reason",
+            "The section 47 enquiry started on "
+            f"{long_date(open_s47.start_date)} is still open: record its outcome first",
         )
-    return summary
+    return problems.error()
+
+
+def _check_closure(*, episode: Episode, closure_date: dt.date, reason: str, summary: str) -> str:
+    """What closing the episode needs (`closure_problems`); the closure summary, cleaned."""
+    refuse(
+        closure_problems(
+            episode=episode, closure_date=closure_date, reason=reason, summary=summary or ""
+        )
+    )
+    return (summary or "").strip()
 
 
 def _close(

@@ -50,6 +50,7 @@ from sightline.casework.services.protection import (
     open_cp_plan,
 )
 from sightline.core import audit, versions
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import add_working_days, is_working_day, next_working_day
 
 FIRST_CORE_GROUP_WORKING_DAYS = 10  # T5
@@ -74,35 +75,40 @@ def _editable(plan: Plan) -> None:
         )
 
 
-@transaction.atomic
-def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date) -> Plan:
-    """Start a child in need plan. A CP plan starts only at the ICPC that decides it."""
+def plan_create_problems(
+    *, episode: Episode, kind: str, start_date: dt.date | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason a plan cannot start as given (None: nothing wrong); a date not given is
+    not judged."""
+    problems = Problems()
     if kind == Plan.Kind.CP:
-        raise ValidationError(
-            {
-                "kind": "A child protection plan starts at an initial child protection "
-                "conference: record the conference and its decision"
-            }
+        problems.add(
+            "kind",
+            "A child protection plan starts at an initial child protection "
+            "conference: record the conference and its decision",
         )
+        return problems.error()
     if kind != Plan.Kind.CIN:
-        raise ValidationError({"kind": "Choose the kind of plan"})
-    _open_episode(episode)
-    _not_before_referral(episode, start_date, "start_date", "The plan")
-    _not_in_future(start_date, "start_date", "The start date")
-    # Lock the child's plans so two people cannot start plans at once.
-    list(Plan.objects.select_for_update(of=("self",)).filter(episode__child_id=episode.child_id))
+        problems.add("kind", "Choose the kind of plan")
+        return problems.error()
+    problems.check(_open_episode, episode)
+    if start_date is not None:
+        problems.check(_not_before_referral, episode, start_date, "start_date", "The plan")
+        problems.check(_not_in_future, start_date, "start_date", "The start date")
     cp = open_cp_plan(episode.child_id)
     if cp is not None:
-        raise ValidationError(
+        problems.add(
+            None,
             "This child is on a child protection plan (from "
             f"{long_date(cp.start_date)}): a child in need plan cannot overlap it. "
-            "End the child protection plan first"
+            "End the child protection plan first",
         )
     cin = open_cin_plan(episode.child_id)
     if cin is not None:
-        raise ValidationError(
+        problems.add(
+            None,
             f"This child already has a child in need plan (from {long_date(cin.start_date)}): "
-            "change that plan, or end it first"
+            "change that plan, or end it first",
         )
     ended = (
         Plan.objects.filter(
@@ -110,15 +116,25 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
         )
         .order_by("-end_date")
         .first()
+        if start_date is not None
+        else None
     )
     if ended is not None:
-        raise ValidationError(
-            {
-                "start_date": f"This child's {ended.get_kind_display().lower()} ran until "
-                f"{long_date(ended.end_date)}: a child in need plan cannot overlap it, so "  # type: ignore[arg-type]
-                "start it on or after that day"
-            }
+        problems.add(
+            "start_date",
+            f"This child's {ended.get_kind_display().lower()} ran until "
+            f"{long_date(ended.end_date)}: a child in need plan cannot overlap it, so "  # type: ignore[arg-type]
+            "start it on or after that day",
         )
+    return problems.error()
+
+
+@transaction.atomic
+def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date) -> Plan:
+    """Start a child in need plan. A CP plan starts only at the ICPC that decides it."""
+    # Lock the child's plans so two people cannot start plans at once.
+    list(Plan.objects.select_for_update(of=("self",)).filter(episode__child_id=episode.child_id))
+    refuse(plan_create_problems(episode=episode, kind=kind, start_date=start_date))
     plan = Plan.objects.create(episode=episode, kind=kind, start_date=start_date, created_by=actor)
     audit.record_change(
         actor=actor,
@@ -399,6 +415,36 @@ def _check_ending_conference(plan: Plan, conference: Conference | None, end_date
         )
 
 
+def plan_end_problems(
+    *,
+    plan: Plan,
+    end_date: dt.date | None = None,
+    reason: str | None = None,
+    conference: Conference | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a plan cannot end as given (None: nothing wrong); a value not given is
+    not judged."""
+    problems = Problems()
+    if plan.status == Plan.Status.ENDED:
+        problems.add(None, f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
+        return problems.error()
+    if plan.kind == Plan.Kind.CP:
+        if end_date is not None:
+            problems.check(_check_ending_conference, plan, conference, end_date)
+        elif conference is None:
+            problems.add(None, CP_PLAN_ENDS_AT_CONFERENCE)
+    if end_date is not None:
+        if end_date < plan.start_date:
+            problems.add(
+                "end_date", f"The plan cannot end before it started on {long_date(plan.start_date)}"
+            )
+        problems.check(_not_in_future, end_date, "end_date", "The end date")
+    if reason is not None and not reason.strip():
+        problems.add("reason", "Say why the plan is ending")
+    return problems.error()
+
+
 @transaction.atomic
 def plan_end(
     *,
@@ -411,17 +457,7 @@ def plan_end(
     """End a plan. A child in need plan ends when the social worker records why; a child
     protection plan ends only at a review conference that decides so (`conference`)."""
     given, plan = plan, Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
-    if plan.status == Plan.Status.ENDED:
-        raise ValidationError(f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
-    if plan.kind == Plan.Kind.CP:
-        _check_ending_conference(plan, conference, end_date)
-    if end_date < plan.start_date:
-        raise ValidationError(
-            {"end_date": f"The plan cannot end before it started on {long_date(plan.start_date)}"}
-        )
-    _not_in_future(end_date, "end_date", "The end date")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the plan is ending"})
+    refuse(plan_end_problems(plan=plan, end_date=end_date, reason=reason, conference=conference))
     plan.end_date = end_date
     plan.end_reason = reason.strip()
     plan.status = Plan.Status.ENDED

@@ -39,6 +39,7 @@ from sightline.casework.models import (
 from sightline.casework.services.episodes import validate_in_team
 from sightline.chronology.services import event_record
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import (
     LONDON,
     add_working_days,
@@ -201,6 +202,57 @@ def _create_actions(actions: Sequence[Action], **parent: object) -> None:
     )
 
 
+def strategy_discussion_problems(
+    *,
+    episode: Episode,
+    held_at: dt.datetime | None = None,
+    attendees: Sequence[Attendee] | None = None,
+    information_shared: str | None = None,
+    s47_decided: bool | None = None,
+    safety_plan: str | None = None,
+    missing_agency_reason: str | None = None,
+    actions: Sequence[Action] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a strategy discussion cannot be recorded as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; the service passes every value.
+    """
+    problems = Problems()
+    problems.check(_open_episode, episode)
+    day = local_date(held_at) if held_at is not None else None
+    if held_at is not None and day is not None:
+        problems.check(_not_before_referral, episode, day, "held_at", "The strategy discussion")
+        if held_at > timezone.now():
+            problems.add("held_at", "Record a strategy discussion after it has been held")
+    if attendees is not None:
+        if not attendees:
+            problems.add("attendees", "Say who took part: at least one person")
+        problems.add(
+            "attendees",
+            *(
+                f"Attendee {number} needs a name and a role"
+                for number, attendee in enumerate(attendees, start=1)
+                if not attendee.name.strip() or not attendee.role.strip()
+            ),
+        )
+        missing = strategy_missing_agencies(attendees)
+        if missing and not (missing_agency_reason or "").strip():
+            problems.add(
+                "missing_agency_reason",
+                f"No one from {' or '.join(missing)} took part: "
+                "say why, or add them to the attendees",
+            )
+    if information_shared is not None and not information_shared.strip():
+        problems.add("information_shared", "Say what information was shared")
+    if s47_decided and safety_plan is not None and not safety_plan.strip():
+        problems.add("safety_plan", "Say how the child will be kept safe until the conference")
+    if actions is not None:
+        problems.check(_check_actions, actions, agreed_on=day)
+    return problems.error()
+
+
 @transaction.atomic
 def strategy_discussion_record(
     *,
@@ -216,31 +268,19 @@ def strategy_discussion_record(
     actions: Sequence[Action] = (),
 ) -> StrategyDiscussion:
     """Record a strategy discussion: who took part, what was shared, what was decided."""
-    _open_episode(episode)
-    day = local_date(held_at)
-    _not_before_referral(episode, day, "held_at", "The strategy discussion")
-    if held_at > timezone.now():
-        raise ValidationError({"held_at": "Record a strategy discussion after it has been held"})
-    if not attendees:
-        raise ValidationError({"attendees": "Say who took part: at least one person"})
-    for number, attendee in enumerate(attendees, start=1):
-        if not attendee.name.strip() or not attendee.role.strip():
-            raise ValidationError({"attendees": f"Attendee {number} needs a name and a role"})
+    refuse(
+        strategy_discussion_problems(
+            episode=episode,
+            held_at=held_at,
+            attendees=attendees,
+            information_shared=information_shared,
+            s47_decided=s47_decided,
+            safety_plan=safety_plan,
+            missing_agency_reason=missing_agency_reason,
+            actions=actions,
+        )
+    )
     missing = strategy_missing_agencies(attendees)
-    if missing and not missing_agency_reason.strip():
-        raise ValidationError(
-            {
-                "missing_agency_reason": f"No one from {' or '.join(missing)} took part: "
-                "say why, or add them to the attendees"
-            }
-        )
-    if not information_shared.strip():
-        raise ValidationError({"information_shared": "Say what information was shared"})
-    if s47_decided and not safety_plan.strip():
-        raise ValidationError(
-            {"safety_plan": "Say how the child will be kept safe until the conference"}
-        )
-    _check_actions(actions, agreed_on=day)
     discussion = StrategyDiscussion.objects.create(
         episode=episode,
         held_at=held_at,
@@ -305,34 +345,44 @@ def s47_to_icpc_working_days(s47: S47Enquiry) -> int | None:
     return working_days_between(s47.start_date, conference.conference_date)
 
 
-@transaction.atomic
-def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.date) -> S47Enquiry:
-    episode = discussion.episode
-    _open_episode(episode)
-    if not discussion.s47_decided:
-        raise ValidationError(
-            "This strategy discussion did not decide to start section 47 enquiries"
-        )
-    _not_before_referral(episode, start_date, "start_date", "The S47 enquiry")
-    discussed = local_date(discussion.held_at)
-    if start_date < discussed:
-        raise ValidationError(
-            {
-                "start_date": "The S47 enquiry cannot start before the strategy discussion on "
-                f"{long_date(discussed)}"
-            }
-        )
-    _not_in_future(start_date, "start_date", "The start date")
-    already = (
-        S47Enquiry.objects.select_for_update(of=("self",))
-        .filter(open_s47_enquiries(episode.child_id))
-        .first()
-    )
+def _no_open_s47(child_id: int, *, lock: bool = False) -> None:
+    enquiries = S47Enquiry.objects.filter(open_s47_enquiries(child_id))
+    already = (enquiries.select_for_update(of=("self",)) if lock else enquiries).first()
     if already is not None:
         raise ValidationError(
             f"An S47 enquiry is already open for this child (started "
             f"{long_date(already.start_date)}): complete it or record its conference first"
         )
+
+
+def s47_start_problems(
+    *, discussion: StrategyDiscussion, start_date: dt.date | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason an S47 enquiry cannot start as given (None: nothing wrong)."""
+    episode = discussion.episode
+    problems = Problems()
+    problems.check(_open_episode, episode)
+    if not discussion.s47_decided:
+        problems.add(None, "This strategy discussion did not decide to start section 47 enquiries")
+    if start_date is not None:
+        problems.check(_not_before_referral, episode, start_date, "start_date", "The S47 enquiry")
+        discussed = local_date(discussion.held_at)
+        if start_date < discussed:
+            problems.add(
+                "start_date",
+                "The S47 enquiry cannot start before the strategy discussion on "
+                f"{long_date(discussed)}",
+            )
+        problems.check(_not_in_future, start_date, "start_date", "The start date")
+    problems.check(_no_open_s47, episode.child_id)
+    return problems.error()
+
+
+@transaction.atomic
+def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.date) -> S47Enquiry:
+    episode = discussion.episode
+    refuse(s47_start_problems(discussion=discussion, start_date=start_date))
+    _no_open_s47(episode.child_id, lock=True)
     s47 = S47Enquiry.objects.create(
         episode=episode,
         strategy_discussion=discussion,
@@ -357,6 +407,34 @@ def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.dat
     return s47
 
 
+def s47_complete_problems(
+    *,
+    s47: S47Enquiry,
+    completed_date: dt.date | None = None,
+    outcome: str | None = None,
+    icpc_not_required: bool | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an S47 enquiry cannot be completed as given (None: nothing wrong)."""
+    problems = Problems()
+    if s47.completed_date is not None:
+        problems.add(None, f"This S47 enquiry was completed on {long_date(s47.completed_date)}")
+    if completed_date is not None:
+        if completed_date < s47.start_date:
+            problems.add(
+                "completed_date",
+                f"The enquiry cannot be completed before it started on {long_date(s47.start_date)}",
+            )
+        problems.check(_not_in_future, completed_date, "completed_date", "The completion date")
+    if outcome is not None and not outcome.strip():
+        problems.add("outcome", "Say what the enquiry found")
+    if icpc_not_required and Conference.objects.filter(s47=s47).exists():
+        problems.add(
+            "icpc_not_required", "An initial conference has already been held for this enquiry"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def s47_complete(
     *,
@@ -366,22 +444,14 @@ def s47_complete(
     outcome: str,
     icpc_not_required: bool,
 ) -> S47Enquiry:
-    if s47.completed_date is not None:
-        raise ValidationError(f"This S47 enquiry was completed on {long_date(s47.completed_date)}")
-    if completed_date < s47.start_date:
-        raise ValidationError(
-            {
-                "completed_date": "The enquiry cannot be completed before it started on "
-                f"{long_date(s47.start_date)}"
-            }
+    refuse(
+        s47_complete_problems(
+            s47=s47,
+            completed_date=completed_date,
+            outcome=outcome,
+            icpc_not_required=icpc_not_required,
         )
-    _not_in_future(completed_date, "completed_date", "The completion date")
-    if not outcome.strip():
-        raise ValidationError({"outcome": "Say what the enquiry found"})
-    if icpc_not_required and Conference.objects.filter(s47=s47).exists():
-        raise ValidationError(
-            {"icpc_not_required": "An initial conference has already been held for this enquiry"}
-        )
+    )
     s47.completed_date = completed_date
     s47.outcome = outcome.strip()
     s47.icpc_not_required = icpc_not_required
@@ -408,6 +478,37 @@ def s47_complete(
 # Child protection medicals ----------------------------------------------------------------
 
 
+def medical_request_problems(
+    *,
+    episode: Episode,
+    requested_at: dt.datetime | None = None,
+    injury: str | None = None,
+    history: str | None = None,
+    parental_responsibility: str | None = None,
+    s47: S47Enquiry | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a medical cannot be requested as given (None: nothing wrong)."""
+    problems = Problems()
+    problems.check(_open_episode, episode)
+    if requested_at is not None:
+        problems.check(
+            _not_before_referral, episode, local_date(requested_at), "requested_at", "The request"
+        )
+        if requested_at > timezone.now():
+            problems.add("requested_at", "Record a medical request once it has been made")
+    for name, value, message in (
+        ("injury", injury, "Describe the injury or concern: where and what it looks like"),
+        ("history", history, "Give the explanation offered, by whom and when"),
+        ("parental_responsibility", parental_responsibility, "Say who has parental responsibility"),
+    ):
+        if value is not None and not value.strip():
+            problems.add(name, message)
+    if s47 is not None and s47.episode_id != episode.pk:
+        problems.add(None, "That S47 enquiry belongs to another episode")
+    return problems.error()
+
+
 @transaction.atomic
 def medical_request(
     *,
@@ -422,27 +523,16 @@ def medical_request(
     paediatrician: str = "",
 ) -> MedicalRequest:
     """Ask for a CP medical with what the paediatrician needs to know."""
-    _open_episode(episode)
-    _not_before_referral(episode, local_date(requested_at), "requested_at", "The request")
-    if requested_at > timezone.now():
-        raise ValidationError({"requested_at": "Record a medical request once it has been made"})
-    problems = {
-        name: message
-        for name, value, message in (
-            ("injury", injury, "Describe the injury or concern: where and what it looks like"),
-            ("history", history, "Give the explanation offered, by whom and when"),
-            (
-                "parental_responsibility",
-                parental_responsibility,
-                "Say who has parental responsibility",
-            ),
+    refuse(
+        medical_request_problems(
+            episode=episode,
+            requested_at=requested_at,
+            injury=injury,
+            history=history,
+            parental_responsibility=parental_responsibility,
+            s47=s47,
         )
-        if not value.strip()
-    }
-    if problems:
-        raise ValidationError(problems)
-    if s47 is not None and s47.episode_id != episode.pk:
-        raise ValidationError("That S47 enquiry belongs to another episode")
+    )
     medical = MedicalRequest.objects.create(
         episode=episode,
         s47=s47,
@@ -467,6 +557,30 @@ def medical_request(
     return medical
 
 
+def medical_outcome_problems(
+    *,
+    medical: MedicalRequest,
+    examined_at: dt.datetime | None = None,
+    outcome: str | None = None,
+    paediatrician: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a medical's outcome cannot be recorded as given (None: nothing wrong)."""
+    problems = Problems()
+    if medical.examined_at is not None:
+        problems.add(None, "The outcome of this medical is already recorded")
+    if examined_at is not None:
+        if examined_at < medical.requested_at:
+            problems.add("examined_at", "The examination cannot be before the request")
+        elif examined_at > timezone.now():
+            problems.add("examined_at", "Record the outcome after the examination")
+    if outcome is not None and not outcome.strip():
+        problems.add("outcome", "Say what the paediatrician found")
+    if paediatrician is not None and not paediatrician.strip():
+        problems.add("paediatrician", "Give the paediatrician's name")
+    return problems.error()
+
+
 @transaction.atomic
 def medical_outcome(
     *,
@@ -476,19 +590,11 @@ def medical_outcome(
     outcome: str,
     paediatrician: str,
 ) -> MedicalRequest:
-    if medical.examined_at is not None:
-        raise ValidationError("The outcome of this medical is already recorded")
-    if examined_at < medical.requested_at:
-        raise ValidationError({"examined_at": "The examination cannot be before the request"})
-    if examined_at > timezone.now():
-        raise ValidationError({"examined_at": "Record the outcome after the examination"})
-    problems = {}
-    if not outcome.strip():
-        problems["outcome"] = "Say what the paediatrician found"
-    if not paediatrician.strip():
-        problems["paediatrician"] = "Give the paediatrician's name"
-    if problems:
-        raise ValidationError(problems)
+    refuse(
+        medical_outcome_problems(
+            medical=medical, examined_at=examined_at, outcome=outcome, paediatrician=paediatrician
+        )
+    )
     medical.examined_at = examined_at
     medical.outcome = outcome.strip()
     medical.paediatrician = paediatrician.strip()
@@ -595,6 +701,157 @@ def _check_category(decision: str, category: str) -> None:
         raise ValidationError({"category": "Choose NEG, PHY, SAB, EMO or MUL"})
 
 
+def _last_review(plan: Plan) -> Conference | None:
+    return (
+        Conference.objects.filter(
+            episode_id=plan.episode_id,
+            kind=Conference.Kind.REVIEW,
+            conference_date__gte=plan.start_date,
+        )
+        .order_by("-conference_date")
+        .first()
+    )
+
+
+def _initial_problems(
+    problems: Problems,
+    *,
+    episode: Episode,
+    s47: S47Enquiry | None,
+    conference_date: dt.date | None,
+    decision: str | None,
+) -> None:
+    if s47 is None:
+        problems.add(None, "An initial conference follows an S47 enquiry")
+        return
+    if s47.episode_id != episode.pk:
+        problems.add(None, "That S47 enquiry belongs to another episode")
+    held = Conference.objects.filter(s47=s47).first()
+    if held is not None:
+        problems.add(
+            None,
+            "An ICPC is recorded once: this enquiry's conference was held on "
+            f"{long_date(held.conference_date)}",
+        )
+    if s47.icpc_not_required:
+        problems.add(None, "This enquiry was completed with no conference required")
+    if conference_date is not None and conference_date < s47.start_date:
+        problems.add(
+            "conference_date",
+            f"The ICPC cannot be before the S47 enquiry started on {long_date(s47.start_date)}",
+        )
+    if decision is not None and decision not in (
+        Conference.Decision.CP_PLAN,
+        Conference.Decision.NO_PLAN,
+    ):
+        problems.add("decision", "An initial conference decides a plan or no plan")
+    if decision == Conference.Decision.CP_PLAN:
+        current = open_cp_plan(episode.child_id)
+        if current is not None:
+            problems.add(
+                None,
+                "This child is already on a child protection plan (from "
+                f"{long_date(current.start_date)}): hold a review conference instead",
+            )
+
+
+def _review_problems(
+    problems: Problems,
+    *,
+    episode: Episode,
+    plan: Plan | None,
+    conference_date: dt.date | None,
+    decision: str | None,
+    chair: str | None,
+) -> None:
+    if plan is None or plan.kind != Plan.Kind.CP or plan.status == Plan.Status.ENDED:
+        problems.add(None, "A review conference reviews an open child protection plan")
+        return
+    if plan.episode_id != episode.pk:
+        problems.add(None, "That plan belongs to another episode")
+    if conference_date is not None:
+        last_review = _last_review(plan)
+        if conference_date <= plan.start_date:
+            problems.add(
+                "conference_date",
+                f"A review conference comes after the plan started on {long_date(plan.start_date)}",
+            )
+        elif last_review is not None and conference_date <= last_review.conference_date:
+            problems.add(
+                "conference_date",
+                "The last review conference of this plan was on "
+                f"{long_date(last_review.conference_date)}: a new one comes after it",
+            )
+    if decision is not None and decision not in (
+        Conference.Decision.CONTINUE,
+        Conference.Decision.END,
+    ):
+        problems.add("decision", "A review conference decides whether the plan continues or ends")
+    if decision == Conference.Decision.END and chair is not None and not chair.strip():
+        problems.add("chair", "Name the chair: the conference's decision to end the plan is theirs")
+
+
+def conference_problems(
+    *,
+    episode: Episode,
+    kind: str,
+    s47: S47Enquiry | None = None,
+    plan: Plan | None = None,
+    conference_date: dt.date | None = None,
+    decision: str | None = None,
+    category: str | None = None,
+    lead_social_worker: User | None = None,
+    chair: str | None = None,
+    core_group: Sequence[Member] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a conference cannot be recorded as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; the service passes every value.
+    """
+    problems = Problems()
+    problems.check(_open_episode, episode)
+    if conference_date is not None:
+        problem = conference_day_problem(conference_date)
+        if problem:
+            problems.add("conference_date", problem)
+        problems.check(
+            _not_before_referral, episode, conference_date, "conference_date", "The conference"
+        )
+        problems.check(_not_in_future, conference_date, "conference_date", "The conference date")
+    if decision is not None:
+        problems.check(_check_category, decision, category or "")
+        if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
+            problems.add("lead_social_worker", "Name the lead social worker for the plan")
+    problems.check(validate_in_team, lead_social_worker, episode.team, "lead_social_worker")
+    if core_group is not None:
+        problems.add(
+            "core_group",
+            *(
+                f"Core group member {number} needs a name and a role"
+                for number, member in enumerate(core_group, start=1)
+                if not member.name.strip() or not member.role.strip()
+            ),
+        )
+    if kind == Conference.Kind.INITIAL:
+        _initial_problems(
+            problems, episode=episode, s47=s47, conference_date=conference_date, decision=decision
+        )
+    elif kind == Conference.Kind.REVIEW:
+        _review_problems(
+            problems,
+            episode=episode,
+            plan=plan,
+            conference_date=conference_date,
+            decision=decision,
+            chair=chair,
+        )
+    else:
+        problems.add("kind", "Choose an initial or a review conference")
+    return problems.error()
+
+
 @transaction.atomic
 def conference_record(
     *,
@@ -620,92 +877,29 @@ def conference_record(
     """
     from sightline.casework.services.plans import plan_end  # plans imports this module
 
-    _open_episode(episode)
-    problem = conference_day_problem(conference_date)
-    if problem:
-        raise ValidationError({"conference_date": problem})
-    _not_before_referral(episode, conference_date, "conference_date", "The conference")
-    _not_in_future(conference_date, "conference_date", "The conference date")
-    _check_category(decision, category)
-    if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
-        raise ValidationError({"lead_social_worker": "Name the lead social worker for the plan"})
-    validate_in_team(lead_social_worker, episode.team, "lead_social_worker")
-    for number, member in enumerate(core_group, start=1):
-        if not member.name.strip() or not member.role.strip():
-            raise ValidationError(
-                {"core_group": f"Core group member {number} needs a name and a role"}
-            )
-    if kind == Conference.Kind.INITIAL:
-        if s47 is None:
-            raise ValidationError("An initial conference follows an S47 enquiry")
+    if kind == Conference.Kind.INITIAL and s47 is not None:
         s47 = S47Enquiry.objects.select_for_update(of=("self",)).get(pk=s47.pk)
-        if s47.episode_id != episode.pk:
-            raise ValidationError("That S47 enquiry belongs to another episode")
-        held = Conference.objects.filter(s47=s47).first()
-        if held is not None:
-            raise ValidationError(
-                "An ICPC is recorded once: this enquiry's conference was held on "
-                f"{long_date(held.conference_date)}"
-            )
-        if s47.icpc_not_required:
-            raise ValidationError("This enquiry was completed with no conference required")
-        if conference_date < s47.start_date:
-            raise ValidationError(
-                {
-                    "conference_date": "The ICPC cannot be before the S47 enquiry started on "
-                    f"{long_date(s47.start_date)}"
-                }
-            )
-        if decision not in (Conference.Decision.CP_PLAN, Conference.Decision.NO_PLAN):
-            raise ValidationError({"decision": "An initial conference decides a plan or no plan"})
-        if decision == Conference.Decision.CP_PLAN:
-            current = open_cp_plan(episode.child_id)
-            if current is not None:
-                raise ValidationError(
-                    "This child is already on a child protection plan (from "
-                    f"{long_date(current.start_date)}): hold a review conference instead"
-                )
-        due_date = s47.icpc_target_date
-    elif kind == Conference.Kind.REVIEW:
-        if plan is None or plan.kind != Plan.Kind.CP or plan.status == Plan.Status.ENDED:
-            raise ValidationError("A review conference reviews an open child protection plan")
-        if plan.episode_id != episode.pk:
-            raise ValidationError("That plan belongs to another episode")
-        if conference_date <= plan.start_date:
-            raise ValidationError(
-                {
-                    "conference_date": "A review conference comes after the plan started on "
-                    f"{long_date(plan.start_date)}"
-                }
-            )
-        last_review = (
-            Conference.objects.filter(
-                episode_id=plan.episode_id,
-                kind=Conference.Kind.REVIEW,
-                conference_date__gte=plan.start_date,
-            )
-            .order_by("-conference_date")
-            .first()
+    refuse(
+        conference_problems(
+            episode=episode,
+            kind=kind,
+            s47=s47,
+            plan=plan,
+            conference_date=conference_date,
+            decision=decision,
+            category=category,
+            lead_social_worker=lead_social_worker,
+            chair=chair,
+            core_group=core_group,
         )
-        if last_review is not None and conference_date <= last_review.conference_date:
-            raise ValidationError(
-                {
-                    "conference_date": "The last review conference of this plan was on "
-                    f"{long_date(last_review.conference_date)}: a new one comes after it"
-                }
-            )
-        if decision not in (Conference.Decision.CONTINUE, Conference.Decision.END):
-            raise ValidationError(
-                {"decision": "A review conference decides whether the plan continues or ends"}
-            )
-        if decision == Conference.Decision.END and not chair.strip():
-            raise ValidationError(
-                {"chair": "Name the chair: the conference's decision to end the plan is theirs"}
-            )
+    )
+    if kind == Conference.Kind.INITIAL:
+        assert s47 is not None
+        due_date = s47.icpc_target_date
+    else:
+        assert plan is not None
         due_date = review_conference_due_date(plan) or conference_date
         s47 = None
-    else:
-        raise ValidationError({"kind": "Choose an initial or a review conference"})
 
     conference = Conference.objects.create(
         episode=episode,

@@ -32,6 +32,7 @@ from sightline.casework.forms_episodes import (
 )
 from sightline.casework.models import Episode
 from sightline.casework.services import episodes as services
+from sightline.core.problems import refuse
 
 TEMPLATES = "casework/episodes"
 VIEW = "casework.view_casework"
@@ -207,7 +208,10 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = AssessmentStartForm(request.POST or None)
+    form = AssessmentStartForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.assessment_start_problems(episode=episode, **data)),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     assessment = _save(
         request,
@@ -238,7 +242,13 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
         "factors": assessment.factors,
         "version": assessment.version,
     }
-    form = AssessmentRecordForm(request.POST or None, initial=initial)
+    form = AssessmentRecordForm(
+        request.POST or None,
+        initial=initial,
+        checks=lambda data: refuse(
+            services.assessment_record_problems(assessment=assessment, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     saved = _save(
         request,
@@ -275,7 +285,13 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def assessment_complete(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    form = AssessmentCompleteForm(request.POST or None, initial={"factors": assessment.factors})
+    form = AssessmentCompleteForm(
+        request.POST or None,
+        initial={"factors": assessment.factors},
+        checks=lambda data: refuse(
+            services.assessment_complete_problems(actor=request.user, assessment=assessment, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     done = _save(
         request,
@@ -319,7 +335,10 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def visit_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = VisitForm(request.POST or None)
+    form = VisitForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.visit_problems(episode=episode, **data)),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if _save(
         request,
@@ -342,7 +361,12 @@ def visit_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supervision_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = SupervisionForm(request.POST or None)
+    form = SupervisionForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            services.supervision_problems(episode=episode, supervisor=request.user, **data)
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if _save(
         request,
@@ -372,7 +396,10 @@ def supervision_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = TransferForm(request.POST or None)
+    form = TransferForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.transfer_problems(episode=episode, **data)),
+    )
     form.fields["to_team"].queryset = selectors.social_care_teams().exclude(  # type: ignore[attr-defined]
         pk=episode.team_id
     )
@@ -400,7 +427,10 @@ def transfer(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reallocate(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    form = ReallocateForm(request.POST or None)
+    form = ReallocateForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.reallocation_problems(episode=episode, **data)),
+    )
     form.fields["social_worker"].queryset = selectors.case_holders().filter(  # type: ignore[attr-defined]
         team=episode.team
     )
@@ -439,7 +469,10 @@ def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
     pending = selectors.closure_request_pending(episode)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     posted = request.POST if request.method == "POST" else None
-    form = CloseForm(posted if action in ("", "close") else None)
+    form = CloseForm(
+        posted if action in ("", "close") else None,
+        checks=lambda data: refuse(services.closure_problems(episode=episode, **data)),
+    )
     return_form = ClosureReturnForm(posted if action == "return" else None)
     done: Any = None
     if manager and pending is not None and action == "authorise":

@@ -23,6 +23,7 @@ from sightline.casework.views.protection import (
     read,
     visible,
 )
+from sightline.core.problems import refuse
 
 TEMPLATES = "casework/plans"
 
@@ -66,7 +67,12 @@ def _plan_page(
 @require_http_methods(["GET", "POST"])
 def cin_plan_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = episode_for(request.user, episode_id)
-    form = forms.PlanCreateForm(request.POST or None)
+    form = forms.PlanCreateForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            services.plan_create_problems(episode=episode, kind=Plan.Kind.CIN, **data)
+        ),
+    )
     if form.is_valid():
         try:
             plan = services.plan_create(
@@ -165,7 +171,10 @@ def plan_version(request: SignedInRequest, plan_id: int, number: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = forms.PlanEndForm(request.POST or None)
+    form = forms.PlanEndForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.plan_end_problems(plan=plan, **data)),
+    )
     if plan.kind == Plan.Kind.CP:
         # Only a review conference ends a child protection plan: the page says so and leads
         # there; a posted end is refused by the service all the same.

@@ -33,6 +33,7 @@ from sightline.casework.rules_protection import WORK_PROTECTION
 from sightline.casework.services import plans as plan_services
 from sightline.casework.services import protection as services
 from sightline.core import audit
+from sightline.core.problems import refuse, renamed
 from sightline.core.versions import StaleEdit
 from sightline.people.selectors import persons_visible_to
 
@@ -88,6 +89,30 @@ def _form_field(form: Any, name: str) -> str | None:
     if name.endswith("_at") and f"{name[:-3]}_on" in form.fields:
         return f"{name[:-3]}_on"
     return None
+
+
+def checking_rows(
+    problems: Any, formsets: dict[str, BaseFormSet], names: dict[str, str] | None = None
+) -> Any:
+    """A form's `checks=` for a service check that also reads rows: the rows are given when
+    they are valid themselves (else not judged yet); the service's problems with the rows go
+    above them, the rest on the form's fields (a service's `held_at` on the form's `held_on`
+    by `names`)."""
+
+    def check(data: dict[str, Any]) -> None:
+        given = {
+            name: forms.rows(formset) for name, formset in formsets.items() if formset.is_valid()
+        }
+        error = renamed(problems(**data, **given), names or {})
+        if error is not None and hasattr(error, "error_dict"):
+            for name, formset in formsets.items():
+                if name in error.error_dict:
+                    formset.service_errors = ValidationError(error.error_dict.pop(name)).messages  # type: ignore[attr-defined]
+            if not error.error_dict:
+                return
+        refuse(error)
+
+    return check
 
 
 def all_valid(form: Any, *formsets: BaseFormSet) -> bool:
@@ -152,9 +177,18 @@ def overview(request: SignedInRequest, episode_id: int) -> HttpResponse:
 def strategy_discussion_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = episode_for(request.user, episode_id)
     data = request.POST if request.method == "POST" else None
-    form = forms.StrategyDiscussionForm(data)
     attendees = forms.AttendeeFormSet(data, prefix="attendees")
     actions = forms.ActionFormSet(data, prefix="actions")
+    form = forms.StrategyDiscussionForm(
+        data,
+        checks=checking_rows(
+            lambda **given: services.strategy_discussion_problems(
+                episode=episode, held_at=forms.moment(given, "held_on", "held_time"), **given
+            ),
+            {"attendees": attendees, "actions": actions},
+            names={"held_at": "held_on"},
+        ),
+    )
     missing: list[str] = []
     if request.method == "POST" and all_valid(form, attendees, actions):
         people = forms.rows(attendees)
@@ -232,7 +266,9 @@ def strategy_discussion_detail(request: SignedInRequest, discussion_id: int) -> 
 def s47_start(request: SignedInRequest, discussion_id: int) -> HttpResponse:
     discussion = visible(request.user, StrategyDiscussion, "episode__child", pk=discussion_id)
     form = forms.S47StartForm(
-        request.POST or None, initial={"start_date": services.local_date(discussion.held_at)}
+        request.POST or None,
+        initial={"start_date": services.local_date(discussion.held_at)},
+        checks=lambda data: refuse(services.s47_start_problems(discussion=discussion, **data)),
     )
     if form.is_valid():
         try:
@@ -284,7 +320,10 @@ def s47_detail(request: SignedInRequest, s47_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def s47_complete(request: SignedInRequest, s47_id: int) -> HttpResponse:
     enquiry = visible(request.user, S47Enquiry, "episode__child", pk=s47_id)
-    form = forms.S47CompleteForm(request.POST or None)
+    form = forms.S47CompleteForm(
+        request.POST or None,
+        checks=lambda data: refuse(services.s47_complete_problems(s47=enquiry, **data)),
+    )
     if form.is_valid():
         try:
             services.s47_complete(actor=request.user, s47=enquiry, **form.cleaned_data)
@@ -307,11 +346,24 @@ def s47_complete(request: SignedInRequest, s47_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def medical_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = episode_for(request.user, episode_id)
-    form = forms.MedicalRequestForm(request.POST or None)
+    enquiry = episode.s47_enquiries.filter(services.open_s47_enquiries(episode.child_id))
+    form = forms.MedicalRequestForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            renamed(
+                services.medical_request_problems(
+                    episode=episode,
+                    requested_at=forms.moment(data, "requested_on", "requested_time"),
+                    s47=enquiry.first(),
+                    **data,
+                ),
+                {"requested_at": "requested_on"},
+            )
+        ),
+    )
     if form.is_valid():
         requested_at = form.requested_at()
         assert requested_at is not None
-        enquiry = episode.s47_enquiries.filter(services.open_s47_enquiries(episode.child_id))
         data = {
             name: form.cleaned_data[name]
             for name in (
@@ -342,7 +394,19 @@ def medical_new(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def medical_detail(request: SignedInRequest, medical_id: int) -> HttpResponse:
     medical = visible(request.user, MedicalRequest, "episode__child", pk=medical_id)
-    form = forms.MedicalOutcomeForm(request.POST or None)
+    form = forms.MedicalOutcomeForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            renamed(
+                services.medical_outcome_problems(
+                    medical=medical,
+                    examined_at=forms.moment(data, "examined_on", "examined_time"),
+                    **data,
+                ),
+                {"examined_at": "examined_on"},
+            )
+        ),
+    )
     if request.method == "GET":
         read(request.user, medical, medical.episode)
     if form.is_valid():
@@ -380,9 +444,18 @@ def _conference_page(
     plan: Plan | None = None,
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = forms.ConferenceForm(data, kind=kind)
     attendees = forms.ConferenceAttendeeFormSet(data, prefix="attendees")
     members = forms.MemberFormSet(data, prefix="members")
+    form = forms.ConferenceForm(
+        data,
+        kind=kind,
+        checks=checking_rows(
+            lambda core_group=None, **given: services.conference_problems(
+                episode=episode, kind=kind, s47=s47, plan=plan, core_group=core_group, **given
+            ),
+            {"core_group": members},
+        ),
+    )
     if request.method == "POST" and all_valid(form, attendees, members):
         try:
             conference = services.conference_record(

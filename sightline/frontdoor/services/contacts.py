@@ -174,6 +174,66 @@ def _check_referrer(errors: dict[str, list[str]], **fields: str) -> None:
             )
 
 
+def contact_problems(
+    *,
+    channel: str | None = None,
+    concern: str | None = None,
+    household_details: str | None = None,
+    urgency: str | None = None,
+    child_voice: str | None = None,
+    child_presentation: str | None = None,
+    actions_taken: str | None = None,
+    lawful_basis: str | None = None,
+    consent: str | None = None,
+    consent_detail: str | None = None,
+    referrer_name: str | None = None,
+    referrer_relationship: str | None = None,
+    referrer_email: str | None = None,
+    referrer_phone: str | None = None,
+    referral_source: str | None = None,
+    external_id: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a contact cannot be stored as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; `contact_create` passes every value.
+    """
+    errors: dict[str, list[str]] = {}
+    if concern is not None and not concern.strip():
+        errors["concern"] = ["Tell us what happened or what you are worried about"]
+    texts = {
+        "concern": concern,
+        "child_voice": child_voice,
+        "child_presentation": child_presentation,
+        "actions_taken": actions_taken,
+        "household_details": household_details,
+        "consent_detail": consent_detail,
+    }
+    _check_text(errors, **{name: value for name, value in texts.items() if value})
+    if channel is not None and channel not in Channel.values:
+        errors["channel"] = [f"Unknown channel {channel!r}"]
+    if urgency is not None and urgency not in Urgency.values:
+        errors["urgency"] = ["Choose how urgent this is"]
+    if referral_source and referral_source not in ReferralSource.values:
+        errors["referral_source"] = [f"{referral_source!r} is not a DfE referral source code"]
+    _check_sharing(
+        errors,
+        lawful_basis=lawful_basis or "",
+        consent=consent or "",
+        consent_detail=consent_detail if consent_detail is not None else "-",
+    )
+    referrer = {
+        "referrer_name": referrer_name,
+        "referrer_relationship": referrer_relationship,
+        "referrer_email": referrer_email,
+        "referrer_phone": referrer_phone,
+        "external_id": external_id,
+    }
+    _check_referrer(errors, **{name: value for name, value in referrer.items() if value})
+    return ValidationError(errors) if errors else None
+
+
 @service_atomic
 def contact_create(
     *,
@@ -207,37 +267,26 @@ def contact_create(
     An agency feed that has already recorded the contact's event passes it as `event`, so the
     contact is not recorded on the chronology twice.
     """
-    errors: dict[str, list[str]] = {}
-    if not (concern or "").strip():
-        errors["concern"] = ["Tell us what happened or what you are worried about"]
-    _check_text(
-        errors,
+    problems = contact_problems(
+        channel=channel,
         concern=concern,
+        household_details=household_details,
+        urgency=urgency,
         child_voice=child_voice,
         child_presentation=child_presentation,
         actions_taken=actions_taken,
-        household_details=household_details,
+        lawful_basis=lawful_basis,
+        consent=consent,
         consent_detail=consent_detail,
-    )
-    if channel not in Channel.values:
-        errors["channel"] = [f"Unknown channel {channel!r}"]
-    if urgency not in Urgency.values:
-        errors["urgency"] = ["Choose how urgent this is"]
-    if referral_source and referral_source not in ReferralSource.values:
-        errors["referral_source"] = [f"{referral_source!r} is not a DfE referral source code"]
-    _check_sharing(
-        errors, lawful_basis=lawful_basis, consent=consent, consent_detail=consent_detail
-    )
-    _check_referrer(
-        errors,
         referrer_name=referrer_name,
         referrer_relationship=referrer_relationship,
         referrer_email=referrer_email,
         referrer_phone=referrer_phone,
+        referral_source=referral_source,
         external_id=external_id,
     )
-    if errors:
-        raise ValidationError(errors)
+    if problems is not None:
+        raise problems
     received_at = received_at or timezone.now()
     if not referral_source:
         if channel == Channel.PUBLIC:

@@ -22,13 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.accounts.models import User
 from sightline.core.forms import GovukForm
+from sightline.core.problems import refuse
 from sightline.frontdoor.forms_intake import (
     ChildSearchForm,
     NewChildForm,
     PractitionerContactForm,
 )
-from sightline.frontdoor.models import ReferralSource
+from sightline.frontdoor.models import Channel, ReferralSource
 from sightline.frontdoor.services.contacts import (
+    contact_problems,
     contact_refer,
     contact_referred_by,
     referral_source_for_agency,
@@ -104,7 +106,10 @@ def _find_child(request: HttpRequest) -> HttpResponse:
 def _concern(request: HttpRequest, *, child: Person | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     child_form = NewChildForm(data, prefix="child") if child is None else None
-    form = PractitionerContactForm(data)
+    form = PractitionerContactForm(
+        data,
+        checks=lambda concern: refuse(contact_problems(channel=Channel.PRACTITIONER, **concern)),
+    )
     if request.method == "POST":
         forms_valid = [f.is_valid() for f in (child_form, form) if f is not None]
         if all(forms_valid):

@@ -17,6 +17,7 @@ from sightline.learning.services.programme import (
     course_update,
     session_cancel,
     session_create,
+    session_problems,
     session_update,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "course_update",
     "session_cancel",
     "session_create",
+    "session_problems",
     "session_update",
 ]

@@ -101,18 +101,45 @@ def course_update(
     return course
 
 
+def session_problems(
+    *,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    capacity: int | None = None,
+    venue: str | None = None,
+    joining_link: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a session cannot be scheduled as given (None: nothing wrong).
+
+    A value of None has not been given yet (a form that already said so passes None), so it
+    is not judged; the services pass every value.
+    """
+    errors: dict[str, str] = {}
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        errors["end_time"] = "The session must end after it starts"
+    if capacity is not None and capacity < 1:
+        errors["capacity"] = "The session must have at least 1 place"
+    given = venue is not None and joining_link is not None
+    if given and not (venue or "").strip() and not (joining_link or "").strip():
+        errors["venue"] = "Enter the venue, or a joining link for an online session"
+    return ValidationError(errors) if errors else None
+
+
 def _check_session(
     *, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int, venue: str, joining_link: str
 ) -> None:
-    errors: dict[str, str] = {}
-    if ends_at <= starts_at:
-        errors["end_time"] = "The session must end after it starts"
-    if capacity is None or capacity < 1:
-        errors["capacity"] = "The session must have at least 1 place"
-    if not (venue or "").strip() and not (joining_link or "").strip():
-        errors["venue"] = "Enter the venue, or a joining link for an online session"
-    if errors:
-        raise ValidationError(errors)
+    if capacity is None:
+        raise ValidationError({"capacity": "The session must have at least 1 place"})
+    problems = session_problems(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        venue=venue or "",
+        joining_link=joining_link or "",
+    )
+    if problems is not None:
+        raise problems
 
 
 @transaction.atomic

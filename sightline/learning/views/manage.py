@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.core import audit
+from sightline.core.problems import refuse
 from sightline.learning import selectors
 from sightline.learning.forms import (
     CourseEditForm,
@@ -27,6 +28,7 @@ from sightline.learning.services import (
     course_update,
     session_cancel,
     session_create,
+    session_problems,
     session_update,
 )
 
@@ -102,7 +104,10 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
-    form = SessionForm(_posted(request))
+    form = SessionForm(
+        _posted(request),
+        checks=lambda data: refuse(session_problems(**SessionForm.session_values(data))),
+    )
     if form.is_valid():
         try:
             session = session_create(actor=request.user, course=course, **form.session_fields())

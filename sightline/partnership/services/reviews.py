@@ -13,6 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.partnership import deadlines
 from sightline.partnership.models import (
     AgencyInformationRequest,
@@ -152,6 +153,32 @@ def _agency_leads(agency: Agency) -> list[User]:
     )
 
 
+def information_request_problems(
+    *,
+    rapid_review: RapidReview,
+    agency: Agency | None = None,
+    due_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason an agency cannot be asked for its information as given (None: nothing
+    wrong); a value not given is not judged."""
+    problems = Problems()
+    if rapid_review.decided_on:
+        problems.add(None, "The rapid review has already reached its decision")
+    if agency is not None and rapid_review.information_requests.filter(agency=agency).exists():
+        problems.add("agency", f"{agency.name} has already been asked")
+    if due_on is not None and due_on > rapid_review.due_on:
+        problems.add(
+            "due_on",
+            f"Ask for the return by {rapid_review.due_on:%-d %B %Y}, when the rapid review is due",
+        )
+    elif due_on is not None and due_on < rapid_review.incident.aware_on:
+        problems.add(
+            "due_on", "The return must be due after the date the local authority became aware"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def rapid_review_request_information(
     *,
@@ -164,19 +191,7 @@ def rapid_review_request_information(
     """Ask an agency for its information; its named leads (and its shared address) are told,
     and a lead answers in Sightline (`information_request_answer`)."""
     _require_manager(actor)
-    if rapid_review.decided_on:
-        raise ValidationError("The rapid review has already reached its decision")
-    errors = {}
-    if rapid_review.information_requests.filter(agency=agency).exists():
-        errors["agency"] = f"{agency.name} has already been asked"
-    if due_on > rapid_review.due_on:
-        errors["due_on"] = (
-            f"Ask for the return by {rapid_review.due_on:%-d %B %Y}, when the rapid review is due"
-        )
-    elif due_on < rapid_review.incident.aware_on:
-        errors["due_on"] = "The return must be due after the date the local authority became aware"
-    if errors:
-        raise ValidationError(errors)
+    refuse(information_request_problems(rapid_review=rapid_review, agency=agency, due_on=due_on))
     request = AgencyInformationRequest.objects.create(
         rapid_review=rapid_review,
         agency=agency,
@@ -304,6 +319,33 @@ def information_awaited(rapid_review: RapidReview) -> list[str]:
     ]
 
 
+def rapid_review_decision_problems(
+    *,
+    rapid_review: RapidReview,
+    meeting_on: dt.date | None = None,
+    decision: str | None = None,
+    decision_rationale: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a rapid review's decision cannot be recorded as given (None: nothing
+    wrong); a value not given is not judged."""
+    problems = Problems()
+    if decision is not None and decision not in RapidReview.Decision.values:
+        problems.add(
+            "decision", "Choose whether to hold a local child safeguarding practice review"
+        )
+    if decision_rationale is not None and not decision_rationale.strip():
+        problems.add("decision_rationale", "Say why the partnership reached this decision")
+    if meeting_on is not None:
+        notified_on = rapid_review.incident.notified_on
+        if notified_on and meeting_on < notified_on:
+            problems.add("meeting_on", "The meeting must be on or after the notification")
+        problems.check(_not_future, "meeting_on", meeting_on, "The meeting date")
+    if rapid_review.decided_on:
+        problems.add(None, "The rapid review has already reached its decision")
+    return problems.error()
+
+
 @transaction.atomic
 def rapid_review_decide(
     *,
@@ -314,22 +356,14 @@ def rapid_review_decide(
     rationale: str,
 ) -> RapidReview:
     _require_manager(actor)
-    errors = {}
-    if decision not in RapidReview.Decision.values:
-        errors["decision"] = "Choose whether to hold a local child safeguarding practice review"
-    if not rationale.strip():
-        errors["decision_rationale"] = "Say why the partnership reached this decision"
-    if (
-        meeting_on
-        and rapid_review.incident.notified_on
-        and (meeting_on < rapid_review.incident.notified_on)
-    ):
-        errors["meeting_on"] = "The meeting must be on or after the notification"
-    if errors:
-        raise ValidationError(errors)
-    _not_future("meeting_on", meeting_on, "The meeting date")
-    if rapid_review.decided_on:
-        raise ValidationError("The rapid review has already reached its decision")
+    refuse(
+        rapid_review_decision_problems(
+            rapid_review=rapid_review,
+            meeting_on=meeting_on,
+            decision=decision,
+            decision_rationale=rationale,
+        )
+    )
     # Allowed while returns are awaited (the panel's timescale does not wait), but the page
     # warns and names them, and the audit trail records which were outstanding.
     awaited = information_awaited(rapid_review)

@@ -69,8 +69,15 @@ def form_page(
     caption: str = "",
     template: str = "partnership/form_page.html",
     extra: dict[str, Any] | None = None,
+    checks: Callable[[dict[str, Any]], object] | None = None,
 ) -> HttpResponse:
-    """A GOV.UK question page: on a valid POST call `save`; service errors go on the form."""
+    """A GOV.UK question page: on a valid POST call `save`; service errors go on the form.
+
+    `checks` (the service's own checks, raising ValidationError) run beside the form's, so
+    every error shows at once (sightline.core.forms).
+    """
+    if checks is not None:
+        form.checks = checks  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors
 from sightline.partnership.forms import (
     ChildSearchForm,
@@ -203,6 +204,9 @@ def information_request_new(request: SignedInRequest, review_id: int) -> HttpRes
     return form_page(
         request,
         form=InformationRequestForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.information_request_problems(rapid_review=review, **data)
+        ),
         save=lambda data: services.rapid_review_request_information(
             actor=request.user, rapid_review=review, **data
         ),
@@ -266,6 +270,9 @@ def rapid_review_decision(request: SignedInRequest, review_id: int) -> HttpRespo
     return form_page(
         request,
         form=DecisionForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.rapid_review_decision_problems(rapid_review=review, **data)
+        ),
         save=lambda data: services.rapid_review_decide(
             actor=request.user,
             rapid_review=review,
