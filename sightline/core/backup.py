@@ -39,6 +39,8 @@ MADE_BY_MIGRATE = frozenset(
         "django_content_type",
         "auth_permission",
         "core_theme",
+        "sharing_notificationkind",
+        "sharing_audience",
         "sightline_cache",
         "sqlite_sequence",
     }

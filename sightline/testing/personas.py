@@ -3,6 +3,8 @@ visitor, a school DSL, a social worker, an IFD practitioner and manager, an outs
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from sightline.testing import factories as f
@@ -15,6 +17,34 @@ def _fast_settings(settings):  # type: ignore[no-untyped-def]
     settings.TWO_FACTOR_REQUIRED = False
     # Background tasks run as they are queued (after commit); worker tests use the database.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# Rows that data migrations load (learning themes, notification audiences). A test that uses
+# a live server or `transactional_db` ends by emptying every table, so the next test on the
+# same worker would find none: each database test puts them back first when they are missing.
+REFERENCE_ROWS = [
+    ("core", "Theme", "sightline.core.migrations.0003_theme", "add_themes"),
+    (
+        "sharing",
+        "NotificationKind",
+        "sightline.sharing.migrations.0003_notification_audiences",
+        "load",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):  # type: ignore[no-untyped-def]
+    names = request.fixturenames
+    database = next((name for name in ("transactional_db", "db") if name in names), None)
+    if database is None:
+        return
+    request.getfixturevalue(database)
+    from django.apps import apps
+
+    for app, model, module, function in REFERENCE_ROWS:
+        if not apps.get_model(app, model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ def test_from_serious_incident_to_signed_off_impact(site, partnership_officer, p
     page.get_by_role("button", name="Sign off impact").click()
     expect(page.locator("#action-status")).to_have_text("Achieved (impact signed off)")
     expect(page.locator("#sign-off")).to_contain_text("Independent scrutineer")
-    expect(page.locator("#history")).to_contain_text("Impactsignedoff")
+    expect(page.locator("#history")).to_contain_text("Impact signed off")
     site.check_accessibility()
     site.go("/partnership/action-plan/print/")
     expect(_h1(site)).to_have_text("Thematic action plan")
