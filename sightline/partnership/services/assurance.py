@@ -13,9 +13,36 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, Role, User
 from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import Action, AssuranceRequest
 from sightline.partnership.services.plan import DEFAULT_LEAD_PARTNERS_EMAIL
 from sightline.partnership.services.reviews import _require_manager
+
+
+def _question_and_due_date(
+    problems: Problems, question: str | None, due_on: dt.date | None
+) -> None:
+    if not (question or "").strip():
+        problems.add("question", "Say what assurance the agency is asked for")
+    if due_on is None:
+        problems.add("due_on", "Enter the date the answer is due")
+    elif due_on < timezone.localdate():
+        problems.add("due_on", "The answer must be due today or later")
+
+
+def assurance_request_problems(
+    *,
+    agency: Agency | None = None,
+    question: str | None = None,
+    due_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the agency cannot be asked as given (None: nothing wrong)."""
+    problems = Problems()
+    if agency is None:
+        problems.add("agency", "Choose the agency asked for assurance")
+    _question_and_due_date(problems, question, due_on)
+    return problems.error()
 
 
 @transaction.atomic
@@ -28,17 +55,8 @@ def assurance_request_create(
     action: Action | None = None,
 ) -> AssuranceRequest:
     _require_manager(actor)
-    errors = {}
-    if agency is None:
-        errors["agency"] = "Choose the agency asked for assurance"
-    if not question.strip():
-        errors["question"] = "Say what assurance the agency is asked for"
-    if due_on is None:
-        errors["due_on"] = "Enter the date the answer is due"
-    elif due_on < timezone.localdate():
-        errors["due_on"] = "The answer must be due today or later"
-    if errors or agency is None or due_on is None:
-        raise ValidationError(errors)
+    refuse(assurance_request_problems(agency=agency, question=question, due_on=due_on))
+    assert agency is not None and due_on is not None
     request = AssuranceRequest.objects.create(
         agency=agency,
         action=action,
@@ -66,6 +84,18 @@ def assurance_request_create(
     return request
 
 
+def assurance_answer_problems(
+    *, request: AssuranceRequest, response: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the agency's answer cannot be given (None: nothing wrong)."""
+    problems = Problems()
+    if request.judgement:
+        problems.add(None, "The oversight group has already judged this answer")
+    if not (response or "").strip():
+        problems.add("response", "Enter your agency's answer")
+    return problems.error()
+
+
 @transaction.atomic
 def assurance_request_answer(
     *, actor: User, request: AssuranceRequest, response: str, version: int | None = None
@@ -76,10 +106,7 @@ def assurance_request_answer(
         raise PermissionDenied("Only the named lead of the agency asked answers this request.")
     versions.claim(request, version)
     request.refresh_from_db()
-    if request.judgement:
-        raise ValidationError("The oversight group has already judged this answer")
-    if not response.strip():
-        raise ValidationError({"response": "Enter your agency's answer"})
+    refuse(assurance_answer_problems(request=request, response=response))
     changes = versions.changes_between({"response": request.response}, {"response": response})
     request.response = response.strip()
     request.responded_by = actor
@@ -96,6 +123,48 @@ def assurance_request_answer(
     return request
 
 
+def assurance_judgement_problems(
+    *,
+    actor: User,
+    request: AssuranceRequest,
+    judgement: str | None = None,
+    judgement_notes: str | None = None,
+    oversight_meeting_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the judgement cannot be recorded as given (None: nothing wrong); a
+    judgement not given (the form already said so) is not judged."""
+    problems = Problems()
+    if not request.responded_at:
+        problems.add(None, "The agency has not answered yet")
+    elif request.judgement:
+        problems.add(None, "The oversight group has already judged this answer")
+    if judgement is not None and judgement not in AssuranceRequest.Judgement.values:
+        problems.add("judgement", "Choose the oversight group's judgement")
+    if not (judgement_notes or "").strip():
+        problems.add("judgement_notes", "Explain the judgement")
+    if actor.role == Role.PARTNERSHIP_OFFICER and oversight_meeting_on is None:
+        problems.add(
+            "oversight_meeting_on",
+            "Enter the date of the oversight group meeting that made this judgement",
+        )
+    elif oversight_meeting_on is not None:
+        if oversight_meeting_on > timezone.localdate():
+            problems.add(
+                "oversight_meeting_on",
+                "The date of the oversight group meeting must be today or in the past",
+            )
+        elif request.responded_at:
+            answered = timezone.localdate(request.responded_at)
+            if oversight_meeting_on < answered:
+                problems.add(
+                    "oversight_meeting_on",
+                    "The oversight group meeting must be on or after the agency answered, "
+                    f"on {answered:%-d %B %Y}",
+                )
+    return problems.error()
+
+
 @transaction.atomic
 def assurance_request_judge(
     *,
@@ -107,19 +176,15 @@ def assurance_request_judge(
 ) -> AssuranceRequest:
     if not actor.has_perm("partnership.judge_assurance"):
         raise PermissionDenied("Only the scrutineer or the oversight group judges assurance.")
-    errors = {}
-    if not request.responded_at:
-        raise ValidationError("The agency has not answered yet")
-    if judgement not in AssuranceRequest.Judgement.values:
-        errors["judgement"] = "Choose the oversight group's judgement"
-    if not notes.strip():
-        errors["judgement_notes"] = "Explain the judgement"
-    if actor.role == Role.PARTNERSHIP_OFFICER and oversight_meeting_on is None:
-        errors["oversight_meeting_on"] = (
-            "Enter the date of the oversight group meeting that made this judgement"
+    refuse(
+        assurance_judgement_problems(
+            actor=actor,
+            request=request,
+            judgement=judgement,
+            judgement_notes=notes,
+            oversight_meeting_on=oversight_meeting_on,
         )
-    if errors:
-        raise ValidationError(errors)
+    )
     request.judgement = judgement
     request.judgement_notes = notes.strip()
     if oversight_meeting_on:
@@ -135,18 +200,44 @@ def assurance_request_judge(
     return request
 
 
-def _short_of_assured(request: AssuranceRequest) -> None:
+def _short_of_assured(problems: Problems, request: AssuranceRequest) -> None:
     if request.judgement not in (
         AssuranceRequest.Judgement.NOT_ASSURED,
         AssuranceRequest.Judgement.PARTLY_ASSURED,
     ):
-        raise ValidationError(
-            "Only an answer judged not assured or partly assured is asked again or escalated"
+        problems.add(
+            None,
+            "Only an answer judged not assured or partly assured is asked again or escalated",
         )
-    if request.escalated_at:
-        raise ValidationError("This request has already been escalated")
-    if request.follow_ups.exists():
-        raise ValidationError("The agency has already been asked again")
+    elif request.escalated_at:
+        problems.add(None, "This request has already been escalated")
+    elif request.follow_ups.exists():
+        problems.add(None, "The agency has already been asked again")
+
+
+def ask_again_problems(
+    *,
+    request: AssuranceRequest,
+    question: str | None = None,
+    due_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the agency cannot be asked again as given (None: nothing wrong)."""
+    problems = Problems()
+    _short_of_assured(problems, request)
+    _question_and_due_date(problems, question, due_on)
+    return problems.error()
+
+
+def assurance_escalate_problems(
+    *, request: AssuranceRequest, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the request cannot be escalated as given (None: nothing wrong)."""
+    problems = Problems()
+    _short_of_assured(problems, request)
+    if not (reason or "").strip():
+        problems.add("reason", "Say why the lead safeguarding partners are needed")
+    return problems.error()
 
 
 @transaction.atomic
@@ -157,7 +248,7 @@ def assurance_request_ask_again(
     _require_manager(actor)
     AssuranceRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
     request.refresh_from_db()
-    _short_of_assured(request)
+    refuse(ask_again_problems(request=request, question=question, due_on=due_on))
     again = assurance_request_create(
         actor=actor,
         agency=request.agency,
@@ -184,9 +275,7 @@ def assurance_request_escalate(
     _require_manager(actor)
     AssuranceRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
     request.refresh_from_db()
-    _short_of_assured(request)
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the lead safeguarding partners are needed"})
+    refuse(assurance_escalate_problems(request=request, reason=reason))
     request.escalation_reason = reason.strip()
     request.escalated_by = actor
     request.escalated_at = timezone.now()

@@ -19,6 +19,7 @@ from sightline.accounts.models import Agency, Role, User
 from sightline.core import audit, versions
 from sightline.core.models import Theme
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import (
     Action,
     ActionStatus,
@@ -35,13 +36,20 @@ from sightline.partnership.services.reviews import _require_manager
 DEFAULT_LEAD_PARTNERS_EMAIL = "lead-safeguarding-partners@sightline.invalid"
 
 
+def subgroup_problems(*, name: str | None = None, **_ignored: object) -> ValidationError | None:
+    """Every reason the subgroup cannot be added (None: nothing wrong)."""
+    problems = Problems()
+    if not (name or "").strip():
+        problems.add("name", "Enter the subgroup's name")
+    elif Subgroup.objects.filter(name__iexact=(name or "").strip()).exists():
+        problems.add("name", "There is already a subgroup with this name")
+    return problems.error()
+
+
 @transaction.atomic
 def subgroup_create(*, actor: User, name: str, terms_of_reference: str = "") -> Subgroup:
     _require_manager(actor)
-    if not name.strip():
-        raise ValidationError({"name": "Enter the subgroup's name"})
-    if Subgroup.objects.filter(name__iexact=name.strip()).exists():
-        raise ValidationError({"name": "There is already a subgroup with this name"})
+    refuse(subgroup_problems(name=name))
     subgroup = Subgroup.objects.create(
         name=name.strip(), terms_of_reference=terms_of_reference.strip()
     )
@@ -65,13 +73,15 @@ def recommendation_create(
 ) -> Recommendation:
     _require_manager(actor)
     themes, agencies = list(themes), list(agencies)
-    _check_recommendation(
-        source=source,
-        source_reference=source_reference,
-        text=text,
-        themes=themes,
-        for_partnership=for_partnership,
-        agencies=agencies,
+    refuse(
+        recommendation_problems(
+            source=source,
+            source_reference=source_reference,
+            text=text,
+            themes=themes,
+            for_partnership=for_partnership,
+            agencies=agencies,
+        )
     )
     recommendation = Recommendation.objects.create(
         source=source,
@@ -147,18 +157,38 @@ def pairs(changes: dict[str, Any] | None) -> dict[str, list[Any]]:
     }
 
 
-def _check_owner_and_date(
-    owner_agency: Agency | None, owner_subgroup: Subgroup | None, due_on: dt.date | None
+def owner_and_date_problems(
+    problems: Problems,
+    owner_agency: Agency | None,
+    owner_subgroup: Subgroup | None,
+    due_on: dt.date | None,
 ) -> None:
-    errors = {}
+    """An action has one owner, an agency or a subgroup, and a due date."""
     if owner_agency is None and owner_subgroup is None:
-        errors["owner_agency"] = "Choose the agency or subgroup that owns the action"
+        problems.add("owner_agency", "Choose the agency or subgroup that owns the action")
     if owner_agency is not None and owner_subgroup is not None:
-        errors["owner_agency"] = "Choose an agency or a subgroup as the owner, not both"
+        problems.add("owner_agency", "Choose an agency or a subgroup as the owner, not both")
     if due_on is None:
-        errors["due_on"] = "Enter the date the action is due"
-    if errors:
-        raise ValidationError(errors)
+        problems.add("due_on", "Enter the date the action is due")
+
+
+def action_problems(
+    *,
+    recommendation: Recommendation,
+    description: str | None = None,
+    due_on: dt.date | None = None,
+    owner_agency: Agency | None = None,
+    owner_subgroup: Subgroup | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the action cannot be added to the recommendation (None: nothing wrong)."""
+    problems = Problems()
+    if recommendation.withdrawn:
+        problems.add(None, "The recommendation has been withdrawn: no action can be added")
+    if not (description or "").strip():
+        problems.add("description", "Describe the action")
+    owner_and_date_problems(problems, owner_agency, owner_subgroup, due_on)
+    return problems.error()
 
 
 @transaction.atomic
@@ -173,11 +203,15 @@ def action_create(
     lead_person: str = "",
 ) -> Action:
     _require_manager(actor)
-    if recommendation.withdrawn:
-        raise ValidationError("The recommendation has been withdrawn: no action can be added")
-    if not description.strip():
-        raise ValidationError({"description": "Describe the action"})
-    _check_owner_and_date(owner_agency, owner_subgroup, due_on)
+    refuse(
+        action_problems(
+            recommendation=recommendation,
+            description=description,
+            due_on=due_on,
+            owner_agency=owner_agency,
+            owner_subgroup=owner_subgroup,
+        )
+    )
     assert due_on is not None  # checked above
     action = Action.objects.create(
         recommendation=recommendation,
@@ -194,6 +228,48 @@ def action_create(
         changes={"owner": action.owner, "due_on": due_on, "lead_person": action.lead_person},
     )
     return action
+
+
+def action_progress_problems(
+    *,
+    action: Action,
+    status: str | None = None,
+    completion_evidence: str | None = None,
+    impact_evidence: str | None = None,
+    impact_assessment: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the progress cannot be recorded as given (None: nothing wrong); a status
+    or assessment not given (the form already said so) is not judged."""
+    problems = Problems()
+    if action.status == ActionStatus.ACHIEVED:
+        problems.add(None, "This action's impact has been signed off; it can no longer change")
+    if action.status == ActionStatus.WITHDRAWN:
+        problems.add(None, "This action has been withdrawn; it can no longer change")
+    if status == ActionStatus.WITHDRAWN:
+        problems.add("status", "Only the partnership withdraws an action, giving the reason")
+    elif status == ActionStatus.ACHIEVED:
+        problems.add(
+            "status",
+            "An action is achieved only when the scrutineer or the oversight group signs off "
+            "its impact: mark it completed and record the evidence of impact",
+        )
+    elif status is not None and status not in ActionStatus.values:
+        problems.add("status", "Choose a status")
+    if status == ActionStatus.COMPLETED and not (completion_evidence or "").strip():
+        problems.add("completion_evidence", "Record the evidence that the action is complete")
+    if impact_assessment is not None and impact_assessment not in ImpactAssessment.values:
+        problems.add("impact_assessment", "Choose an assessment of impact")
+    elif impact_assessment not in (None, ImpactAssessment.NOT_EVIDENCED):
+        if status == ActionStatus.NOT_STARTED:
+            problems.add(
+                "impact_assessment",
+                "An action that has not started cannot show impact: choose not evidenced, "
+                "or change the status",
+            )
+        if not (impact_evidence or "").strip():
+            problems.add("impact_evidence", "Record the evidence of impact behind this assessment")
+    return problems.error()
 
 
 @transaction.atomic
@@ -221,28 +297,15 @@ def action_progress_record(
         )
     versions.claim(action, version)
     action.refresh_from_db()
-    if action.status == ActionStatus.ACHIEVED:
-        raise ValidationError("This action's impact has been signed off; it can no longer change")
-    if action.status == ActionStatus.WITHDRAWN:
-        raise ValidationError("This action has been withdrawn; it can no longer change")
-    errors = {}
-    if status == ActionStatus.WITHDRAWN:
-        errors["status"] = "Only the partnership withdraws an action, giving the reason"
-    elif status == ActionStatus.ACHIEVED:
-        errors["status"] = (
-            "An action is achieved only when the scrutineer or the oversight group signs off "
-            "its impact: mark it completed and record the evidence of impact"
+    refuse(
+        action_progress_problems(
+            action=action,
+            status=status,
+            completion_evidence=completion_evidence,
+            impact_evidence=impact_evidence,
+            impact_assessment=impact_assessment,
         )
-    elif status not in ActionStatus.values:
-        errors["status"] = "Choose a status"
-    if status == ActionStatus.COMPLETED and not completion_evidence.strip():
-        errors["completion_evidence"] = "Record the evidence that the action is complete"
-    if impact_assessment not in ImpactAssessment.values:
-        errors["impact_assessment"] = "Choose an assessment of impact"
-    elif impact_assessment != ImpactAssessment.NOT_EVIDENCED and not impact_evidence.strip():
-        errors["impact_evidence"] = "Record the evidence of impact behind this assessment"
-    if errors:
-        raise ValidationError(errors)
+    )
     new: dict[str, Any] = {
         "status": status,
         "completion_evidence": completion_evidence.strip(),
@@ -273,6 +336,48 @@ def action_progress_record(
     return action
 
 
+def sign_off_problems(
+    *,
+    actor: User,
+    action: Action,
+    oversight_meeting_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the action's impact cannot be signed off (None: nothing wrong)."""
+    problems = Problems()
+    if action.status == ActionStatus.ACHIEVED:
+        problems.add(None, "This action's impact has already been signed off")
+    elif action.status == ActionStatus.WITHDRAWN:
+        problems.add(None, "This action has been withdrawn: there is no impact to sign off")
+    else:
+        if not action.impact_evidence.strip():
+            problems.add(
+                None,
+                "Impact cannot be signed off without evidence of impact: the owner must record "
+                "it first",
+            )
+        if action.status != ActionStatus.COMPLETED or not action.completion_evidence.strip():
+            problems.add(
+                None, "The action must be completed, with evidence, before impact is signed off"
+            )
+        if action.impact_assessment != ImpactAssessment.IMPACT_SHOWN:
+            problems.add(
+                None,
+                f"The impact is assessed as “{action.get_impact_assessment_display().lower()}”: "
+                "sign off only when impact is shown",
+            )
+    if actor.role == Role.PARTNERSHIP_OFFICER and oversight_meeting_on is None:
+        problems.add(
+            "oversight_meeting_on",
+            "Enter the date of the oversight group meeting that agreed the sign-off",
+        )
+    elif oversight_meeting_on is not None and oversight_meeting_on > timezone.localdate():
+        problems.add(
+            "oversight_meeting_on", "The date of the oversight group meeting must be in the past"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def action_impact_sign_off(
     *,
@@ -286,30 +391,7 @@ def action_impact_sign_off(
         raise PermissionDenied(
             "Only the independent scrutineer or the oversight group signs off impact."
         )
-    if actor.role == Role.PARTNERSHIP_OFFICER and oversight_meeting_on is None:
-        raise ValidationError(
-            {
-                "oversight_meeting_on": "Enter the date of the oversight group meeting that agreed "
-                "the sign-off"
-            }
-        )
-    if action.status == ActionStatus.ACHIEVED:
-        raise ValidationError("This action's impact has already been signed off")
-    if action.status == ActionStatus.WITHDRAWN:
-        raise ValidationError("This action has been withdrawn: there is no impact to sign off")
-    if not action.impact_evidence.strip():
-        raise ValidationError(
-            "Impact cannot be signed off without evidence of impact: the owner must record it first"
-        )
-    if action.status != ActionStatus.COMPLETED or not action.completion_evidence.strip():
-        raise ValidationError(
-            "The action must be completed, with evidence, before impact is signed off"
-        )
-    if action.impact_assessment != ImpactAssessment.IMPACT_SHOWN:
-        raise ValidationError(
-            f"The impact is assessed as “{action.get_impact_assessment_display().lower()}”: "
-            "sign off only when impact is shown"
-        )
+    refuse(sign_off_problems(actor=actor, action=action, oversight_meeting_on=oversight_meeting_on))
     basis = (
         "Independent scrutineer"
         if actor.role == Role.SCRUTINEER
@@ -331,14 +413,23 @@ def action_impact_sign_off(
     return action
 
 
+def action_escalate_problems(
+    *, action: Action, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the action cannot be escalated as given (None: nothing wrong)."""
+    problems = Problems()
+    if not (reason or "").strip():
+        problems.add("reason", "Say why the action is blocked and what is needed")
+    if not action.is_open:
+        problems.add(None, "Only an open action can be escalated")
+    return problems.error()
+
+
 @transaction.atomic
 def action_escalate(*, actor: User, action: Action, reason: str) -> Escalation:
     """Raise a blocked action with the lead safeguarding partners, saying why it is blocked."""
     _require_manager(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the action is blocked and what is needed"})
-    if not action.is_open:
-        raise ValidationError("Only an open action can be escalated")
+    refuse(action_escalate_problems(action=action, reason=reason))
     escalation = Escalation.objects.create(action=action, reason=reason.strip(), raised_by=actor)
     _log(actor=actor, action=action, kind="escalated", note=reason.strip())
     audit.record_change(actor=actor, action="escalation.raised", target=escalation)
@@ -358,14 +449,23 @@ def action_escalate(*, actor: User, action: Action, reason: str) -> Escalation:
     return escalation
 
 
+def escalation_resolve_problems(
+    *, escalation: Escalation, outcome: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the escalation's outcome cannot be recorded (None: nothing wrong)."""
+    problems = Problems()
+    if escalation.resolved_at:
+        problems.add(None, "This escalation has already been resolved")
+    if not (outcome or "").strip():
+        problems.add("outcome", "Say what the lead safeguarding partners decided")
+    return problems.error()
+
+
 @transaction.atomic
 def escalation_resolve(*, actor: User, escalation: Escalation, outcome: str) -> Escalation:
     """Record what the lead safeguarding partners decided, closing the escalation."""
     _require_manager(actor)
-    if escalation.resolved_at:
-        raise ValidationError("This escalation has already been resolved")
-    if not outcome.strip():
-        raise ValidationError({"outcome": "Say what the lead safeguarding partners decided"})
+    refuse(escalation_resolve_problems(escalation=escalation, outcome=outcome))
     escalation.outcome = outcome.strip()
     escalation.resolved_at = timezone.now()
     escalation.resolved_by = actor
@@ -375,28 +475,31 @@ def escalation_resolve(*, actor: User, escalation: Escalation, outcome: str) -> 
     return escalation
 
 
-def _check_recommendation(
+def recommendation_problems(
     *,
-    source: str,
-    source_reference: str,
-    text: str,
-    themes: list[Any],
-    for_partnership: bool,
-    agencies: list[Any],
-) -> None:
-    """What a recommendation must say, as it is made and as it is changed."""
-    errors: dict[str, str] = {}
+    source: str | None = None,
+    source_reference: str | None = None,
+    text: str | None = None,
+    themes: Iterable[Any] | None = None,
+    for_partnership: bool | None = None,
+    agencies: Iterable[Any] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """What a recommendation must say, as it is made and as it is changed (None: nothing
+    wrong)."""
+    problems = Problems()
     if source not in Recommendation.Source.values:
-        errors["source"] = "Choose where the recommendation comes from"
-    if not source_reference.strip():
-        errors["source_reference"] = (
-            "Enter the title or reference of the review, inspection or audit"
+        problems.add("source", "Choose where the recommendation comes from")
+    if not (source_reference or "").strip():
+        problems.add(
+            "source_reference", "Enter the title or reference of the review, inspection or audit"
         )
-    if not text.strip():
-        errors["text"] = "Enter the recommendation"
-    if not themes:
-        errors["themes"] = "Choose at least one theme"
-    if not for_partnership and not agencies:
-        errors["agencies"] = "Address the recommendation to the partnership or to named agencies"
-    if errors:
-        raise ValidationError(errors)
+    if not (text or "").strip():
+        problems.add("text", "Enter the recommendation")
+    if not list(themes or ()):
+        problems.add("themes", "Choose at least one theme")
+    if not for_partnership and not list(agencies or ()):
+        problems.add(
+            "agencies", "Address the recommendation to the partnership or to named agencies"
+        )
+    return problems.error()

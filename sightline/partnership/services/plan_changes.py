@@ -24,6 +24,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit, versions
 from sightline.core.models import Theme
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import (
     Action,
     ActionStatus,
@@ -33,10 +34,10 @@ from sightline.partnership.models import (
 )
 from sightline.partnership.models.plan import OPEN_STATUSES
 from sightline.partnership.services.plan import (
-    _check_owner_and_date,
-    _check_recommendation,
     _log,
+    owner_and_date_problems,
     pairs,
+    recommendation_problems,
 )
 from sightline.partnership.services.reviews import _require_manager
 
@@ -69,10 +70,9 @@ def _locked(item: Model) -> None:
     item.refresh_from_db()
 
 
-def _require_reason(reason: str, field: str = "reason") -> str:
-    if not reason.strip():
-        raise ValidationError({field: "Say why"})
-    return reason.strip()
+def _reason_problems(problems: Problems, reason: str | None) -> None:
+    if not (reason or "").strip():
+        problems.add("reason", "Say why")
 
 
 # --- Recommendations -----------------------------------------------------------------------
@@ -102,6 +102,17 @@ def _log_recommendation(
     return update
 
 
+def recommendation_update_problems(
+    *, recommendation: Recommendation, **values: Any
+) -> ValidationError | None:
+    """Every reason the recommendation cannot change as given (None: nothing wrong)."""
+    problems = Problems()
+    if recommendation.withdrawn:
+        problems.add(None, "This recommendation has been withdrawn; it can no longer change")
+    problems.add_error(recommendation_problems(**values))
+    return problems.error()
+
+
 @transaction.atomic
 def recommendation_update(
     *,
@@ -126,13 +137,16 @@ def recommendation_update(
         raise ValidationError("This recommendation has been withdrawn; it can no longer change")
     versions.claim(recommendation, version)
     themes, agencies = list(themes), list(agencies)
-    _check_recommendation(
-        source=source,
-        source_reference=source_reference,
-        text=text,
-        themes=themes,
-        for_partnership=for_partnership,
-        agencies=agencies,
+    refuse(
+        recommendation_update_problems(
+            recommendation=recommendation,
+            source=source,
+            source_reference=source_reference,
+            text=text,
+            themes=themes,
+            for_partnership=for_partnership,
+            agencies=agencies,
+        )
     )
     old: dict[str, Any] = {
         "source": recommendation.get_source_display(),
@@ -173,6 +187,17 @@ def recommendation_update(
     return recommendation
 
 
+def recommendation_withdraw_problems(
+    *, recommendation: Recommendation, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the recommendation cannot be withdrawn as given (None: nothing wrong)."""
+    problems = Problems()
+    if recommendation.withdrawn:
+        problems.add(None, "This recommendation has already been withdrawn")
+    _reason_problems(problems, reason)
+    return problems.error()
+
+
 @transaction.atomic
 def recommendation_withdraw(
     *, actor: User, recommendation: Recommendation, reason: str
@@ -182,9 +207,8 @@ def recommendation_withdraw(
     Completed and achieved actions stay as they are: that work was done."""
     _require_manager(actor)
     _locked(recommendation)
-    if recommendation.withdrawn:
-        raise ValidationError("This recommendation has already been withdrawn")
-    reason = _require_reason(reason)
+    refuse(recommendation_withdraw_problems(recommendation=recommendation, reason=reason))
+    reason = reason.strip()
     recommendation.withdrawn_at = timezone.now()
     recommendation.withdrawn_by = actor
     recommendation.withdrawal_reason = reason
@@ -211,6 +235,34 @@ def _owner_label(agency: Agency | None, subgroup: Subgroup | None) -> str:
     return str(agency or subgroup or "")
 
 
+def _locked_message(action: Action) -> str:
+    return (
+        f"This action is {action.get_status_display().lower()}: it cannot be edited. "
+        "Re-open it first, saying why (the re-opening is recorded in its history)"
+    )
+
+
+def action_update_problems(
+    *,
+    action: Action,
+    description: str | None = None,
+    due_on: dt.date | None = None,
+    owner_agency: Agency | None = None,
+    owner_subgroup: Subgroup | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the action cannot change as given (None: nothing wrong)."""
+    problems = Problems()
+    if action.status == ActionStatus.WITHDRAWN:
+        problems.add(None, "This action has been withdrawn; it can no longer change")
+    elif action.locked:
+        problems.add(None, _locked_message(action))
+    if not (description or "").strip():
+        problems.add("description", "Describe the action")
+    owner_and_date_problems(problems, owner_agency, owner_subgroup, due_on)
+    return problems.error()
+
+
 @transaction.atomic
 def action_update(
     *,
@@ -233,14 +285,17 @@ def action_update(
     if action.status == ActionStatus.WITHDRAWN:
         raise ValidationError("This action has been withdrawn; it can no longer change")
     if action.locked:
-        raise ValidationError(
-            f"This action is {action.get_status_display().lower()}: it cannot be edited. "
-            "Re-open it first, saying why (the re-opening is recorded in its history)"
-        )
+        raise ValidationError(_locked_message(action))
     versions.claim(action, version)
-    if not description.strip():
-        raise ValidationError({"description": "Describe the action"})
-    _check_owner_and_date(owner_agency, owner_subgroup, due_on)
+    refuse(
+        action_update_problems(
+            action=action,
+            description=description,
+            due_on=due_on,
+            owner_agency=owner_agency,
+            owner_subgroup=owner_subgroup,
+        )
+    )
     assert due_on is not None  # checked above
     old: dict[str, Any] = {
         "description": action.description,
@@ -290,14 +345,36 @@ def action_withdraw(*, actor: User, action: Action, reason: str) -> Action:
     """Withdraw an action that is no longer needed, saying why. It stays in the plan."""
     _require_manager(actor)
     _locked(action)
+    refuse(action_withdraw_problems(action=action, reason=reason))
+    return _withdraw(actor=actor, action=action, reason=reason.strip())
+
+
+def action_withdraw_problems(
+    *, action: Action, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the action cannot be withdrawn as given (None: nothing wrong)."""
+    problems = Problems()
     if action.status == ActionStatus.WITHDRAWN:
-        raise ValidationError("This action has already been withdrawn")
-    if action.status == ActionStatus.ACHIEVED:
-        raise ValidationError(
+        problems.add(None, "This action has already been withdrawn")
+    elif action.status == ActionStatus.ACHIEVED:
+        problems.add(
+            None,
             "This action's impact has been signed off: it cannot be withdrawn. "
-            "Re-open it first if the sign-off was wrong"
+            "Re-open it first if the sign-off was wrong",
         )
-    return _withdraw(actor=actor, action=action, reason=_require_reason(reason))
+    _reason_problems(problems, reason)
+    return problems.error()
+
+
+def action_reopen_problems(
+    *, action: Action, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the action cannot be re-opened as given (None: nothing wrong)."""
+    problems = Problems()
+    if action.status not in (ActionStatus.COMPLETED, ActionStatus.ACHIEVED):
+        problems.add(None, "Only a completed or signed-off action can be re-opened")
+    _reason_problems(problems, reason)
+    return problems.error()
 
 
 @transaction.atomic
@@ -314,9 +391,8 @@ def action_reopen(*, actor: User, action: Action, reason: str) -> Action:
             "Only the independent scrutineer or the oversight group can re-open an action "
             "whose impact they signed off."
         )
-    if action.status not in (ActionStatus.COMPLETED, ActionStatus.ACHIEVED):
-        raise ValidationError("Only a completed or signed-off action can be re-opened")
-    reason = _require_reason(reason)
+    refuse(action_reopen_problems(action=action, reason=reason))
+    reason = reason.strip()
     changes: Change = {
         "status": {
             "from": action.get_status_display(),

@@ -49,6 +49,43 @@ def _next_reference(year: int) -> str:
     return reference
 
 
+def serious_incident_problems(
+    *,
+    actor: User,
+    summary: str | None = None,
+    aware_on: dt.date | None = None,
+    incident_on: dt.date | None = None,
+    child: Person | None = None,
+    child_description: str | None = None,
+    notified_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the incident cannot be recorded as given (None: nothing wrong)."""
+    problems = Problems()
+    if not (summary or "").strip():
+        problems.add("summary", "Describe the incident")
+    if child is None and not (child_description or "").strip():
+        problems.add("child_description", "Choose the child's record or describe the child")
+    if child is not None and not person_visible(user=actor, person=child):
+        problems.add("child_description", "You cannot link a child whose record you cannot see")
+    if aware_on is None:
+        problems.add("aware_on", "Enter the date the local authority became aware")
+    else:
+        problems.check(
+            _not_future, "aware_on", aware_on, "The date the local authority became aware"
+        )
+    if incident_on and aware_on and incident_on > aware_on:
+        problems.add(
+            "incident_on", "The incident must be on or before the date the LA became aware"
+        )
+    if notified_on and aware_on and notified_on < aware_on:
+        problems.add(
+            "notified_on", "The notification must be on or after the date the LA became aware"
+        )
+    problems.check(_not_future, "notified_on", notified_on, "The notification date")
+    return problems.error()
+
+
 @transaction.atomic
 def serious_incident_create(
     *,
@@ -61,23 +98,17 @@ def serious_incident_create(
     notified_on: dt.date | None = None,
 ) -> SeriousIncident:
     _require_manager(actor)
-    errors: dict[str, str] = {}
-    if not summary.strip():
-        errors["summary"] = "Describe the incident"
-    if child is None and not child_description.strip():
-        errors["child_description"] = "Choose the child's record or describe the child"
-    if child is not None and not person_visible(user=actor, person=child):
-        errors["child_description"] = "You cannot link a child whose record you cannot see"
-    if aware_on is None:
-        errors["aware_on"] = "Enter the date the local authority became aware"
-    if incident_on and aware_on and incident_on > aware_on:
-        errors["incident_on"] = "The incident must be on or before the date the LA became aware"
-    if notified_on and aware_on and notified_on < aware_on:
-        errors["notified_on"] = "The notification must be on or after the date the LA became aware"
-    if errors:
-        raise ValidationError(errors)
-    _not_future("aware_on", aware_on, "The date the local authority became aware")
-    _not_future("notified_on", notified_on, "The notification date")
+    refuse(
+        serious_incident_problems(
+            actor=actor,
+            summary=summary,
+            aware_on=aware_on,
+            incident_on=incident_on,
+            child=child,
+            child_description=child_description,
+            notified_on=notified_on,
+        )
+    )
     incident = SeriousIncident.objects.create(
         reference=_next_reference(aware_on.year),
         summary=summary.strip(),
@@ -99,18 +130,30 @@ def serious_incident_create(
     return incident
 
 
+def serious_incident_notify_problems(
+    *, incident: SeriousIncident, notified_on: dt.date | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the notification cannot be recorded as given (None: nothing wrong)."""
+    problems = Problems()
+    if incident.notified_on:
+        problems.add("notified_on", "The national panel has already been notified")
+    elif notified_on is None:
+        problems.add("notified_on", "Enter the date the national panel was notified")
+    elif notified_on < incident.aware_on:
+        problems.add(
+            "notified_on", "The notification must be on or after the date the LA became aware"
+        )
+    else:
+        problems.check(_not_future, "notified_on", notified_on, "The notification date")
+    return problems.error()
+
+
 @transaction.atomic
 def serious_incident_notify(
     *, actor: User, incident: SeriousIncident, notified_on: dt.date
 ) -> SeriousIncident:
     _require_manager(actor)
-    if incident.notified_on:
-        raise ValidationError({"notified_on": "The national panel has already been notified"})
-    if notified_on < incident.aware_on:
-        raise ValidationError(
-            {"notified_on": "The notification must be on or after the date the LA became aware"}
-        )
-    _not_future("notified_on", notified_on, "The notification date")
+    refuse(serious_incident_notify_problems(incident=incident, notified_on=notified_on))
     incident.notified_on = notified_on
     incident.save(update_fields=["notified_on"])
     audit.record_change(
@@ -232,12 +275,48 @@ def rapid_review_request_information(
     return request
 
 
-def _not_returned(request: AgencyInformationRequest) -> None:
+def _not_returned(problems: Problems, request: AgencyInformationRequest) -> None:
     if request.returned_on:
-        raise ValidationError(
+        problems.add(
+            None,
             f"{request.agency.name}'s return was already recorded on "
-            f"{request.returned_on:%-d %B %Y}"
+            f"{request.returned_on:%-d %B %Y}",
         )
+
+
+def information_answer_problems(
+    *, request: AgencyInformationRequest, summary: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the agency's information cannot be given (None: nothing wrong)."""
+    problems = Problems()
+    _not_returned(problems, request)
+    if not (summary or "").strip():
+        problems.add("summary", "Enter your agency's information for the review")
+    return problems.error()
+
+
+def information_return_problems(
+    *,
+    request: AgencyInformationRequest,
+    returned_on: dt.date | None = None,
+    summary: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the return cannot be recorded as given (None: nothing wrong)."""
+    problems = Problems()
+    _not_returned(problems, request)
+    if not (summary or "").strip():
+        problems.add("summary", "Summarise what the agency returned")
+    if returned_on is None:
+        problems.add("returned_on", "Enter the date returned")
+    elif returned_on < request.rapid_review.incident.aware_on:
+        problems.add(
+            "returned_on",
+            "The return must be on or after the date the local authority became aware",
+        )
+    else:
+        problems.check(_not_future, "returned_on", returned_on, "The date of the return")
+    return problems.error()
 
 
 @transaction.atomic
@@ -249,9 +328,7 @@ def information_request_answer(
         raise PermissionDenied("Only the named lead of the agency asked answers this request.")
     AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
     request.refresh_from_db()
-    _not_returned(request)
-    if not summary.strip():
-        raise ValidationError({"summary": "Enter your agency's information for the review"})
+    refuse(information_answer_problems(request=request, summary=summary))
     request.returned_on = timezone.localdate()
     request.summary = summary.strip()
     request.returned_by = actor
@@ -284,17 +361,7 @@ def rapid_review_record_return(
     _require_manager(actor)
     AgencyInformationRequest.objects.select_for_update().filter(pk=request.pk).exists()  # lock
     request.refresh_from_db()
-    _not_returned(request)
-    errors = {}
-    if not summary.strip():
-        errors["summary"] = "Summarise what the agency returned"
-    if returned_on and returned_on < request.rapid_review.incident.aware_on:
-        errors["returned_on"] = (
-            "The return must be on or after the date the local authority became aware"
-        )
-    if errors:
-        raise ValidationError(errors)
-    _not_future("returned_on", returned_on, "The date of the return")
+    refuse(information_return_problems(request=request, returned_on=returned_on, summary=summary))
     request.returned_on = returned_on
     request.summary = summary.strip()
     request.returned_by = actor
@@ -385,24 +452,44 @@ def rapid_review_decide(
     return rapid_review
 
 
+def panel_response_problems(
+    *,
+    rapid_review: RapidReview,
+    panel_response: str | None = None,
+    panel_responded_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the panel's response cannot be recorded as given (None: nothing wrong)."""
+    problems = Problems()
+    if not rapid_review.decided_on:
+        problems.add(None, "Record the rapid review's decision before the panel's response")
+    if not (panel_response or "").strip():
+        problems.add("panel_response", "Summarise the national panel's response")
+    if panel_responded_on is None:
+        problems.add("panel_responded_on", "Enter the date of the panel's response")
+    elif rapid_review.decided_on and panel_responded_on < rapid_review.decided_on:
+        problems.add(
+            "panel_responded_on",
+            "The panel's response must be on or after the rapid review's decision "
+            f"({rapid_review.decided_on:%-d %B %Y})",
+        )
+    else:
+        problems.check(
+            _not_future, "panel_responded_on", panel_responded_on, "The date of the response"
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def rapid_review_record_panel_response(
     *, actor: User, rapid_review: RapidReview, response: str, responded_on: dt.date
 ) -> RapidReview:
     _require_manager(actor)
-    if not rapid_review.decided_on:
-        raise ValidationError("Record the rapid review's decision before the panel's response")
-    errors = {}
-    if not response.strip():
-        errors["panel_response"] = "Summarise the national panel's response"
-    if responded_on and responded_on < rapid_review.decided_on:
-        errors["panel_responded_on"] = (
-            "The panel's response must be on or after the rapid review's decision "
-            f"({rapid_review.decided_on:%-d %B %Y})"
+    refuse(
+        panel_response_problems(
+            rapid_review=rapid_review, panel_response=response, panel_responded_on=responded_on
         )
-    if errors:
-        raise ValidationError(errors)
-    _not_future("panel_responded_on", responded_on, "The date of the response")
+    )
     rapid_review.panel_response = response.strip()
     rapid_review.panel_responded_on = responded_on
     rapid_review.save(update_fields=["panel_response", "panel_responded_on"])
@@ -422,25 +509,71 @@ PRACTICE_REVIEW_FIELDS = (
 )
 
 
-def _check_practice_review(values: dict[str, Any], decided_on: dt.date) -> None:
-    errors = {}
+def _practice_review_problems(
+    problems: Problems, values: dict[str, Any], decided_on: dt.date | None
+) -> None:
+    """What a practice review must say, as it is commissioned and as it is updated."""
     if not (values.get("title") or "").strip():
-        errors["title"] = "Give the review the name it will be published under"
+        problems.add("title", "Give the review the name it will be published under")
     scope_from, scope_to = values.get("scope_from"), values.get("scope_to")
     if scope_from and scope_to and scope_from > scope_to:
-        errors["scope_to"] = "The end of the scope period must be after its start"
-    if values.get("published_on") and not values.get("final_report_on"):
-        errors["published_on"] = "Record the final report's date before publication"
-    if values.get("published_on") and not (values.get("learning_brief") or "").strip():
-        errors["learning_brief"] = "Write the learning brief that is published with the review"
+        problems.add("scope_to", "The end of the scope period must be after its start")
+    if decided_on and scope_from and scope_from > decided_on:
+        problems.add(
+            "scope_from",
+            "The scope period must start before the decision to hold the review, on "
+            f"{decided_on:%-d %B %Y}",
+        )
     final = values.get("final_report_on")
-    if final and final < decided_on:
-        errors["final_report_on"] = "The final report must be after the decision to hold the review"
     published = values.get("published_on")
+    if published and not final:
+        problems.add("published_on", "Record the final report's date before publication")
+    if published and not (values.get("learning_brief") or "").strip():
+        problems.add("learning_brief", "Write the learning brief that is published with the review")
+    if final and decided_on and final < decided_on:
+        problems.add(
+            "final_report_on", "The final report must be after the decision to hold the review"
+        )
     if published and final and published < final:
-        errors["published_on"] = "The review cannot be published before its final report"
-    if errors:
-        raise ValidationError(errors)
+        problems.add("published_on", "The review cannot be published before its final report")
+    problems.check(_not_future, "published_on", published, "The publication date")
+
+
+def practice_review_problems(
+    *,
+    rapid_review: RapidReview | None = None,
+    decided_on: dt.date | None = None,
+    **values: Any,
+) -> ValidationError | None:
+    """Every reason the practice review cannot be commissioned as given (None: nothing
+    wrong)."""
+    problems = Problems()
+    if rapid_review is not None:
+        if rapid_review.decision != RapidReview.Decision.PRACTICE_REVIEW:
+            problems.add(None, "The rapid review did not decide to hold a local practice review")
+        elif decided_on and rapid_review.decided_on and decided_on < rapid_review.decided_on:
+            problems.add(
+                "decided_on",
+                "The decision to hold the review must be on or after the rapid review's "
+                f"decision, on {rapid_review.decided_on:%-d %B %Y}",
+            )
+    if decided_on is None:
+        problems.add("decided_on", "Enter the date the partnership decided to hold the review")
+    else:
+        problems.check(_not_future, "decided_on", decided_on, "The date of the decision")
+    _practice_review_problems(problems, values, decided_on)
+    return problems.error()
+
+
+def practice_review_update_problems(
+    *, review: PracticeReview, **fields: Any
+) -> ValidationError | None:
+    """Every reason the practice review cannot change as given (None: nothing wrong)."""
+    problems = Problems()
+    given = {name: value for name, value in fields.items() if name in PRACTICE_REVIEW_FIELDS}
+    values = {name: getattr(review, name) for name in PRACTICE_REVIEW_FIELDS} | given
+    _practice_review_problems(problems, values, review.decided_on)
+    return problems.error()
 
 
 @transaction.atomic
@@ -454,10 +587,8 @@ def practice_review_create(
     **fields: Any,
 ) -> PracticeReview:
     _require_manager(actor)
-    if rapid_review is not None and rapid_review.decision != RapidReview.Decision.PRACTICE_REVIEW:
-        raise ValidationError("The rapid review did not decide to hold a local practice review")
     values = {"title": title, **fields}
-    _check_practice_review(values, decided_on)
+    refuse(practice_review_problems(rapid_review=rapid_review, decided_on=decided_on, **values))
     review = PracticeReview.objects.create(
         decided_on=decided_on,
         publication_due_on=deadlines.practice_review_publication_due(decided_on),
@@ -495,9 +626,7 @@ def practice_review_update(
         raise TypeError(f"Unknown practice review fields: {sorted(unknown)}")
     versions.claim(review, version)
     review.refresh_from_db()
-    values = {name: getattr(review, name) for name in PRACTICE_REVIEW_FIELDS} | fields
-    _check_practice_review(values, review.decided_on)
-    _not_future("published_on", values.get("published_on"), "The publication date")
+    refuse(practice_review_update_problems(review=review, **fields))
     before: dict[str, Any] = {name: getattr(review, name) for name in fields}
     after: dict[str, Any] = {}
     for name, value in fields.items():
@@ -519,6 +648,54 @@ def practice_review_update(
     return review
 
 
+def milestone_problems(
+    *,
+    review: PracticeReview,
+    kind: str | None = None,
+    description: str | None = None,
+    due_on: dt.date | None = None,
+    done_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the milestone cannot be added as given (None: nothing wrong); a kind not
+    given (the form already said so) is not judged."""
+    problems = Problems()
+    if kind is not None and kind not in PracticeReviewMilestone.Kind.values:
+        problems.add("kind", "Choose the kind of milestone or event")
+    if not (description or "").strip():
+        problems.add("description", "Describe the milestone or event")
+    if due_on is None:
+        problems.add("due_on", "Enter the date it is due or planned")
+    elif due_on < review.decided_on:
+        problems.add(
+            "due_on",
+            "It must be due on or after the decision to hold the review, on "
+            f"{review.decided_on:%-d %B %Y}",
+        )
+    if done_on is not None:
+        problems.add_error(milestone_done_problems(review=review, done_on=done_on))
+    return problems.error()
+
+
+def milestone_done_problems(
+    *, review: PracticeReview, done_on: dt.date | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason a milestone cannot be marked done on the date given (None: nothing
+    wrong)."""
+    problems = Problems()
+    if done_on is None:
+        problems.add("done_on", "Enter the date it was done")
+    elif done_on < review.decided_on:
+        problems.add(
+            "done_on",
+            "The date it was done must be on or after the decision to hold the review, on "
+            f"{review.decided_on:%-d %B %Y}",
+        )
+    else:
+        problems.check(_not_future, "done_on", done_on, "The date it was done")
+    return problems.error()
+
+
 @transaction.atomic
 def practice_review_milestone_add(
     *,
@@ -530,8 +707,11 @@ def practice_review_milestone_add(
     done_on: dt.date | None = None,
 ) -> PracticeReviewMilestone:
     _require_manager(actor)
-    if not description.strip():
-        raise ValidationError({"description": "Describe the milestone or event"})
+    refuse(
+        milestone_problems(
+            review=review, kind=kind, description=description, due_on=due_on, done_on=done_on
+        )
+    )
     milestone = PracticeReviewMilestone.objects.create(
         review=review, kind=kind, description=description.strip(), due_on=due_on, done_on=done_on
     )
@@ -544,7 +724,7 @@ def practice_review_milestone_complete(
     *, actor: User, milestone: PracticeReviewMilestone, done_on: dt.date
 ) -> PracticeReviewMilestone:
     _require_manager(actor)
-    _not_future("done_on", done_on, "The date it was done")
+    refuse(milestone_done_problems(review=milestone.review, done_on=done_on))
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
     audit.record_change(actor=actor, action="practice_review.milestone_done", target=milestone)

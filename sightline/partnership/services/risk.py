@@ -13,6 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit, versions
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import (
     RiskLogEntry,
     RiskLogUpdate,
@@ -46,6 +47,39 @@ def _history(
     audit.record_change(actor=actor, action=f"risk_log.{kind}", target=entry, detail=detail)
 
 
+def risk_log_entry_problems(
+    *,
+    concern: str | None = None,
+    assurance_requested: str | None = None,
+    assurance_due_on: dt.date | None = None,
+    against_agency: Agency | None = None,
+    against_subgroup: Subgroup | None = None,
+    raised_by_subgroup: Subgroup | None = None,
+    raised_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the challenge cannot be logged as given (None: nothing wrong); raised
+    today unless `raised_on` says otherwise."""
+    problems = Problems()
+    raised_on = raised_on or timezone.localdate()
+    if against_agency is None and against_subgroup is None:
+        problems.add("against_agency", "Choose the agency or subgroup the challenge is made to")
+    elif against_agency is not None and against_subgroup is not None:
+        problems.add("against_agency", "Choose an agency or a subgroup, not both")
+    elif raised_by_subgroup is not None and against_subgroup == raised_by_subgroup:
+        problems.add("against_subgroup", "A subgroup cannot challenge itself")
+    if not (concern or "").strip():
+        problems.add("concern", "Describe the risk or concern")
+    if not (assurance_requested or "").strip():
+        problems.add("assurance_requested", "Say what the assurance report must show")
+    if assurance_due_on is None:
+        problems.add("assurance_due_on", "Enter the date the assurance report is due")
+    elif assurance_due_on < raised_on:
+        problems.add("assurance_due_on", "The assurance report must be due after the challenge")
+    problems.check(_not_future, "raised_on", raised_on, "The date it was raised")
+    return problems.error()
+
+
 @transaction.atomic
 def risk_log_entry_create(
     *,
@@ -62,24 +96,18 @@ def risk_log_entry_create(
     assurance report by a date."""
     _require_manager(actor)
     raised_on = raised_on or timezone.localdate()
-    errors: dict[str, str] = {}
-    if against_agency is None and against_subgroup is None:
-        errors["against_agency"] = "Choose the agency or subgroup the challenge is made to"
-    elif against_agency is not None and against_subgroup is not None:
-        errors["against_agency"] = "Choose an agency or a subgroup, not both"
-    elif raised_by_subgroup is not None and against_subgroup == raised_by_subgroup:
-        errors["against_subgroup"] = "A subgroup cannot challenge itself"
-    if not concern.strip():
-        errors["concern"] = "Describe the risk or concern"
-    if not assurance_requested.strip():
-        errors["assurance_requested"] = "Say what the assurance report must show"
-    if assurance_due_on is None:
-        errors["assurance_due_on"] = "Enter the date the assurance report is due"
-    elif assurance_due_on < raised_on:
-        errors["assurance_due_on"] = "The assurance report must be due after the challenge"
-    if errors or assurance_due_on is None:
-        raise ValidationError(errors)
-    _not_future("raised_on", raised_on, "The date it was raised")
+    refuse(
+        risk_log_entry_problems(
+            concern=concern,
+            assurance_requested=assurance_requested,
+            assurance_due_on=assurance_due_on,
+            against_agency=against_agency,
+            against_subgroup=against_subgroup,
+            raised_by_subgroup=raised_by_subgroup,
+            raised_on=raised_on,
+        )
+    )
+    assert assurance_due_on is not None
     entry = RiskLogEntry.objects.create(
         reference=_next_reference(raised_on.year),
         raised_on=raised_on,
@@ -108,6 +136,18 @@ def risk_log_entry_create(
     return entry
 
 
+def risk_response_problems(
+    *, entry: RiskLogEntry, response: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the response cannot be given (None: nothing wrong)."""
+    problems = Problems()
+    if entry.status == RiskStatus.CLOSED:
+        problems.add(None, "This entry is closed; its response can no longer change")
+    if not (response or "").strip():
+        problems.add("response", "Enter the response to the challenge")
+    return problems.error()
+
+
 @transaction.atomic
 def risk_log_entry_respond(
     *, actor: User, entry: RiskLogEntry, response: str, version: int | None = None
@@ -123,10 +163,7 @@ def risk_log_entry_respond(
         )
     versions.claim(entry, version)
     entry.refresh_from_db()
-    if entry.status == RiskStatus.CLOSED:
-        raise ValidationError("This entry is closed; its response can no longer change")
-    if not response.strip():
-        raise ValidationError({"response": "Enter the response to the challenge"})
+    refuse(risk_response_problems(entry=entry, response=response))
     changes = versions.changes_between({"response": entry.response}, {"response": response})
     entry.response = response.strip()
     entry.responded_by = actor
@@ -144,6 +181,33 @@ def risk_log_entry_respond(
     return entry
 
 
+def risk_close_problems(
+    *,
+    entry: RiskLogEntry,
+    outcome: str | None = None,
+    outcome_notes: str | None = None,
+    closed_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the entry cannot close as given (None: nothing wrong); closed today unless
+    `closed_on` says otherwise, and an outcome not given (the form said so) is not judged."""
+    problems = Problems()
+    closed_on = closed_on or timezone.localdate()
+    if entry.status == RiskStatus.CLOSED:
+        problems.add(None, "This entry is already closed")
+    if outcome is not None and outcome not in RiskOutcome.values:
+        problems.add("outcome", "Choose the outcome")
+    elif outcome not in (None, RiskOutcome.WITHDRAWN) and not entry.response:
+        problems.add("outcome", "Record the response before the outcome, or withdraw the challenge")
+    if not (outcome_notes or "").strip():
+        problems.add("outcome_notes", "Say what the partnership concluded and why")
+    if closed_on < entry.raised_on:
+        problems.add("closed_on", "The entry must close on or after the day it was raised")
+    else:
+        problems.check(_not_future, "closed_on", closed_on, "The date it closed")
+    return problems.error()
+
+
 @transaction.atomic
 def risk_log_entry_close(
     *,
@@ -155,20 +219,11 @@ def risk_log_entry_close(
 ) -> RiskLogEntry:
     _require_manager(actor)
     closed_on = closed_on or timezone.localdate()
-    if entry.status == RiskStatus.CLOSED:
-        raise ValidationError("This entry is already closed")
-    errors: dict[str, str] = {}
-    if outcome not in RiskOutcome.values:
-        errors["outcome"] = "Choose the outcome"
-    elif outcome != RiskOutcome.WITHDRAWN and not entry.response:
-        errors["outcome"] = "Record the response before the outcome, or withdraw the challenge"
-    if not outcome_notes.strip():
-        errors["outcome_notes"] = "Say what the partnership concluded and why"
-    if closed_on < entry.raised_on:
-        errors["closed_on"] = "The entry must close on or after the day it was raised"
-    if errors:
-        raise ValidationError(errors)
-    _not_future("closed_on", closed_on, "The date it closed")
+    refuse(
+        risk_close_problems(
+            entry=entry, outcome=outcome, outcome_notes=outcome_notes, closed_on=closed_on
+        )
+    )
     entry.outcome = outcome
     entry.outcome_notes = outcome_notes.strip()
     entry.closed_on = closed_on

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import (
     Framework,
     Rag,
@@ -29,27 +30,93 @@ def _framework_label(framework: str) -> str:
     return Framework(framework).label if framework in Framework.values else framework
 
 
+def standard_problems(
+    *,
+    framework: str | None = None,
+    number: int | None = None,
+    title: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the standard cannot be added (None: nothing wrong); a framework not given
+    (the form already said so) is not judged."""
+    problems = Problems()
+    if framework is not None and framework not in Framework.values:
+        problems.add("framework", "Choose Section 11 or Section 175")
+    if number is None or number < 1:
+        problems.add("number", "Enter the standard's number, 1 or more")
+    elif (
+        framework is not None
+        and Standard.objects.filter(framework=framework, number=number).exists()
+    ):
+        problems.add("number", f"{_framework_label(framework)} already has a standard {number}")
+    if not (title or "").strip():
+        problems.add("title", "Enter the standard")
+    return problems.error()
+
+
 @transaction.atomic
 def standard_create(
     *, actor: User, framework: str, number: int | None, title: str, description: str = ""
 ) -> Standard:
     _require_manager(actor)
-    errors: dict[str, str] = {}
-    if framework not in Framework.values:
-        errors["framework"] = "Choose Section 11 or Section 175"
-    if number is None or number < 1:
-        errors["number"] = "Enter the standard's number, 1 or more"
-    elif Standard.objects.filter(framework=framework, number=number).exists():
-        errors["number"] = f"{_framework_label(framework)} already has a standard {number}"
-    if not title.strip():
-        errors["title"] = "Enter the standard"
-    if errors or number is None:
-        raise ValidationError(errors)
+    refuse(standard_problems(framework=framework, number=number, title=title))
+    assert number is not None
     standard = Standard.objects.create(
         framework=framework, number=number, title=title.strip(), description=description.strip()
     )
     audit.record_change(actor=actor, action="self_assessment.standard_created", target=standard)
     return standard
+
+
+def self_assessment_request_problems(
+    *,
+    framework: str | None = None,
+    year: int | None = None,
+    agencies: Iterable[Agency] | None = None,
+    due_on: dt.date | None = None,
+    new_returns_only: bool = False,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the returns cannot be asked for as given (None: nothing wrong); a
+    framework not given (the form already said so) is not judged. With `new_returns_only`,
+    asking only agencies already asked for that year is refused too."""
+    problems = Problems()
+    chosen = list(agencies or ())
+    if framework is not None and framework not in Framework.values:
+        problems.add("framework", "Choose Section 11 or Section 175")
+    elif (
+        framework is not None
+        and not Standard.objects.filter(framework=framework, active=True).exists()
+    ):
+        problems.add("framework", f"Add the {_framework_label(framework)} standards first")
+    if year is None:
+        problems.add("year", "Enter the year the financial year starts in")
+    elif not 2000 <= year <= 2100:
+        problems.add("year", "The year the financial year starts in must be 2000 to 2100")
+    if due_on is None:
+        problems.add("due_on", "Enter the date the returns are due")
+    if not chosen:
+        problems.add("agencies", "Choose the agencies asked for a return")
+    elif framework is not None:
+        schools = framework == Framework.SECTION_175
+        wrong = [a.name for a in chosen if (a.kind == Agency.Kind.SCHOOL) != schools]
+        if wrong:
+            problems.add(
+                "agencies",
+                f"Section 175 returns are for schools: {', '.join(wrong)} is not a school"
+                if schools
+                else f"Schools make Section 175 returns, not Section 11: {', '.join(wrong)}",
+            )
+        elif (
+            new_returns_only
+            and year is not None
+            and SelfAssessmentReturn.objects.filter(
+                framework=framework, year=year, agency__in=chosen
+            ).count()
+            == len(chosen)
+        ):
+            problems.add("agencies", "Every agency chosen has already been asked for that year")
+    return problems.error()
 
 
 @transaction.atomic
@@ -65,27 +132,12 @@ def self_assessment_request(
     for Section 11). An agency already asked for that year is left as it is."""
     _require_manager(actor)
     chosen = list(agencies)
-    errors: dict[str, str] = {}
-    if framework not in Framework.values:
-        errors["framework"] = "Choose Section 11 or Section 175"
-    if year is None:
-        errors["year"] = "Enter the year the financial year starts in"
-    if due_on is None:
-        errors["due_on"] = "Enter the date the returns are due"
-    if not chosen:
-        errors["agencies"] = "Choose the agencies asked for a return"
-    schools = framework == Framework.SECTION_175
-    wrong = [a.name for a in chosen if (a.kind == Agency.Kind.SCHOOL) != schools]
-    if wrong and "agencies" not in errors:
-        errors["agencies"] = (
-            f"Section 175 returns are for schools: {', '.join(wrong)} is not a school"
-            if schools
-            else f"Schools make Section 175 returns, not Section 11: {', '.join(wrong)}"
+    refuse(
+        self_assessment_request_problems(
+            framework=framework, year=year, agencies=chosen, due_on=due_on
         )
-    if not Standard.objects.filter(framework=framework, active=True).exists():
-        errors.setdefault("framework", f"Add the {_framework_label(framework)} standards first")
-    if errors or year is None or due_on is None:
-        raise ValidationError(errors)
+    )
+    assert year is not None and due_on is not None
     created = []
     for agency in chosen:
         item, new = SelfAssessmentReturn.objects.get_or_create(
@@ -148,19 +200,32 @@ def standard_for_return(*, item: SelfAssessmentReturn, standard_id: object) -> S
     return standard
 
 
+def rating_problems(
+    *,
+    item: SelfAssessmentReturn,
+    rag: str | None = None,
+    evidence: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the standard cannot be rated as given (None: nothing wrong); a rating not
+    given (the form already said so) is not judged."""
+    problems = Problems()
+    if not item.editable:
+        problems.add(None, "This return has been submitted; it can no longer change")
+    if rag is not None and rag not in Rag.values:
+        problems.add("rag", "Choose red, amber or green")
+    if not (evidence or "").strip():
+        problems.add("evidence", "Give the evidence for this rating")
+    return problems.error()
+
+
 @transaction.atomic
 def self_assessment_rate(
     *, actor: User, item: SelfAssessmentReturn, standard_id: object, rag: str, evidence: str
 ) -> StandardRating:
     _require_completer(actor, item)
     standard = standard_for_return(item=item, standard_id=standard_id)
-    errors: dict[str, str] = {}
-    if rag not in Rag.values:
-        errors["rag"] = "Choose red, amber or green"
-    if not evidence.strip():
-        errors["evidence"] = "Give the evidence for this rating"
-    if errors:
-        raise ValidationError(errors)
+    refuse(rating_problems(item=item, rag=rag, evidence=evidence))
     rating, _ = StandardRating.objects.update_or_create(
         assessment=item,
         standard=standard,
@@ -206,6 +271,18 @@ def self_assessment_submit(*, actor: User, item: SelfAssessmentReturn) -> SelfAs
     return item
 
 
+def challenge_problems(
+    *, item: SelfAssessmentReturn, challenge: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the return cannot be challenged as given (None: nothing wrong)."""
+    problems = Problems()
+    if item.status not in (Status.SUBMITTED, Status.CHALLENGED, Status.RESPONDED):
+        problems.add(None, "The agency has not submitted this return yet")
+    if not (challenge or "").strip():
+        problems.add("challenge", "Enter the partnership's challenge")
+    return problems.error()
+
+
 @transaction.atomic
 def self_assessment_challenge(
     *, actor: User, item: SelfAssessmentReturn, challenge: str
@@ -216,10 +293,7 @@ def self_assessment_challenge(
         raise PermissionDenied("Only the partnership challenges a return.")
     SelfAssessmentReturn.objects.select_for_update().filter(pk=item.pk).exists()  # lock
     item.refresh_from_db()
-    if item.status not in (Status.SUBMITTED, Status.CHALLENGED, Status.RESPONDED):
-        raise ValidationError("The agency has not submitted this return yet")
-    if not challenge.strip():
-        raise ValidationError({"challenge": "Enter the partnership's challenge"})
+    refuse(challenge_problems(item=item, challenge=challenge))
     previous = {"challenge": item.challenge, "response": item.challenge_response}
     item.challenge = challenge.strip()
     item.challenged_by = actor
@@ -259,6 +333,18 @@ def self_assessment_challenge(
     return item
 
 
+def challenge_response_problems(
+    *, item: SelfAssessmentReturn, response: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the agency's response cannot be given (None: nothing wrong)."""
+    problems = Problems()
+    if item.status != Status.CHALLENGED:
+        problems.add(None, "There is no challenge waiting for your agency's response")
+    if not (response or "").strip():
+        problems.add("response", "Enter your agency's response to the challenge")
+    return problems.error()
+
+
 @transaction.atomic
 def self_assessment_challenge_respond(
     *, actor: User, item: SelfAssessmentReturn, response: str
@@ -271,10 +357,7 @@ def self_assessment_challenge_respond(
         )
     SelfAssessmentReturn.objects.select_for_update().filter(pk=item.pk).exists()  # lock
     item.refresh_from_db()
-    if item.status != Status.CHALLENGED:
-        raise ValidationError("There is no challenge waiting for your agency's response")
-    if not response.strip():
-        raise ValidationError({"response": "Enter your agency's response to the challenge"})
+    refuse(challenge_response_problems(item=item, response=response))
     item.challenge_response = response.strip()
     item.challenge_responded_by = actor
     item.challenge_responded_at = timezone.now()

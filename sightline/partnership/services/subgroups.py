@@ -11,6 +11,7 @@ from django.db import transaction
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit, versions
+from sightline.core.problems import Problems, refuse
 from sightline.partnership.models import (
     Attendance,
     MeetingAction,
@@ -21,6 +22,16 @@ from sightline.partnership.models import (
 )
 from sightline.partnership.rules import PARTNERSHIP_ROLES
 from sightline.partnership.services.reviews import _not_future, _require_manager
+
+
+def subgroup_update_problems(
+    *, chair: User | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the subgroup cannot change as given (None: nothing wrong)."""
+    problems = Problems()
+    if chair is not None and chair.role not in PARTNERSHIP_ROLES:
+        problems.add("chair", "The chair must have a partnership role in Sightline")
+    return problems.error()
 
 
 @transaction.atomic
@@ -35,8 +46,7 @@ def subgroup_update(
     """Change the terms of reference and the chair; refused (`StaleEdit`) when the subgroup
     has been saved since `version` was read."""
     _require_manager(actor)
-    if chair is not None and chair.role not in PARTNERSHIP_ROLES:
-        raise ValidationError({"chair": "The chair must have a partnership role in Sightline"})
+    refuse(subgroup_update_problems(chair=chair))
     versions.claim(subgroup, version)
     subgroup.refresh_from_db()
     before = {"terms_of_reference": subgroup.terms_of_reference, "chair": subgroup.chair}
@@ -53,6 +63,29 @@ def subgroup_update(
     return subgroup
 
 
+def subgroup_member_problems(
+    *,
+    subgroup: Subgroup,
+    agency: Agency | None = None,
+    name: str | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the member cannot be added (None: nothing wrong)."""
+    problems = Problems()
+    if agency is None:
+        problems.add("agency", "Choose the member's agency")
+    if not (name or "").strip():
+        problems.add("name", "Enter the member's name")
+    elif (
+        agency is not None
+        and subgroup.members.filter(
+            left_on__isnull=True, agency=agency, name__iexact=(name or "").strip()
+        ).exists()
+    ):
+        problems.add("name", f"{(name or '').strip()} of {agency} is already a member")
+    return problems.error()
+
+
 @transaction.atomic
 def subgroup_member_add(
     *,
@@ -64,13 +97,8 @@ def subgroup_member_add(
     joined_on: dt.date | None = None,
 ) -> SubgroupMember:
     _require_manager(actor)
-    errors: dict[str, str] = {}
-    if agency is None:
-        errors["agency"] = "Choose the member's agency"
-    if not name.strip():
-        errors["name"] = "Enter the member's name"
-    if errors or agency is None:
-        raise ValidationError(errors)
+    refuse(subgroup_member_problems(subgroup=subgroup, agency=agency, name=name))
+    assert agency is not None
     member = SubgroupMember.objects.create(
         subgroup=subgroup,
         agency=agency,
@@ -87,6 +115,34 @@ def subgroup_member_add(
     return member
 
 
+def subgroup_meeting_problems(
+    *,
+    subgroup: Subgroup,
+    held_on: dt.date | None = None,
+    minutes: str | None = None,
+    attendance: Mapping[int, str] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the meeting cannot be recorded as given (None: nothing wrong); attendance
+    not given (the form already asked for each member's) is not judged."""
+    problems = Problems()
+    if held_on is None:
+        problems.add("held_on", "Enter the date of the meeting")
+    else:
+        problems.check(_not_future, "held_on", held_on, "The date of the meeting")
+    if not (minutes or "").strip():
+        problems.add("minutes", "Enter the minutes, or a summary of the discussion and decisions")
+    if attendance is not None:
+        members = set(subgroup.members.filter(left_on__isnull=True).values_list("pk", flat=True))
+        if set(attendance) - members:
+            problems.add("attendance", "Record attendance only for the subgroup's current members")
+        elif any(value not in Attendance.values for value in attendance.values()):
+            problems.add("attendance", "Choose present, apologies or absent for each member")
+        elif Attendance.PRESENT not in attendance.values():
+            problems.add("attendance", "Record who was present")
+    return problems.error()
+
+
 @transaction.atomic
 def subgroup_meeting_record(
     *,
@@ -99,21 +155,12 @@ def subgroup_meeting_record(
     """A meeting with its minutes and, for each current member, present or apologies."""
     _require_manager(actor)
     members = {m.pk: m for m in subgroup.members.filter(left_on__isnull=True)}
-    errors: dict[str, str] = {}
-    if held_on is None:
-        errors["held_on"] = "Enter the date of the meeting"
-    if not minutes.strip():
-        errors["minutes"] = "Enter the minutes, or a summary of the discussion and decisions"
-    unknown = set(attendance) - set(members)
-    if unknown:
-        errors["attendance"] = "Record attendance only for the subgroup's current members"
-    elif any(value not in Attendance.values for value in attendance.values()):
-        errors["attendance"] = "Choose present, apologies or absent for each member"
-    elif Attendance.PRESENT not in attendance.values():
-        errors["attendance"] = "Record who was present"
-    if errors or held_on is None:
-        raise ValidationError(errors)
-    _not_future("held_on", held_on, "The date of the meeting")
+    refuse(
+        subgroup_meeting_problems(
+            subgroup=subgroup, held_on=held_on, minutes=minutes, attendance=attendance
+        )
+    )
+    assert held_on is not None
     meeting = SubgroupMeeting.objects.create(
         subgroup=subgroup, held_on=held_on, minutes=minutes.strip(), recorded_by=actor
     )
@@ -133,6 +180,32 @@ def subgroup_meeting_record(
     return meeting
 
 
+def meeting_action_problems(
+    *,
+    meeting: SubgroupMeeting,
+    description: str | None = None,
+    owner: SubgroupMember | None = None,
+    due_on: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the meeting action cannot be added (None: nothing wrong)."""
+    problems = Problems()
+    if not (description or "").strip():
+        problems.add("description", "Describe the action")
+    if owner is None:
+        problems.add("owner", "Choose the member who owns the action")
+    elif owner.subgroup_id != meeting.subgroup_id:
+        problems.add("owner", "The owner must be a member of this subgroup")
+    if due_on is None:
+        problems.add("due_on", "Enter the date the action is due")
+    elif due_on < meeting.held_on:
+        problems.add(
+            "due_on",
+            f"The due date must be on or after the meeting on {meeting.held_on:%-d %B %Y}",
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def meeting_action_add(
     *,
@@ -143,17 +216,12 @@ def meeting_action_add(
     due_on: dt.date | None,
 ) -> MeetingAction:
     _require_manager(actor)
-    errors: dict[str, str] = {}
-    if not description.strip():
-        errors["description"] = "Describe the action"
-    if owner is None:
-        errors["owner"] = "Choose the member who owns the action"
-    elif owner.subgroup_id != meeting.subgroup_id:
-        errors["owner"] = "The owner must be a member of this subgroup"
-    if due_on is None:
-        errors["due_on"] = "Enter the date the action is due"
-    if errors or owner is None or due_on is None:
-        raise ValidationError(errors)
+    refuse(
+        meeting_action_problems(
+            meeting=meeting, description=description, owner=owner, due_on=due_on
+        )
+    )
+    assert owner is not None and due_on is not None
     item = MeetingAction.objects.create(
         meeting=meeting, description=description.strip(), owner=owner, due_on=due_on
     )
@@ -166,16 +234,34 @@ def meeting_action_add(
     return item
 
 
+def meeting_action_done_problems(
+    *, item: MeetingAction, done_on: dt.date | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the meeting action cannot be marked done (None: nothing wrong)."""
+    problems = Problems()
+    if item.done_on:
+        problems.add(None, "This action is already done")
+    if done_on is None:
+        problems.add("done_on", "Enter the date the action was done")
+    else:
+        problems.check(_not_future, "done_on", done_on, "The date it was done")
+        held_on = item.meeting.held_on
+        if done_on < held_on:
+            problems.add(
+                "done_on",
+                f"The date it was done must be on or after the meeting on {held_on:%-d %B %Y}, "
+                "where the action was agreed",
+            )
+    return problems.error()
+
+
 @transaction.atomic
 def meeting_action_complete(
     *, actor: User, item: MeetingAction, done_on: dt.date | None, note: str = ""
 ) -> MeetingAction:
     _require_manager(actor)
-    if item.done_on:
-        raise ValidationError("This action is already done")
-    if done_on is None:
-        raise ValidationError({"done_on": "Enter the date the action was done"})
-    _not_future("done_on", done_on, "The date it was done")
+    refuse(meeting_action_done_problems(item=item, done_on=done_on))
+    assert done_on is not None
     item.done_on = done_on
     item.done_note = note.strip()
     item.save(update_fields=["done_on", "done_note"])

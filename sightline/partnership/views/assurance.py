@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors
 from sightline.partnership.forms import (
     AnswerForm,
@@ -64,6 +65,7 @@ def assurance_request_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=AssuranceRequestForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.assurance_request_problems(**data)),
         save=lambda data: services.assurance_request_create(
             actor=request.user, action=action, **data
         ),
@@ -113,6 +115,7 @@ def assurance_answer(request: SignedInRequest, request_id: int) -> HttpResponse:
         form=AnswerForm(
             request.POST or None, initial={"response": item.response, "version": item.version}
         ),
+        checks=lambda data: refuse(services.assurance_answer_problems(request=item, **data)),
         save=lambda data: services.assurance_request_answer(
             actor=request.user, request=item, **data
         ),
@@ -133,6 +136,9 @@ def assurance_judge(request: SignedInRequest, request_id: int) -> HttpResponse:
     return form_page(
         request,
         form=JudgementForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.assurance_judgement_problems(actor=request.user, request=item, **data)
+        ),
         save=lambda data: services.assurance_request_judge(
             actor=request.user,
             request=item,
@@ -160,6 +166,7 @@ def assurance_ask_again(request: SignedInRequest, request_id: int) -> HttpRespon
     return form_page(
         request,
         form=AskAgainForm(request.POST or None, initial={"question": item.question}),
+        checks=lambda data: refuse(services.ask_again_problems(request=item, **data)),
         save=lambda data: services.assurance_request_ask_again(
             actor=request.user, request=item, **data
         ),
@@ -183,6 +190,7 @@ def assurance_escalate(request: SignedInRequest, request_id: int) -> HttpRespons
     return form_page(
         request,
         form=AssuranceEscalateForm(request.POST or None),
+        checks=lambda data: refuse(services.assurance_escalate_problems(request=item, **data)),
         save=lambda data: services.assurance_request_escalate(
             actor=request.user, request=item, **data
         ),

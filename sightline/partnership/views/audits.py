@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms import ActionForm
@@ -91,6 +92,7 @@ def audit_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=AuditProgrammeForm(request.POST or None),
+        checks=lambda data: refuse(services.audit_programme_problems(**data)),
         save=lambda data: services.audit_programme_create(actor=request.user, **data),
         success="Audit added to the programme.",
         next_url=lambda item: reverse("partnership:audit", args=[item.pk]),
@@ -114,6 +116,7 @@ def audit_question_new(request: SignedInRequest, programme_id: int) -> HttpRespo
     return form_page(
         request,
         form=AuditQuestionForm(request.POST or None),
+        checks=lambda data: refuse(services.audit_question_problems(programme=item, **data)),
         save=lambda data: services.audit_question_add(actor=request.user, programme=item, **data),
         success="Question added to the audit tool.",
         next_url=reverse("partnership:audit", args=[item.pk]),
@@ -131,6 +134,7 @@ def case_audit_new(request: SignedInRequest, programme_id: int) -> HttpResponse:
     return form_page(
         request,
         form=CaseAuditForm(request.POST or None),
+        checks=lambda data: refuse(services.case_audit_problems(programme=item, **data)),
         save=lambda data: services.case_audit_add(actor=request.user, programme=item, **data),
         success="Case added. Its auditors will find it under their audit tasks.",
         next_url=reverse("partnership:audit", args=[item.pk]),
@@ -167,6 +171,15 @@ def case_audit(request: SignedInRequest, case_id: int) -> HttpResponse:
     return form_page(
         request,
         form=form,
+        checks=lambda data: refuse(
+            services.case_grade_problems(
+                case=case,
+                grades={pk: data[name] for pk, name, _ in form.question_fields if name in data},
+                overall_grade=data.get("overall_grade"),
+                summary=data.get("summary"),
+                every_question=False,
+            )
+        ),
         save=lambda data: services.case_audit_grade(
             actor=request.user,
             case=case,
@@ -195,6 +208,7 @@ def finding_new(request: SignedInRequest, programme_id: int) -> HttpResponse:
     return form_page(
         request,
         form=FindingForm(request.POST or None),
+        checks=lambda data: refuse(services.audit_finding_problems(**data)),
         save=lambda data: services.audit_finding_record(actor=request.user, programme=item, **data),
         success="Finding recorded.",
         next_url=reverse("partnership:audit", args=[item.pk]),
@@ -212,6 +226,7 @@ def finding_action(request: SignedInRequest, finding_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ActionForm(request.POST or None),
+        checks=lambda data: refuse(services.finding_action_problems(finding=finding, **data)),
         save=lambda data: services.audit_finding_to_action(
             actor=request.user, finding=finding, **data
         ),

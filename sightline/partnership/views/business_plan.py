@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import OutcomeForm, OutcomeProgressForm, PriorityForm
 from sightline.partnership.services import business_plan as services
@@ -49,6 +50,7 @@ def priority_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=PriorityForm(request.POST or None),
+        checks=lambda data: refuse(services.plan_priority_problems(**data)),
         save=lambda data: services.plan_priority_create(actor=request.user, **data),
         success="Priority added to the business plan.",
         next_url=lambda item: reverse("partnership:business-plan") + f"?period={item.period}",
@@ -65,6 +67,7 @@ def outcome_new(request: SignedInRequest, priority_id: int) -> HttpResponse:
     return form_page(
         request,
         form=OutcomeForm(request.POST or None),
+        checks=lambda data: refuse(services.plan_outcome_problems(priority=priority, **data)),
         save=lambda data: services.plan_outcome_create(
             actor=request.user, priority=priority, **data
         ),
@@ -95,6 +98,7 @@ def outcome_progress(request: SignedInRequest, outcome_id: int) -> HttpResponse:
     return form_page(
         request,
         form=OutcomeProgressForm(request.POST or None, initial={"rating": item.rating}),
+        checks=lambda data: refuse(services.plan_outcome_progress_problems(**data)),
         save=lambda data: services.plan_outcome_progress_record(
             actor=request.user, outcome=item, **data
         ),

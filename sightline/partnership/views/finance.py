@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
     ContributionForm,
@@ -16,7 +17,7 @@ from sightline.partnership.forms_governance import (
     SpendingForm,
 )
 from sightline.partnership.services import finance as services
-from sightline.partnership.services.plan import escalation_resolve
+from sightline.partnership.services.plan import escalation_resolve, escalation_resolve_problems
 from sightline.partnership.views import (
     Crumbs,
     SignedInRequest,
@@ -39,6 +40,7 @@ def finances(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=FinancialYearForm(request.POST or None),
+        checks=lambda data: refuse(services.financial_year_problems(**data)),
         save=lambda data: services.financial_year_create(actor=request.user, **data),
         success="Financial year added.",
         next_url=lambda year: reverse("partnership:finance-year", args=[year.start_year]),
@@ -66,6 +68,7 @@ def contribution_new(request: SignedInRequest, start_year: int) -> HttpResponse:
     return form_page(
         request,
         form=ContributionForm(request.POST or None),
+        checks=lambda data: refuse(services.contribution_problems(**data)),
         save=lambda data: services.contribution_record(actor=request.user, year=year, **data),
         success="Contribution recorded.",
         next_url=reverse("partnership:finance-year", args=[year.start_year]),
@@ -84,6 +87,7 @@ def spending_new(request: SignedInRequest, start_year: int) -> HttpResponse:
     return form_page(
         request,
         form=SpendingForm(request.POST or None),
+        checks=lambda data: refuse(services.spending_problems(**data)),
         save=lambda data: services.spending_record(actor=request.user, year=year, **data),
         success="Spending recorded.",
         next_url=reverse("partnership:finance-year", args=[year.start_year]),
@@ -105,6 +109,7 @@ def escalation_outcome(request: SignedInRequest, escalation_id: int) -> HttpResp
     return form_page(
         request,
         form=EscalationOutcomeForm(request.POST or None),
+        checks=lambda data: refuse(escalation_resolve_problems(escalation=escalation, **data)),
         save=lambda data: escalation_resolve(actor=request.user, escalation=escalation, **data),
         success="The lead safeguarding partners' decision is recorded.",
         next_url=action_url,

@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors
 from sightline.partnership.forms import SubgroupForm
-from sightline.partnership.services.plan import subgroup_create
+from sightline.partnership.services.plan import subgroup_create, subgroup_problems
 from sightline.partnership.views import (
     SignedInRequest,
     area_view,
@@ -48,6 +49,7 @@ def subgroup_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=SubgroupForm(request.POST or None),
+        checks=lambda data: refuse(subgroup_problems(**data)),
         save=lambda data: subgroup_create(actor=request.user, **data),
         success="Subgroup added.",
         next_url=reverse("partnership:subgroups"),

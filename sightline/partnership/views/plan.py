@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import reports, selectors
 from sightline.partnership.forms import (
     ActionForm,
@@ -112,6 +113,7 @@ def recommendation_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=RecommendationForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.recommendation_problems(**data)),
         save=lambda data: services.recommendation_create(
             actor=request.user, practice_review=practice, rapid_review=rapid, **data
         ),
@@ -146,6 +148,7 @@ def action_new(request: SignedInRequest, recommendation_id: int) -> HttpResponse
     return form_page(
         request,
         form=ActionForm(request.POST or None),
+        checks=lambda data: refuse(services.action_problems(recommendation=item, **data)),
         save=lambda data: services.action_create(actor=request.user, recommendation=item, **data),
         success="Action added to the plan.",
         next_url=reverse("partnership:recommendation", args=[item.pk]),
@@ -278,6 +281,7 @@ def action_progress(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ProgressForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.action_progress_problems(action=item, **data)),
         save=lambda data: services.action_progress_record(actor=request.user, action=item, **data),
         success="Progress recorded.",
         next_url=reverse("partnership:action", args=[item.pk]),
@@ -296,6 +300,9 @@ def action_sign_off(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=SignOffForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.sign_off_problems(actor=request.user, action=item, **data)
+        ),
         save=lambda data: services.action_impact_sign_off(actor=request.user, action=item, **data),
         success="Impact signed off. The action is achieved.",
         next_url=reverse("partnership:action", args=[item.pk]),
@@ -315,6 +322,7 @@ def action_escalate(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=EscalateForm(request.POST or None),
+        checks=lambda data: refuse(services.action_escalate_problems(action=item, **data)),
         save=lambda data: services.action_escalate(actor=request.user, action=item, **data),
         success="Escalated to the lead safeguarding partners.",
         next_url=reverse("partnership:action", args=[item.pk]),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import selectors
 from sightline.partnership.forms import (
     ActionEditForm,
@@ -90,6 +91,9 @@ def recommendation_edit(request: SignedInRequest, recommendation_id: int) -> Htt
     return form_page(
         request,
         form=RecommendationEditForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(
+            services.recommendation_update_problems(recommendation=item, **data)
+        ),
         save=lambda data: services.recommendation_update(
             actor=request.user, recommendation=item, **data
         ),
@@ -123,6 +127,9 @@ def recommendation_withdraw(request: SignedInRequest, recommendation_id: int) ->
     return form_page(
         request,
         form=WithdrawForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.recommendation_withdraw_problems(recommendation=item, **data)
+        ),
         save=lambda data: services.recommendation_withdraw(
             actor=request.user, recommendation=item, **data
         ),
@@ -164,6 +171,7 @@ def action_edit(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ActionEditForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.action_update_problems(action=item, **data)),
         save=lambda data: services.action_update(actor=request.user, action=item, **data),
         success="Action changed. Its history shows what it was before.",
         next_url=reverse("partnership:action", args=[item.pk]),
@@ -188,6 +196,7 @@ def action_withdraw(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=WithdrawForm(request.POST or None),
+        checks=lambda data: refuse(services.action_withdraw_problems(action=item, **data)),
         save=lambda data: services.action_withdraw(actor=request.user, action=item, **data),
         success="Action withdrawn.",
         next_url=reverse("partnership:action", args=[item.pk]),
@@ -219,6 +228,7 @@ def action_reopen(request: SignedInRequest, action_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ReopenForm(request.POST or None),
+        checks=lambda data: refuse(services.action_reopen_problems(action=item, **data)),
         save=lambda data: services.action_reopen(actor=request.user, action=item, **data),
         success="Action re-opened. It is on track again and can be changed.",
         next_url=reverse("partnership:action", args=[item.pk]),

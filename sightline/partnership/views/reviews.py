@@ -97,6 +97,9 @@ def incident_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=form,
+        checks=lambda data: refuse(
+            services.serious_incident_problems(actor=request.user, child=child, **data)
+        ),
         save=save,
         success="Serious incident recorded.",
         next_url=lambda incident: reverse("partnership:incident", args=[incident.pk]),
@@ -126,6 +129,9 @@ def incident_notify(request: SignedInRequest, incident_id: int) -> HttpResponse:
     return form_page(
         request,
         form=NotifyForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.serious_incident_notify_problems(incident=found, **data)
+        ),
         save=lambda data: services.serious_incident_notify(
             actor=request.user, incident=found, **data
         ),
@@ -231,6 +237,7 @@ def information_return(request: SignedInRequest, request_id: int) -> HttpRespons
     return form_page(
         request,
         form=InformationReturnForm(request.POST or None),
+        checks=lambda data: refuse(services.information_return_problems(request=info, **data)),
         save=lambda data: services.rapid_review_record_return(
             actor=request.user, request=info, **data
         ),
@@ -348,6 +355,7 @@ def information_request_answer(request: SignedInRequest, request_id: int) -> Htt
     return form_page(
         request,
         form=InformationAnswerForm(request.POST or None),
+        checks=lambda data: refuse(services.information_answer_problems(request=info, **data)),
         save=lambda data: services.information_request_answer(
             actor=request.user, request=info, **data
         ),
@@ -374,6 +382,7 @@ def rapid_review_panel_response(request: SignedInRequest, review_id: int) -> Htt
     return form_page(
         request,
         form=PanelResponseForm(request.POST or None),
+        checks=lambda data: refuse(services.panel_response_problems(rapid_review=review, **data)),
         save=lambda data: services.rapid_review_record_panel_response(
             actor=request.user,
             rapid_review=review,
@@ -417,6 +426,7 @@ def practice_review_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=PracticeReviewForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.practice_review_problems(rapid_review=rapid, **data)),
         save=lambda data: services.practice_review_create(
             actor=request.user, rapid_review=rapid, **data
         ),
@@ -456,6 +466,7 @@ def practice_review_edit(request: SignedInRequest, review_id: int) -> HttpRespon
     return form_page(
         request,
         form=PracticeReviewEditForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.practice_review_update_problems(review=review, **data)),
         save=lambda data: services.practice_review_update(
             actor=request.user, review=review, **data
         ),
@@ -474,6 +485,7 @@ def milestone_new(request: SignedInRequest, review_id: int) -> HttpResponse:
     return form_page(
         request,
         form=MilestoneForm(request.POST or None),
+        checks=lambda data: refuse(services.milestone_problems(review=review, **data)),
         save=lambda data: services.practice_review_milestone_add(
             actor=request.user, review=review, **data
         ),
@@ -496,6 +508,7 @@ def milestone_done(request: SignedInRequest, milestone_id: int) -> HttpResponse:
     return form_page(
         request,
         form=MilestoneDoneForm(request.POST or None),
+        checks=lambda data: refuse(services.milestone_done_problems(review=review, **data)),
         save=lambda data: services.practice_review_milestone_complete(
             actor=request.user, milestone=milestone, **data
         ),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
@@ -99,6 +100,7 @@ def risk_new(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=RiskForm(request.POST or None, initial={"raised_by_subgroup": chaired}),
+        checks=lambda data: refuse(services.risk_log_entry_problems(**data)),
         save=lambda data: services.risk_log_entry_create(actor=request.user, **data),
         success="Challenge logged. The agency has been told.",
         next_url=lambda entry: reverse("partnership:risk", args=[entry.pk]),
@@ -148,6 +150,7 @@ def risk_respond(request: SignedInRequest, entry_id: int) -> HttpResponse:
         form=RiskResponseForm(
             request.POST or None, initial={"response": entry.response, "version": entry.version}
         ),
+        checks=lambda data: refuse(services.risk_response_problems(entry=entry, **data)),
         save=lambda data: services.risk_log_entry_respond(actor=request.user, entry=entry, **data),
         success="Response sent to the partnership.",
         next_url=reverse("partnership:risk", args=[entry.pk]),
@@ -166,6 +169,7 @@ def risk_close(request: SignedInRequest, entry_id: int) -> HttpResponse:
     return form_page(
         request,
         form=RiskCloseForm(request.POST or None),
+        checks=lambda data: refuse(services.risk_close_problems(entry=entry, **data)),
         save=lambda data: services.risk_log_entry_close(actor=request.user, entry=entry, **data),
         success="Outcome recorded. The entry is closed.",
         next_url=reverse("partnership:risk", args=[entry.pk]),

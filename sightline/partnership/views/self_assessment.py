@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sightline.core.problems import refuse
 from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
@@ -71,6 +72,9 @@ def returns_request(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=ReturnRequestForm(request.POST or None),
+        checks=lambda data: refuse(
+            services.self_assessment_request_problems(new_returns_only=True, **data)
+        ),
         save=save,
         success="Returns requested. Each agency has been told.",
         next_url=reverse("partnership:returns"),
@@ -87,6 +91,7 @@ def standards(request: SignedInRequest) -> HttpResponse:
     return form_page(
         request,
         form=StandardForm(request.POST or None),
+        checks=lambda data: refuse(services.standard_problems(**data)),
         save=lambda data: services.standard_create(actor=request.user, **data),
         success="Standard added.",
         next_url=reverse("partnership:standards"),
@@ -149,6 +154,7 @@ def return_rate(request: SignedInRequest, return_id: int, standard_id: int) -> H
     return form_page(
         request,
         form=RatingForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.rating_problems(item=item, **data)),
         save=lambda data: services.self_assessment_rate(
             actor=request.user, item=item, standard_id=standard.pk, **data
         ),
@@ -192,6 +198,7 @@ def return_challenge(request: SignedInRequest, return_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ChallengeForm(request.POST or None, initial={"challenge": item.challenge}),
+        checks=lambda data: refuse(services.challenge_problems(item=item, **data)),
         save=lambda data: services.self_assessment_challenge(actor=request.user, item=item, **data),
         success="Challenge recorded.",
         next_url=reverse("partnership:return", args=[item.pk]),
@@ -216,6 +223,7 @@ def return_respond(request: SignedInRequest, return_id: int) -> HttpResponse:
     return form_page(
         request,
         form=ChallengeResponseForm(request.POST or None),
+        checks=lambda data: refuse(services.challenge_response_problems(item=item, **data)),
         save=lambda data: services.self_assessment_challenge_respond(
             actor=request.user, item=item, **data
         ),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.partnership import reports
 from sightline.partnership import selectors_governance as selectors
 from sightline.partnership.forms_governance import (
@@ -69,6 +70,7 @@ def subgroup_edit(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
     return form_page(
         request,
         form=SubgroupEditForm(request.POST or None, initial=initial),
+        checks=lambda data: refuse(services.subgroup_update_problems(**data)),
         save=lambda data: services.subgroup_update(actor=request.user, subgroup=item, **data),
         success="Subgroup updated.",
         next_url=reverse("partnership:subgroup", args=[item.pk]),
@@ -85,6 +87,7 @@ def member_new(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
     return form_page(
         request,
         form=MemberForm(request.POST or None),
+        checks=lambda data: refuse(services.subgroup_member_problems(subgroup=item, **data)),
         save=lambda data: services.subgroup_member_add(actor=request.user, subgroup=item, **data),
         success="Member added.",
         next_url=reverse("partnership:subgroup", args=[item.pk]),
@@ -104,6 +107,14 @@ def meeting_new(request: SignedInRequest, subgroup_id: int) -> HttpResponse:
     return form_page(
         request,
         form=form,
+        checks=lambda data: refuse(
+            services.subgroup_meeting_problems(
+                subgroup=item,
+                held_on=data.get("held_on"),
+                minutes=data.get("minutes"),
+                attendance={pk: data[name] for pk, name in form.member_fields if name in data},
+            )
+        ),
         save=lambda data: services.subgroup_meeting_record(
             actor=request.user,
             subgroup=item,
@@ -141,6 +152,7 @@ def meeting_action_new(request: SignedInRequest, meeting_id: int) -> HttpRespons
     return form_page(
         request,
         form=MeetingActionForm(request.POST or None, subgroup=item.subgroup),
+        checks=lambda data: refuse(services.meeting_action_problems(meeting=item, **data)),
         save=lambda data: services.meeting_action_add(actor=request.user, meeting=item, **data),
         success="Action added.",
         next_url=reverse("partnership:meeting", args=[item.pk]),
@@ -162,6 +174,7 @@ def meeting_action_done(request: SignedInRequest, action_id: int) -> HttpRespons
     return form_page(
         request,
         form=MeetingActionDoneForm(request.POST or None),
+        checks=lambda data: refuse(services.meeting_action_done_problems(item=item, **data)),
         save=lambda data: services.meeting_action_complete(actor=request.user, item=item, **data),
         success="Action marked as done.",
         next_url=meeting_url,
