@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.learning.models import Booking, NonAttendanceCharge, TrainingSession
 
 CHARGEABLE = (Booking.Attendance.DID_NOT_ATTEND, Booking.Attendance.CANCELLED_LATE)
@@ -138,13 +139,35 @@ def attendance_record(
     return changed
 
 
-def _own_attended_booking(actor: Any, booking: Booking) -> Booking:
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+def _own_attended(problems: Problems, actor: Any, booking: Booking) -> None:
     if booking.attendee_id != getattr(actor, "pk", None):
-        raise ValidationError("Only the person who attended can give this evaluation.")
-    if booking.attendance != Booking.Attendance.ATTENDED:
-        raise ValidationError("You can evaluate a session once the register shows you attended.")
-    return booking
+        problems.add(None, "Only the person who attended can give this evaluation.")
+    elif booking.attendance != Booking.Attendance.ATTENDED:
+        problems.add(None, "You can evaluate a session once the register shows you attended.")
+
+
+def evaluation_problems(
+    *, actor: Any, booking: Booking, confidence_after: int | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the evaluation cannot be given as it is (None: nothing wrong)."""
+    problems = Problems()
+    _own_attended(problems, actor, booking)
+    if confidence_after is None or not 1 <= int(confidence_after) <= 5:
+        problems.add(
+            "confidence_after", "Choose a number from 1 (not confident) to 5 (very confident)"
+        )
+    return problems.error()
+
+
+def follow_up_problems(
+    *, actor: Any, booking: Booking, practice_change: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the follow-up cannot be given as it is (None: nothing wrong)."""
+    problems = Problems()
+    _own_attended(problems, actor, booking)
+    if not (practice_change or "").strip():
+        problems.add("practice_change", "Tell us what you have done differently since the training")
+    return problems.error()
 
 
 @transaction.atomic
@@ -152,11 +175,8 @@ def booking_evaluate(
     *, actor: Any, booking: Booking, confidence_after: int, comments: str = ""
 ) -> Booking:
     """After the session: how confident the attendee now feels (1 to 5) and any comments."""
-    if confidence_after is None or not 1 <= int(confidence_after) <= 5:
-        raise ValidationError(
-            {"confidence_after": "Choose a number from 1 (not confident) to 5 (very confident)"}
-        )
-    booking = _own_attended_booking(actor, booking)
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    refuse(evaluation_problems(actor=actor, booking=booking, confidence_after=confidence_after))
     booking.confidence_after = int(confidence_after)
     booking.evaluation_comments = (comments or "").strip()
     booking.evaluated_at = timezone.now()
@@ -173,11 +193,8 @@ def booking_evaluate(
 @transaction.atomic
 def booking_follow_up(*, actor: Any, booking: Booking, practice_change: str) -> Booking:
     """Later: what the attendee has done differently in their practice since the training."""
-    if not (practice_change or "").strip():
-        raise ValidationError(
-            {"practice_change": "Tell us what you have done differently since the training"}
-        )
-    booking = _own_attended_booking(actor, booking)
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    refuse(follow_up_problems(actor=actor, booking=booking, practice_change=practice_change))
     booking.practice_change = practice_change.strip()
     booking.followed_up_at = timezone.now()
     booking.save(update_fields=["practice_change", "followed_up_at"])

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import LONDON, working_days_between
 from sightline.learning.models import Booking, TrainingSession
 from sightline.learning.services.attendance import charge_create
@@ -37,6 +38,27 @@ def _check_confidence(value: int | None, field: str) -> None:
         )
 
 
+def booking_problems(
+    *,
+    actor: Any,
+    session: TrainingSession,
+    confidence_before: int | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason `actor` cannot book the session as given (None: nothing wrong)."""
+    problems = Problems()
+    problems.check(_check_confidence, confidence_before, "confidence_before")
+    if session.is_cancelled:
+        problems.add(None, "This session has been cancelled. Choose another date.")
+    elif session.starts_at <= timezone.now():
+        problems.add(None, "This session has already started. Choose another date.")
+    existing = session.bookings.filter(attendee=actor, status__in=Booking.ACTIVE).first()
+    if existing is not None:
+        where = "a place" if existing.status == Booking.Status.CONFIRMED else "a waiting list place"
+        problems.add(None, f"You have already booked {where} on this session.")
+    return problems.error()
+
+
 @transaction.atomic
 def booking_create(
     *, actor: Any, session: TrainingSession, confidence_before: int | None = None
@@ -46,19 +68,11 @@ def booking_create(
     The session row is locked while places are counted, so two people booking the last place
     at the same moment cannot both get it.
     """
-    _check_confidence(confidence_before, "confidence_before")
     session = (
         TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     )
     now = timezone.now()
-    if session.is_cancelled:
-        raise ValidationError("This session has been cancelled. Choose another date.")
-    if session.starts_at <= now:
-        raise ValidationError("This session has already started. Choose another date.")
-    existing = session.bookings.filter(attendee=actor, status__in=Booking.ACTIVE).first()
-    if existing is not None:
-        where = "a place" if existing.status == Booking.Status.CONFIRMED else "a waiting list place"
-        raise ValidationError(f"You have already booked {where} on this session.")
+    refuse(booking_problems(actor=actor, session=session, confidence_before=confidence_before))
     confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
     has_place = confirmed < session.capacity
     try:

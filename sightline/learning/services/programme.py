@@ -13,22 +13,47 @@ from django.utils import timezone
 from sightline.core import audit, versions
 from sightline.core.models import Theme
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.learning.models import Booking, Course, TrainingSession
 from sightline.learning.services.waiting_list import waiting_list_move_up
 
 COURSE_FIELDS = ("title", "level", "mode", "topics", "description", "audience", "active")
 
 
-def _check_course(*, title: str, level: int, mode: str) -> None:
-    errors: dict[str, str] = {}
+def course_problems(
+    *,
+    title: str | None = None,
+    level: int | None = None,
+    mode: str | None = None,
+    course: Course | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the course cannot be saved as given (None: nothing wrong). A course whose
+    sessions are to come cannot change how it is delivered to a way they do not fit (a
+    session with only a venue cannot be virtual, one with only a joining link cannot be face
+    to face)."""
+    problems = Problems()
     if not (title or "").strip():
-        errors["title"] = "Enter the course title"
+        problems.add("title", "Enter the course title")
     if level not in Course.Level.values:
-        errors["level"] = "Select the level of the course"
+        problems.add("level", "Select the level of the course")
     if mode not in Course.Mode.values:
-        errors["mode"] = "Select how the course is delivered"
-    if errors:
-        raise ValidationError(errors)
+        problems.add("mode", "Select how the course is delivered")
+    elif course is not None and course.pk is not None:
+        upcoming = course.sessions.filter(cancelled_at__isnull=True, starts_at__gt=timezone.now())
+        if mode == Course.Mode.VIRTUAL and upcoming.filter(joining_link="").exists():
+            problems.add(
+                "mode",
+                "A session to come has no joining link: add one to each session before the "
+                "course is virtual",
+            )
+        elif mode == Course.Mode.FACE_TO_FACE and upcoming.filter(venue="").exists():
+            problems.add(
+                "mode",
+                "A session to come has no venue: add one to each session before the course "
+                "is face to face",
+            )
+    return problems.error()
 
 
 @transaction.atomic
@@ -43,7 +68,7 @@ def course_create(
     description: str = "",
     audience: str = "",
 ) -> Course:
-    _check_course(title=title, level=level, mode=mode)
+    refuse(course_problems(title=title, level=level, mode=mode))
     course = Course.objects.create(
         title=title.strip(),
         level=level,
@@ -84,7 +109,7 @@ def course_update(
     for name, value in fields.items():
         after[name] = value.strip() if isinstance(value, str) else value
         setattr(course, name, after[name])
-    _check_course(title=course.title, level=course.level, mode=course.mode)
+    refuse(course_problems(title=course.title, level=course.level, mode=course.mode, course=saved))
     course.save()
     if themes is not None:
         themes = list(themes)
@@ -108,38 +133,66 @@ def session_problems(
     capacity: int | None = None,
     venue: str | None = None,
     joining_link: str | None = None,
+    course: Course | None = None,
+    session: TrainingSession | None = None,
     **_ignored: object,
 ) -> ValidationError | None:
-    """Every reason a session cannot be scheduled as given (None: nothing wrong).
+    """Every reason a session cannot be scheduled (or, given `session`, changed) as given
+    (None: nothing wrong).
 
     A value of None has not been given yet (a form that already said so passes None), so it
-    is not judged; the services pass every value.
+    is not judged; the services pass every value. Given the course, a virtual course's
+    session needs a joining link and a face-to-face course's a venue.
     """
-    errors: dict[str, str] = {}
+    problems = Problems()
+    if session is not None and session.is_cancelled:
+        problems.add(None, "This session has been cancelled and cannot be changed.")
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        errors["end_time"] = "The session must end after it starts"
+        problems.add("end_time", "The session must end after it starts")
     if capacity is not None and capacity < 1:
-        errors["capacity"] = "The session must have at least 1 place"
+        problems.add("capacity", "The session must have at least 1 place")
+    elif capacity is not None and session is not None:
+        confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+        if capacity < confirmed:
+            problems.add(
+                "capacity",
+                f"{confirmed} places are already confirmed: the session needs at least "
+                f"{confirmed} places, or cancel bookings first",
+            )
     given = venue is not None and joining_link is not None
     if given and not (venue or "").strip() and not (joining_link or "").strip():
-        errors["venue"] = "Enter the venue, or a joining link for an online session"
-    return ValidationError(errors) if errors else None
+        problems.add("venue", "Enter the venue, or a joining link for an online session")
+    elif given and course is not None:
+        if course.mode == Course.Mode.VIRTUAL and not (joining_link or "").strip():
+            problems.add("joining_link", "Enter the joining link: the course is virtual")
+        elif course.mode == Course.Mode.FACE_TO_FACE and not (venue or "").strip():
+            problems.add("venue", "Enter the venue: the course is face to face")
+    return problems.error()
 
 
 def _check_session(
-    *, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int, venue: str, joining_link: str
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    venue: str,
+    joining_link: str,
+    course: Course,
+    session: TrainingSession | None = None,
 ) -> None:
     if capacity is None:
         raise ValidationError({"capacity": "The session must have at least 1 place"})
-    problems = session_problems(
-        starts_at=starts_at,
-        ends_at=ends_at,
-        capacity=capacity,
-        venue=venue or "",
-        joining_link=joining_link or "",
+    refuse(
+        session_problems(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            venue=venue or "",
+            joining_link=joining_link or "",
+            course=course,
+            session=session,
+        )
     )
-    if problems is not None:
-        raise problems
 
 
 @transaction.atomic
@@ -161,6 +214,7 @@ def session_create(
         capacity=capacity,
         venue=venue,
         joining_link=joining_link,
+        course=course,
     )
     session = TrainingSession.objects.create(
         course=course,
@@ -210,15 +264,9 @@ def session_update(
         capacity=capacity,
         venue=venue,
         joining_link=joining_link,
+        course=session.course,
+        session=session,
     )
-    confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
-    if capacity < confirmed:
-        raise ValidationError(
-            {
-                "capacity": f"{confirmed} places are already confirmed: the session needs at "
-                f"least {confirmed} places, or cancel bookings first"
-            }
-        )
     before = _session_values(session)
     session.starts_at, session.ends_at, session.capacity = starts_at, ends_at, capacity
     session.venue, session.joining_link = venue.strip(), joining_link.strip()
@@ -250,14 +298,29 @@ def _session_values(session: TrainingSession) -> dict[str, Any]:
     }
 
 
+def session_cancel_problems(
+    *, session: TrainingSession, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the session cannot be cancelled as given (None: nothing wrong): a session
+    already over is not cancelled (its register says who came)."""
+    problems = Problems()
+    if session.is_cancelled:
+        problems.add(None, "This session is already cancelled.")
+    elif session.ends_at <= timezone.now():
+        problems.add(
+            None,
+            "This session has already taken place: take its register instead of cancelling it",
+        )
+    if not (reason or "").strip():
+        problems.add("reason", "Say why the session is cancelled")
+    return problems.error()
+
+
 @transaction.atomic
 def session_cancel(*, actor: Any, session: TrainingSession, reason: str) -> TrainingSession:
     """Cancel a session: every booking is cancelled (no charge) and every attendee is told."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why the session is cancelled"})
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    if session.is_cancelled:
-        raise ValidationError("This session is already cancelled.")
+    refuse(session_cancel_problems(session=session, reason=reason))
     now = timezone.now()
     session.cancelled_at, session.cancelled_reason = now, reason.strip()
     session.save(update_fields=["cancelled_at", "cancelled_reason"])

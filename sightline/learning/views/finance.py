@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sightline.core import audit
+from sightline.core.problems import refuse
 from sightline.learning import selectors
 from sightline.learning.exports import CHARGE_HEADERS, FORMATS, charge_rows, table_response
 from sightline.learning.forms import (
@@ -22,7 +23,12 @@ from sightline.learning.forms import (
     ReportFilterForm,
 )
 from sightline.learning.reports import REPORTS
-from sightline.learning.services import charge_invoice, charge_mark_paid
+from sightline.learning.services import (
+    charge_invoice,
+    charge_invoice_problems,
+    charge_mark_paid,
+    charge_paid_problems,
+)
 
 
 @login_required
@@ -106,10 +112,22 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _charge_form_page(
-    request: HttpRequest, *, charge_id: int, form_class: Any, save: Any, title: str, done: str
+    request: HttpRequest,
+    *,
+    charge_id: int,
+    form_class: Any,
+    save: Any,
+    problems: Any,
+    title: str,
+    done: str,
 ) -> HttpResponse:
+    """The invoice or payment question page; the service's checks (`problems`) run beside
+    the form's own, so every error shows at once."""
     charge = selectors.charge_get(user=request.user, charge_id=charge_id)
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        checks=lambda data: refuse(problems(charge=charge, **data)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             save(actor=request.user, charge=charge, **form.cleaned_data)
@@ -131,6 +149,7 @@ def charge_invoice_view(request: HttpRequest, charge_id: int) -> HttpResponse:
         charge_id=charge_id,
         form_class=ChargeInvoiceForm,
         save=charge_invoice,
+        problems=charge_invoice_problems,
         title="Record the invoice",
         done="Invoice recorded.",
     )
@@ -144,6 +163,7 @@ def charge_paid_view(request: HttpRequest, charge_id: int) -> HttpResponse:
         charge_id=charge_id,
         form_class=ChargePaidForm,
         save=charge_mark_paid,
+        problems=charge_paid_problems,
         title="Record the payment",
         done="Payment recorded.",
     )

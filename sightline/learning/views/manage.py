@@ -25,8 +25,10 @@ from sightline.learning.services import (
     attendance_record,
     charge_amount,
     course_create,
+    course_problems,
     course_update,
     session_cancel,
+    session_cancel_problems,
     session_create,
     session_problems,
     session_update,
@@ -54,7 +56,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = CourseForm(_posted(request))
+    form = CourseForm(_posted(request), checks=lambda data: refuse(course_problems(**data)))
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -71,7 +73,11 @@ def course_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
-    form = CourseEditForm(_posted(request), instance=course)
+    form = CourseEditForm(
+        _posted(request),
+        instance=course,
+        checks=lambda data: refuse(course_problems(course=course, **data)),
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
@@ -106,7 +112,9 @@ def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
     course = selectors.course_get_for_management(user=request.user, course_id=course_id)
     form = SessionForm(
         _posted(request),
-        checks=lambda data: refuse(session_problems(**SessionForm.session_values(data))),
+        checks=lambda data: refuse(
+            session_problems(course=course, **SessionForm.session_values(data))
+        ),
     )
     if form.is_valid():
         try:
@@ -127,7 +135,16 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_manager(request)
     session = selectors.session_get(user=request.user, session_id=session_id)
     initial = SessionForm.initial_for(session) | {"version": session.version}
-    form = SessionEditForm(_posted(request), initial=initial, allow_past=True)
+    form = SessionEditForm(
+        _posted(request),
+        initial=initial,
+        allow_past=True,
+        checks=lambda data: refuse(
+            session_problems(
+                session=session, course=session.course, **SessionForm.session_values(data)
+            )
+        ),
+    )
     if form.is_valid():
         try:
             session_update(
@@ -153,7 +170,10 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_cancel_view(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_manager(request)
     session = selectors.session_get(user=request.user, session_id=session_id)
-    form = SessionCancelForm(_posted(request))
+    form = SessionCancelForm(
+        _posted(request),
+        checks=lambda data: refuse(session_cancel_problems(session=session, **data)),
+    )
     if form.is_valid():
         try:
             session_cancel(actor=request.user, session=session, **form.cleaned_data)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.problems import refuse
 from sightline.learning import selectors
 from sightline.learning.forms import BookingForm, CalendarFilterForm, EvaluationForm, FollowUpForm
 from sightline.learning.models import Booking
@@ -18,8 +19,11 @@ from sightline.learning.services import (
     booking_create,
     booking_evaluate,
     booking_follow_up,
+    booking_problems,
     cancellation_is_late,
     charge_amount,
+    evaluation_problems,
+    follow_up_problems,
 )
 from sightline.learning.services.bookings import notice_working_days
 
@@ -74,7 +78,10 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_id)
     if not request.user.has_perm("learning.book_session"):
         raise PermissionDenied
-    form = BookingForm(_posted(request))
+    form = BookingForm(
+        _posted(request),
+        checks=lambda data: refuse(booking_problems(actor=request.user, session=session, **data)),
+    )
     if form.is_valid():
         try:
             booking = booking_create(
@@ -186,7 +193,13 @@ def booking_evaluate_view(request: HttpRequest, booking_id: int) -> HttpResponse
         "confidence_after": booking.confidence_after,
         "comments": booking.evaluation_comments,
     }
-    form = EvaluationForm(_posted(request), initial=initial)
+    form = EvaluationForm(
+        _posted(request),
+        initial=initial,
+        checks=lambda data: refuse(
+            evaluation_problems(actor=request.user, booking=booking, **data)
+        ),
+    )
     if form.is_valid():
         try:
             booking_evaluate(actor=request.user, booking=booking, **form.cleaned_data)
@@ -202,7 +215,11 @@ def booking_evaluate_view(request: HttpRequest, booking_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def booking_follow_up_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own_booking(request, booking_id)
-    form = FollowUpForm(_posted(request), initial={"practice_change": booking.practice_change})
+    form = FollowUpForm(
+        _posted(request),
+        initial={"practice_change": booking.practice_change},
+        checks=lambda data: refuse(follow_up_problems(actor=request.user, booking=booking, **data)),
+    )
     if form.is_valid():
         try:
             booking_follow_up(actor=request.user, booking=booking, **form.cleaned_data)
