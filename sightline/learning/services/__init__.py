@@ -1,6 +1,7 @@
 """Every write in the training programme. Keyword-only, an explicit actor, atomic, audited."""
 
 from sightline.learning.services.attendance import (
+    attendance_problems,
     attendance_record,
     booking_evaluate,
     booking_follow_up,
@@ -32,6 +33,7 @@ from sightline.learning.services.programme import (
 )
 
 __all__ = [
+    "attendance_problems",
     "attendance_record",
     "booking_cancel",
     "booking_create",

@@ -90,6 +90,27 @@ def _charge_withdraw(*, actor: Any, booking: Booking) -> None:
     audit.record_change(actor=actor, action="training_charge.withdrawn", target=charge)
 
 
+def attendance_problems(
+    *, session: TrainingSession, marks: Mapping[int, str]
+) -> ValidationError | None:
+    """Every reason the register cannot be taken as marked (None: nothing wrong); `marks` maps
+    booking id to attended, did not attend or cancelled late."""
+    problems = Problems()
+    if session.is_cancelled:
+        problems.add(None, "This session was cancelled: there is no register to take.")
+    elif session.starts_at > timezone.now():
+        problems.add(None, "The register can be taken once the session has started.")
+    on_register = set(register_bookings(session).values_list("pk", flat=True))
+    for booking_id, mark in marks.items():
+        if booking_id not in on_register:
+            problems.add(f"attendance_{booking_id}", "This person is not on the register")
+        elif mark not in REGISTER_MARKS:
+            problems.add(
+                f"attendance_{booking_id}", "Select attended, did not attend or cancelled late"
+            )
+    return problems.error()
+
+
 @transaction.atomic
 def attendance_record(
     *, actor: Any, session: TrainingSession, marks: Mapping[int, str]
@@ -100,19 +121,8 @@ def attendance_record(
     the charge.
     """
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is no register to take.")
-    if session.starts_at > timezone.now():
-        raise ValidationError("The register can be taken once the session has started.")
     bookings = {b.pk: b for b in register_bookings(session).select_for_update()}
-    errors: dict[str, str] = {}
-    for booking_id, mark in marks.items():
-        if booking_id not in bookings:
-            errors[f"attendance_{booking_id}"] = "This person is not on the register"
-        elif mark not in REGISTER_MARKS:
-            errors[f"attendance_{booking_id}"] = "Select attended, did not attend or cancelled late"
-    if errors:
-        raise ValidationError(errors)
+    refuse(attendance_problems(session=session, marks=marks))
     now = timezone.now()
     changed = []
     for booking_id, mark in marks.items():

@@ -214,3 +214,15 @@ def test_a_course_cannot_become_virtual_while_a_session_to_come_has_no_joining_l
         course_update(actor=partnership_officer, course=course, mode=Course.Mode.VIRTUAL)
     course.refresh_from_db()
     assert course.mode == Course.Mode.FACE_TO_FACE
+
+
+def test_the_register_asks_for_each_mark_and_says_it_opens_when_the_session_starts(
+    client,
+    world,  # noqa: F811
+):
+    client.login(username="po.larch", password=PASSWORD)
+    response = client.post(f"/training/sessions/{world['session']}/register/", {})
+    summary = _summary(response)
+    assert "Select attended, did not attend or cancelled late" in summary
+    assert "The register can be taken once the session has started." in summary
+    assert Booking.objects.get().attendance in ("", None)

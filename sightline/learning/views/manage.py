@@ -22,6 +22,7 @@ from sightline.learning.forms import (
     register_form,
 )
 from sightline.learning.services import (
+    attendance_problems,
     attendance_record,
     charge_amount,
     course_create,
@@ -208,20 +209,28 @@ def session_bookings(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
+def _marks(data: dict) -> dict[int, str]:
+    """The register's answers by booking id."""
+    return {
+        int(name.removeprefix("attendance_")): value
+        for name, value in data.items()
+        if name.startswith("attendance_")
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_id)
     bookings = selectors.session_register(user=request.user, session=session)
     form = register_form(bookings, _posted(request))
+    form.checks = lambda data: refuse(attendance_problems(session=session, marks=_marks(data)))
     started = session.starts_at <= timezone.now()
     if request.method == "POST" and form.is_valid():
-        marks = {
-            int(name.removeprefix("attendance_")): value
-            for name, value in form.cleaned_data.items()
-        }
         try:
-            changed = attendance_record(actor=request.user, session=session, marks=marks)
+            changed = attendance_record(
+                actor=request.user, session=session, marks=_marks(form.cleaned_data)
+            )
         except ValidationError as error:
             form.add_errors_from(error)
         else:
