@@ -46,6 +46,7 @@ from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import LONDON, end_of_day
 from sightline.people.households import household_members_on
 from sightline.people.models import Person, Relationship, SourceRecord
+from sightline.risk.engine import Configuration
 from sightline.sharing.encompass.calendar import (
     next_office_day_start,
     next_school_day_start,
@@ -68,6 +69,7 @@ TITLE = "Operation Encompass: a domestic abuse incident at a pupil's home"
 FRONT_DOOR_TITLE = "Operation Encompass: a child with no known school"
 ADULT_ROLES = ("victim", "perpetrator", "mother", "father", "carer", "member", "subject")
 RECEPTION_AGE = 4
+T10 = "encompass-notification-late"
 OLDEST = 17
 WITHHELD = "[name withheld]"
 
@@ -79,7 +81,15 @@ def school_year_start(day: dt.date) -> dt.date:
     return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
-def of_encompass_age(child: Person, day: dt.date) -> bool:
+def age_range() -> tuple[int, int]:
+    """The ages told (LOCAL: the partnership's `min_age` and `max_age` of T10's rule)."""
+    parameters = Configuration.current().parameters.get(T10, {})
+    return int(parameters.get("min_age", RECEPTION_AGE)), int(parameters.get("max_age", OLDEST))
+
+
+def of_encompass_age(
+    child: Person, day: dt.date, ages: tuple[int, int] = (RECEPTION_AGE, OLDEST)
+) -> bool:
     """From reception (4 on the 1 September that began the school year) to 17 on the day.
 
     A child named with no date of birth is included: nobody can say they are too young."""
@@ -89,7 +99,7 @@ def of_encompass_age(child: Person, day: dt.date) -> bool:
     age_now = child.age_on(day)
     if age_then is None or age_now is None:
         return child.date_of_birth is None
-    return age_then >= RECEPTION_AGE and age_now <= OLDEST
+    return age_then >= ages[0] and age_now <= ages[1]
 
 
 def _related_children(adult_ids: list[int], day: dt.date) -> set[int]:
@@ -118,7 +128,8 @@ def incident_children(event: Event) -> list[Person]:
     )
     candidates = named | _related_children(adults, day)
     children = Person.objects.filter(pk__in=candidates, kind=Person.Kind.CHILD).order_by("pk")
-    return [c for c in children if of_encompass_age(c, day)]
+    ages = age_range()
+    return [c for c in children if of_encompass_age(c, day, ages)]
 
 
 @dataclass(frozen=True)

@@ -424,3 +424,94 @@ def test_loading_a_calendar_again_replaces_the_schools_year(agencies, tmp_path):
     calendar = agencies["school"].school_calendar
     assert list(calendar.periods.values_list("name", flat=True)) == ["Spring"]
     assert calendar.day_starts == dt.time(8, 45)  # kept from the first load
+
+
+def test_the_partnership_may_change_the_ages_told(agencies, school_dsl):
+    from sightline.risk.models import RuleSetting
+
+    RuleSetting.objects.create(
+        code="encompass-notification-late", parameters={"min_age": 5, "max_age": 15}
+    )
+    four = b.pupil("Ada", "2021-08-01", agencies["school"])  # 4 on 1 September 2025
+    fifteen = b.pupil("Ben", "2010-01-01", agencies["school"])
+    sixteen = b.pupil("Cal", "2009-01-01", agencies["school"])
+    event = b.incident(
+        agencies,
+        b.at("2025-11-07", "23:10"),
+        (four, "child"),
+        (fifteen, "child"),
+        (sixteen, "child"),
+    )
+    assert {n.child for n in notify(event)} == {fifteen}
+
+
+# Pages and measures ----------------------------------------------------------------------------
+
+
+def test_the_dsl_opens_it_the_read_is_recorded_and_they_acknowledge_on_the_page(
+    agencies, school_dsl, client
+):
+    child = b.pupil("Lily", "2017-01-04", agencies["school"])
+    [notice] = notify(b.incident(agencies, b.at("2025-11-07", "23:10"), (child, "child")))
+    notification = notice.notifications.get()
+    client.force_login(school_dsl)
+    page = client.get(f"/notifications/{notification.pk}/").content.decode()
+    assert "Child: Lily Testpupil" in page and "Acknowledge</button>" in page
+    assert "10 November 2025" in page and "08:30" in page
+    assert AuditEntry.objects.filter(
+        action="networknotification.viewed", object_id=str(notification.pk), actor_id=school_dsl.pk
+    ).exists()
+    response = client.post(f"/encompass/notices/{notice.pk}/acknowledge/")
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == school_dsl
+    page = client.get(f"/notifications/{notification.pk}/").content.decode()
+    assert "Acknowledged by" in page and "Acknowledge</button>" not in page
+
+
+def test_someone_else_cannot_acknowledge_through_the_page(
+    agencies, school_dsl, client, health_visitor
+):
+    child = b.pupil("Lily", "2017-01-04", agencies["school"])
+    [notice] = notify(b.incident(agencies, b.at("2025-11-07", "23:10"), (child, "child")))
+    client.force_login(health_visitor)
+    assert client.post(f"/encompass/notices/{notice.pk}/acknowledge/").status_code == 404
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+
+
+def test_the_months_measures(
+    agencies, school_dsl, ifd_practitioner, partnership_officer, time_machine
+):
+    from sightline.sharing.encompass.selectors import encompass_measures
+
+    highfell = b.school("sch-highfell", "Highfell Primary School")  # no DSL: undeliverable
+    on_time, late, unread = (b.pupil(n, "2016-01-04", agencies["school"]) for n in ("A", "B", "C"))
+    nowhere = b.pupil("D", "2016-01-04", highfell)
+    no_school = b.pupil("E", "2016-01-04")
+    sent = {}
+    for child, moment, delivered in (
+        (on_time, "2025-11-03 18:00", "2025-11-03 18:30"),  # due Tuesday 08:30: 30 minutes
+        (late, "2025-11-04 18:00", "2025-11-05 09:00"),  # due Wednesday 08:30: late
+        (unread, "2025-11-05 18:00", "2025-11-05 19:30"),  # 90 minutes
+        (nowhere, "2025-11-06 18:00", None),
+        (no_school, "2025-11-06 18:00", None),
+    ):
+        day, time = moment.split()
+        time_machine.move_to(b.at(day, time), tick=False)
+        [notice] = notify(b.incident(agencies, b.at(day, time), (child, "child")))
+        for n in notice.notifications.all():
+            if delivered:
+                n.email.sent_at = b.at(*delivered.split())
+                n.email.save()
+        sent[child.given_name] = notice
+    encompass_acknowledge(actor=school_dsl, notice=sent["A"])
+    encompass_acknowledge(actor=school_dsl, notice=sent["B"])
+    time_machine.move_to(b.at("2025-11-20", "12:00"), tick=False)
+    m = encompass_measures(user=partnership_officer, month_start=dt.date(2025, 11, 1))
+    assert (m.notices, m.no_school, m.undeliverable, m.unacknowledged) == (4, 1, 1, 1)
+    assert m.on_time == 2 and m.on_time_share == 0.5  # A and C of A, B, C and D
+    assert m.median_delay == dt.timedelta(minutes=90)  # 30 minutes, 90 minutes, 15 hours
+    assert (
+        encompass_measures(user=partnership_officer, month_start=dt.date(2025, 10, 1)).notices == 0
+    )
