@@ -109,7 +109,8 @@ def test_both_schools_are_told_and_both_dsls_acknowledge(
         ).exists()
 
     site.sign_in("po.larch", PASSWORD)
-    site.go("/encompass/")
+    site.check_accessibility()
+    site.page.locator("main").get_by_role("link", name="Operation Encompass").click()
     expect(site.page.get_by_role("heading", level=1)).to_have_text("Operation Encompass")
     expect(site.page.locator("#measure-notices")).to_have_text("2")
     expect(site.page.locator("#measure-unacknowledged")).to_have_text("0")
