@@ -44,6 +44,7 @@ from sightline.core import audit
 from sightline.core.notifications import notification_queue
 from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import LONDON, end_of_day
+from sightline.linkage.models import PersonChange
 from sightline.people.households import household_members_on
 from sightline.people.models import Person, Relationship, SourceRecord
 from sightline.risk.engine import Configuration
@@ -139,11 +140,29 @@ class Destination:
     found_by: str  # in words, for the notice's reason
 
 
+def _merged_into(person_id: int) -> set[int]:
+    """The person and everyone merged into them (and not undone): their roll entries stay
+    with the record they were made for."""
+    found = {person_id}
+    frontier = {person_id}
+    while frontier:
+        frontier = (
+            set(
+                PersonChange.objects.filter(
+                    kind=PersonChange.Kind.MERGE, undone_at__isnull=True, to_person_id__in=frontier
+                ).values_list("from_person_id", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
 def destination_of(child: Person, day: dt.date) -> Destination:
     """The pupil roll on the day first (dated, kept by the schools and the local authority),
     then the child's records held by a school (linkage), newest first."""
     entry = (
-        PupilRollEntry.objects.filter(person=child)
+        PupilRollEntry.objects.filter(person_id__in=_merged_into(child.pk))
         .filter(Q(started__isnull=True) | Q(started__lte=day))
         .filter(Q(left__isnull=True) | Q(left__gt=day))
         .select_related("school")

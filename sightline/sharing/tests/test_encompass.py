@@ -515,3 +515,13 @@ def test_the_months_measures(
     assert (
         encompass_measures(user=partnership_officer, month_start=dt.date(2025, 10, 1)).notices == 0
     )
+
+
+def test_the_roll_of_a_record_merged_into_the_child_finds_the_school(agencies, school_dsl):
+    from sightline.linkage.changes import person_merge
+
+    on_roll = b.pupil("Lily", "2017-01-04", agencies["school"])
+    named = b.pupil("Lilly", "2017-01-04")
+    person_merge(actor="test", survivor=named, merged=on_roll, reason="The same child")
+    [notice] = notify(b.incident(agencies, b.at("2025-11-07", "23:10"), (named, "child")))
+    assert notice.route == EncompassNotice.Route.SCHOOL and notice.school == agencies["school"]
