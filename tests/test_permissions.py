@@ -178,6 +178,11 @@ TABLE: dict[str, dict[str, object]] = {
     "/notifications/{notification}/": row(404, health_visitor=200),
     "/notifications/{notification}/read/": row(405),
     "/notifications/{notification}/acted-on/": row(405),
+    # Operation Encompass: the measures for the partnership's roles and analysts; the school
+    # calendars (no personal data) for all staff; the acknowledgement is a post.
+    "/encompass/": row(403, partnership_officer=200, analyst=200),
+    "/encompass/school-calendars/": row(200, unscheduled_care=403),
+    "/encompass/notices/{notice}/acknowledge/": row(405),
     "/api/v1/events": dict.fromkeys(PERSONAS, 405),
     "/api/v1/openapi.json": PUBLIC,
     "/api/v1/docs": row(200),  # the interactive docs are for signed-in staff
@@ -286,6 +291,7 @@ def world(agencies, police_officer, health_visitor, ifd_practitioner, analyst): 
         "request": request.pk,
         "assessment": assessment.pk,
         "notification": _notification_for(health_visitor, child),
+        "notice": _encompass_notice(incident, child),
     }
 
 
@@ -298,6 +304,18 @@ def _notification_for(recipient, child) -> int:  # type: ignore[no-untyped-def]
     with mock.patch("sightline.sharing.network.services.recipients_for", return_value=involvement):
         network_notify(kind="was-not-brought", person_ids=[child.pk])
     return NetworkNotification.objects.get(recipient=recipient).pk
+
+
+def _encompass_notice(incident, child) -> int:  # type: ignore[no-untyped-def]
+    from sightline.sharing.encompass.models import EncompassNotice
+
+    return EncompassNotice.objects.create(
+        event=incident,
+        child=child,
+        route=EncompassNotice.Route.FRONT_DOOR,
+        created_at=incident.occurred_at,
+        due_at=incident.occurred_at,
+    ).pk
 
 
 def _protection_world(child, agencies):  # type: ignore[no-untyped-def]
@@ -409,6 +427,7 @@ def _table_route(pattern: str) -> str:
         ("meeting", "<int:meeting_id>"),
         ("medical", "<int:medical_id>"),
         ("notification", "<int:notification_id>"),
+        ("notice", "<int:notice_id>"),
     ):
         pattern = pattern.replace("set-up/not-a-real-link/", "set-up/<str:token>/")
         pattern = pattern.replace("{" + name + "}", converter)

@@ -44,6 +44,12 @@ HOME_LINKS = [
         "Search by name, date of birth, NHS number or postcode",
     ),
     (
+        "sharing.view_encompass_measures",
+        "sharing:encompass",
+        "Operation Encompass",
+        "Domestic abuse incidents told to schools before the next school day",
+    ),
+    (
         "core.view_break_glass_report",
         "people:break-glass-report",
         "Break-glass report",

@@ -221,8 +221,6 @@ RULES: tuple[Rule, ...] = (
         ("agency:police",),
         {"min_age": 4, "max_age": 17},
         timescale_id="T10",
-        computable=False,
-        waits_for="Operation Encompass notification records (sharing)",
     ),
     Rule(
         "dram-overdue",

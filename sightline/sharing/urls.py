@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sightline.sharing import views
+from sightline.sharing.encompass import views as encompass
 from sightline.sharing.network import views as network
 
 app_name = "sharing"
@@ -21,5 +22,12 @@ urlpatterns = [
         network.notification_mark,
         {"state": "acted-on"},
         name="notification-acted-on",
+    ),
+    path("encompass/", encompass.measures, name="encompass"),
+    path("encompass/school-calendars/", encompass.calendars, name="school-calendars"),
+    path(
+        "encompass/notices/<int:notice_id>/acknowledge/",
+        encompass.acknowledge,
+        name="encompass-acknowledge",
     ),
 ]
