@@ -77,6 +77,7 @@ bench: install
 	$(BIN)/python -m sightline.linkage.bench $(BENCH_ARGS) > $(BENCH_DIR)/linkage.md
 	$(BIN)/python -m sightline.risk.bench $(BENCH_ARGS) > $(BENCH_DIR)/replay.md
 	$(BIN)/python -m sightline.insight.bench $(BENCH_ARGS) > $(BENCH_DIR)/census.md
+	$(BIN)/python -m sightline.loadtest $(BENCH_ARGS) > $(BENCH_DIR)/load.md
 	$(BIN)/python -m sightline.bench --assemble $(BENCH_DIR) --output docs/benchmarks.md
 
 clean:
