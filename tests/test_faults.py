@@ -146,8 +146,12 @@ def scratch(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) ->
     world = Scratch(url, folder)
     migrated = world.run("migrate", "--no-input", "-v", "0")
     assert migrated.returncode == 0, migrated.stderr
-    added = world.run("agency", "add", "police", "--name", "Test Police", "--kind", "police")
-    assert added.returncode == 0, added.stderr
+    for code, name, kind in (
+        ("police", "Test Police", "police"),
+        ("csc", "Test Children's Social Care", "social_care"),
+    ):
+        added = world.run("agency", "add", code, "--name", name, "--kind", kind)
+        assert added.returncode == 0, added.stderr
     yield world
     if vendor == "postgresql":
         with psycopg.connect(admin, autocommit=True) as db:
@@ -275,7 +279,7 @@ class Relay:
 @contextlib.contextmanager
 def sqlite_held(scratch: Scratch) -> Iterator[None]:
     """Another writer holds the SQLite file (an exclusive transaction) until released."""
-    db = sqlite3.connect(scratch.parsed["NAME"], isolation_level=None)
+    db = sqlite3.connect(scratch.parsed["NAME"], isolation_level=None, timeout=600)
     db.execute("BEGIN EXCLUSIVE")
     try:
         yield
@@ -455,11 +459,16 @@ def test_pages_say_the_service_is_unavailable_while_the_database_is_away_and_wor
 # --- a full disk ---------------------------------------------------------------------------
 
 
-def test_an_export_to_a_full_disk_says_so_and_names_the_file(scratch):
-    ran = scratch.run(
-        "export-annex-a", "--from", "2024-04-01", "--to", "2025-03-31", "--output", "/dev/full"
-    )
-    assert ran.returncode != 0
+@pytest.mark.parametrize(
+    "export",
+    [
+        ("export-annex-a", "--from", "2024-04-01", "--to", "2025-03-31"),
+        ("export-cin-census", "--year", "2024"),
+    ],
+    ids=["annex-a", "cin-census"],
+)
+def test_an_export_to_a_full_disk_says_so_and_names_the_file(scratch, export):
+    ran = scratch.run(*export, "--output", "/dev/full")
+    assert ran.returncode == 1
     assert "Traceback" not in ran.stderr, ran.stderr
-    assert "/dev/full" in ran.stderr
-    assert "No space left on device" in ran.stderr
+    assert "Could not write /dev/full: the disk is full" in ran.stderr
