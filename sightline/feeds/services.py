@@ -581,19 +581,26 @@ def feed_import(
     alerts_after = alert_count()
     if alerts_before is not None and alerts_after is not None:
         summary.alerts_raised = alerts_after - alerts_before
-    audit.record(
-        actor=actor or (feed_actor(sender) if sender else "feed"),
-        kind=audit.Kind.CHANGE,
-        action="feed.imported",
-        detail={"sender": sender.code if sender else "", **summary.counts()},
-    )
+    try:
+        patiently(
+            lambda: audit.record(
+                actor=actor or (feed_actor(sender) if sender else "feed"),
+                kind=audit.Kind.CHANGE,
+                action="feed.imported",
+                detail={"sender": sender.code if sender else "", **summary.counts()},
+            ),
+            on_wait=on_wait,
+        )
+    except DatabaseAway as away:
+        raise FeedInterrupted(str(away), first_line_not_imported=None) from away
     return summary
 
 
 class FeedInterrupted(Exception):
-    """The database stayed out of reach: lines before `first_line_not_imported` are in."""
+    """The database stayed out of reach: lines before `first_line_not_imported` are in (every
+    line, when it is None: only the import's own audit entry could not be written)."""
 
-    def __init__(self, message: str, *, first_line_not_imported: int) -> None:
+    def __init__(self, message: str, *, first_line_not_imported: int | None) -> None:
         super().__init__(message)
         self.first_line_not_imported = first_line_not_imported
 

@@ -97,11 +97,15 @@ class Command(BaseCommand):
                 _numbered_lines(stream), on_line=report, on_wait=waiting, actor=COMMAND_LINE
             )
         except FeedInterrupted as stopped:
+            first = stopped.first_line_not_imported
+            done = (
+                "Every line was imported, but the import's own audit entry was not recorded."
+                if first is None
+                else f"Lines before line {first} were imported; line {first} onwards were not."
+            )
             raise CommandError(
-                f"{stopped} Lines before line {stopped.first_line_not_imported} were imported; "
-                f"line {stopped.first_line_not_imported} onwards were not. Run the same command "
-                "again when the database is back: lines already imported are recognised and "
-                "not imported twice.",
+                f"{stopped} {done} Run the same command again when the database is back: "
+                "lines already imported are recognised and not imported twice.",
                 returncode=2,
             ) from stopped
         finally:
