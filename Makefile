@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := sightline/core/static/govuk
 
-.PHONY: run test install ensure-uv system-packages assets lint bench clean cin-validator
+.PHONY: run test install ensure-uv system-packages assets lint audit bench clean cin-validator
 
 ## run: install, migrate, load the demo district and serve it on 127.0.0.1:8000
 run: install
@@ -50,6 +50,10 @@ lint: install
 		AUDIT_CHAIN_KEY=another-long-random-value-for-the-deploy-check-only \
 		DJANGO_ALLOWED_HOSTS=sightline.example $(BIN)/sightline check --deploy --fail-level WARNING
 
+## audit: known vulnerabilities in the locked packages (pip-audit; says so when it cannot look)
+audit: install
+	.ci/audit-dependencies
+
 ## cin-validator: DfE's CIN census rules (csc-validator-be-cin) in their own environment
 CIN_VENV := .venv-cin
 CIN_REQUIREMENTS := sightline/insight/validator-requirements.txt
@@ -61,7 +65,7 @@ $(CIN_VENV)/.installed: $(CIN_REQUIREMENTS)
 	touch $@
 
 ## test: install everything and pass the whole suite (lint, unit, browser)
-test: install system-packages cin-validator lint
+test: install system-packages cin-validator lint audit
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
 ## bench: benchmarks; results in docs/benchmarks.md (BENCH_ARGS=--quick for a smoke run)
@@ -73,6 +77,7 @@ bench: install
 	$(BIN)/python -m sightline.linkage.bench $(BENCH_ARGS) > $(BENCH_DIR)/linkage.md
 	$(BIN)/python -m sightline.risk.bench $(BENCH_ARGS) > $(BENCH_DIR)/replay.md
 	$(BIN)/python -m sightline.insight.bench $(BENCH_ARGS) > $(BENCH_DIR)/census.md
+	$(BIN)/python -m sightline.loadtest $(BENCH_ARGS) > $(BENCH_DIR)/load.md
 	$(BIN)/python -m sightline.bench --assemble $(BENCH_DIR) --output docs/benchmarks.md
 
 clean:

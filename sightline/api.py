@@ -4,10 +4,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.openapi.views import openapi_view
 
+from sightline.core.outages import database_unavailable
 from sightline.feeds.api import openapi_schemas as feed_schemas
 from sightline.feeds.api import router as events_router
 from sightline.frontdoor.api import router as contacts_router
@@ -42,3 +45,22 @@ api = SightlineAPI(
 )
 api.add_router("/contacts", contacts_router)
 api.add_router("/events", events_router)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_away(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The database out of reach is 503 with Retry-After, in JSON: the agency system sends the
+    same events again later (a resend is recognised, so nothing is imported twice)."""
+    if not database_unavailable(error):
+        raise error
+    response = api.create_response(
+        request,
+        {
+            "detail": "Sightline cannot reach its database. Send the same request again later: "
+            "events already received are recognised and not imported twice."
+        },
+        status=503,
+    )
+    response["Retry-After"] = "60"
+    return response

@@ -231,6 +231,7 @@ SECTIONS = [
     ("linkage.md", "Linkage quality and scale"),
     ("replay.md", "Rule replay over the whole chronology"),
     ("census.md", "CIN census export"),
+    ("load.md", "Load: users at work together"),
 ]
 
 

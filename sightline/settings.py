@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # 64 MB of cache and let it map the file (read-only mapping; writes still go through WAL).
     DATABASES["default"]["OPTIONS"].update(
         {
-            "timeout": 20,
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),  # seconds a writer waits for another
             "transaction_mode": "IMMEDIATE",
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -192,6 +192,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # refuses to start without one (`check --deploy`). Entries up to AUDIT_CHAIN_UNKEYED_UNTIL (an
 # id) were written before the key, with plain SHA-256. The chain's head is noted outside the
 # database by `sightline audit anchor`, in AUDIT_ANCHOR_FILE, and checked by `audit verify`.
+# How long a feed import waits for an unreachable database before it stops (it carries on
+# where it was when the database answers again; sightline.core.outages).
+DATABASE_WAIT_SECONDS = env_int("DATABASE_WAIT_SECONDS", 120)
+
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "" if PRODUCTION else "demo-audit-chain-key")
 if PRODUCTION and len(AUDIT_CHAIN_KEY) < 32:
     raise RuntimeError("AUDIT_CHAIN_KEY must be set to a long random value in production.")

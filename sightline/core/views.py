@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -10,6 +12,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from sightline.core.outages import database_unavailable
 
 HOME_LINKS = [
     # (permission or "", url name, label, hint)
@@ -95,9 +99,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: rendered without context processors, so it needs neither the database
-    nor the request's user (either may be what failed), and shows no navigation."""
+    nor the request's user (either may be what failed), and shows no navigation.
+
+    When what failed is the database being out of reach, the page says so (503, with
+    Retry-After): the person is told to wait a minute, not that Sightline is broken."""
     context = {
         "partnership_name": settings.PARTNERSHIP_NAME,
         "request": {"csp_nonce": getattr(request, "csp_nonce", "")},
     }
+    if database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -33,6 +33,7 @@ from sightline.chronology import listeners
 from sightline.chronology.models import Event, EventType, Role
 from sightline.chronology.services import EventToRecord, events_record_many
 from sightline.core import audit
+from sightline.core.outages import DatabaseAway, database_unavailable, patiently
 from sightline.core.rows import rows_insert
 from sightline.core.transactions import savepoint_shared
 from sightline.feeds.format import (
@@ -532,12 +533,17 @@ def feed_import(
     on_line: Callable[[LineResult], None] | None = None,
     actor: str = "",
     batch_lines: int = BATCH_LINES,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Import numbered lines (raw JSON Lines text, or decoded events with `decoded`).
 
     Each line is imported all or nothing (a savepoint in its batch's transaction), so an
     error in one never leaves part of it behind, and the other lines stay. `on_line` hears of
     each line once its batch has committed. The import as a whole is audited once.
+
+    While the database is out of reach, the batch waits and is tried again (`on_wait` hears
+    why, each time); if it stays away past `DATABASE_WAIT_SECONDS`, `FeedInterrupted` says
+    from which line nothing was imported (sending the file again imports just those).
     """
     agencies = registered_agencies()
     alerts_before = alert_count()
@@ -545,14 +551,26 @@ def feed_import(
     batch: list[tuple[int, bytes | str | Any]] = []
 
     def flush() -> None:
-        results, failure = _batch_import(batch, decoded=decoded, sender=sender, agencies=agencies)
-        for result in results:
-            summary.add(result, keep=keep_results)
-            if on_line:
-                on_line(result)
+        remaining = list(batch)
         batch.clear()
-        if failure is not None:
-            raise failure
+        while remaining:
+
+            def attempt(lines: list[tuple[int, Any]] = remaining) -> tuple[list[LineResult], Any]:
+                return _batch_import(lines, decoded=decoded, sender=sender, agencies=agencies)
+
+            try:
+                results, failure = patiently(attempt, on_wait=on_wait)
+            except DatabaseAway as away:
+                raise FeedInterrupted(str(away), first_line_not_imported=remaining[0][0]) from away
+            for result in results:
+                summary.add(result, keep=keep_results)
+                if on_line:
+                    on_line(result)
+            remaining = remaining[len(results) :]
+            if failure is not None and not database_unavailable(failure):
+                raise failure
+            if failure is None:
+                remaining = []
 
     for number, raw in lines:
         batch.append((number, raw))
@@ -563,13 +581,28 @@ def feed_import(
     alerts_after = alert_count()
     if alerts_before is not None and alerts_after is not None:
         summary.alerts_raised = alerts_after - alerts_before
-    audit.record(
-        actor=actor or (feed_actor(sender) if sender else "feed"),
-        kind=audit.Kind.CHANGE,
-        action="feed.imported",
-        detail={"sender": sender.code if sender else "", **summary.counts()},
-    )
+    try:
+        patiently(
+            lambda: audit.record(
+                actor=actor or (feed_actor(sender) if sender else "feed"),
+                kind=audit.Kind.CHANGE,
+                action="feed.imported",
+                detail={"sender": sender.code if sender else "", **summary.counts()},
+            ),
+            on_wait=on_wait,
+        )
+    except DatabaseAway as away:
+        raise FeedInterrupted(str(away), first_line_not_imported=None) from away
     return summary
+
+
+class FeedInterrupted(Exception):
+    """The database stayed out of reach: lines before `first_line_not_imported` are in (every
+    line, when it is None: only the import's own audit entry could not be written)."""
+
+    def __init__(self, message: str, *, first_line_not_imported: int | None) -> None:
+        super().__init__(message)
+        self.first_line_not_imported = first_line_not_imported
 
 
 def _batch_import(

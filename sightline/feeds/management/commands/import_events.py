@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sightline.accounts.services import COMMAND_LINE
-from sightline.feeds.services import ImportSummary, LineResult, feed_import
+from sightline.feeds.services import FeedInterrupted, ImportSummary, LineResult, feed_import
 
 
 def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -86,8 +86,28 @@ class Command(BaseCommand):
                 else:
                     self.stderr.write(message)
 
+        def waiting(message: str) -> None:
+            if bar is not None:
+                bar.write(message, file=sys.stderr)
+            else:
+                self.stderr.write(message)
+
         try:
-            summary = feed_import(_numbered_lines(stream), on_line=report, actor=COMMAND_LINE)
+            summary = feed_import(
+                _numbered_lines(stream), on_line=report, on_wait=waiting, actor=COMMAND_LINE
+            )
+        except FeedInterrupted as stopped:
+            first = stopped.first_line_not_imported
+            done = (
+                "Every line was imported, but the import's own audit entry was not recorded."
+                if first is None
+                else f"Lines before line {first} were imported; line {first} onwards were not."
+            )
+            raise CommandError(
+                f"{stopped} {done} Run the same command again when the database is back: "
+                "lines already imported are recognised and not imported twice.",
+                returncode=2,
+            ) from stopped
         finally:
             if bar is not None:
                 bar.close()

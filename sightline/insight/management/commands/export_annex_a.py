@@ -6,10 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sightline.core import audit
+from sightline.core.files import WriteProblem, file_write
 from sightline.insight.annex_a import Period, annex_a_workbook
 
 
@@ -36,8 +38,13 @@ class Command(BaseCommand):
         period = Period(start=options["start"] or default.start, end=options["end"] or default.end)
         if period.start > period.end:
             raise CommandError("--from must be on or before --to.")
-        content, counts = annex_a_workbook(period)
-        Path(options["output"]).write_bytes(content)
+        try:
+            content, counts = annex_a_workbook(period)
+            file_write(Path(options["output"]), lambda stream: stream.write(content))
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        except WriteProblem as error:
+            raise CommandError(str(error)) from error
         audit.record(
             actor="sightline export-annex-a",
             kind=audit.Kind.EXPORT,

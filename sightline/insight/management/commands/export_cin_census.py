@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sightline.core import audit
+from sightline.core.files import WriteProblem, file_write
 from sightline.insight.census import CensusYear
 from sightline.insight.census_xml import census_xml_write
 
@@ -29,11 +31,17 @@ class Command(BaseCommand):
             raise CommandError(f"--year takes the year the census starts in, not {year}.")
         census = CensusYear(year)
         output = options.get("output")
-        if output:
-            with Path(output).open("w", encoding="utf-8") as stream:
-                summary = census_xml_write(census, stream)
-        else:
-            summary = census_xml_write(census, sys.stdout)
+        try:
+            if output:
+                summary = file_write(
+                    Path(output), lambda stream: census_xml_write(census, stream), text=True
+                )
+            else:
+                summary = census_xml_write(census, sys.stdout)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        except WriteProblem as error:
+            raise CommandError(str(error)) from error
         audit.record(
             actor="sightline export-cin-census",
             kind=audit.Kind.EXPORT,
