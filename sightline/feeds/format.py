@@ -597,7 +597,24 @@ class EpisodeClosedDetails(_Part):
     reason: Annotated[str, choice(CLOSURE_REASONS, "a closure reason")] = ""
 
 
+class ChildAtIncident(_Part):
+    """What the police record of one child at a domestic abuse incident (told to the child's
+    school under Operation Encompass)."""
+
+    record_id: Annotated[
+        str, identifier(required="is required: your id for the child, as in `people`")
+    ]
+    present: Flag = None
+    where: Annotated[str, text(limit=200, description="where the child was")] = ""
+    said: Annotated[str, text(limit=500, description="what the child said")] = ""
+    said_in_presence_of: Annotated[
+        str, text(limit=200, description="who was there when the child spoke")
+    ] = ""
+
+
 class DomesticAbuseIncidentDetails(_Part):
+    location: Annotated[str, text(limit=300, description="where the incident happened")] = ""
+    children: list[ChildAtIncident] | None = None
     child_present: Flag = None
     dash_yes_count: Annotated[
         int | None,

@@ -134,6 +134,24 @@ BAD_LINES = [
         "not a closure reason",
     ),
     (
+        "an Encompass child without the police's id for them",
+        changed(a_line(), "details.children", [{"present": True, "where": "upstairs"}]),
+        "details.children[0].record_id",
+        "required",
+    ),
+    (
+        "an Encompass child's presence as a word",
+        changed(a_line(), "details.children", [{"record_id": "WYP-553", "present": "maybe"}]),
+        "details.children[0].present",
+        "true or false",
+    ),
+    (
+        "the incident's place as a number",
+        changed(a_line(), "details.location", 14),
+        "details.location",
+        "must be a string",
+    ),
+    (
         "a risk level that does not exist",
         changed(a_line(), "details.risk_level", "severe"),
         "details.risk_level",
