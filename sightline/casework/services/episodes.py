@@ -1229,10 +1229,21 @@ def _close(
     return episode
 
 
-def _require_manager(actor: User) -> None:
+def may_authorise_closure(actor: User, episode: Episode) -> bool:
+    """Only a manager of the team that holds the case authorises closing its episode (the
+    accounts model has no hierarchy of teams, so no manager above the team either)."""
+    return actor.role == Role.TEAM_MANAGER and actor.team_id == episode.team_id
+
+
+def _require_manager(actor: User, episode: Episode) -> None:
     if actor.role != Role.TEAM_MANAGER:
         raise ValidationError(
             "A team manager authorises closing an episode: ask your manager to close it"
+        )
+    if not may_authorise_closure(actor, episode):
+        raise ValidationError(
+            f"The case is held by {episode.team.name}: only a manager of {episode.team.name} "
+            "authorises closing this episode"
         )
 
 
@@ -1248,7 +1259,7 @@ def episode_close(
     Closing ends nothing silently: open assessments, S47 enquiries and plans are ended first,
     each on its own page. A social worker asks instead (`episode_closure_request`)."""
     episode = _lock(episode)
-    _require_manager(actor)
+    _require_manager(actor, episode)
     summary = _check_closure(
         episode=episode, closure_date=closure_date, reason=reason, summary=summary
     )
@@ -1316,10 +1327,11 @@ def _lock_request(request: ClosureRequest) -> ClosureRequest:
 
 @transaction.atomic
 def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episode:
-    """A team manager authorises a social worker's request: the episode closes as asked."""
-    _require_manager(actor)
+    """A manager of the case's team authorises a social worker's request: the episode closes
+    as asked."""
     request = _lock_request(request)
     episode = _lock(request.episode)
+    _require_manager(actor, episode)
     summary = _check_closure(
         episode=episode,
         closure_date=request.closure_date,
@@ -1341,9 +1353,10 @@ def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episod
 
 @transaction.atomic
 def episode_closure_return(*, actor: User, request: ClosureRequest, note: str) -> ClosureRequest:
-    """A team manager sends a request back, saying what is needed before the episode closes."""
-    _require_manager(actor)
+    """A manager of the case's team sends a request back, saying what is needed before the
+    episode closes."""
     request = _lock_request(request)
+    _require_manager(actor, request.episode)
     note = _require_text(note, "return_note", "Say what is needed before the episode can close")
     request.status = ClosureRequest.Status.RETURNED
     request.decided_by, request.decided_at = actor, timezone.now()
