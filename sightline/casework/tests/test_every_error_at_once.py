@@ -183,6 +183,14 @@ def cin_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"/casework/plans/{plan.pk}/end/", {**date_fields("end_date", dt.date(2025, 6, 1))}
 
 
+def cp_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No end date (the form's check), and a move with no receiving authority named.
+    return f"/casework/plans/{w['plan'].pk}/end/", {
+        "ended_because": "moved_authority",
+        "receiving_authority": " ",
+    }
+
+
 def closure(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     # No closure summary (the form's check), and a closure before the referral.
     return f"/casework/episodes/{w['episode'].pk}/close/", {
@@ -266,6 +274,11 @@ CASES: dict[str, Case] = {
     "child in need plan's end": (
         cin_plan_end,
         ["reason", "The plan cannot end before it started on 2 June 2025"],
+        None,
+    ),
+    "child protection plan's end outside a conference": (
+        cp_plan_end,
+        ["end_date", "Name the local authority the child moved to"],
         None,
     ),
     "closure": (

@@ -171,24 +171,14 @@ def plan_version(request: SignedInRequest, plan_id: int, number: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = forms.PlanEndForm(
+    end_form = forms.CPPlanEndForm if plan.kind == Plan.Kind.CP else forms.PlanEndForm
+    form = end_form(
         request.POST or None,
         checks=lambda data: refuse(services.plan_end_problems(plan=plan, **data)),
     )
-    if plan.kind == Plan.Kind.CP:
-        # Only a review conference ends a child protection plan: the page says so and leads
-        # there; a posted end is refused by the service all the same.
-        if form.is_valid():
-            try:
-                services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-        return render(
-            request,
-            f"{TEMPLATES}/end.html",
-            {"episode": plan.episode, "plan": plan, "form": None, "errors": form.errors},
-            status=400 if request.method == "POST" else 200,
-        )
+    # A child protection plan ends at the review conference that decides it (the page leads
+    # there), or on this form only for a move to another authority's plan, the child's 18th
+    # birthday or death, with the evidence; the service refuses any other end.
     if form.is_valid():
         try:
             services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
