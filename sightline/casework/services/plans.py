@@ -588,19 +588,18 @@ def plan_end(
         },
     )
     if plan.kind == Plan.Kind.CP:
+        ended_details: dict[str, object] = {"category": plan.latest_category}
+        if outside:
+            ended_details["ended_because"] = plan.ended_because
+        if plan.receiving_authority:
+            ended_details["receiving_authority"] = plan.receiving_authority
         _event(
             actor=actor,
             type="cp_plan_ended",
             episode=plan.episode,
             occurred_at=end_date,
             summary=f"Child protection plan ended: {plan.end_reason}",
-            details={"category": plan.latest_category}
-            | ({"ended_because": plan.ended_because} if outside else {})
-            | (
-                {"receiving_authority": plan.receiving_authority}
-                if plan.receiving_authority
-                else {}
-            ),
+            details=ended_details,
         )
     else:
         _event(
