@@ -409,7 +409,10 @@ class CoreGroupMeetingForm(GovukForm):
             _style(field)
 
     def progress(self) -> list[Progress]:
-        data = self.cleaned_data
+        return self.progress_from(self.cleaned_data)
+
+    def progress_from(self, data: dict[str, Any]) -> list[Progress]:
+        """The progress given on each outcome, from what the form accepted."""
         return [
             Progress(
                 outcome=outcome,

@@ -632,6 +632,32 @@ def _core_group_plan(plan: Plan) -> None:
     _editable(plan)
 
 
+def core_group_member_problems(
+    *,
+    plan: Plan,
+    name: str | None = None,
+    role: str | None = None,
+    joined: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a member cannot join the plan's core group as given (None: nothing
+    wrong); a value not given is not judged."""
+    problems = Problems()
+    problems.check(_core_group_plan, plan)
+    if name is not None and not name.strip():
+        problems.add("name", "Give the member's name")
+    if role is not None and not role.strip():
+        problems.add("role", "Say what their role is, for example parent or health visitor")
+    if joined is not None:
+        if joined < plan.start_date:
+            problems.add(
+                "joined",
+                f"A member cannot join before the plan started on {long_date(plan.start_date)}",
+            )
+        problems.check(_not_in_future, joined, "joined", "The date joined")
+    return problems.error()
+
+
 @transaction.atomic
 def core_group_member_add(
     *,
@@ -643,21 +669,7 @@ def core_group_member_add(
     agency: Agency | None = None,
     user: User | None = None,
 ) -> CoreGroupMember:
-    _core_group_plan(plan)
-    problems = {}
-    if not name.strip():
-        problems["name"] = "Give the member's name"
-    if not role.strip():
-        problems["role"] = "Say what their role is, for example parent or health visitor"
-    if problems:
-        raise ValidationError(problems)
-    if joined < plan.start_date:
-        raise ValidationError(
-            {
-                "joined": f"A member cannot join before the plan started on "
-                f"{long_date(plan.start_date)}"
-            }
-        )
+    refuse(core_group_member_problems(plan=plan, name=name or "", role=role or "", joined=joined))
     member = CoreGroupMember.objects.create(
         plan=plan, name=name.strip(), role=role.strip(), agency=agency, user=user, joined=joined
     )
@@ -677,6 +689,47 @@ class Progress:
     note: str
 
 
+def core_group_meeting_problems(
+    *,
+    plan: Plan,
+    meeting_date: dt.date | None = None,
+    present: Sequence[CoreGroupMember] | None = None,
+    progress: Sequence[Progress] | None = None,
+    actions: Sequence[Action] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a core group meeting cannot be recorded as given (None: nothing wrong):
+    its date, who came, progress on each outcome and the actions, all at once. A value not
+    given is not judged."""
+    problems = Problems()
+    problems.check(_core_group_plan, plan)
+    if meeting_date is not None:
+        if meeting_date < plan.start_date:
+            problems.add(
+                "meeting_date",
+                f"A core group cannot meet before the plan started on {long_date(plan.start_date)}",
+            )
+        problems.check(_not_in_future, meeting_date, "meeting_date", "The meeting date")
+    if present is not None:
+        if not present:
+            problems.add("present", "Say who came")
+        elif any(member.plan_id != plan.pk for member in present):
+            problems.add("present", "Choose members of this plan's core group")
+    if progress is not None:
+        rated = {item.outcome.pk: item for item in progress}
+        missing = []
+        for number, outcome in enumerate(plan.outcomes.all(), start=1):
+            item = rated.get(outcome.pk)
+            if item is None or item.rating not in OutcomeProgress.Rating.values:
+                missing.append(f"Outcome {number}: choose how it is progressing")
+            if item is None or not item.note.strip():
+                missing.append(f"Outcome {number}: add a note on the progress made")
+        problems.add("progress", *missing)
+    if actions is not None:
+        problems.check(_check_actions, actions, agreed_on=meeting_date)
+    return problems.error()
+
+
 @transaction.atomic
 def core_group_meeting_record(
     *,
@@ -689,31 +742,15 @@ def core_group_meeting_record(
     notes: str = "",
 ) -> CoreGroupMeeting:
     """Record a core group: who came, progress against each outcome, actions agreed."""
-    _core_group_plan(plan)
-    if meeting_date < plan.start_date:
-        raise ValidationError(
-            {
-                "meeting_date": "A core group cannot meet before the plan started on "
-                f"{long_date(plan.start_date)}"
-            }
+    refuse(
+        core_group_meeting_problems(
+            plan=plan,
+            meeting_date=meeting_date,
+            present=present,
+            progress=progress,
+            actions=actions,
         )
-    _not_in_future(meeting_date, "meeting_date", "The meeting date")
-    if not present:
-        raise ValidationError({"present": "Say who came"})
-    if any(member.plan_id != plan.pk for member in present):
-        raise ValidationError({"present": "Choose members of this plan's core group"})
-    outcomes = list(plan.outcomes.all())
-    rated = {item.outcome.pk: item for item in progress}
-    problems = []
-    for number, outcome in enumerate(outcomes, start=1):
-        item = rated.get(outcome.pk)
-        if item is None or item.rating not in OutcomeProgress.Rating.values:
-            problems.append(f"Outcome {number}: choose how it is progressing")
-        if item is None or not item.note.strip():
-            problems.append(f"Outcome {number}: add a note on the progress made")
-    if problems:
-        raise ValidationError({"progress": problems})
-    _check_actions(actions, agreed_on=meeting_date)
+    )
     meeting = CoreGroupMeeting.objects.create(
         plan=plan,
         meeting_date=meeting_date,

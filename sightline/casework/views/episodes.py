@@ -104,7 +104,18 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
     if referral is not None and referral.open_episode is not None:
         return _add_to_open_episode(request, child, referral)
     initial = {"team": request.user.team_id} if request.user.team_id else {}
-    form = EpisodeOpenForm(request.POST or None, initial=initial, from_referral=bool(referral))
+    form = EpisodeOpenForm(
+        request.POST or None,
+        initial=initial,
+        from_referral=bool(referral),
+        checks=lambda data: refuse(
+            services.episode_open_problems(
+                child=child,
+                contact_reference=referral.contact_reference if referral else "",
+                **data,
+            )
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     episode = _save(
         request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -196,7 +198,11 @@ def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def core_group(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = forms.CoreGroupMemberForm(request.POST or None, prefix="member")
+    form = forms.CoreGroupMemberForm(
+        request.POST or None,
+        prefix="member",
+        checks=lambda data: refuse(services.core_group_member_problems(plan=plan, **data)),
+    )
     if request.method == "GET":
         read(request.user, plan, plan.episode)
     if form.is_valid():
@@ -234,8 +240,28 @@ def core_group(request: SignedInRequest, plan_id: int) -> HttpResponse:
 def core_group_meeting_new(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
     data = request.POST if request.method == "POST" else None
-    form = forms.CoreGroupMeetingForm(data, plan=plan)
     actions = forms.ActionFormSet(data, prefix="actions")
+
+    def check(given: dict[str, Any]) -> None:
+        """The service's problems at once with the form's own: those with the progress and
+        the actions go above them (the actions judged once they are valid themselves)."""
+        error = services.core_group_meeting_problems(
+            plan=plan,
+            meeting_date=given.get("meeting_date"),
+            present=list(given["present"]) if "present" in given else None,
+            progress=form.progress_from(given),
+            actions=forms.rows(actions) if actions.is_valid() else None,
+        )
+        if error is not None and hasattr(error, "error_dict"):
+            for name, target in (("progress", form), ("actions", actions)):
+                if name in error.error_dict:
+                    found = ValidationError(error.error_dict.pop(name)).messages
+                    target.service_errors = found  # type: ignore[attr-defined,union-attr]
+            if not error.error_dict:
+                return
+        refuse(error)
+
+    form = forms.CoreGroupMeetingForm(data, plan=plan, checks=check)
     if request.method == "POST" and all_valid(form, actions):
         try:
             meeting = services.core_group_meeting_record(

@@ -354,7 +354,10 @@ def contact_authorise(request: SignedInRequest, contact_id: int) -> HttpResponse
     if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision is None:
         messages.success(request, f"Contact {contact.reference} has no decision to authorise.")
         return redirect(_contact_url(contact))
-    form = AuthoriseForm(request.POST or None)
+    form = AuthoriseForm(
+        request.POST or None,
+        checks=lambda data: refuse(decisions.authorisation_problems(decision=decision, **data)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == AuthoriseForm.AUTHORISE:
