@@ -112,6 +112,7 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
             services.episode_open_problems(
                 child=child,
                 contact_reference=referral.contact_reference if referral else "",
+                given=True,  # a date or source left blank is missing (one refused keeps its own)
                 **data,
             )
         ),
