@@ -448,3 +448,72 @@ def test_every_url_in_the_project_is_in_a_permission_table():
         if route not in tabled and not route.startswith(tuple(COVERED_ELSEWHERE))
     ]
     assert not missing, "URLs with no permission table:\n" + "\n".join(missing)
+
+
+# Closing an episode (issue 14): a social worker's request to close is decided only by a
+# manager of the team that holds the case. Each persona posts "authorise" to a pending request
+# on a fresh episode: "closed" (the episode closed), "refused" (the page says why, the
+# episode stays open), or the status of a refusal before the page.
+CLOSURE_AUTHORISATION = {
+    "anonymous": "signin",
+    "own_team_manager": "closed",
+    "other_team_manager": "refused",
+    "team_manager_without_a_team": "refused",
+    "social_worker_of_the_team": "refused",
+    "health_visitor": 403,
+    "ifd_manager": 403,
+}
+
+
+@pytest.fixture
+def closure_world(time_machine, agencies, health_visitor, ifd_manager):  # type: ignore[no-untyped-def]
+    from sightline.casework.services.episodes import episode_closure_request
+
+    time_machine.move_to("2025-06-02 10:00 +01:00", tick=False)
+    child = f.child(given_name="Hazel", family_name="Closurechild")
+    episode = protection_builders.episode(child, agencies, dt.date(2025, 5, 12))
+    other = f.team(agencies["csc"], "Child Protection Team South")
+    personas = {
+        "own_team_manager": f.user(
+            agencies["csc"], "team_manager", "social_worker", username="tm.own", team=episode.team
+        ),
+        "other_team_manager": f.user(
+            agencies["csc"], "team_manager", "social_worker", username="tm.other", team=other
+        ),
+        "team_manager_without_a_team": f.user(
+            agencies["csc"], "team_manager", "social_worker", username="tm.none"
+        ),
+        "social_worker_of_the_team": f.user(
+            agencies["csc"], "social_worker", "social_worker", username="sw.own", team=episode.team
+        ),
+        "health_visitor": health_visitor,
+        "ifd_manager": ifd_manager,
+    }
+    episode_closure_request(
+        actor=personas["social_worker_of_the_team"],
+        episode=episode,
+        closure_date=dt.date(2025, 5, 30),
+        reason="RC7",
+        summary="The family no longer needs a social worker; the school will keep watch.",
+    )
+    return episode, personas
+
+
+@pytest.mark.parametrize("persona", CLOSURE_AUTHORISATION)
+def test_only_a_manager_of_the_cases_team_authorises_its_closure(persona, closure_world):  # type: ignore[no-untyped-def]
+    episode, personas = closure_world
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    response = client.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    episode.refresh_from_db()
+    if response.status_code == 302 and not episode.is_open:
+        outcome: object = "closed"
+    elif response.status_code == 200 and episode.is_open:
+        page = response.content.decode()
+        assert "only a manager of Safeguarding Team North" in page or "A team manager" in page
+        outcome = "refused"
+    else:
+        outcome = outcome_of(response, {"child": episode.child_id})
+    assert outcome == CLOSURE_AUTHORISATION[persona]
+    assert episode.is_open == (outcome != "closed")

@@ -16,6 +16,7 @@ from sightline.casework.models import (
     Conference,
     CoreGroupMember,
     OutcomeProgress,
+    Plan,
     PlanOutcome,
 )
 from sightline.casework.services.plans import Progress
@@ -335,6 +336,39 @@ class PlanEndForm(GovukForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the plan ends")
 
 
+class CPPlanEndForm(GovukForm):
+    """Ending a child protection plan without a review conference: only for the reasons
+    Working Together allows, each with its evidence (a review conference ends it otherwise)."""
+
+    ended_because = forms.ChoiceField(
+        label="Why the plan is ending",
+        choices=[
+            (value, label)
+            for value, label in Plan.EndedBecause.choices
+            if value != Plan.EndedBecause.REVIEW_CONFERENCE
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the plan is ending"},
+    )
+    end_date = GovukDateField(
+        label="Date the plan ended",
+        allow_future=False,
+        help_text="For a move, the date of the receiving authority's transfer-in conference; "
+        "otherwise the child's 18th birthday or the date the child died",
+        error_messages={"required": "Enter the date the plan ended"},
+    )
+    receiving_authority = forms.CharField(
+        label="Local authority the child moved to (for a move)",
+        required=False,
+        max_length=200,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything else to record (optional)",
+        required=False,
+    )
+
+
 class CoreGroupMemberForm(MemberForm):
     joined = GovukDateField(label="Date joined", allow_future=False)
 
@@ -375,7 +409,10 @@ class CoreGroupMeetingForm(GovukForm):
             _style(field)
 
     def progress(self) -> list[Progress]:
-        data = self.cleaned_data
+        return self.progress_from(self.cleaned_data)
+
+    def progress_from(self, data: dict[str, Any]) -> list[Progress]:
+        """The progress given on each outcome, from what the form accepted."""
         return [
             Progress(
                 outcome=outcome,

@@ -100,7 +100,6 @@ class ChildForm(GovukForm):
     date_of_birth = _date_field(
         label="Date of birth",
         required=False,
-        allow_future=False,
         help_text="For example, 27 3 2017. Leave this blank if you do not know it.",
     )
     approximate_age = forms.CharField(
@@ -141,6 +140,11 @@ class ChildForm(GovukForm):
 
     def clean_date_of_birth(self) -> dt.date | None:
         born = self.cleaned_data.get("date_of_birth")
+        if born is not None and born > timezone.localdate():
+            raise ValidationError(
+                "Date of birth must be today or in the past: if the baby is not born yet, leave "
+                "it blank and tell us when the baby is due when you say what happened"
+            )
         if born is not None and age_on(born, timezone.localdate()) >= ADULT_AGE:
             raise ValidationError(
                 "Enter a date of birth less than 18 years ago: this form is for concerns about "
@@ -325,7 +329,15 @@ class NewChildForm(GovukForm):
     given_name = forms.CharField(label="First name", required=False, max_length=100)
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
     date_of_birth = _date_field(
-        label="Date of birth", required=False, help_text="For example, 27 3 2017"
+        label="Date of birth",
+        required=False,
+        help_text="A child is under 18. For example, 27 3 2017",
+    )
+    expected_date_of_birth = _date_field(
+        label="Expected date of birth (for a child not yet born)",
+        required=False,
+        allow_past=True,
+        help_text="Leave the date of birth blank. For example, 14 9 2026",
     )
     sex = forms.ChoiceField(
         label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN
@@ -352,20 +364,35 @@ class NewChildForm(GovukForm):
 
     def person_fields(self) -> dict[str, Any]:
         """The keyword arguments for people.services.person_create."""
-        data = self.cleaned_data
-        return {
-            "given_name": data["given_name"],
-            "family_name": data["family_name"],
-            "date_of_birth": data["date_of_birth"],
-            "sex": data["sex"] or Sex.UNKNOWN,
-            "nhs_number": data["nhs_number"],
-            "upn": data["upn"],
-            "address": {
-                "line": data["address_line"],
-                "town": data["town"],
-                "postcode": data["postcode"],
-            },
+        return self.fields_of(self.cleaned_data)
+
+    @staticmethod
+    def fields_of(data: dict[str, Any]) -> dict[str, Any]:
+        """person_create's keyword arguments from what the form accepted (a field the form
+        refused is not given, so the service's checks do not judge it twice). A child with an
+        expected date of birth is an unborn child."""
+        fields: dict[str, Any] = {
+            name: data[name]
+            for name in (
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "expected_date_of_birth",
+                "nhs_number",
+                "upn",
+            )
+            if name in data
         }
+        if "sex" in data:
+            fields["sex"] = data["sex"] or Sex.UNKNOWN
+        if data.get("expected_date_of_birth"):
+            fields["kind"] = "unborn"
+        fields["address"] = {
+            "line": data.get("address_line", ""),
+            "town": data.get("town", ""),
+            "postcode": data.get("postcode", ""),
+        }
+        return fields
 
 
 class PractitionerContactForm(GovukForm):

@@ -82,14 +82,44 @@ class ChildCreateForm(GovukForm):
     date_of_birth = GovukDateField(
         label="Date of birth",
         required=False,
-        allow_future=False,
-        help_text="Leave blank if it is not known. For example, 27 3 2019",
+        help_text="A child is under 18. Leave blank if it is not known. For example, 27 3 2019",
+    )
+    expected_date_of_birth = GovukDateField(
+        label="Expected date of birth (for a child not yet born)",
+        required=False,
+        help_text="Leave the date of birth blank. For example, 14 9 2026",
     )
     sex = forms.ChoiceField(
         label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
     )
     address_line = forms.CharField(label="First line of address", required=False, max_length=200)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+
+    def person_fields(self) -> dict[str, Any]:
+        """person_create's keyword arguments from what the form accepted (a field it refused
+        is not given); a child with an expected date of birth is an unborn child."""
+        return self.fields_of(self.cleaned_data)
+
+    @staticmethod
+    def fields_of(data: dict[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            name: data[name]
+            for name in (
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "expected_date_of_birth",
+                "sex",
+            )
+            if name in data
+        }
+        if data.get("expected_date_of_birth"):
+            fields["kind"] = "unborn"
+        fields["address"] = {
+            "line": data.get("address_line", ""),
+            "postcode": data.get("postcode", ""),
+        }
+        return fields
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +140,8 @@ class ChildCreateForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("given_name") or data.get("family_name")):
+        unborn = data.get("expected_date_of_birth") or self.errors.get("expected_date_of_birth")
+        if not (data.get("given_name") or data.get("family_name") or unborn):
             self.add_error("given_name", "Enter at least a first name or a last name")
         return data
 

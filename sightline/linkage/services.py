@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.core.rows import rows_insert, rows_read
 from sightline.core.transactions import service_atomic
 from sightline.linkage import conf
@@ -797,6 +798,25 @@ def _queue_for_review(
 
 
 @transaction.atomic
+def match_decision_problems(
+    *, candidate: MatchCandidate, same_person: bool | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the match cannot be decided as given (None: nothing wrong); a decision
+    not given (None) is not judged."""
+    from sightline.linkage.selectors import current_person_id
+
+    problems = Problems()
+    if candidate.status != MatchCandidate.Status.PENDING:
+        problems.add(None, "This match has already been decided.")
+    elif same_person is False and current_person_id(
+        candidate.record.person_id
+    ) == current_person_id(candidate.candidate_id):
+        problems.add(
+            None, "These records are on the same person now: split them from the merges page."
+        )
+    return problems.error()
+
+
 def match_candidate_decide(
     *, actor: User, candidate: MatchCandidate, same_person: bool, note: str = ""
 ) -> MatchCandidate:
@@ -807,8 +827,7 @@ def match_candidate_decide(
     from sightline.linkage.selectors import current_person_id
 
     candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.status != MatchCandidate.Status.PENDING:
-        raise ValidationError("This match has already been decided.")
+    refuse(match_decision_problems(candidate=candidate, same_person=same_person))
     note = (note or "").strip()
     record_person = Person.objects.get(pk=current_person_id(candidate.record.person_id))
     other = Person.objects.get(pk=current_person_id(candidate.candidate_id))
@@ -826,10 +845,6 @@ def match_candidate_decide(
                 reason=f"Review decision: the same person. {note}".strip(),
             )
     else:
-        if record_person.pk == other.pk:
-            raise ValidationError(
-                "These records are on the same person now: split them from the merges page."
-            )
         candidate.status = MatchCandidate.Status.KEPT_APART
     candidate.save()
     audit.record_change(

@@ -12,11 +12,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sightline.accounts.models import User
+from sightline.core.problems import refuse
 from sightline.linkage import selectors
 from sightline.linkage.changes import person_change_undo
 from sightline.linkage.forms import DecisionForm
 from sightline.linkage.rules import REVIEW_MATCHES
-from sightline.linkage.services import match_candidate_decide, match_candidate_reopen
+from sightline.linkage.services import (
+    match_candidate_decide,
+    match_candidate_reopen,
+    match_decision_problems,
+)
 
 
 class SignedInRequest(HttpRequest):
@@ -39,7 +44,15 @@ def review_queue(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_match(request: SignedInRequest, candidate_id: int) -> HttpResponse:
     side = selectors.match_candidate_get(user=request.user, candidate_id=candidate_id)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(
+        request.POST or None,
+        checks=lambda data: refuse(
+            match_decision_problems(
+                candidate=side.candidate,
+                same_person=data["decision"] == "link" if "decision" in data else None,
+            )
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         same = form.cleaned_data["decision"] == "link"
         try:

@@ -85,6 +85,77 @@ def _check_person(
     return errors
 
 
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def new_child_problems(
+    *,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: dt.date | None = None,
+    expected_date_of_birth: dt.date | None = None,
+    sex: str | None = None,
+    nhs_number: str | None = None,
+    upn: str | None = None,
+    address: dict[str, Any] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a child described for the first time cannot be recorded as given (None:
+    nothing wrong), all at once. A child is under 18: a date of birth 18 or more years ago is
+    an adult's. A child not yet born has an expected date of birth (recorded as an unborn
+    child), never a date of birth in the future. A value not given is not judged."""
+    today = timezone.localdate()
+    unborn = expected_date_of_birth is not None
+    errors = _check_person(
+        kind=Person.Kind.UNBORN if unborn else Person.Kind.CHILD,
+        given_name=given_name if given_name is not None else "-",
+        family_name=family_name or "",
+        date_of_birth=None,  # judged below, with a child's words
+        expected_date_of_birth=expected_date_of_birth,
+        nhs_number=normalise_nhs_number(nhs_number or ""),
+        upn=(upn or "").strip().upper(),
+        sex=sex or "",
+    )
+    if date_of_birth is not None:
+        if unborn:
+            errors["date_of_birth"] = [
+                "Give either a date of birth or an expected date of birth, not both: an unborn "
+                "child has only an expected date"
+            ]
+        elif date_of_birth > today:
+            errors["date_of_birth"] = [
+                f"Date of birth {_long_date(date_of_birth)} is in the future: for a child not "
+                "yet born, leave the date of birth blank and give the expected date of birth"
+            ]
+        elif date_of_birth.year < 1900:
+            errors["date_of_birth"] = ["Date of birth must be after 1900"]
+        else:
+            years = today.year - date_of_birth.year
+            if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
+                years -= 1
+            if years >= 18:
+                errors["date_of_birth"] = [
+                    f"Someone born on {_long_date(date_of_birth)} is {years}: a child is under "
+                    "18. Check the date of birth, or report a concern about a child instead"
+                ]
+    if unborn and expected_date_of_birth is not None:
+        if expected_date_of_birth > today + dt.timedelta(weeks=44):
+            errors.setdefault("expected_date_of_birth", []).append(
+                "The expected date of birth is more than 44 weeks away: check the date"
+            )
+        if sex and sex != Sex.UNKNOWN:
+            errors.setdefault("sex", []).append(
+                "An unborn child's sex is recorded as not known until the child is born"
+            )
+    if address and address.get("postcode"):
+        try:
+            validate_postcode(address["postcode"])
+        except ValidationError as error:
+            errors.setdefault("postcode", []).extend(error.messages)
+    return ValidationError(errors) if errors else None  # type: ignore[arg-type]
+
+
 class _Written(threading.local):
     count = 0
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sightline.accounts.models import User
 from sightline.chronology.models import Event, EventType
 from sightline.core import audit
+from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import working_days_between
 from sightline.risk import catalogue, engine, timescales
 from sightline.risk.models import (
@@ -66,18 +67,25 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
 
 
 @transaction.atomic
+def alert_close_problems(
+    *, alert: Alert, outcome: str | None = None, note: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason the alert cannot close as given (None: nothing wrong), at once; a value
+    not given is not judged."""
+    problems = Problems()
+    if alert.status == AlertStatus.CLOSED:
+        problems.add(None, "This alert is already closed.")
+    if outcome is not None and outcome not in CLOSING_OUTCOMES:
+        problems.add("outcome", "Select what was done about this alert")
+    if note is not None and not note.strip():
+        problems.add("note", "Enter a note saying what was done, or why nothing was needed")
+    return problems.error()
+
+
 def alert_close(*, actor: User, alert: Alert, outcome: str, note: str) -> Alert:
     """Close an alert with what was done about it. A later growth of the pattern reopens it."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    errors = {}
-    if outcome not in CLOSING_OUTCOMES:
-        errors["outcome"] = "Select what was done about this alert"
-    if not note.strip():
-        errors["note"] = "Enter a note saying what was done, or why nothing was needed"
-    if errors:
-        raise ValidationError(errors)
-    if alert.status == AlertStatus.CLOSED:
-        raise ValidationError("This alert is already closed.")
+    refuse(alert_close_problems(alert=alert, outcome=outcome or "", note=note or ""))
     now = timezone.now()
     if alert.acknowledged_by_id is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, now

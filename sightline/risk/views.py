@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sightline.accounts.models import User
+from sightline.core.problems import refuse
 from sightline.risk import catalogue, selectors, services
 from sightline.risk.forms import AlertCloseForm, DashForm, RuleSettingForm
 from sightline.risk.models import AlertStatus
@@ -86,7 +87,10 @@ def acknowledge(request: SignedInRequest, alert_id: int) -> HttpResponse:
 def close(request: SignedInRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_get(user=request.user, alert_id=alert_id)
     _require(selectors.alert_may_act(user=request.user, alert=alert))
-    form = AlertCloseForm(request.POST)
+    form = AlertCloseForm(
+        request.POST,
+        checks=lambda data: refuse(services.alert_close_problems(alert=alert, **data)),
+    )
     if form.is_valid():
         try:
             services.alert_close(actor=request.user, alert=alert, **form.cleaned_data)

@@ -544,3 +544,96 @@ def test_a_review_conference_ends_the_plan_and_a_manager_authorises_closing_the_
     site.check_accessibility()
     episode.refresh_from_db()
     assert episode.closure_date == today and episode.closure_authorised_by == manager
+
+
+def test_a_plan_ends_when_the_child_moves_and_only_the_cases_own_manager_closes_the_episode(
+    site, agencies, social_worker
+):
+    """Working Together: a child protection plan ends without a review conference only when
+    the child moves to another authority's plan (or turns 18, or dies), with its evidence;
+    every error on that form shows at once. Closing the episode is then authorised only by a
+    manager of the team holding the case. Every page visited passes axe."""
+    page = site.page
+    today = timezone.localdate()
+    team = f.team(agencies["csc"], TEAM)
+    social_worker.team = team
+    social_worker.save(update_fields=["team"])
+    f.user(agencies["csc"], "team_manager", "social_worker", username="tm.yew", team=team)
+    south = f.team(agencies["csc"], "Child Protection Team South")
+    f.user(agencies["csc"], "team_manager", "social_worker", username="tm.rowan", team=south)
+    child = f.child(
+        given_name="Juniper", family_name="Movingchild", date_of_birth=dt.date(2015, 2, 3)
+    )
+    episode = episode_open(
+        actor=social_worker,
+        child=child,
+        team=team,
+        lead_social_worker=social_worker,
+        referral_date=working_days_back(today, 30),
+        referral_source="6",
+    )
+    enquiry = b.s47(social_worker, episode, agencies, working_days_back(today, 25))
+    icpc_day = working_days_back(today, 15)
+    plan = b.cp_plan(b.icpc_with_plan(social_worker, enquiry, agencies, icpc_day))
+    s47_complete(
+        actor=social_worker,
+        s47=enquiry,
+        completed_date=icpc_day,
+        outcome="Significant harm substantiated: the conference decided a plan.",
+        icpc_not_required=False,
+    )
+    moved_on = working_days_back(today, 3)
+
+    site.sign_in("sw.elm", PASSWORD)
+    site.go(f"/casework/plans/{plan.pk}/end/")
+    site.check_accessibility()
+    expect(page.get_by_role("link", name="Record a review conference")).to_be_visible()
+    # No date (the form's check) and no receiving authority (the service's), at once.
+    page.get_by_label("The child moved to another local authority", exact=False).check()
+    page.get_by_role("button", name="End the plan").click()
+    expect_errors(page, "Enter the date the plan ended")
+    expect_errors(page, "Name the local authority the child moved to")
+    site.check_accessibility()
+    fill_date(page, "Date the plan ended", moved_on)
+    page.get_by_label("Local authority the child moved to (for a move)").fill(
+        "Northshire County Council"
+    )
+    page.get_by_role("button", name="End the plan").click()
+    expect(page.get_by_text("Plan ended.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("moved to Northshire County Council")
+    site.check_accessibility()
+    plan.refresh_from_db()
+    assert (plan.status, plan.end_date, plan.ended_because) == (
+        Plan.Status.ENDED,
+        moved_on,
+        "moved_authority",
+    )
+
+    site.go(f"/casework/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Ask a manager to close the episode").click()
+    fill_date(page, "Closure date", today)
+    page.locator("input[name=reason][value=RC5]").check()
+    page.get_by_label("Closure summary").fill(
+        "Juniper moved to Northshire, whose transfer-in conference took over her plan."
+    )
+    page.get_by_role("button", name="Ask a manager to close it").click()
+    expect(page.get_by_text("Closure asked for: a team manager will decide.")).to_be_visible()
+    site.check_accessibility()
+    site.sign_out()
+
+    # A manager of another team sees the request waiting for the case's own team.
+    site.sign_in("tm.rowan", PASSWORD)
+    site.go(f"/casework/episodes/{episode.pk}/")
+    page.get_by_role("link", name=f"Closure asked for: waiting for a manager of {TEAM}").click()
+    expect(page.locator("main")).to_contain_text(f"waiting for a manager of {TEAM}")
+    assert page.get_by_role("button", name="Authorise the closure").count() == 0
+    site.check_accessibility()
+    site.sign_out()
+
+    site.sign_in("tm.yew", PASSWORD)
+    site.go(f"/casework/episodes/{episode.pk}/close/")
+    page.get_by_role("button", name="Authorise the closure").click()
+    expect(page.get_by_text("Closure authorised: the episode is closed.")).to_be_visible()
+    site.check_accessibility()
+    episode.refresh_from_db()
+    assert episode.closure_reason == "RC5" and not episode.is_open

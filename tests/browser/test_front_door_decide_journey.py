@@ -102,7 +102,7 @@ def test_a_date_error_in_the_summary_links_to_the_day_of_the_date(site, agencies
     site.sign_in("ifd.fir", PASSWORD)
     site.go(f"/front-door/contacts/{contact.pk}/child/")
     form = page.locator("form", has=page.get_by_role("button", name="Record this child"))
-    group = form.get_by_role("group", name="Date of birth")
+    group = form.get_by_role("group", name="Date of birth", exact=True)
     group.get_by_label("Day").fill("31")
     group.get_by_label("Month").fill("2")
     group.get_by_label("Year").fill("2020")

@@ -26,10 +26,37 @@ class Plan(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(max_length=3, choices=Kind.choices)
+
+    class EndedBecause(models.TextChoices):
+        """Why a child protection plan ended. Working Together: a review conference decides it,
+        unless the child moves to another local authority (whose transfer-in conference takes
+        the plan over), turns 18 or dies. The CIN census records no reason for a plan's end,
+        so there is no census code to map these to."""
+
+        REVIEW_CONFERENCE = "review_conference", "A review conference decided the plan ends"
+        MOVED = (
+            "moved_authority",
+            "The child moved to another local authority, whose transfer-in conference took "
+            "over the plan",
+        )
+        TURNED_18 = "turned_18", "The child turned 18"
+        DIED = "died", "The child died"
+
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    ended_because = models.CharField(
+        max_length=20,
+        choices=EndedBecause.choices,
+        blank=True,
+        help_text="Why a child protection plan ended (blank for a child in need plan)",
+    )
+    receiving_authority = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The local authority that took over a child protection plan when the child moved",
+    )
     ended_by_conference = models.ForeignKey(
         Conference,
         null=True,

@@ -280,6 +280,70 @@ def referral_add_to_open_episode(
     return linked
 
 
+def episode_open_problems(
+    *,
+    child: Person,
+    team: Team | None = None,
+    lead_social_worker: User | None = None,
+    contact_reference: str = "",
+    referral_date: dt.date | None = None,
+    referral_source: str | None = None,
+    primary_need: str | None = None,
+    given: bool = False,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason the child's episode cannot open as given (None: nothing wrong). A form
+    passes only what it accepted (`given` False: a value of None is not judged); the service
+    passes every value (`given` True)."""
+    problems = Problems()
+    if team is not None or given:
+        problems.check(_validate_team, team)
+    problems.check(_validate_social_worker, lead_social_worker, "lead_social_worker")
+    if team is not None:
+        problems.check(validate_in_team, lead_social_worker, team, "lead_social_worker")
+    if primary_need and primary_need not in PrimaryNeed.values:
+        problems.add("primary_need", "Choose a primary need code from N0 to N9")
+    if contact_reference:
+        try:
+            referral_date, _source = _referred(child, contact_reference)
+        except ValidationError as error:
+            problems.add_error(error)
+            referral_date = None
+    else:
+        if referral_date is None and given:
+            problems.add("referral_date", "Enter the date of the referral")
+        if referral_date is not None:
+            problems.check(_not_in_future, referral_date, "referral_date", "The referral date")
+        if (referral_source is not None or given) and referral_source not in REFERRAL_SOURCES:
+            problems.add(
+                "referral_source", "Choose who made the referral (the DfE referral source)"
+            )
+    open_episode = Episode.objects.filter(child=child, closure_date__isnull=True).first()
+    if open_episode is not None:
+        problems.add(
+            None,
+            f"{child} already has an open episode from "
+            f"{long_date(open_episode.referral_date)}: record this referral's work on it, "
+            "or close it first",
+        )
+    last_closed = (
+        Episode.objects.filter(child=child, closure_date__isnull=False)
+        .order_by("-closure_date")
+        .first()
+    )
+    if (
+        last_closed is not None
+        and referral_date is not None
+        and referral_date < last_closed.closure_date  # type: ignore[operator]
+    ):
+        problems.add(
+            "referral_date",
+            "The referral date is before the child's last episode closed on "
+            f"{long_date(last_closed.closure_date)}: check the date",  # type: ignore[arg-type]
+        )
+    return problems.error()
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -300,44 +364,24 @@ def episode_open(
     episode.
     """
     contact_pk: int | None = None
-    team = _validate_team(team)
-    _validate_social_worker(lead_social_worker, "lead_social_worker")
-    validate_in_team(lead_social_worker, team, "lead_social_worker")
-    if primary_need and primary_need not in PrimaryNeed.values:
-        raise ValidationError({"primary_need": "Choose a primary need code from N0 to N9"})
     Person.objects.select_for_update(of=("self",)).filter(pk=child.pk).first()
+    refuse(
+        episode_open_problems(
+            child=child,
+            team=team,
+            lead_social_worker=lead_social_worker,
+            contact_reference=contact_reference,
+            referral_date=referral_date,
+            referral_source=referral_source,
+            primary_need=primary_need,
+            given=True,
+        )
+    )
+    assert team is not None
     if contact_reference:
         referral_date, referral_source = _referred(child, contact_reference)
         contact_pk = _contact_pk(contact_reference)
-    else:
-        if referral_date is None:
-            raise ValidationError({"referral_date": "Enter the date of the referral"})
-        _not_in_future(referral_date, "referral_date", "The referral date")
-        if referral_source not in REFERRAL_SOURCES:
-            raise ValidationError(
-                {"referral_source": "Choose who made the referral (the DfE referral source)"}
-            )
-    open_episode = Episode.objects.filter(child=child, closure_date__isnull=True).first()
-    if open_episode is not None:
-        raise ValidationError(
-            {
-                "child": f"{child} already has an open episode from "
-                f"{long_date(open_episode.referral_date)}: record this referral's work on it, "
-                "or close it first"
-            }
-        )
-    last_closed = (
-        Episode.objects.filter(child=child, closure_date__isnull=False)
-        .order_by("-closure_date")
-        .first()
-    )
-    if last_closed is not None and referral_date < last_closed.closure_date:  # type: ignore[operator]
-        raise ValidationError(
-            {
-                "referral_date": "The referral date is before the child's last episode closed on "
-                f"{long_date(last_closed.closure_date)}: check the date"  # type: ignore[arg-type]
-            }
-        )
+    assert referral_date is not None
     episode = Episode.objects.create(
         child=child,
         referral_date=referral_date,
@@ -1229,10 +1273,21 @@ def _close(
     return episode
 
 
-def _require_manager(actor: User) -> None:
+def may_authorise_closure(actor: User, episode: Episode) -> bool:
+    """Only a manager of the team that holds the case authorises closing its episode (the
+    accounts model has no hierarchy of teams, so no manager above the team either)."""
+    return actor.role == Role.TEAM_MANAGER and actor.team_id == episode.team_id
+
+
+def _require_manager(actor: User, episode: Episode) -> None:
     if actor.role != Role.TEAM_MANAGER:
         raise ValidationError(
             "A team manager authorises closing an episode: ask your manager to close it"
+        )
+    if not may_authorise_closure(actor, episode):
+        raise ValidationError(
+            f"The case is held by {episode.team.name}: only a manager of {episode.team.name} "
+            "authorises closing this episode"
         )
 
 
@@ -1248,7 +1303,7 @@ def episode_close(
     Closing ends nothing silently: open assessments, S47 enquiries and plans are ended first,
     each on its own page. A social worker asks instead (`episode_closure_request`)."""
     episode = _lock(episode)
-    _require_manager(actor)
+    _require_manager(actor, episode)
     summary = _check_closure(
         episode=episode, closure_date=closure_date, reason=reason, summary=summary
     )
@@ -1316,10 +1371,11 @@ def _lock_request(request: ClosureRequest) -> ClosureRequest:
 
 @transaction.atomic
 def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episode:
-    """A team manager authorises a social worker's request: the episode closes as asked."""
-    _require_manager(actor)
+    """A manager of the case's team authorises a social worker's request: the episode closes
+    as asked."""
     request = _lock_request(request)
     episode = _lock(request.episode)
+    _require_manager(actor, episode)
     summary = _check_closure(
         episode=episode,
         closure_date=request.closure_date,
@@ -1341,9 +1397,10 @@ def episode_closure_authorise(*, actor: User, request: ClosureRequest) -> Episod
 
 @transaction.atomic
 def episode_closure_return(*, actor: User, request: ClosureRequest, note: str) -> ClosureRequest:
-    """A team manager sends a request back, saying what is needed before the episode closes."""
-    _require_manager(actor)
+    """A manager of the case's team sends a request back, saying what is needed before the
+    episode closes."""
     request = _lock_request(request)
+    _require_manager(actor, request.episode)
     note = _require_text(note, "return_note", "Say what is needed before the episode can close")
     request.status = ClosureRequest.Status.RETURNED
     request.decided_by, request.decided_at = actor, timezone.now()

@@ -415,32 +415,101 @@ def _check_ending_conference(plan: Plan, conference: Conference | None, end_date
         )
 
 
+ENDS_OUTSIDE_A_CONFERENCE = (
+    Plan.EndedBecause.MOVED,
+    Plan.EndedBecause.TURNED_18,
+    Plan.EndedBecause.DIED,
+)
+
+
+def eighteenth_birthday(born: dt.date) -> dt.date:
+    """The day a child born on `born` turns 18 (29 February's child on 1 March)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
+def _ending_outside_a_conference_problems(
+    problems: Problems,
+    plan: Plan,
+    ended_because: str,
+    end_date: dt.date | None,
+    receiving_authority: str | None,
+) -> None:
+    """The evidence for a child protection plan ending without a review conference (Working
+    Together): the receiving authority and its transfer-in conference's date for a move; the
+    child's 18th birthday; the date the child died."""
+    child = plan.episode.child
+    if ended_because == Plan.EndedBecause.MOVED:
+        if receiving_authority is not None and not receiving_authority.strip():
+            problems.add(
+                "receiving_authority",
+                "Name the local authority the child moved to, whose transfer-in conference "
+                "took over the plan",
+            )
+    elif ended_because == Plan.EndedBecause.TURNED_18:
+        if child.date_of_birth is None:
+            problems.add(
+                "ended_because",
+                f"{child}'s date of birth is not recorded: record it before ending the plan "
+                "because the child turned 18",
+            )
+        elif end_date is not None:
+            birthday = eighteenth_birthday(child.date_of_birth)
+            if end_date != birthday:
+                problems.add(
+                    "end_date",
+                    f"{child} turns 18 on {long_date(birthday)}: a plan ended because the "
+                    "child turned 18 ends that day",
+                )
+    elif ended_because == Plan.EndedBecause.DIED:
+        died = child.date_of_death
+        if died is not None and end_date is not None and end_date != died:
+            problems.add(
+                "end_date",
+                f"{child}'s date of death is recorded as {long_date(died)}: the plan ends that day",
+            )
+
+
 def plan_end_problems(
     *,
     plan: Plan,
     end_date: dt.date | None = None,
     reason: str | None = None,
     conference: Conference | None = None,
+    ended_because: str | None = None,
+    receiving_authority: str | None = None,
     **_ignored: object,
 ) -> ValidationError | None:
     """Every reason a plan cannot end as given (None: nothing wrong); a value not given is
-    not judged."""
+    not judged. A child protection plan ends at the review conference that decides it, or,
+    with its evidence, when the child moves to another authority's plan, turns 18 or dies."""
     problems = Problems()
     if plan.status == Plan.Status.ENDED:
         problems.add(None, f"This plan already ended on {long_date(plan.end_date)}")  # type: ignore[arg-type]
         return problems.error()
-    if plan.kind == Plan.Kind.CP:
-        if end_date is not None:
-            problems.check(_check_ending_conference, plan, conference, end_date)
+    outside = plan.kind == Plan.Kind.CP and ended_because in ENDS_OUTSIDE_A_CONFERENCE
+    if plan.kind == Plan.Kind.CP and not outside:
+        if ended_because is None and conference is None:
+            pass  # not chosen yet: the form already asks why the plan is ending
+        elif ended_because and ended_because not in Plan.EndedBecause.values:
+            problems.add("ended_because", "Choose why the plan is ending")
         elif conference is None:
             problems.add(None, CP_PLAN_ENDS_AT_CONFERENCE)
+        elif end_date is not None:
+            problems.check(_check_ending_conference, plan, conference, end_date)
+    if outside:
+        _ending_outside_a_conference_problems(
+            problems, plan, str(ended_because), end_date, receiving_authority
+        )
     if end_date is not None:
         if end_date < plan.start_date:
             problems.add(
                 "end_date", f"The plan cannot end before it started on {long_date(plan.start_date)}"
             )
         problems.check(_not_in_future, end_date, "end_date", "The end date")
-    if reason is not None and not reason.strip():
+    if reason is not None and not reason.strip() and not outside:
         problems.add("reason", "Say why the plan is ending")
     return problems.error()
 
@@ -451,36 +520,86 @@ def plan_end(
     actor: User,
     plan: Plan,
     end_date: dt.date,
-    reason: str,
+    reason: str = "",
     conference: Conference | None = None,
+    ended_because: str = "",
+    receiving_authority: str = "",
 ) -> Plan:
-    """End a plan. A child in need plan ends when the social worker records why; a child
-    protection plan ends only at a review conference that decides so (`conference`)."""
+    """End a plan. A child in need plan ends when the social worker records why. A child
+    protection plan ends at a review conference that decides so (`conference`), or without
+    one only for the reasons Working Together allows (`ended_because`: the child moved to
+    another local authority, whose transfer-in conference took the plan over, named in
+    `receiving_authority`; the child turned 18; the child died), each on its own date."""
     given, plan = plan, Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
-    refuse(plan_end_problems(plan=plan, end_date=end_date, reason=reason, conference=conference))
+    if plan.kind == Plan.Kind.CP and conference is not None:
+        ended_because = Plan.EndedBecause.REVIEW_CONFERENCE
+    refuse(
+        plan_end_problems(
+            plan=plan,
+            end_date=end_date,
+            reason=reason or "",
+            conference=conference,
+            ended_because=ended_because,
+            receiving_authority=receiving_authority or "",
+        )
+    )
+    outside = plan.kind == Plan.Kind.CP and ended_because in ENDS_OUTSIDE_A_CONFERENCE
+    details = (reason or "").strip()
+    if outside:
+        circumstance = {
+            Plan.EndedBecause.MOVED: "the child moved to "
+            f"{receiving_authority.strip()}, whose transfer-in conference took over the plan",
+            Plan.EndedBecause.TURNED_18: "the child turned 18",
+            Plan.EndedBecause.DIED: "the child died",
+        }[Plan.EndedBecause(ended_because)]
+        details = f"Ended because {circumstance}." + (f" {details}" if details else "")
     plan.end_date = end_date
-    plan.end_reason = reason.strip()
+    plan.end_reason = details
     plan.status = Plan.Status.ENDED
-    plan.ended_by_conference = conference if plan.kind == Plan.Kind.CP else None
-    plan.save(update_fields=["end_date", "end_reason", "status", "ended_by_conference"])
+    plan.ended_by_conference = conference if plan.kind == Plan.Kind.CP and not outside else None
+    plan.ended_because = ended_because if plan.kind == Plan.Kind.CP else ""
+    plan.receiving_authority = (
+        receiving_authority.strip() if ended_because == Plan.EndedBecause.MOVED else ""
+    )
+    plan.save(
+        update_fields=[
+            "end_date",
+            "end_reason",
+            "status",
+            "ended_by_conference",
+            "ended_because",
+            "receiving_authority",
+        ]
+    )
     given.end_date, given.end_reason, given.status = end_date, plan.end_reason, plan.status
     given.ended_by_conference = plan.ended_by_conference
+    given.ended_because, given.receiving_authority = plan.ended_because, plan.receiving_authority
     CoreGroupMember.objects.filter(plan=plan, left__isnull=True).update(left=end_date)
     audit.record_change(
         actor=actor,
         action="plan.ended",
         target=plan,
         person_id=plan.episode.child_id,
-        detail={"end_date": end_date, "conference": conference.pk if conference else None},
+        detail={
+            "end_date": end_date,
+            "conference": conference.pk if conference else None,
+            "ended_because": plan.ended_because,
+            "receiving_authority": plan.receiving_authority,
+        },
     )
     if plan.kind == Plan.Kind.CP:
+        ended_details: dict[str, object] = {"category": plan.latest_category}
+        if outside:
+            ended_details["ended_because"] = plan.ended_because
+        if plan.receiving_authority:
+            ended_details["receiving_authority"] = plan.receiving_authority
         _event(
             actor=actor,
             type="cp_plan_ended",
             episode=plan.episode,
             occurred_at=end_date,
             summary=f"Child protection plan ended: {plan.end_reason}",
-            details={"category": plan.latest_category},
+            details=ended_details,
         )
     else:
         _event(
@@ -513,6 +632,32 @@ def _core_group_plan(plan: Plan) -> None:
     _editable(plan)
 
 
+def core_group_member_problems(
+    *,
+    plan: Plan,
+    name: str | None = None,
+    role: str | None = None,
+    joined: dt.date | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a member cannot join the plan's core group as given (None: nothing
+    wrong); a value not given is not judged."""
+    problems = Problems()
+    problems.check(_core_group_plan, plan)
+    if name is not None and not name.strip():
+        problems.add("name", "Give the member's name")
+    if role is not None and not role.strip():
+        problems.add("role", "Say what their role is, for example parent or health visitor")
+    if joined is not None:
+        if joined < plan.start_date:
+            problems.add(
+                "joined",
+                f"A member cannot join before the plan started on {long_date(plan.start_date)}",
+            )
+        problems.check(_not_in_future, joined, "joined", "The date joined")
+    return problems.error()
+
+
 @transaction.atomic
 def core_group_member_add(
     *,
@@ -524,21 +669,7 @@ def core_group_member_add(
     agency: Agency | None = None,
     user: User | None = None,
 ) -> CoreGroupMember:
-    _core_group_plan(plan)
-    problems = {}
-    if not name.strip():
-        problems["name"] = "Give the member's name"
-    if not role.strip():
-        problems["role"] = "Say what their role is, for example parent or health visitor"
-    if problems:
-        raise ValidationError(problems)
-    if joined < plan.start_date:
-        raise ValidationError(
-            {
-                "joined": f"A member cannot join before the plan started on "
-                f"{long_date(plan.start_date)}"
-            }
-        )
+    refuse(core_group_member_problems(plan=plan, name=name or "", role=role or "", joined=joined))
     member = CoreGroupMember.objects.create(
         plan=plan, name=name.strip(), role=role.strip(), agency=agency, user=user, joined=joined
     )
@@ -558,6 +689,47 @@ class Progress:
     note: str
 
 
+def core_group_meeting_problems(
+    *,
+    plan: Plan,
+    meeting_date: dt.date | None = None,
+    present: Sequence[CoreGroupMember] | None = None,
+    progress: Sequence[Progress] | None = None,
+    actions: Sequence[Action] | None = None,
+    **_ignored: object,
+) -> ValidationError | None:
+    """Every reason a core group meeting cannot be recorded as given (None: nothing wrong):
+    its date, who came, progress on each outcome and the actions, all at once. A value not
+    given is not judged."""
+    problems = Problems()
+    problems.check(_core_group_plan, plan)
+    if meeting_date is not None:
+        if meeting_date < plan.start_date:
+            problems.add(
+                "meeting_date",
+                f"A core group cannot meet before the plan started on {long_date(plan.start_date)}",
+            )
+        problems.check(_not_in_future, meeting_date, "meeting_date", "The meeting date")
+    if present is not None:
+        if not present:
+            problems.add("present", "Say who came")
+        elif any(member.plan_id != plan.pk for member in present):
+            problems.add("present", "Choose members of this plan's core group")
+    if progress is not None:
+        rated = {item.outcome.pk: item for item in progress}
+        missing = []
+        for number, outcome in enumerate(plan.outcomes.all(), start=1):
+            item = rated.get(outcome.pk)
+            if item is None or item.rating not in OutcomeProgress.Rating.values:
+                missing.append(f"Outcome {number}: choose how it is progressing")
+            if item is None or not item.note.strip():
+                missing.append(f"Outcome {number}: add a note on the progress made")
+        problems.add("progress", *missing)
+    if actions is not None:
+        problems.check(_check_actions, actions, agreed_on=meeting_date)
+    return problems.error()
+
+
 @transaction.atomic
 def core_group_meeting_record(
     *,
@@ -570,31 +742,15 @@ def core_group_meeting_record(
     notes: str = "",
 ) -> CoreGroupMeeting:
     """Record a core group: who came, progress against each outcome, actions agreed."""
-    _core_group_plan(plan)
-    if meeting_date < plan.start_date:
-        raise ValidationError(
-            {
-                "meeting_date": "A core group cannot meet before the plan started on "
-                f"{long_date(plan.start_date)}"
-            }
+    refuse(
+        core_group_meeting_problems(
+            plan=plan,
+            meeting_date=meeting_date,
+            present=present,
+            progress=progress,
+            actions=actions,
         )
-    _not_in_future(meeting_date, "meeting_date", "The meeting date")
-    if not present:
-        raise ValidationError({"present": "Say who came"})
-    if any(member.plan_id != plan.pk for member in present):
-        raise ValidationError({"present": "Choose members of this plan's core group"})
-    outcomes = list(plan.outcomes.all())
-    rated = {item.outcome.pk: item for item in progress}
-    problems = []
-    for number, outcome in enumerate(outcomes, start=1):
-        item = rated.get(outcome.pk)
-        if item is None or item.rating not in OutcomeProgress.Rating.values:
-            problems.append(f"Outcome {number}: choose how it is progressing")
-        if item is None or not item.note.strip():
-            problems.append(f"Outcome {number}: add a note on the progress made")
-    if problems:
-        raise ValidationError({"progress": problems})
-    _check_actions(actions, agreed_on=meeting_date)
+    )
     meeting = CoreGroupMeeting.objects.create(
         plan=plan,
         meeting_date=meeting_date,

@@ -27,6 +27,7 @@ from sightline.casework.tests.test_episodes_builders import (  # noqa: F401 (fix
     kinds,
     north_team,
     open_episode,
+    south_team,
     team_manager,
 )
 from sightline.chronology.models import Event, EventType
@@ -272,3 +273,49 @@ def test_an_episode_cannot_close_before_its_last_visit_or_the_end_of_a_plan(asse
     plan.save()
     with pytest.raises(ValidationError, match="before a plan ended on 20 May 2025"):
         close(assessed, dt.date(2025, 5, 1), "RC7")
+
+
+def test_only_a_manager_of_the_cases_own_team_closes_authorises_or_returns(
+    assessed, case_worker, team_manager, south_team, agencies
+):
+    """Issue 14: any team manager could authorise any episode's closure. Only a manager of
+    the team holding the case may (there is no hierarchy of teams above it)."""
+    from sightline.testing import factories as f
+
+    elsewhere = f.user(
+        agencies["csc"], "team_manager", "social_worker", username="tm.rowan", team=south_team
+    )
+    no_team = f.user(agencies["csc"], "team_manager", "social_worker", username="tm.nobody")
+    refusal = (
+        "The case is held by Assessment Team North: only a manager of Assessment Team North "
+        "authorises closing this episode"
+    )
+    for outsider in (elsewhere, no_team):
+        with pytest.raises(ValidationError) as error:
+            episode_close(
+                actor=outsider,
+                episode=assessed,
+                closure_date=dt.date(2025, 3, 21),
+                reason="RC8",
+                summary=SUMMARY,
+            )
+        assert error.value.messages == [refusal]
+    request = episode_closure_request(
+        actor=case_worker,
+        episode=assessed,
+        closure_date=dt.date(2025, 3, 21),
+        reason="RC8",
+        summary=SUMMARY,
+    )
+    for outsider in (elsewhere, no_team):
+        with pytest.raises(ValidationError, match="only a manager of Assessment Team North"):
+            episode_closure_authorise(actor=outsider, request=request)
+        with pytest.raises(ValidationError, match="only a manager of Assessment Team North"):
+            episode_closure_return(actor=outsider, request=request, note="Not yet.")
+    request.refresh_from_db()
+    assessed.refresh_from_db()
+    assert request.status == ClosureRequest.Status.PENDING and assessed.is_open
+
+    episode_closure_authorise(actor=team_manager, request=request)
+    assessed.refresh_from_db()
+    assert assessed.closure_authorised_by == team_manager

@@ -158,15 +158,28 @@ def test_a_referral_is_allocated_worked_and_closed_through_the_pages(
     episode.refresh_from_db()
     assert episode.is_open
     waiting = worker.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
-    assert "waiting for a team manager" in waiting and "Authorise the closure" not in waiting
-    worker.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    assert "waiting for a manager of Child Protection Team South" in waiting
+    assert "Authorise the closure" not in waiting
+    refused = worker.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    assert "A team manager authorises closing an episode" in refused.content.decode()
+    # The case moved to the south team: the north manager who supervised it no longer decides.
+    request = manager.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    assert "Authorise the closure" not in request
+    refused = manager.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    assert "only a manager of Child Protection Team South" in refused.content.decode()
     episode.refresh_from_db()
     assert episode.is_open
-    request = manager.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
+    from sightline.testing import factories as f
+
+    south_manager = f.user(
+        agencies["csc"], "team_manager", "social_worker", username="tm.oak", team=south_team
+    )
+    south = signed_in(south_manager)
+    request = south.get(f"/casework/episodes/{episode.pk}/close/").content.decode()
     assert "Early help will support the family" in request and "Authorise the closure" in request
-    manager.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
+    south.post(f"/casework/episodes/{episode.pk}/close/", {"action": "authorise"})
     episode.refresh_from_db()
-    assert episode.closure_reason == "RC9" and episode.closure_authorised_by == team_manager
+    assert episode.closure_reason == "RC9" and episode.closure_authorised_by == south_manager
     closed = worker.get(f"/casework/episodes/{episode.pk}/").content.decode()
     assert "Authorised by" in closed and "Early help will support the family" in closed
     assert kinds(child)[-5:] == [

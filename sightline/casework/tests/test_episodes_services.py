@@ -106,6 +106,28 @@ def test_it_refuses_a_second_open_episode_for_the_same_child(
     assert Episode.objects.filter(child=child).count() == 1
 
 
+def test_opening_an_episode_lists_every_problem_at_once(
+    episode, case_worker, child, agencies, south_team
+):
+    """Issue 14: errors shown in stages. No team, an unknown source, a lead social worker of
+    another team and a second open episode are refused together."""
+    elsewhere = f.user(agencies["csc"], "social_worker", username="sw.south", team=south_team)
+    with pytest.raises(ValidationError) as refused:
+        episode_open(
+            actor=case_worker,
+            child=child,
+            team=None,
+            lead_social_worker=elsewhere,
+            referral_date=dt.date(2025, 4, 1),
+            referral_source="Z9",
+        )
+    found = refused.value.message_dict
+    assert found["team"] == ["Choose the social work team that will hold the case"]
+    assert found["referral_source"] == ["Choose who made the referral (the DfE referral source)"]
+    assert "already has an open episode from 3 March 2025" in found["__all__"][0]
+    assert Episode.objects.filter(child=child).count() == 1
+
+
 def test_it_refuses_a_team_outside_childrens_social_care(today, agencies, case_worker, child):
     police_team = f.team(agencies["police"], "Safeguarding Unit")
     with pytest.raises(ValidationError, match="is not a children's social care team"):

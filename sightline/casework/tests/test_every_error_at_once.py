@@ -15,6 +15,9 @@ from django.test import Client
 from sightline.casework.models import (
     Assessment,
     Conference,
+    CoreGroupMeeting,
+    CoreGroupMember,
+    Episode,
     MedicalRequest,
     Plan,
     S47Enquiry,
@@ -183,6 +186,40 @@ def cin_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"/casework/plans/{plan.pk}/end/", {**date_fields("end_date", dt.date(2025, 6, 1))}
 
 
+def episode_open(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No team (the form's check), for a child whose episode is still open (the service's).
+    return f"/casework/children/{w['episode'].child_id}/episodes/new/", {
+        **date_fields("referral_date", dt.date(2025, 6, 10)),
+        "referral_source": "6",
+    }
+
+
+def core_group_member(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # A role with no name (the form's check), joining before the plan started (the service's).
+    return f"/casework/plans/{w['plan'].pk}/core-group/", {
+        "member-role": "Health visitor",
+        **date_fields("member-joined", dt.date(2025, 6, 1)),
+    }
+
+
+def core_group_meeting(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # A date that is not real (the form's check), and nobody said to have come (the service's).
+    return f"/casework/plans/{w['plan'].pk}/core-group/meetings/new/", {
+        "meeting_date_day": "31",
+        "meeting_date_month": "2",
+        "meeting_date_year": "2025",
+        **management("actions", 3),
+    }
+
+
+def cp_plan_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # No end date (the form's check), and a move with no receiving authority named.
+    return f"/casework/plans/{w['plan'].pk}/end/", {
+        "ended_because": "moved_authority",
+        "receiving_authority": " ",
+    }
+
+
 def closure(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     # No closure summary (the form's check), and a closure before the referral.
     return f"/casework/episodes/{w['episode'].pk}/close/", {
@@ -266,6 +303,26 @@ CASES: dict[str, Case] = {
     "child in need plan's end": (
         cin_plan_end,
         ["reason", "The plan cannot end before it started on 2 June 2025"],
+        None,
+    ),
+    "opening an episode": (
+        episode_open,
+        ["team", "already has an open episode from 12 May 2025"],
+        Episode,
+    ),
+    "core group member": (
+        core_group_member,
+        ["name", "A member cannot join before the plan started on 13 June 2025"],
+        CoreGroupMember,
+    ),
+    "core group meeting": (
+        core_group_meeting,
+        ["meeting_date", "Say who came"],
+        CoreGroupMeeting,
+    ),
+    "child protection plan's end outside a conference": (
+        cp_plan_end,
+        ["end_date", "Name the local authority the child moved to"],
         None,
     ),
     "closure": (

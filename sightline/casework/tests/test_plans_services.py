@@ -299,3 +299,97 @@ def test_a_core_group_action_due_before_the_meeting_is_refused(
             progress=[Progress(outcome, "some", "Started.")],
             actions=[Action("Book", "Sam Parent", agencies["health"], dt.date(2025, 6, 19))],
         )
+
+
+# Ending a child protection plan without a review conference (Working Together): a move to
+# another authority's plan, the child's 18th birthday, the child's death; nothing else.
+
+
+def test_a_plan_ends_when_the_child_moved_and_another_authority_took_it_over(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-08-20 17:00 +01:00")
+    plan_end(
+        actor=social_worker,
+        plan=cp_plan,
+        end_date=dt.date(2025, 8, 18),
+        ended_because="moved_authority",
+        receiving_authority="Northshire County Council",
+    )
+    cp_plan.refresh_from_db()
+    assert (cp_plan.status, cp_plan.end_date) == (Plan.Status.ENDED, dt.date(2025, 8, 18))
+    assert (cp_plan.ended_because, cp_plan.receiving_authority) == (
+        "moved_authority",
+        "Northshire County Council",
+    )
+    assert cp_plan.ended_by_conference is None
+    ended = Event.objects.get(type="cp_plan_ended")
+    assert "moved to Northshire County Council, whose transfer-in conference" in ended.summary
+
+
+def test_a_plan_ending_outside_a_conference_lists_every_missing_piece_of_evidence_at_once(
+    time_machine, social_worker, cp_plan
+):
+    time_machine.move_to("2025-08-20 17:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        plan_end(
+            actor=social_worker,
+            plan=cp_plan,
+            end_date=dt.date(2025, 6, 1),
+            ended_because="moved_authority",
+            receiving_authority=" ",
+        )
+    assert set(refused.value.message_dict) == {"receiving_authority", "end_date"}
+    assert refused.value.message_dict["end_date"] == [
+        "The plan cannot end before it started on 13 June 2025"
+    ]
+    with pytest.raises(ValidationError, match="Choose why the plan is ending"):
+        plan_end(
+            actor=social_worker,
+            plan=cp_plan,
+            end_date=dt.date(2025, 8, 18),
+            ended_because="the family moved house",
+        )
+    cp_plan.refresh_from_db()
+    assert cp_plan.status != Plan.Status.ENDED
+
+
+def test_a_plan_ends_on_the_childs_18th_birthday_and_no_other_day(
+    time_machine, social_worker, cp_plan
+):
+    child = cp_plan.episode.child
+    child.date_of_birth = dt.date(2007, 7, 4)
+    child.save(update_fields=["date_of_birth"])
+    time_machine.move_to("2025-08-20 17:00 +01:00")
+    with pytest.raises(ValidationError) as refused:
+        plan_end(
+            actor=social_worker,
+            plan=cp_plan,
+            end_date=dt.date(2025, 7, 1),
+            ended_because="turned_18",
+        )
+    assert refused.value.message_dict["end_date"] == [
+        f"{child} turns 18 on 4 July 2025: a plan ended because the child turned 18 ends that day"
+    ]
+    plan_end(
+        actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 7, 4), ended_because="turned_18"
+    )
+    cp_plan.refresh_from_db()
+    assert (cp_plan.ended_because, cp_plan.end_reason) == (
+        "turned_18",
+        "Ended because the child turned 18.",
+    )
+
+
+def test_a_plan_ends_on_the_date_the_child_died_as_recorded(time_machine, social_worker, cp_plan):
+    child = cp_plan.episode.child
+    child.date_of_death = dt.date(2025, 7, 30)
+    child.save(update_fields=["date_of_death"])
+    time_machine.move_to("2025-08-20 17:00 +01:00")
+    with pytest.raises(ValidationError, match="date of death is recorded as 30 July 2025"):
+        plan_end(
+            actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 8, 1), ended_because="died"
+        )
+    plan_end(actor=social_worker, plan=cp_plan, end_date=dt.date(2025, 7, 30), ended_because="died")
+    cp_plan.refresh_from_db()
+    assert (cp_plan.status, cp_plan.ended_because) == (Plan.Status.ENDED, "died")

@@ -183,8 +183,18 @@ def test_the_end_page_of_a_child_protection_plan_leads_to_a_review_conference_an
         f"/casework/plans/{plan.pk}/end/",
         {**date_fields("end_date", dt.date(2025, 6, 13)), "reason": "Doing well"},
     )
-    assert refused.status_code == 400
     assert "There is a problem" in refused.content.decode()
+    assert "Choose why the plan is ending" in refused.content.decode()
+    # "Doing well" is not one of the reasons a plan may end without a review conference.
+    refused = client.post(
+        f"/casework/plans/{plan.pk}/end/",
+        {
+            **date_fields("end_date", dt.date(2025, 6, 13)),
+            "ended_because": "review_conference",
+            "reason": "Doing well",
+        },
+    )
+    assert "Select a valid choice" in refused.content.decode()
     plan.refresh_from_db()
     assert plan.status != Plan.Status.ENDED
 

@@ -32,6 +32,7 @@ from sightline.casework.forms_episodes import (
 )
 from sightline.casework.models import Episode
 from sightline.casework.services import episodes as services
+from sightline.core.forms import GovukForm
 from sightline.core.problems import refuse
 
 TEMPLATES = "casework/episodes"
@@ -103,7 +104,19 @@ def episode_open(request: SignedInRequest, person_id: int) -> HttpResponse:
     if referral is not None and referral.open_episode is not None:
         return _add_to_open_episode(request, child, referral)
     initial = {"team": request.user.team_id} if request.user.team_id else {}
-    form = EpisodeOpenForm(request.POST or None, initial=initial, from_referral=bool(referral))
+    form = EpisodeOpenForm(
+        request.POST or None,
+        initial=initial,
+        from_referral=bool(referral),
+        checks=lambda data: refuse(
+            services.episode_open_problems(
+                child=child,
+                contact_reference=referral.contact_reference if referral else "",
+                given=True,  # a date or source left blank is missing (one refused keeps its own)
+                **data,
+            )
+        ),
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     episode = _save(
         request,
@@ -200,6 +213,7 @@ def episode_detail(request: SignedInRequest, episode_id: int) -> HttpResponse:
             "s47s": s47s,
             "conferences": conferences,
             "closure_pending": selectors.closure_request_pending(episode) is not None,
+            "may_authorise_closure": services.may_authorise_closure(request.user, episode),
         },
     )
 
@@ -462,10 +476,12 @@ def reallocate(request: SignedInRequest, episode_id: int) -> HttpResponse:
 @needs(WORK)
 @require_http_methods(["GET", "POST"])
 def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
-    """A team manager closes the episode, or authorises or returns a social worker's request;
-    a social worker asks a manager to close it. Both write the closure summary."""
+    """A manager of the case's team closes the episode, or authorises or returns a social
+    worker's request; anyone else who works cases asks that manager to close it. Both write
+    the closure summary. An authorisation or return posted by anyone else is refused by the
+    service, with its reason shown."""
     episode = selectors.episode_get(user=request.user, episode_id=episode_id)
-    manager = request.user.has_perm(AUTHORISE)
+    manager = services.may_authorise_closure(request.user, episode)
     pending = selectors.closure_request_pending(episode)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     posted = request.POST if request.method == "POST" else None
@@ -475,15 +491,17 @@ def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
     )
     return_form = ClosureReturnForm(posted if action == "return" else None)
     done: Any = None
-    if manager and pending is not None and action == "authorise":
+    decision = GovukForm({})  # a refused authorisation's reasons: it has no answers of its own
+    decision.is_valid()
+    if pending is not None and action == "authorise":
         try:
             services.episode_closure_authorise(actor=request.user, request=pending)
         except ValidationError as error:
-            form.add_errors_from(error)  # type: ignore[attr-defined]
+            decision.add_errors_from(error)
         else:
             messages.success(request, "Closure authorised: the episode is closed.")
             return redirect("casework:episode", episode.pk)
-    elif manager and pending is not None and action == "return":
+    elif pending is not None and action == "return":
         data = return_form.cleaned_data if return_form.is_valid() else {}
         done = _save(
             request,
@@ -517,10 +535,11 @@ def close(request: SignedInRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             "form": form,
             "return_form": return_form,
+            "decision": decision,
             "manager": manager,
             "pending": pending,
             "returned": selectors.closure_request_returned(episode) if pending is None else None,
-            "has_errors": bool(form.errors or return_form.errors),
+            "has_errors": bool(form.errors or return_form.errors or decision.errors),
         },
     )
 

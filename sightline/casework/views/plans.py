@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -171,24 +173,14 @@ def plan_version(request: SignedInRequest, plan_id: int, number: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = forms.PlanEndForm(
+    end_form = forms.CPPlanEndForm if plan.kind == Plan.Kind.CP else forms.PlanEndForm
+    form = end_form(
         request.POST or None,
         checks=lambda data: refuse(services.plan_end_problems(plan=plan, **data)),
     )
-    if plan.kind == Plan.Kind.CP:
-        # Only a review conference ends a child protection plan: the page says so and leads
-        # there; a posted end is refused by the service all the same.
-        if form.is_valid():
-            try:
-                services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-        return render(
-            request,
-            f"{TEMPLATES}/end.html",
-            {"episode": plan.episode, "plan": plan, "form": None, "errors": form.errors},
-            status=400 if request.method == "POST" else 200,
-        )
+    # A child protection plan ends at the review conference that decides it (the page leads
+    # there), or on this form only for a move to another authority's plan, the child's 18th
+    # birthday or death, with the evidence; the service refuses any other end.
     if form.is_valid():
         try:
             services.plan_end(actor=request.user, plan=plan, **form.cleaned_data)
@@ -206,7 +198,11 @@ def plan_end(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def core_group(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = forms.CoreGroupMemberForm(request.POST or None, prefix="member")
+    form = forms.CoreGroupMemberForm(
+        request.POST or None,
+        prefix="member",
+        checks=lambda data: refuse(services.core_group_member_problems(plan=plan, **data)),
+    )
     if request.method == "GET":
         read(request.user, plan, plan.episode)
     if form.is_valid():
@@ -244,8 +240,28 @@ def core_group(request: SignedInRequest, plan_id: int) -> HttpResponse:
 def core_group_meeting_new(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
     data = request.POST if request.method == "POST" else None
-    form = forms.CoreGroupMeetingForm(data, plan=plan)
     actions = forms.ActionFormSet(data, prefix="actions")
+
+    def check(given: dict[str, Any]) -> None:
+        """The service's problems at once with the form's own: those with the progress and
+        the actions go above them (the actions judged once they are valid themselves)."""
+        error = services.core_group_meeting_problems(
+            plan=plan,
+            meeting_date=given.get("meeting_date"),
+            present=list(given["present"]) if "present" in given else None,
+            progress=form.progress_from(given),
+            actions=forms.rows(actions) if actions.is_valid() else None,
+        )
+        if error is not None and hasattr(error, "error_dict"):
+            for name, target in (("progress", form), ("actions", actions)):
+                if name in error.error_dict:
+                    found = ValidationError(error.error_dict.pop(name)).messages
+                    target.service_errors = found  # type: ignore[attr-defined,union-attr]
+            if not error.error_dict:
+                return
+        refuse(error)
+
+    form = forms.CoreGroupMeetingForm(data, plan=plan, checks=check)
     if request.method == "POST" and all_valid(form, actions):
         try:
             meeting = services.core_group_meeting_record(

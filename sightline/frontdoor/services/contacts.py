@@ -17,6 +17,7 @@ from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import refuse
 from sightline.core.transactions import service_atomic
 from sightline.core.working_days import add_working_hours, working_day_deadline
 from sightline.frontdoor.models import (
@@ -38,6 +39,7 @@ from sightline.people.identifiers import (
 from sightline.people.models import Person, Sex
 from sightline.people.services import (
     involvement_start,
+    new_child_problems,
     person_create,
     person_ensure_social_care_record,
     social_care_agency,
@@ -387,6 +389,7 @@ def contact_refer(
         raise ValueError("Give either the child found or the details of a new child")
     if child is None:
         assert new_child is not None
+        refuse(new_child_problems(**new_child))  # a child is under 18, and born
         child = person_create(actor=actor, address_source=actor.agency, **new_child)
     contact = contact_create(
         actor=actor,

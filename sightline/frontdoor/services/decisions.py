@@ -29,6 +29,7 @@ from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.services import event_record
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import Problems, refuse
 from sightline.frontdoor.models import Contact, Decision, InformationRequest, NeedLevel, Outcome
 from sightline.frontdoor.referrer import referrer_outcome_message
 from sightline.frontdoor.selectors import has_earlier_contact
@@ -230,6 +231,21 @@ def contact_decide(
     return decision
 
 
+def authorisation_problems(
+    *, decision: Decision, action: str | None = None, reason: str | None = None, **_ignored: object
+) -> ValidationError | None:
+    """Every reason a manager cannot authorise or send back the decision as given (None:
+    nothing wrong), at once; a value not given is not judged. `action` is "return" to send
+    it back (which needs a reason)."""
+    problems = Problems()
+    contact = decision.contact
+    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
+        problems.add(None, "This decision is not waiting for authorisation.")
+    if action == "return" and reason is not None and not reason.strip():
+        problems.add("reason", "Say what needs to change before this can be agreed")
+    return problems.error()
+
+
 @transaction.atomic
 def decision_authorise(*, actor: User, decision: Decision) -> Decision:
     """A front door manager agrees a decision that needed authorisation; it becomes final."""
@@ -237,8 +253,8 @@ def decision_authorise(*, actor: User, decision: Decision) -> Decision:
         raise PermissionDenied("Only a front door manager can authorise a decision.")
     contact = lock_contact(decision.contact)
     decision = Decision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
-    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
-        raise ValidationError("This decision is not waiting for authorisation.")
+    decision.contact = contact
+    refuse(authorisation_problems(decision=decision, action="authorise"))
     decision.authorised_by = actor
     decision.authorised_at = timezone.now()
     decision.save(update_fields=["authorised_by", "authorised_at"])
@@ -263,16 +279,14 @@ def decision_return(*, actor: User, decision: Decision, reason: str) -> Contact:
     if not _is_manager(actor):
         raise PermissionDenied("Only a front door manager can send a decision back.")
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say what needs to change before this can be agreed"})
     contact = lock_contact(decision.contact)
     decision = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("decided_by")
         .get(pk=decision.pk)
     )
-    if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision.authorised_at:
-        raise ValidationError("This decision is not waiting for authorisation.")
+    decision.contact = contact
+    refuse(authorisation_problems(decision=decision, action="return", reason=reason))
     decided_by = decision.decided_by
     audit.record_change(
         actor=actor,

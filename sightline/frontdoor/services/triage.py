@@ -6,6 +6,8 @@ that transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +18,14 @@ from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.services import participant_add
 from sightline.core import audit
 from sightline.core.notifications import notification_queue
+from sightline.core.problems import refuse
 from sightline.frontdoor.models import Contact
 from sightline.people.models import Person
-from sightline.people.services import person_ensure_social_care_record
+from sightline.people.services import (
+    new_child_problems,
+    person_create,
+    person_ensure_social_care_record,
+)
 
 
 def require_front_door(actor: User) -> None:
@@ -99,6 +106,18 @@ def contact_reassign(*, actor: User, contact: Contact, to: User) -> Contact:
         )
     _copy_back(locked, contact, "claimed_by", "claimed_at")
     return locked
+
+
+@transaction.atomic
+def contact_identify_new_child(*, actor: User, contact: Contact, **fields: Any) -> Person:
+    """Record a child Sightline does not know yet (`fields` as person_create takes them) and
+    say the contact is about them, together. A child is under 18, and one not yet born has an
+    expected date of birth (people.services.new_child_problems)."""
+    require_front_door(actor)
+    refuse(new_child_problems(**fields))
+    child = person_create(actor=actor, address_source=actor.agency, **fields)
+    contact_identify_child(actor=actor, contact=contact, child=child)
+    return child
 
 
 @transaction.atomic

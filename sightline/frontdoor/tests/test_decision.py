@@ -387,3 +387,19 @@ def test_the_referrer_is_told_only_once_the_manager_authorises(
     outcome = Notification.objects.get(topic="contact.outcome")
     assert outcome.recipient_email == police_officer.email
     assert "will not take further action" in outcome.body
+
+
+def test_sending_back_a_decision_already_authorised_names_both_problems_at_once(
+    ifd_practitioner, ifd_manager, child_with_contact_last_month
+):
+    """A second manager sending back, with no reason, a decision the first already agreed is
+    told both at once: it is no longer waiting, and a return needs a reason."""
+    contact = fd.contact(child=child_with_contact_last_month)
+    decision = decide(ifd_practitioner, contact)
+    decision_authorise(actor=ifd_manager, decision=decision)
+    with pytest.raises(ValidationError) as refused:
+        decision_return(actor=ifd_manager, decision=decision, reason=" ")
+    assert refused.value.message_dict == {
+        "__all__": ["This decision is not waiting for authorisation."],
+        "reason": ["Say what needs to change before this can be agreed"],
+    }

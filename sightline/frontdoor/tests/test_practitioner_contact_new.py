@@ -177,9 +177,53 @@ def test_a_future_date_of_birth_is_refused_and_nothing_is_saved(client, police_o
         {**a_new_child(**{"child-date_of_birth_year": next_year}), **a_concern()},
     )
     html = response.content.decode()
-    assert "Date of birth must be today or in the past" in html
+    assert "is in the future: for a child not yet born, leave the date of birth blank and " in html
+    assert "give the expected date of birth" in html
     assert 'href="#id_child-date_of_birth_day"' in html
     assert Person.objects.count() == 0 and Contact.objects.count() == 0
+
+
+def test_an_adults_date_of_birth_is_refused_a_child_is_under_18(client, police_officer):
+    """Issue 14: the new-child form accepted someone born 18 or more years ago."""
+    born = dt.date.today().year - 19
+    response = signed_in(client, police_officer).post(
+        f"{NEW}?new=1",
+        {**a_new_child(**{"child-date_of_birth_year": str(born)}), **a_concern()},
+    )
+    html = response.content.decode()
+    assert f"Someone born on 9 October {born} is 1" in html and "a child is under 18" in html
+    assert 'href="#id_child-date_of_birth_day"' in html
+    assert Person.objects.count() == 0 and Contact.objects.count() == 0
+
+
+def test_a_child_not_yet_born_is_recorded_as_unborn_with_the_expected_date(client, police_officer):
+    expected = dt.date.today() + dt.timedelta(days=60)
+    response = signed_in(client, police_officer).post(
+        f"{NEW}?new=1",
+        {
+            **a_new_child(
+                **{
+                    "child-given_name": "",
+                    "child-date_of_birth_day": "",
+                    "child-date_of_birth_month": "",
+                    "child-date_of_birth_year": "",
+                    "child-sex": "U",
+                    "child-nhs_number": "",
+                    "child-expected_date_of_birth_day": str(expected.day),
+                    "child-expected_date_of_birth_month": str(expected.month),
+                    "child-expected_date_of_birth_year": str(expected.year),
+                }
+            ),
+            **a_concern(),
+        },
+    )
+    assert response.status_code == 302
+    child = Contact.objects.get().child
+    assert (child.kind, child.expected_date_of_birth, child.date_of_birth) == (
+        Person.Kind.UNBORN,
+        expected,
+        None,
+    )
 
 
 def test_an_impossible_date_of_birth_is_refused(client, police_officer):

@@ -72,3 +72,60 @@ def test_recording_a_child_shows_a_missing_name_and_a_false_postcode_together(
     assert "Enter a real postcode, like BD21 4QA" in html
     assert "Date of birth must be after 1900" in html
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [
+        (-1, "is in the future: for a child not yet born, leave the date of birth blank"),
+        (25, "a child is under 18"),
+    ],
+)
+def test_recording_a_child_refuses_an_adult_or_a_future_birth_beside_a_missing_name(
+    agencies, ifd_practitioner, years, message
+):
+    """Issue 14: the front door's new-child form accepted an adult's date of birth."""
+    import datetime as dt
+
+    contact = fd.contact(child=None)
+    client = Client()
+    client.force_login(ifd_practitioner)
+    year = dt.date.today().year - years
+    response = client.post(
+        reverse("frontdoor:contact-child", args=[contact.pk]),
+        {
+            "action": "create",
+            "new-sex": "U",
+            "new-date_of_birth_day": "1",
+            "new-date_of_birth_month": "1" if years > 0 else "12",
+            "new-date_of_birth_year": str(year),
+        },
+    )
+    page = response.content.decode()
+    assert "Enter at least a first name or a last name" in page
+    assert message in page
+    assert not Person.objects.exists()
+
+
+def test_recording_a_child_not_yet_born_with_the_expected_date(agencies, ifd_practitioner):
+    import datetime as dt
+
+    contact = fd.contact(child=None)
+    client = Client()
+    client.force_login(ifd_practitioner)
+    expected = dt.date.today() + dt.timedelta(days=90)
+    response = client.post(
+        reverse("frontdoor:contact-child", args=[contact.pk]),
+        {
+            "action": "create",
+            "new-family_name": "Expectedchild",
+            "new-sex": "U",
+            "new-expected_date_of_birth_day": str(expected.day),
+            "new-expected_date_of_birth_month": str(expected.month),
+            "new-expected_date_of_birth_year": str(expected.year),
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.child is not None and contact.child.kind == Person.Kind.UNBORN
+    assert contact.child.expected_date_of_birth == expected

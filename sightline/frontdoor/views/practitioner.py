@@ -37,6 +37,7 @@ from sightline.frontdoor.services.contacts import (
 )
 from sightline.people.models import Person
 from sightline.people.selectors import NeedsBreakGlass, people_search, person_get
+from sightline.people.services import new_child_problems
 
 SEARCH_KEYS = ("name", "nhs_number", "postcode", "date_of_birth_day", "date_of_birth_year")
 
@@ -105,7 +106,15 @@ def _find_child(request: HttpRequest) -> HttpResponse:
 
 def _concern(request: HttpRequest, *, child: Person | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    child_form = NewChildForm(data, prefix="child") if child is None else None
+    child_form = (
+        NewChildForm(
+            data,
+            prefix="child",
+            checks=lambda given: refuse(new_child_problems(**NewChildForm.fields_of(given))),
+        )
+        if child is None
+        else None
+    )
     form = PractitionerContactForm(
         data,
         checks=lambda concern: refuse(contact_problems(channel=Channel.PRACTITIONER, **concern)),

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sightline.accounts.models import User
+from sightline.core.problems import refuse
 from sightline.frontdoor import selectors
 from sightline.frontdoor.forms_triage import (
     AuthoriseForm,
@@ -29,7 +30,7 @@ from sightline.frontdoor.models import Contact
 from sightline.frontdoor.services import decisions, triage
 from sightline.people.models import Person
 from sightline.people.selectors import people_search
-from sightline.people.services import person_create
+from sightline.people.services import new_child_problems
 
 VIEW_QUEUE = "frontdoor.view_queue"
 
@@ -242,6 +243,7 @@ def contact_identify_child(request: SignedInRequest, contact_id: int) -> HttpRes
     create_form = ChildCreateForm(
         request.POST if request.POST.get("action") == "create" else None,
         prefix="new",
+        checks=lambda given: refuse(new_child_problems(**ChildCreateForm.fields_of(given))),
         initial={
             "given_name": details.get("given_name", ""),
             "family_name": details.get("family_name", ""),
@@ -263,18 +265,10 @@ def contact_identify_child(request: SignedInRequest, contact_id: int) -> HttpRes
             messages.success(request, f"Contact {contact.reference} is now about {person}.")
             return redirect(_contact_url(contact))
     elif request.method == "POST" and create_form.is_valid():
-        data = create_form.cleaned_data
         try:
-            person = person_create(
-                actor=request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"],
-                sex=data["sex"],
-                address={"line": data["address_line"], "postcode": data["postcode"]},
-                address_source=request.user.agency,
+            person = triage.contact_identify_new_child(
+                actor=request.user, contact=contact, **create_form.person_fields()
             )
-            triage.contact_identify_child(actor=request.user, contact=contact, child=person)
         except ValidationError as problem:
             create_form.add_errors_from(problem)
         else:
@@ -360,7 +354,10 @@ def contact_authorise(request: SignedInRequest, contact_id: int) -> HttpResponse
     if contact.status != Contact.Status.AWAITING_AUTHORISATION or decision is None:
         messages.success(request, f"Contact {contact.reference} has no decision to authorise.")
         return redirect(_contact_url(contact))
-    form = AuthoriseForm(request.POST or None)
+    form = AuthoriseForm(
+        request.POST or None,
+        checks=lambda data: refuse(decisions.authorisation_problems(decision=decision, **data)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == AuthoriseForm.AUTHORISE:

@@ -80,6 +80,19 @@ def test_a_decision_needs_an_answer(client, analyst, match):  # type: ignore[no-
     assert "Select whether these are the same person" in response.content.decode()
 
 
+def test_a_match_decided_meanwhile_says_so_beside_a_missing_answer(client, analyst, match):  # type: ignore[no-untyped-def]
+    """Every error at once: another reviewer's decision (the service's refusal) shows with
+    the form's own missing answer, on the first submission."""
+    from sightline.linkage.services import match_candidate_decide
+
+    match_candidate_decide(actor=analyst, candidate=match, same_person=False, note="Twins.")
+    client.force_login(analyst)
+    response = client.post(reverse("linkage:review-match", args=[match.pk]), {"note": ""})
+    page = response.content.decode()
+    assert "Select whether these are the same person" in page
+    assert "This match has already been decided." in page
+
+
 def test_linking_then_undoing_from_the_pages(client, analyst, match):  # type: ignore[no-untyped-def]
     client.force_login(analyst)
     response = client.post(

@@ -109,6 +109,21 @@ def test_the_recipient_acknowledges_and_closes_by_post(client, ifd_manager, aler
     assert alert.status == "closed" and alert.note == "Strategy discussion held."
 
 
+def test_closing_a_closed_alert_again_says_so_beside_a_missing_note(client, ifd_manager, alert):
+    """Every error at once: the service's refusal (already closed, by someone else meanwhile)
+    shows with the form's own missing note, on the first submission."""
+    from sightline.risk.services import alert_close
+
+    client.force_login(ifd_manager)
+    alert_close(actor=ifd_manager, alert=alert, outcome="action_taken", note="Done elsewhere.")
+    response = client.post(reverse("risk:close", args=[alert.pk]), {"outcome": "action_taken"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a note" in page and "This alert is already closed." in page
+    alert.refresh_from_db()
+    assert alert.note == "Done elsewhere."
+
+
 def test_someone_the_alert_is_not_addressed_to_cannot_act_on_it(client, social_worker, alert):
     client.force_login(social_worker)
     assert client.post(reverse("risk:acknowledge", args=[alert.pk])).status_code == 403
