@@ -67,7 +67,7 @@ class RiskMeeting(Versioned):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {self.held_on.day} {self.held_on:%B %Y}"
 
 
 class MeetingAttendee(models.Model):
@@ -163,7 +163,8 @@ class Referral(models.Model):
         ordering = ["-referred_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Referral to {self.get_meeting_kind_display()} on {self.referred_at:%d %B %Y}"
+        day = self.referred_at.date()
+        return f"Referral to {self.get_meeting_kind_display()} on {day.day} {day:%B %Y}"
 
     @property
     def is_repeat(self) -> bool:
