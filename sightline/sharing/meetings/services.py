@@ -642,7 +642,7 @@ def referral_create(
     subject: Person,
     criteria: Iterable[ReferralCriterion],
     consent: str,
-    victim_knows: bool,
+    victim_knows: bool | None,
     perpetrator: Person | None = None,
     dash_score: int | None = None,
     judgement_reasons: str = "",
@@ -685,7 +685,7 @@ def referral_create(
         concern=concern.strip(),
         consent=consent,
         without_consent_reason=without_consent_reason.strip(),
-        victim_knows=victim_knows,
+        victim_knows=bool(victim_knows),
         safe_contact=safe_contact.strip(),
         repeat_of=earlier,
     )

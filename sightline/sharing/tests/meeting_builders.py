@@ -11,6 +11,7 @@ from sightline.chronology.models import Event
 from sightline.chronology.services import event_record
 from sightline.core.working_days import LONDON
 from sightline.people.models import Person
+from sightline.people.services import source_record_link
 from sightline.sharing.meetings import services
 from sightline.sharing.meetings.models import RiskMeeting
 from sightline.testing import factories as f
@@ -29,6 +30,9 @@ def coordinator(agencies: dict[str, Agency]) -> User:
 
 
 class Household:
+    """A victim, the alleged perpetrator and a child, each known to the police (as a police
+    feed would bring them)."""
+
     def __init__(self, suffix: str = "") -> None:
         self.victim = f.child(
             given_name="Dana" + suffix,
@@ -45,6 +49,12 @@ class Household:
         self.child = f.child(
             given_name="Lily" + suffix, family_name="Ormerodtest", date_of_birth=dt.date(2017, 1, 4)
         )
+        police = Agency.objects.filter(code="police").first()
+        if police is not None:
+            for number, person in enumerate((self.victim, self.perpetrator, self.child)):
+                source_record_link(
+                    actor="test", person=person, agency=police, record_id=f"WYP{suffix}-{number}"
+                )
 
 
 def incident(
