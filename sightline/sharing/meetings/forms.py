@@ -38,10 +38,18 @@ def _users() -> Any:
 
 class MeetingForm(GovukForm):
     kind = forms.ChoiceField(
-        label="Kind of meeting", choices=MeetingKind.choices, widget=forms.RadioSelect
+        error_messages={"required": "Select the kind of meeting"},
+        label="Kind of meeting",
+        choices=MeetingKind.choices,
+        widget=forms.RadioSelect,
     )
-    held_on = GovukDateField(label="Date of the meeting", help_text="For example, 3 3 2025")
+    held_on = GovukDateField(
+        error_messages={"required": "Enter the date of the meeting"},
+        label="Date of the meeting",
+        help_text="For example, 3 3 2025",
+    )
     chair = UserChoiceField(
+        error_messages={"required": "Select the chair"},
         label="Chair",
         queryset=User.objects.none(),
         empty_label="Select the chair",
@@ -56,9 +64,16 @@ class MeetingForm(GovukForm):
 
 class AttendeeForm(GovukForm):
     agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.order_by("name"), empty_label="Select the agency"
+        error_messages={"required": "Select the agency"},
+        label="Agency",
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Select the agency",
     )
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        error_messages={"required": "Enter the name of the person attending or sending apologies"},
+        label="Name",
+        max_length=200,
+    )
     user = UserChoiceField(
         label="Their Sightline account (optional)",
         help_text="Attendees with an account can read the meeting's papers in Sightline",
@@ -67,6 +82,7 @@ class AttendeeForm(GovukForm):
         empty_label="No account",
     )
     present = forms.ChoiceField(
+        error_messages={"required": "Select whether they attended or sent apologies"},
         label="Attending or apologies",
         choices=[("yes", "Attending"), ("no", "Sent apologies")],
         widget=forms.RadioSelect,
@@ -87,17 +103,28 @@ class AttendeeForm(GovukForm):
 
 class CaseForm(VersionedFormMixin, GovukForm):
     risk_level = forms.ChoiceField(
-        label="Risk level agreed", choices=RiskLevel.choices, widget=forms.RadioSelect
+        error_messages={"required": "Select the risk level the meeting agreed"},
+        label="Risk level agreed",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
     )
-    safety_plan = forms.CharField(label="Safety plan", widget=forms.Textarea(attrs={"rows": 4}))
+    safety_plan = forms.CharField(
+        error_messages={"required": "Enter the safety plan"},
+        label="Safety plan",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     marac_decision = forms.ChoiceField(
+        error_messages={"required": "Select whether the case is referred to MARAC"},
         label="Refer to MARAC?",
         choices=MeetingCase.MaracDecision.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     marac_reason = forms.CharField(
-        label="Why", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        error_messages={"required": "Say why the case is or is not referred to MARAC"},
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args: Any, agencies: list[Agency], dram: bool, **kwargs: Any) -> None:
@@ -124,19 +151,34 @@ class CaseForm(VersionedFormMixin, GovukForm):
 
 class ActionForm(GovukForm):
     agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.order_by("name"), empty_label="Select the agency"
+        error_messages={"required": "Select the agency"},
+        label="Agency",
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Select the agency",
     )
     owner = UserChoiceField(
+        error_messages={"required": "Select the named owner"},
         label="Named owner",
         help_text="They are told in their Sightline notifications",
         queryset=User.objects.none(),
         empty_label="Select the owner",
     )
-    what = forms.CharField(label="What is to be done", widget=forms.Textarea(attrs={"rows": 3}))
-    protects = forms.ChoiceField(
-        label="Whom it protects", choices=MeetingAction.Protects.choices, widget=forms.RadioSelect
+    what = forms.CharField(
+        error_messages={"required": "Enter what is to be done"},
+        label="What is to be done",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due_on = GovukDateField(label="Due date", help_text="For example, 10 3 2025")
+    protects = forms.ChoiceField(
+        error_messages={"required": "Select whom the action protects"},
+        label="Whom it protects",
+        choices=MeetingAction.Protects.choices,
+        widget=forms.RadioSelect,
+    )
+    due_on = GovukDateField(
+        error_messages={"required": "Enter the due date"},
+        label="Due date",
+        help_text="For example, 10 3 2025",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,6 +189,7 @@ class ActionForm(GovukForm):
 
 class ReviewForm(VersionedFormMixin, GovukForm):
     status = forms.ChoiceField(
+        error_messages={"required": "Select whether the action was done"},
         label="Was the action done?",
         choices=[
             (MeetingAction.Status.DONE, "Done"),
@@ -164,7 +207,11 @@ class ReviewForm(VersionedFormMixin, GovukForm):
 
 
 class MinutesForm(VersionedFormMixin, GovukForm):
-    minutes = forms.CharField(label="Minutes", widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(
+        error_messages={"required": "Enter the minutes"},
+        label="Minutes",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -182,6 +229,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 class ReferralForm(GovukForm):
     criteria = forms.ModelMultipleChoiceField(
+        error_messages={"required": "Select at least one criterion the referral meets"},
         label="Which criteria does the referral meet?",
         queryset=ReferralCriterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -211,7 +259,10 @@ class ReferralForm(GovukForm):
         required=False,
     )
     consent = forms.ChoiceField(
-        label="Consent", choices=Referral.Consent.choices, widget=forms.RadioSelect
+        error_messages={"required": "Select whether the person consented to the referral"},
+        label="Consent",
+        choices=Referral.Consent.choices,
+        widget=forms.RadioSelect,
     )
     without_consent_reason = forms.CharField(
         label="Why information is shared without consent",
