@@ -10,7 +10,7 @@ The agenda lists, one item per incident (or per referral not tied to a listed in
   `domestic-abuse-high-risk` threshold, risk level high, or a DASH record judged high);
 - each domestic abuse incident that raised a `domestic-abuse-cumulative` or
   `domestic-abuse-high-risk` alert in the window;
-- each new MARAC referral.
+- each new MARAC referral (not one a DRAM itself decided to make the day before).
 An item from the days before the window that no DRAM has discussed yet is carried over (for
 `CARRY_OVER_DAYS`), so a meeting that did not happen, or an incident recorded after its
 window's meeting, is not lost.
@@ -137,6 +137,17 @@ def _listed_referrals() -> set[int]:
     )
 
 
+def _came_from_a_dram(referral: Referral) -> bool:
+    """A referral made as a DRAM decided (its subject discussed at a DRAM in the day before)
+    is that DRAM's outcome, not new business for the next one."""
+    return MeetingCase.objects.filter(
+        meeting__kind=MeetingKind.DRAM,
+        subject_id=referral.subject_id,
+        discussed_at__lte=referral.referred_at,
+        discussed_at__gte=referral.referred_at - dt.timedelta(days=1),
+    ).exists()
+
+
 def dram_agenda(held_on: dt.date) -> list[AgendaItem]:
     """Everything the DRAM held on `held_on` must discuss, not yet on any DRAM's list."""
     start, end = dram_window(held_on)
@@ -178,6 +189,8 @@ def dram_agenda(held_on: dt.date) -> list[AgendaItem]:
         .order_by("referred_at", "pk")
     )
     for referral in referrals:
+        if _came_from_a_dram(referral):
+            continue
         reason = "A new MARAC referral" + (" (a repeat referral)" if referral.is_repeat else "")
         for item in items.values():
             if item.subject.pk == referral.subject_id and item.referral is None:
