@@ -178,3 +178,56 @@ def test_a_case_cannot_be_recorded_before_anyone_accepted_the_confidentiality_st
             present=True,
             confidentiality_accepted=False,
         )
+
+
+def test_the_exploitation_meeting_uses_its_own_criteria_and_actions(
+    agencies, police_officer, social_worker, time_machine
+):
+    time_machine.move_to(b.at("2025-03-05", "09:00"))
+    child = b.Household().child
+    with pytest.raises(ValidationError, match="Select at least one criterion"):
+        services.referral_create(
+            actor=social_worker,
+            meeting_kind="exploitation",
+            subject=child,
+            criteria=criteria("dash"),  # a MARAC criterion: not the exploitation meeting's
+            consent="not_sought",
+            without_consent_reason="Telling the child's contacts would raise the risk of harm.",
+            victim_knows=None,
+        )
+    referral = services.referral_create(
+        actor=social_worker,
+        meeting_kind="exploitation",
+        subject=child,
+        criteria=criteria("missing", "cce", kind="exploitation"),
+        incidents_in_12_months=4,
+        judgement_reasons="Found with older teenagers far from home carrying cash and phones.",
+        consent="not_sought",
+        without_consent_reason="Telling the child's contacts would raise the risk of harm.",
+        victim_knows=None,
+    )
+    coordinator = b.coordinator(agencies)
+    meeting = b.held_meeting(agencies, "2025-03-06", kind="exploitation")
+    assert meeting.minutes_due_on == dt.date(2025, 3, 11)
+    case = services.referral_list_at(actor=coordinator, meeting=meeting, referral=referral)
+    services.meeting_case_record(
+        actor=coordinator,
+        case=case,
+        version=None,
+        risk_level="high",
+        safety_plan="Disruption notices; return home interviews after every missing episode.",
+        shares={agencies["police"]: "Seen at two addresses linked to county lines."},
+    )
+    services.meeting_action_add(
+        actor=coordinator,
+        case=case,
+        agency=agencies["police"],
+        owner=police_officer,
+        what="Serve child abduction warning notices.",
+        protects="child",
+        due_on=dt.date(2025, 3, 13),
+    )
+    [note] = NetworkNotification.objects.filter(recipient=police_officer)
+    assert note.kind == "exploitation-action"
+    with pytest.raises(ValidationError, match="referral to the MARAC|already on"):
+        services.referral_list_at(actor=coordinator, meeting=meeting, referral=referral)
