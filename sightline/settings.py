@@ -244,6 +244,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 # LOCAL settings of the partnership (DOMAIN.md)
 WORKING_DAY_START = os.environ.get("WORKING_DAY_START", "09:00")
 WORKING_DAY_END = os.environ.get("WORKING_DAY_END", "17:00")
+# Risk meetings (LOCAL): when the daily DRAM meets, and the adult female population that the
+# MARAC quarterly return counts cases per 10,000 of (default: an estimate for Bradford District).
+DRAM_MEETING_TIME = os.environ.get("DRAM_MEETING_TIME", "09:30")
+SIGHTLINE_ADULT_WOMEN_POPULATION = env_int("SIGHTLINE_ADULT_WOMEN_POPULATION", 214_000)
 INFORMATION_REQUEST_WORKING_HOURS = env_int("INFORMATION_REQUEST_WORKING_HOURS", 4)
 CONTACT_DECISION_WORKING_DAYS = env_int("CONTACT_DECISION_WORKING_DAYS", 1)
 # A contact that "needs to happen today" is decided within this many working hours; one about

@@ -194,6 +194,7 @@ COVERED_ELSEWHERE = {
     "partnership/": "sightline/partnership/tests (permission table)",
     "training/": "sightline/learning/tests/test_pages.py (permission table)",
     "insight/": "sightline/insight/tests/test_pages.py (permission table)",
+    "meetings/": "sightline/sharing/tests/test_meeting_pages.py (permission table)",
 }
 
 

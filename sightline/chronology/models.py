@@ -56,6 +56,9 @@ class EventType(models.TextChoices):
     DECISION_SENT_BACK = "decision_sent_back", "Front door decision sent back by a manager"
     INFORMATION_REQUESTED = "information_requested", "Partner information requested"
     INFORMATION_SHARED = "information_shared", "Partner information shared"
+    # Risk management meetings (DRAM, MARAC, exploitation meeting) recorded by Sightline
+    RISK_MEETING_CASE = "risk_meeting_case", "Discussed at a risk management meeting"
+    RISK_MEETING_ACTION = "risk_meeting_action", "Action agreed at a risk management meeting"
 
 
 class Role(models.TextChoices):

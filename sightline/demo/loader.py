@@ -42,6 +42,8 @@ FURTHER_DEMOS = (
     # The year's events were recorded without waking the chronology's listeners (see
     # _history_unannounced); the rules engine reads the whole history once instead.
     ("alerts from the rule catalogue over the whole year", "sightline.risk.engine.replay"),
+    # After the alerts: each DRAM's agenda lists the domestic abuse alerts of its window.
+    ("DRAM and MARAC meetings", "sightline.demo.meetings.load_meetings_demo"),
 )
 
 

@@ -11,7 +11,10 @@ class SharingConfig(AppConfig):
         from sightline.core.notifications import address_changed, alerts_raised, team_due_items
         from sightline.sharing.encompass import alerts as encompass_alerts
         from sightline.sharing.encompass import tasks as encompass_tasks
+        from sightline.sharing.meetings import timescales as meeting_timescales
         from sightline.sharing.network import selectors, tasks
+
+        meeting_timescales.register()
 
         alerts_raised.connect(tasks.on_alerts_raised, dispatch_uid="sharing.alerts_raised")
         address_changed.connect(tasks.on_address_changed, dispatch_uid="sharing.address_changed")

@@ -10,6 +10,7 @@ from django.db import models
 from sightline.accounts.models import Agency
 from sightline.people.models import Person
 from sightline.sharing.encompass.models import *  # noqa: F403 (Operation Encompass)
+from sightline.sharing.meetings.models import *  # noqa: F403  (risk meetings)
 
 __all__ = ["Audience", "CpisLookup", "Due", "NetworkNotification", "NotificationKind"]
 

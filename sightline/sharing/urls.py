@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sightline.sharing import views
 from sightline.sharing.encompass import views as encompass
@@ -9,6 +9,7 @@ urlpatterns = [
     path("cp-is/", views.lookup, name="cpis"),
     path("cp-is/answer/", views.answer, name="cpis-answer"),
     path("messages/", views.inbox, name="inbox"),
+    path("meetings/", include("sightline.sharing.meetings.urls")),
     path("notifications/", network.notifications, name="notifications"),
     path("notifications/<int:notification_id>/", network.notification, name="notification"),
     path(

@@ -30,6 +30,7 @@ REFERENCE_ROWS = [
         "sightline.sharing.migrations.0003_notification_audiences",
         "load",
     ),
+    ("sharing", "ReferralCriterion", "sightline.sharing.migrations.0005_risk_meetings", "load"),
 ]
 
 

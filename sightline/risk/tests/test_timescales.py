@@ -26,6 +26,8 @@ def test_every_timescale_of_the_design_is_in_the_catalogue():
         "review-conference-overdue",
         "encompass-notification-late",
         "dram-overdue",
+        "marac-minutes-overdue",
+        "meeting-action-overdue",
         "panel-notification-overdue",
         "rapid-review-overdue",
         "supervision-overdue",

@@ -67,6 +67,7 @@ def _notify(
     due: str,
     now: dt.datetime,
     escalation_of: NetworkNotification | None = None,
+    due_by: dt.datetime | None = None,
 ) -> NetworkNotification | None:
     try:
         with transaction.atomic():
@@ -79,7 +80,7 @@ def _notify(
                 alert_id=alert_id,
                 reason=recipient.reason[:200],
                 created_at=now,
-                due_at=due_at(due, now),
+                due_at=due_by or due_at(due, now),
                 urgent=due == Due.SAME_DAY,
                 escalation_of=escalation_of,
             )
@@ -139,6 +140,35 @@ def network_notify(
         if notification is not None:
             made.append(notification)
     return made
+
+
+@transaction.atomic
+def network_notify_user(
+    *,
+    recipient: User,
+    reason: str,
+    kind: str,
+    title: str,
+    person_ids: Iterable[int],
+    asks_for: str = "",
+    detail: str = "",
+    due_by: dt.datetime | None = None,
+) -> NetworkNotification | None:
+    """Tell one named user (an action's owner, say) about these people, due by `due_by` (else
+    as the kind says); the e-mail and the escalation work as for any notification."""
+    due, _ = kind_audience(kind)
+    return _notify(
+        recipient=Recipient(recipient, reason),
+        kind=kind,
+        title=title,
+        asks_for=asks_for,
+        detail=detail,
+        person_ids=list(dict.fromkeys(person_ids)),
+        alert_id=None,
+        due=due,
+        now=timezone.now(),
+        due_by=due_by,
+    )
 
 
 def _own(actor: User, notification: NetworkNotification) -> NetworkNotification:
