@@ -7,20 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sightline.accounts.models import User
+from sightline.core.requests import SignedInRequest
 from sightline.linkage import selectors
 from sightline.linkage.changes import person_change_undo
 from sightline.linkage.forms import DecisionForm
 from sightline.linkage.rules import REVIEW_MATCHES
 from sightline.linkage.services import match_candidate_decide, match_candidate_reopen
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def data_quality(view: Any) -> Any:

@@ -12,7 +12,6 @@ starts on the date of the ICPC that decided it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from sightline.casework.models import (
 from sightline.casework.services.episodes import validate_in_team
 from sightline.chronology.services import event_record
 from sightline.core import audit
+from sightline.core.dates import add_months
 from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import (
     LONDON,
@@ -98,16 +98,10 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, LONDON).date()
 
 
-def at_time(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
-    """A moment on `day` for the chronology (records that carry only a date)."""
+def at_time(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment on `day` at a time someone recorded, UK time. A step with a date only has no
+    time to give: it is stored by `core.dates.date_only_moment`, never at an invented hour."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def long_date(day: dt.date) -> str:
