@@ -55,6 +55,7 @@ from sightline.linkage.index import (
     row_features_of,
     term_frequencies,
 )
+from sightline.linkage.merges import current_person_id, person_retired
 from sightline.linkage.models import LinkageRecord, MatchCandidate, ModelVersion, PersonChange
 from sightline.linkage.scoring import (
     Model,
@@ -726,7 +727,6 @@ def _join_linked(*, actor: Actor, person: Person, others: list[Candidate]) -> No
     UPNs or dates of birth that are not alike, or a person kept them apart. Rare: only then
     are the persons read."""
     from sightline.linkage.batch import _dob_alike, _id_alike
-    from sightline.linkage.selectors import person_retired
 
     for candidate in sorted(others, key=_most_likely):
         held = LinkageRecord.objects.filter(
@@ -804,8 +804,6 @@ def match_candidate_decide(
 
     The decision binds later rebuilds between the record and the candidate's source records.
     """
-    from sightline.linkage.selectors import current_person_id
-
     candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != MatchCandidate.Status.PENDING:
         raise ValidationError("This match has already been decided.")
