@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -37,7 +37,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.core.rows import rows_insert, rows_read
-from sightline.core.transactions import service_atomic
+from sightline.core.transactions import on_rollback, service_atomic
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
 from sightline.linkage.comparisons import COMPARISONS, Comparison
@@ -130,7 +130,6 @@ class _Session:
     tf: TermFrequencies | None = None
     tf_read: bool = False
     marks: CatchUpMarks | None = None
-    marker: Callable[[], None] | None = None
     # Source records that existed when the session began, by (agency code, record id), read
     # once for a batch (`records_known`); records the batch adds are looked up as they come.
     known: dict[tuple[str, str], SourceRecord] = field(default_factory=dict)
@@ -214,27 +213,22 @@ def _term_frequencies() -> TermFrequencies | None:
 
 
 def _marks_valid(session: _Session) -> CatchUpMarks | None:
-    """The session's marks, unless the savepoint that last moved them was rolled back (Django
-    drops the on-commit marker registered with them)."""
-    if session.marks is None or session.marker is None:
-        return None
-    marker = session.marker
-    if any(entry[1] is marker for entry in reversed(connection.run_on_commit)):
-        return session.marks
-    session.marks = session.marker = None
-    return None
+    """The session's marks: `_set_marks` forgets them when the feed line that moved them is
+    rolled back (`core.transactions.on_rollback`)."""
+    return session.marks
 
 
 def _set_marks(session: _Session, marks: CatchUpMarks) -> None:
     if not connection.in_atomic_block:
-        session.marks = session.marker = None
+        session.marks = None
         return
 
-    def marker() -> None:
-        """Moved the marks; dropped by Django if its savepoint rolls back."""
+    def forget() -> None:
+        if session.marks is marks:
+            session.marks = None
 
-    session.marks, session.marker = marks, marker
-    transaction.on_commit(marker)
+    session.marks = marks
+    on_rollback(forget)
 
 
 def _catch_up() -> None:
@@ -267,7 +261,7 @@ def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:
     if marks is None:
         return
     if record.pk != marks.record + 1 or (created and person.pk != marks.person + 1):
-        session.marks = session.marker = session.written = None
+        session.marks = session.written = None
         return
     _set_marks(session, CatchUpMarks(record.pk, person.pk if created else marks.person))
     session.written = people_written()

@@ -177,8 +177,16 @@ class Address(models.Model):
         return ", ".join(part for part in (self.line, self.town, self.postcode) if part)
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.postcode = normalise_postcode(self.postcode)
+        self.normalise()
         super().save(*args, **kwargs)
+
+    def normalise(self) -> None:
+        """The address as Sightline keeps it: the postcode in its standard form ("BD21 4QA"),
+        no spaces around the line or town. `save()` calls it; code that writes addresses in
+        bulk without `save()` (the demo, the benches) calls it itself."""
+        self.line = (self.line or "").strip()
+        self.town = (self.town or "").strip()
+        self.postcode = normalise_postcode(self.postcode)
 
     @property
     def is_current(self) -> bool:
