@@ -25,8 +25,8 @@ from sightline.chronology.selectors import (
     timeline_facets,
 )
 from sightline.core.pagination import paginate
+from sightline.core.requests import SignedInRequest
 from sightline.people.selectors import NeedsBreakGlass, PersonAccess, person_details, person_get
-from sightline.people.views import SignedInRequest
 
 PER_PAGE = 50
 

@@ -15,9 +15,10 @@ import hmac
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sightline.core.models import AuditEntry
+from sightline.core.transactions import on_rollback
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x5157_4C4E  # advisory lock id for appending to the chain on PostgreSQL
@@ -49,61 +51,19 @@ def _label(actor: Any) -> str:
     return f"{full} ({agency.name})" if agency else str(full)
 
 
-class _Head:
-    """The newest hash this connection appended in its current transaction.
-
-    Valid while the marker registered with `on_commit` when the entry was written is still
-    waiting: Django drops it when the savepoint (or the transaction) that holds the entry is
-    rolled back, and runs it (which forgets the head) when the transaction commits. Inside one
-    transaction nobody else can append (SQLite's IMMEDIATE transactions; PostgreSQL's
-    advisory lock, held to the end of the transaction), so the chain stays whole without
-    reading the newest entry back for every entry of a batch.
-    """
-
-    def __init__(self) -> None:
-        self.local = threading.local()
-
-    def get(self) -> str | None:
-        cached = getattr(self.local, "head", None)
-        if cached is None:
-            return None
-        marker, value = cached
-        if not connection.in_atomic_block:
-            return None
-        for entry in reversed(connection.run_on_commit):
-            if entry[1] is marker:  # (savepoint ids, callable, robust)
-                return value
-        self.local.head = None
-        return None
-
-    def set(self, value: str) -> None:
-        if not connection.in_atomic_block:
-            self.local.head = None
-            return
-
-        def forget() -> None:
-            head = getattr(self.local, "head", None)
-            if head is not None and head[0] is forget:
-                self.local.head = None
-
-        self.local.head = (forget, value)
-        transaction.on_commit(forget)
-
-    def clear(self) -> None:
-        self.local.head = None
-
-
-_head = _Head()
-
-
 class _Deferred(threading.local):
-    """Entries recorded inside `deferred()`, each with the on-commit marker that tells whether
-    the savepoint it was recorded in is still there (Django drops the marker on rollback)."""
+    """Entries recorded inside `deferred()`, waiting to be written together; an entry recorded
+    in a feed line that rolled back is dropped (`core.transactions.on_rollback`)."""
 
-    entries: list[tuple[Callable[[], None], AuditEntry]] | None = None
+    entries: list[AuditEntry] | None = None
 
 
 _deferred = _Deferred()
+
+
+def _drop(entry: AuditEntry) -> None:
+    if _deferred.entries is not None:
+        _deferred.entries = [kept for kept in _deferred.entries if kept is not entry]
 
 
 @contextmanager
@@ -111,10 +71,12 @@ def deferred() -> Iterator[None]:
     """Write the entries recorded inside this block together, in order, when it ends.
 
     For bulk work inside one transaction (a feed batch): one INSERT for many entries instead of
-    one each. Entries recorded in a savepoint that was rolled back meanwhile are left out, as
-    if written and rolled back with it. The chain is the same as with one write per entry;
-    an entry's `id` and `hash` are set only once written. Use inside the transaction; an
-    error inside the block writes nothing (the transaction is rolled back anyway).
+    one each. Entries recorded in a `savepoint_shared` block (a feed line) that was rolled back
+    meanwhile are left out, as if written and rolled back with it; inside this block, code that
+    rolls back part of its work and goes on does so in such a block. The chain is the same as
+    with one write per entry; an entry's `id` and `hash` are set only once written. Use inside
+    the transaction; an error inside the block writes nothing (the transaction is rolled back
+    anyway).
     """
     if _deferred.entries is not None or not connection.in_atomic_block:
         yield
@@ -128,9 +90,7 @@ def deferred() -> Iterator[None]:
 
 
 def _write_deferred() -> None:
-    entries, _deferred.entries = _deferred.entries or [], []
-    waiting = {id(entry[1]) for entry in connection.run_on_commit}
-    kept = [entry for marker, entry in entries if id(marker) in waiting]
+    kept, _deferred.entries = _deferred.entries or [], []
     if not kept:
         return
     last = _chain_head()
@@ -138,7 +98,6 @@ def _write_deferred() -> None:
         entry.prev_hash = last
         entry.hash = last = entry.compute_hash()
     AuditEntry.objects.all().append_chained(kept)
-    _head.set(last)
 
 
 def _chain_head() -> str:
@@ -146,10 +105,7 @@ def _chain_head() -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = _head.get()
-    if last is None:
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS
+    return chain_head()
 
 
 def record(
@@ -183,12 +139,8 @@ def record(
         detail=_as_stored(detail),
     )
     if _deferred.entries is not None:
-
-        def marker() -> None:
-            """Still waiting while the savepoint holding the entry stands."""
-
-        transaction.on_commit(marker)
-        _deferred.entries.append((marker, entry))
+        _deferred.entries.append(entry)
+        on_rollback(partial(_drop, entry))
         return entry
     return _append(entry)
 
@@ -198,7 +150,6 @@ def _append(entry: AuditEntry) -> AuditEntry:
     entry.prev_hash = _chain_head()
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
-    _head.set(entry.hash)
     return entry
 
 

@@ -7,18 +7,38 @@ by the order things were recorded, and shows no time for it.
 
 A caller says which it has by what it passes: a `datetime` is a moment with a time, a `date`
 is a date only (`occurrence` tells the two apart).
+
+Calendar arithmetic lives here too, once: `add_months` (on `python-dateutil`'s
+`relativedelta`) and `age_on`. Nothing else in Sightline defines them
+(`tests/test_one_way_to_do_each_thing.py` fails if something does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from sightline.core.working_days import LONDON
 
-__all__ = ["Occurrence", "date_only_moment", "local_day", "occurrence"]
+__all__ = [
+    "DATE_ONLY_TIME",
+    "Occurrence",
+    "add_months",
+    "age_on",
+    "date_only_moment",
+    "local_day",
+    "occurrence",
+]
+
+# The time of day, UK time, at which a step recorded with a date only is stored: the start of
+# its day (ADR 012). The one constant for it; no module invents 09:00 or 12:00 of its own.
+DATE_ONLY_TIME = dt.time.min
+
+When = TypeVar("When", dt.date, dt.datetime)
 
 
 def date_only_moment(day: dt.date) -> dt.datetime:
@@ -27,7 +47,27 @@ def date_only_moment(day: dt.date) -> dt.datetime:
     Never in the future for a step recorded today, and inside any date filter that includes
     the day. Rules measure windows between these instants (DESIGN.md section 6).
     """
-    return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
+    return dt.datetime.combine(day, DATE_ONLY_TIME, tzinfo=LONDON)
+
+
+def add_months(when: When, months: int) -> When:
+    """The same day (and time) `months` calendar months later, or earlier when negative.
+
+    When that month has no such day, the month's last day: 31 August + 6 months is 28 February
+    (29 in a leap year), and 29 February - 12 months is 28 February. A `datetime` keeps its
+    wall-clock time and time zone.
+    """
+    return when + relativedelta(months=months)
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from `born` to `day`: the age a person is on `day`.
+
+    A birthday counts from the start of its day. Someone born on 29 February turns a year
+    older on 1 March in a year without one: a child born on 29 February 2008 is still 17 on
+    28 February 2026, and 18 on 1 March. Negative before `born` (-1 the day before birth).
+    """
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -9,7 +9,7 @@ shows them beside its own errors, all at once:
         problems = Problems()
         problems.check(_require_open, episode)
         if visit_date is not None:  # None: not given yet (the form already said so)
-            problems.check(_not_in_future, visit_date, "visit_date", "The visit date")
+            problems.check(not_in_future, visit_date, "visit_date", "The visit date")
         return problems.error()
 
     refuse(visit_problems(episode=episode, visit_date=visit_date))  # in the service

@@ -64,7 +64,7 @@ from sightline.casework.models import (
 from sightline.casework.services.episodes import REFERRAL_SOURCES
 from sightline.chronology.models import Event, EventType, Participant
 from sightline.core import audit
-from sightline.core.dates import local_day, occurrence
+from sightline.core.dates import add_months, local_day, occurrence
 from sightline.core.working_days import LONDON, add_working_days, is_working_day
 from sightline.demo.organisations import LOADER, NORTH, Staff, _new_user
 from sightline.demo.population import District, Home, Someone
@@ -158,19 +158,10 @@ def history_start(today: dt.date) -> dt.date:
     return dt.date(first_full - 1, 4, 1)
 
 
-def _at(day: dt.date, hour: int = 12, minute: int = 0) -> dt.datetime:
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """When a demo worker recorded a step: the order `_events` writes steps in. A step with a
+    date only is still stored at the start of its day (`core.dates.date_only_moment`)."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _wd(day: dt.date, count: int) -> dt.date:
@@ -290,7 +281,7 @@ class _Case:
         if arrival.contact is None:
             self._event(
                 EventType.CONTACT,
-                _at(arrival.day),
+                _at(arrival.day, 12),
                 f"Referral to children's social care ({REFERRAL_SOURCES[arrival.source]}).",
                 self.lead,
                 referral_source=arrival.source,
@@ -352,7 +343,7 @@ class _Case:
         )
         self._event(
             EventType.CASE_TRANSFERRED,
-            _at(day),
+            _at(day, 12),
             f"Case transferred from {self.team.name} to {team.name}.",
             self.manager,
             from_team=self.team.name,
@@ -386,7 +377,7 @@ class _Case:
         self.assessments.append(assessment)
         self._event(
             EventType.ASSESSMENT_STARTED,
-            _at(start),
+            _at(start, 12),
             f"Social work assessment started; due {due.day} {due:%B %Y}.",
             self.lead,
             due_date=due.isoformat(),
@@ -403,7 +394,7 @@ class _Case:
         self.finished.append(completed)
         self._event(
             EventType.ASSESSMENT_COMPLETED,
-            _at(completed),
+            _at(completed, 12),
             f"Social work assessment completed and authorised: {OUTCOMES[outcome]}",
             self.manager,
             factors=factors,
@@ -768,7 +759,7 @@ class _Case:
             reviews = int(self.h.pick({"1": 0.1, "2": 0.3, "3": 0.32, "4": 0.2, "5": 0.08}))
             if self.unborn:
                 reviews = 3
-            due = _wd_before(_add_months(conference_day, 3))  # T6, off a weekend or holiday
+            due = _wd_before(add_months(conference_day, 3))  # T6, off a weekend or holiday
             last_held = conference_day
             for number in range(1, reviews + 1):
                 if self.r.random() < 0.9:
@@ -816,7 +807,7 @@ class _Case:
                         held,
                     )
                     break
-                due = _wd_before(_add_months(day, 6))
+                due = _wd_before(add_months(day, 6))
         except _Stop:
             pass
         self.plan_spans.append((plan, conference_day, end))
@@ -1251,7 +1242,7 @@ class CaseworkHistory:
             words = "seen alone" if alone else ("seen" if seen else "not seen")
             case._event(
                 EventType.STATUTORY_VISIT,
-                _at(day),
+                _at(day, 12),
                 f"Statutory visit: the child was {words}.",
                 worker,
                 child_seen=seen,
@@ -1282,7 +1273,7 @@ class CaseworkHistory:
                 )
                 case._event(
                     EventType.SUPERVISION,
-                    _at(day),
+                    _at(day, 12),
                     f"Case supervision with {manager.get_full_name()}; next by "
                     f"{following.day} {following:%B %Y}.",
                     manager,
@@ -1480,7 +1471,7 @@ class CaseworkHistory:
                 case.episode.closure_authorised_by = case.manager
                 case._event(
                     EventType.EPISODE_CLOSED,
-                    _at(day),
+                    _at(day, 12),
                     f"Episode closed: {ClosureReason(reason).label}.",
                     case.manager,
                     reason=reason,

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sightline.core.dates import age_on
 from sightline.core.forms import GovukDateField, GovukForm
 from sightline.frontdoor.models import Consent, LawfulBasis, Urgency
 from sightline.frontdoor.services.contacts import CONSENT_NEEDS_DETAIL, MAX_TEXT
@@ -24,11 +25,6 @@ from sightline.people.models import Sex
 HONEYPOT_FIELD = "website"
 
 ADULT_AGE = 18  # the public form is for concerns about children under 18
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Whole years from `born` to `day`."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 _PHONE = re.compile(r"^\+?[\d\s()-]{7,25}$")

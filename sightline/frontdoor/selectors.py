@@ -35,6 +35,7 @@ from sightline.chronology.models import EventType, Participant
 from sightline.chronology.models import Role as ParticipantRole
 from sightline.chronology.panels import OpenWork
 from sightline.core import audit
+from sightline.core.dates import add_months
 from sightline.core.models import AuditEntry
 from sightline.core.templatetags.govuk_dates import local, weekday_date_time_of
 from sightline.core.templatetags.words import govuk_date
@@ -384,12 +385,7 @@ def front_door_users() -> QuerySet[User]:
 
 def a_year_before(moment: dt.datetime) -> dt.datetime:
     """The same moment 12 months earlier (29 February falls back to the 28th)."""
-    local = timezone.localtime(moment, LONDON)
-    try:
-        earlier = local.replace(year=local.year - 1)
-    except ValueError:
-        earlier = local.replace(year=local.year - 1, day=28)
-    return earlier
+    return add_months(timezone.localtime(moment, LONDON), -12)
 
 
 @dataclass(frozen=True)

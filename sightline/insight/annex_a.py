@@ -30,6 +30,7 @@ from sightline.casework.models import (
     S47Enquiry,
     StatutoryVisit,
 )
+from sightline.core.dates import add_months
 from sightline.core.exports import safe_cell
 from sightline.frontdoor.models import Contact, Outcome, ReferralSource
 from sightline.insight.census import la_child_id
@@ -136,7 +137,7 @@ class Period:
 
     @classmethod
     def last_twelve_months(cls, today: dt.date) -> Period:
-        return cls(start=today.replace(year=today.year - 1) + dt.timedelta(days=1), end=today)
+        return cls(start=add_months(today, -12) + dt.timedelta(days=1), end=today)
 
 
 class ChildColumns:
@@ -238,7 +239,7 @@ def list_3_referrals(period: Period, columns: ChildColumns) -> Iterator[list[Any
         earlier[child_id].append(day)
     sources = dict(ReferralSource.choices)
     for episode in episodes:
-        since = episode.referral_date.replace(year=episode.referral_date.year - 1)
+        since = add_months(episode.referral_date, -12)
         count = sum(1 for d in earlier[episode.child_id] if since < d <= episode.referral_date)
         yield [
             *columns.cells(episode.child),
@@ -301,7 +302,7 @@ def list_5_s47(period: Period, columns: ChildColumns) -> Iterator[list[Any]]:
     for s47 in enquiries:
         episode = s47.episode
         icpc = getattr(s47, "icpc", None)
-        since = s47.start_date.replace(year=s47.start_date.year - 1)
+        since = add_months(s47.start_date, -12)
         yield [
             *columns.cells(episode.child),
             disability(episode.child),

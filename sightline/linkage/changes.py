@@ -2,7 +2,7 @@
 
 A merge moves everything of one person (source records, chronology participants, addresses,
 other names, household memberships, relationships, involvements) to the survivor and keeps
-the merged person's row, retired: `sightline.linkage.selectors.retired_person_ids` lists such
+the merged person's row, retired: `sightline.linkage.merges.retired_person_ids` lists such
 rows so lists of people can leave them out. The merged person's current address becomes the
 survivor's only when it is newer and really another address (`same_address`); otherwise it
 joins the survivor's history. A split moves some source records (and the chronology entries
@@ -25,6 +25,7 @@ from sightline.accounts.models import User
 from sightline.chronology.models import Participant
 from sightline.core import audit
 from sightline.linkage.index import index_move
+from sightline.linkage.merges import person_retired
 from sightline.linkage.models import LinkageRecord, PersonChange
 from sightline.people.addresses import same_address
 from sightline.people.models import (
@@ -63,8 +64,6 @@ def _label(actor: Actor) -> str:
 
 
 def _retired(person: Person) -> bool:
-    from sightline.linkage.selectors import person_retired
-
     return person_retired(person.pk)
 
 

@@ -8,60 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from sightline.accounts.models import User
 from sightline.core import audit
 from sightline.linkage.index import record_features
+from sightline.linkage.merges import current_person_id, retired_person_ids
 from sightline.linkage.models import MatchCandidate, PersonChange
 from sightline.linkage.rules import REVIEW_MATCHES
 from sightline.linkage.scoring import FieldWeight, Score, score
 from sightline.people.models import Person, SourceRecord
 
 
-def retired_person_ids() -> set[int]:
-    """Persons merged into another (and not unmerged), or emptied by undoing a split.
-
-    Their rows are kept for history; lists of people (`sightline people`) leave them out.
-    """
-    merged = Q(kind=PersonChange.Kind.MERGE, undone_at__isnull=True)
-    return set(PersonChange.objects.filter(merged).values_list("from_person_id", flat=True)) | set(
-        PersonChange.objects.filter(
-            kind=PersonChange.Kind.SPLIT, undone_at__isnull=False
-        ).values_list("to_person_id", flat=True)
-    )
-
-
-def person_retired(person_id: int) -> bool:
-    """Whether `retired_person_ids()` holds this person, asked of their own changes only (a
-    merge asks it of both persons; reading every retired id each time grew with the merges)."""
-    return PersonChange.objects.filter(
-        Q(kind=PersonChange.Kind.MERGE, undone_at__isnull=True, from_person_id=person_id)
-        | Q(kind=PersonChange.Kind.SPLIT, undone_at__isnull=False, to_person_id=person_id)
-    ).exists()
-
-
 def current_persons() -> QuerySet[Person]:
     """Every person who is not retired by a merge."""
     return Person.objects.exclude(pk__in=retired_person_ids())
-
-
-def current_person_id(person_id: int) -> int:
-    """Follow merges: the person a (possibly merged) person now lives on as."""
-    seen = {person_id}
-    while True:
-        survivor = (
-            PersonChange.objects.filter(
-                kind=PersonChange.Kind.MERGE, undone_at__isnull=True, from_person_id=person_id
-            )
-            .values_list("to_person_id", flat=True)
-            .first()
-        )
-        if survivor is None or survivor in seen:
-            return person_id
-        seen.add(survivor)
-        person_id = survivor
 
 
 def _check(user: User) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -38,7 +38,7 @@ from sightline.accounts.models import Agency, User
 from sightline.core import audit
 from sightline.core.problems import Problems, refuse
 from sightline.core.rows import rows_insert, rows_read
-from sightline.core.transactions import service_atomic
+from sightline.core.transactions import on_rollback, service_atomic
 from sightline.linkage import conf
 from sightline.linkage.changes import person_merge
 from sightline.linkage.comparisons import COMPARISONS, Comparison
@@ -56,6 +56,7 @@ from sightline.linkage.index import (
     row_features_of,
     term_frequencies,
 )
+from sightline.linkage.merges import current_person_id, person_retired
 from sightline.linkage.models import LinkageRecord, MatchCandidate, ModelVersion, PersonChange
 from sightline.linkage.scoring import (
     Model,
@@ -130,7 +131,6 @@ class _Session:
     tf: TermFrequencies | None = None
     tf_read: bool = False
     marks: CatchUpMarks | None = None
-    marker: Callable[[], None] | None = None
     # Source records that existed when the session began, by (agency code, record id), read
     # once for a batch (`records_known`); records the batch adds are looked up as they come.
     known: dict[tuple[str, str], SourceRecord] = field(default_factory=dict)
@@ -214,27 +214,22 @@ def _term_frequencies() -> TermFrequencies | None:
 
 
 def _marks_valid(session: _Session) -> CatchUpMarks | None:
-    """The session's marks, unless the savepoint that last moved them was rolled back (Django
-    drops the on-commit marker registered with them)."""
-    if session.marks is None or session.marker is None:
-        return None
-    marker = session.marker
-    if any(entry[1] is marker for entry in reversed(connection.run_on_commit)):
-        return session.marks
-    session.marks = session.marker = None
-    return None
+    """The session's marks: `_set_marks` forgets them when the feed line that moved them is
+    rolled back (`core.transactions.on_rollback`)."""
+    return session.marks
 
 
 def _set_marks(session: _Session, marks: CatchUpMarks) -> None:
     if not connection.in_atomic_block:
-        session.marks = session.marker = None
+        session.marks = None
         return
 
-    def marker() -> None:
-        """Moved the marks; dropped by Django if its savepoint rolls back."""
+    def forget() -> None:
+        if session.marks is marks:
+            session.marks = None
 
-    session.marks, session.marker = marks, marker
-    transaction.on_commit(marker)
+    session.marks = marks
+    on_rollback(forget)
 
 
 def _catch_up() -> None:
@@ -267,7 +262,7 @@ def _indexed_own(record: SourceRecord, person: Person, created: bool) -> None:
     if marks is None:
         return
     if record.pk != marks.record + 1 or (created and person.pk != marks.person + 1):
-        session.marks = session.marker = session.written = None
+        session.marks = session.written = None
         return
     _set_marks(session, CatchUpMarks(record.pk, person.pk if created else marks.person))
     session.written = people_written()
@@ -727,7 +722,6 @@ def _join_linked(*, actor: Actor, person: Person, others: list[Candidate]) -> No
     UPNs or dates of birth that are not alike, or a person kept them apart. Rare: only then
     are the persons read."""
     from sightline.linkage.batch import _dob_alike, _id_alike
-    from sightline.linkage.selectors import person_retired
 
     for candidate in sorted(others, key=_most_likely):
         held = LinkageRecord.objects.filter(
@@ -803,7 +797,7 @@ def match_decision_problems(
 ) -> ValidationError | None:
     """Every reason the match cannot be decided as given (None: nothing wrong); a decision
     not given (None) is not judged."""
-    from sightline.linkage.selectors import current_person_id
+    from sightline.linkage.merges import current_person_id
 
     problems = Problems()
     if candidate.status != MatchCandidate.Status.PENDING:
@@ -824,8 +818,6 @@ def match_candidate_decide(
 
     The decision binds later rebuilds between the record and the candidate's source records.
     """
-    from sightline.linkage.selectors import current_person_id
-
     candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     refuse(match_decision_problems(candidate=candidate, same_person=same_person))
     note = (note or "").strip()

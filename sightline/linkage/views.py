@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sightline.accounts.models import User
 from sightline.core.problems import refuse
+from sightline.core.requests import SignedInRequest
 from sightline.linkage import selectors
 from sightline.linkage.changes import person_change_undo
 from sightline.linkage.forms import DecisionForm
@@ -22,10 +22,6 @@ from sightline.linkage.services import (
     match_candidate_reopen,
     match_decision_problems,
 )
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def data_quality(view: Any) -> Any:

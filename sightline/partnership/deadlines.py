@@ -8,11 +8,11 @@ T9: publish a local practice review within 6 months of the decision to hold it (
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
 
+from sightline.core.dates import add_months
 from sightline.core.working_days import add_working_days
 
 PANEL_NOTIFICATION_WORKING_DAYS = 5
@@ -30,14 +30,6 @@ def rapid_review_due(notified_on: dt.date) -> dt.date:
 
 def publication_months() -> int:
     return int(getattr(settings, "PRACTICE_REVIEW_PUBLICATION_MONTHS", DEFAULT_PUBLICATION_MONTHS))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Aug + 6
-    months is 28 or 29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def practice_review_publication_due(decided_on: dt.date) -> dt.date:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from sightline.accounts.models import Agency, Team
+from sightline.core.dates import age_on
 from sightline.people.identifiers import normalise_postcode
 
 
@@ -101,10 +102,7 @@ class Person(models.Model):
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
             return None
-        years = day.year - self.date_of_birth.year
-        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
-            years -= 1
-        return years
+        return age_on(self.date_of_birth, day)
 
     def is_child_on(self, day: dt.date) -> bool:
         if self.kind == Person.Kind.UNBORN:
@@ -179,8 +177,16 @@ class Address(models.Model):
         return ", ".join(part for part in (self.line, self.town, self.postcode) if part)
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.postcode = normalise_postcode(self.postcode)
+        self.normalise()
         super().save(*args, **kwargs)
+
+    def normalise(self) -> None:
+        """The address as Sightline keeps it: the postcode in its standard form ("BD21 4QA"),
+        no spaces around the line or town. `save()` calls it; code that writes addresses in
+        bulk without `save()` (the demo, the benches) calls it itself."""
+        self.line = (self.line or "").strip()
+        self.town = (self.town or "").strip()
+        self.postcode = normalise_postcode(self.postcode)
 
     @property
     def is_current(self) -> bool:

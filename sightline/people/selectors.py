@@ -21,11 +21,11 @@ from typing import Any
 
 import jellyfish
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -35,14 +35,13 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from sightline.accounts.models import SOCIAL_CARE_ROLES, Agency, Role, Team, User
+from sightline.accounts.models import SOCIAL_CARE_ROLES, Agency, Role, User
 from sightline.core import audit
 from sightline.core.models import AuditEntry
 from sightline.people.identifiers import normalise_nhs_number, normalise_postcode
 from sightline.people.models import (
     Address,
     BreakGlass,
-    Household,
     HouseholdMember,
     Involvement,
     Person,
@@ -518,62 +517,6 @@ class PersonDetails:
     today: dt.date = field(default_factory=timezone.localdate)
 
 
-_ADDRESS = Address._meta.db_table
-_AGENCY = Agency._meta.db_table
-_HOUSEHOLD = Household._meta.db_table
-_MEMBER = HouseholdMember._meta.db_table
-_INVOLVEMENT = Involvement._meta.db_table
-_NAME = PersonName._meta.db_table
-_PERSON = Person._meta.db_table
-_RELATIONSHIP = Relationship._meta.db_table
-_SOURCE = SourceRecord._meta.db_table
-_TEAM = Team._meta.db_table
-_USER = User._meta.db_table
-
-# Each statement takes the person's id for every %s. Orders as the models' querysets did.
-_CURRENT_ADDRESS_SQL = f"""
-    SELECT "line", "town", "postcode", "moved_in" FROM "{_ADDRESS}"
-    WHERE "person_id" = %s AND "moved_out" IS NULL
-    ORDER BY "moved_in" DESC, "created_at" DESC, "id" LIMIT 1"""  # noqa: S608 (names, not values)
-_OTHER_NAMES_SQL = f"""
-    SELECT "given_name", "family_name", "kind" FROM "{_NAME}" WHERE "person_id" = %s
-    ORDER BY "kind", "family_name", "given_name", "id" """  # noqa: S608
-_SOURCE_IDS_SQL = f"""
-    SELECT a."name", s."record_id" FROM "{_SOURCE}" s JOIN "{_AGENCY}" a ON a."id" = s."agency_id"
-    WHERE s."person_id" = %s ORDER BY a."name", s."record_id" """  # noqa: S608
-# Who lives in the person's current households (not the person), those who left last.
-_HOUSEHOLD_SQL = f"""
-    SELECT m."person_id", p."kind", p."given_name", p."family_name", p."date_of_birth",
-           m."household_id", h."name", m."joined", m."left"
-    FROM "{_MEMBER}" m
-    JOIN "{_PERSON}" p ON p."id" = m."person_id"
-    JOIN "{_HOUSEHOLD}" h ON h."id" = m."household_id"
-    WHERE m."household_id" IN (
-        SELECT "household_id" FROM "{_MEMBER}" WHERE "person_id" = %s AND "left" IS NULL
-    ) AND m."person_id" <> %s
-    ORDER BY m."left" IS NOT NULL, m."left", p."date_of_birth", m."id" """  # noqa: S608
-# Relationships recorded from either side, with both people.
-_RELATIONSHIPS_SQL = f"""
-    SELECT r."kind", r."parental_responsibility", r."since", r."until",
-           r."person_id", p."kind", p."given_name", p."family_name", p."date_of_birth",
-           r."relative_id", q."kind", q."given_name", q."family_name", q."date_of_birth"
-    FROM "{_RELATIONSHIP}" r
-    JOIN "{_PERSON}" p ON p."id" = r."person_id"
-    JOIN "{_PERSON}" q ON q."id" = r."relative_id"
-    WHERE r."person_id" = %s OR r."relative_id" = %s
-    ORDER BY r."id" """  # noqa: S608
-_PROFESSIONALS_SQL = f"""
-    SELECT i."role", i."started", i."ended",
-           i."user_id", u."first_name", u."last_name", u."username", u."email", u."phone",
-           i."team_id", t."name", t."email", t."phone", a."name", a."email"
-    FROM "{_INVOLVEMENT}" i
-    LEFT JOIN "{_USER}" u ON u."id" = i."user_id"
-    LEFT JOIN "{_TEAM}" t ON t."id" = i."team_id"
-    JOIN "{_AGENCY}" a ON a."id" = i."agency_id"
-    WHERE i."person_id" = %s
-    ORDER BY i."started" DESC, i."id" """  # noqa: S608
-
-
 def _link(
     pk: int, kind: str, given_name: str, family_name: str, born: dt.date | None
 ) -> PersonLink:
@@ -587,7 +530,7 @@ def _link(
 
 
 def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
-    """The person's relatives from `_RELATIONSHIPS_SQL`, each once, ended relationships last."""
+    """The person's relatives from `_relationship_rows`, each once, ended ones last."""
     relatives: list[Relative] = []
     others: list[Relative] = []  # recorded from the relative's side
     for row in rows:
@@ -629,7 +572,7 @@ def _relatives(person_id: int, rows: list[tuple[Any, ...]]) -> list[Relative]:
 
 
 def _professionals(rows: list[tuple[Any, ...]], today: dt.date) -> list[Professional]:
-    """The professionals from `_PROFESSIONALS_SQL`, current first, newest first."""
+    """The professionals from `_professional_rows`, current first, newest first."""
     professionals = []
     for (
         role,
@@ -677,22 +620,87 @@ def person_details(*, person: Person) -> PersonDetails:
     """Names, identifiers, address, household, relatives and professionals of a person.
 
     The caller has already authorised and recorded the read of `person` (`person_get`).
-    Six short statements, however large the family.
+    Six short queries, however large the family.
     """
     today = timezone.localdate()
     pk = person.pk
-    with connection.cursor() as cursor:
-
-        def rows(sql: str, times: int = 1) -> list[tuple[Any, ...]]:
-            cursor.execute(sql, [pk] * times)
-            return cursor.fetchall()
-
-        address = rows(_CURRENT_ADDRESS_SQL)
-        other_names = rows(_OTHER_NAMES_SQL)
-        source_ids = rows(_SOURCE_IDS_SQL)
-        household = rows(_HOUSEHOLD_SQL, 2)
-        relationships = rows(_RELATIONSHIPS_SQL, 2)
-        involvements = rows(_PROFESSIONALS_SQL)
+    address = list(
+        Address.objects.filter(person_id=pk, moved_out__isnull=True)
+        .order_by("-moved_in", "-created_at", "id")
+        .values_list("line", "town", "postcode", "moved_in")[:1]
+    )
+    other_names = (
+        PersonName.objects.filter(person_id=pk)
+        .order_by("kind", "family_name", "given_name", "id")
+        .values_list("given_name", "family_name", "kind")
+    )
+    source_ids = (
+        SourceRecord.objects.filter(person_id=pk)
+        .order_by("agency__name", "record_id")
+        .values_list("agency__name", "record_id")
+    )
+    # Who lives in the person's current households (not the person), those who left last.
+    household: list[tuple[Any, ...]] = list(
+        HouseholdMember.objects.filter(
+            household_id__in=HouseholdMember.objects.filter(person_id=pk, left__isnull=True).values(
+                "household_id"
+            )
+        )
+        .exclude(person_id=pk)
+        .order_by(F("left").asc(nulls_first=True), "person__date_of_birth", "id")
+        .values_list(
+            "person_id",
+            "person__kind",
+            "person__given_name",
+            "person__family_name",
+            "person__date_of_birth",
+            "household_id",
+            "household__name",
+            "joined",
+            "left",
+        )
+    )
+    relationships = (
+        Relationship.objects.filter(Q(person_id=pk) | Q(relative_id=pk))
+        .order_by("id")
+        .values_list(
+            "kind",
+            "parental_responsibility",
+            "since",
+            "until",
+            "person_id",
+            "person__kind",
+            "person__given_name",
+            "person__family_name",
+            "person__date_of_birth",
+            "relative_id",
+            "relative__kind",
+            "relative__given_name",
+            "relative__family_name",
+            "relative__date_of_birth",
+        )
+    )
+    involvements = (
+        Involvement.objects.filter(person_id=pk)
+        .order_by("-started", "id")
+        .values_list(
+            "role",
+            "started",
+            "ended",
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user__email",
+            "user__phone",
+            "team_id",
+            "team__name",
+            "team__email",
+            "team__phone",
+            "agency__name",
+            "agency__email",
+        )
+    )
     return PersonDetails(
         current_address=CurrentAddress(*address[0]) if address else None,
         other_names=[
@@ -709,8 +717,8 @@ def person_details(*, person: Person) -> PersonDetails:
             )
             for *member, household_id, name, joined, left in household
         ],
-        relatives=_relatives(pk, relationships),
-        professionals=_professionals(involvements, today),
+        relatives=_relatives(pk, list(relationships)),
+        professionals=_professionals(list(involvements), today),
         today=today,
     )
 

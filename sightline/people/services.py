@@ -369,13 +369,9 @@ def _address_insert(
 ) -> Address:
     """Record an address as the person's current one (they have no other)."""
     address = Address(
-        person=person,
-        line=line.strip(),
-        town=town.strip(),
-        postcode=normalise_postcode(postcode),
-        moved_in=moved_in,
-        source=source,
+        person=person, line=line, town=town, postcode=postcode, moved_in=moved_in, source=source
     )
+    address.normalise()  # what `Address.save()` does, which rows_insert does not call
     rows_insert([address])
     audit.record_change(
         actor=actor, action="person.address_added", target=address, person_id=person.pk

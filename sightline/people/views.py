@@ -13,17 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sightline.accounts.models import User
 from sightline.core.pagination import paginate
+from sightline.core.requests import SignedInRequest
 from sightline.people import selectors
 from sightline.people.forms import BreakGlassForm, BreakGlassReportFilterForm, PersonSearchForm
 from sightline.people.services import break_glass_open
-
-
-class SignedInRequest(HttpRequest):
-    """A request behind login_required: its user is a signed-in Sightline user."""
-
-    user: User
 
 
 def _submitted(request: HttpRequest, form_class: type[forms.Form]) -> bool:

@@ -38,6 +38,8 @@ class Rule:
         return "," + ",".join(self.audiences) + ","
 
 
+RULES_ACTOR = "rules"  # the named system actor for automatic alerts
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "contacts-without-assessment",

@@ -29,7 +29,8 @@ from sightline.chronology.models import Event, Participant
 from sightline.core import audit
 from sightline.core.notifications import alerts_raised, publish_on_commit
 from sightline.core.working_days import LONDON
-from sightline.risk import catalogue
+from sightline.risk import catalogue, closing
+from sightline.risk.catalogue import RULES_ACTOR
 from sightline.risk.models import Alert, AlertOutcome, AlertStatus, RuleSetting
 from sightline.risk.patterns import HOUSEHOLD_RULES, PATTERNS, Instance, Subject
 from sightline.risk.timescales import (
@@ -42,7 +43,6 @@ from sightline.risk.timescales import (
 from sightline.risk.world import Ev, Residents, World, address_key_from, neighbours, streams
 
 log = logging.getLogger(__name__)
-RULES_ACTOR = "rules"  # the named system actor for automatic alerts
 
 
 @dataclass(frozen=True)
@@ -678,9 +678,7 @@ def timescales_sweep(
         record_each=record_each,
     )
     result.add(_raise_record_timescales(config, today, record_each))
-    from sightline.risk.services import timescale_alerts_close_done
-
-    timescale_alerts_close_done(today=today)
+    closing.timescale_alerts_close_done(parameters=config.parameters, today=today)
     return result
 
 

@@ -11,14 +11,14 @@ the household, open episodes and plans, whether a contact led to an assessment.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from sightline.chronology.models import EventType
+from sightline.core.dates import add_months
 from sightline.core.working_days import add_working_days
 from sightline.risk.world import Ev, HouseholdEvent, World, address_key_from, local_date
 
@@ -62,24 +62,6 @@ class Item:
 
 
 Key = tuple[dt.datetime, int]
-
-
-def add_months(at: dt.datetime, months: int) -> dt.datetime:
-    """The same moment `months` calendar months later (the 31st becomes the month's last day)."""
-    year, month = divmod(at.month - 1 + months, 12)
-    year, month = at.year + year, month + 1
-    return at.replace(year=year, month=month, day=min(at.day, _month_days(year, month)))
-
-
-def add_months_to_date(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return day.replace(year=year, month=month, day=min(day.day, _month_days(year, month)))
-
-
-@cache
-def _month_days(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
 
 
 @lru_cache(maxsize=100_000)
@@ -395,7 +377,7 @@ def injury_non_mobile_baby(s: Subject, p: dict[str, Any]) -> list[Instance]:
     by_day: dict[dt.date, Instance] = {}
     for injury in s.of(EventType.INJURY_OBSERVED):
         day = local_date(injury.at)
-        baby = dob is not None and dob <= day < add_months_to_date(dob, months)
+        baby = dob is not None and dob <= day < add_months(dob, months)
         not_mobile = injury.details.get("independently_mobile") is False
         if not (baby or not_mobile) or not s.is_child_at(injury.at):
             continue

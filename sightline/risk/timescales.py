@@ -79,10 +79,10 @@ from sightline.casework.services.protection import (
     FIRST_REVIEW_MONTHS,
     ICPC_WORKING_DAYS,
     LATER_REVIEW_MONTHS,
-    add_months,
     review_conference_due_date,
 )
 from sightline.chronology.models import EventType
+from sightline.core.dates import add_months
 from sightline.core.working_days import LONDON, is_working_day, next_working_day
 from sightline.risk import catalogue
 from sightline.risk.patterns import Instance, Subject, working_days_after

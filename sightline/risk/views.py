@@ -8,20 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sightline.accounts.models import User
 from sightline.core.problems import refuse
+from sightline.core.requests import SignedInRequest
 from sightline.risk import catalogue, selectors, services
 from sightline.risk.forms import AlertCloseForm, DashForm, RuleSettingForm
 from sightline.risk.models import AlertStatus
 from sightline.risk.rules import may_change_rule_settings, may_record_dash, may_see_alerts
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def _require(allowed: bool) -> None:

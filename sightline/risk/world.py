@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection
 
 from sightline.chronology.models import Event, EventType, Participant
+from sightline.core.dates import age_on
 from sightline.core.working_days import LONDON
 from sightline.people.identifiers import normalise_postcode
 from sightline.people.models import Address, HouseholdMember, Person
@@ -135,14 +136,12 @@ class PersonFacts:
         dob = self.date_of_birth
         if day < dob:
             return True
-        years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        return years < 18
+        return age_on(dob, day) < 18
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
             return None
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day)
 
 
 Interval = tuple[dt.date | None, dt.date | None]  # inclusive; None is open-ended

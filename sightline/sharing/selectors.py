@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from sightline.accounts.models import Team, User
 from sightline.casework.models import Plan
 from sightline.core import audit
+from sightline.core.dates import add_months
 from sightline.core.models import Notification
 from sightline.people.models import Person, PersonName, Relationship
 from sightline.people.names import given_name_keys, name_key
@@ -27,10 +28,7 @@ LOOKED_AFTER = "Not recorded in Sightline"
 
 def twelve_months_before(day: dt.date) -> dt.date:
     """The same day a year earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return add_months(day, -12)
 
 
 def persons_with_nhs_number(nhs_number: str) -> list[Person]:

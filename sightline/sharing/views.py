@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sightline.accounts.models import User
 from sightline.core.pagination import paginate
+from sightline.core.requests import SignedInRequest
 from sightline.sharing import selectors
 from sightline.sharing.forms import CpisLookupForm
 from sightline.sharing.models import format_nhs_number
@@ -19,10 +19,6 @@ from sightline.sharing.rules import LOOKUP_CPIS
 from sightline.sharing.services import cpis_lookup
 
 SESSION_KEY = "sharing.cpis_lookup"
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def unscheduled_care(view: Any) -> Any:

@@ -36,6 +36,13 @@ from sightline.casework.models import (
     StrategyDiscussion,
     Supervision,
 )
+from sightline.casework.services.checks import (
+    long_date,
+    not_before_referral,
+    not_in_future,
+    require_open_episode,
+    validate_in_team,
+)
 from sightline.chronology.models import Event, EventType
 from sightline.chronology.services import event_record
 from sightline.core import audit, versions
@@ -90,11 +97,6 @@ def assessment_working_days() -> int:
     return int(getattr(settings, "SIGHTLINE_ASSESSMENT_WORKING_DAYS", 45))
 
 
-def long_date(day: dt.date) -> str:
-    """'3 March 2025', the way the messages write a date."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def _source(actor: User) -> Agency:
     agency = actor.agency
     if agency is not None and agency.kind == Agency.Kind.SOCIAL_CARE:
@@ -107,29 +109,6 @@ def _require_text(value: str, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
-
-
-def _not_in_future(day: dt.date, field: str, what: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: f"{what} must be today or in the past"})
-
-
-def _not_before_referral(episode: Episode, day: dt.date, field: str, what: str) -> None:
-    if day < episode.referral_date:
-        raise ValidationError(
-            {
-                field: f"{what} cannot be before the referral on "
-                f"{long_date(episode.referral_date)}: check the date"
-            }
-        )
-
-
-def _require_open(episode: Episode) -> None:
-    if not episode.is_open:
-        raise ValidationError(
-            f"This episode closed on {long_date(episode.closure_date)}: "  # type: ignore[arg-type]
-            "open a new episode for a new referral"
-        )
 
 
 def _record(
@@ -199,17 +178,6 @@ def _validate_social_worker(user: User | None, field: str) -> None:
     if user is not None and user.role not in CASE_HOLDERS:
         raise ValidationError(
             {field: f"{user} is not a social worker or team manager: choose someone who is"}
-        )
-
-
-def validate_in_team(user: User | None, team: Team, field: str) -> None:
-    """A case's lead worker belongs to the team that holds the case (or to no team yet)."""
-    if user is not None and user.team_id is not None and user.team_id != team.pk:
-        raise ValidationError(
-            {
-                field: f"{user} works in {user.team.name}, not {team.name}: choose someone "  # type: ignore[union-attr]
-                f"from {team.name}, or transfer the case to their team"
-            }
         )
 
 
@@ -313,7 +281,7 @@ def episode_open_problems(
         if referral_date is None and given:
             problems.add("referral_date", "Enter the date of the referral")
         if referral_date is not None:
-            problems.check(_not_in_future, referral_date, "referral_date", "The referral date")
+            problems.check(not_in_future, referral_date, "referral_date", "The referral date")
         if (referral_source is not None or given) and referral_source not in REFERRAL_SOURCES:
             problems.add(
                 "referral_source", "Choose who made the referral (the DfE referral source)"
@@ -452,7 +420,7 @@ def assessment_start_problems(
     is not judged; the service passes every value.
     """
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     if start_date is not None:
         if start_date < episode.referral_date:
             problems.add(
@@ -460,7 +428,7 @@ def assessment_start_problems(
                 "The assessment cannot start before the referral on "
                 f"{long_date(episode.referral_date)}: check the start date",
             )
-        problems.check(_not_in_future, start_date, "start_date", "The start date")
+        problems.check(not_in_future, start_date, "start_date", "The start date")
     problems.check(_validate_social_worker, social_worker, "social_worker")
     current = Assessment.objects.filter(
         episode__child=episode.child, completed_date__isnull=True
@@ -549,14 +517,14 @@ def assessment_record_problems(
     problems.check(_require_assessment_open, assessment)
     if child_seen_date is not None:
         problems.check(
-            _not_before_referral,
+            not_before_referral,
             assessment.episode,
             child_seen_date,
             "child_seen_date",
             "The date seen",
         )
         problems.check(
-            _not_in_future, child_seen_date, "child_seen_date", "The date the child was seen"
+            not_in_future, child_seen_date, "child_seen_date", "The date the child was seen"
         )
     if factors is not None:
         problems.check(factors_clean, factors)
@@ -644,7 +612,7 @@ def assessment_complete_problems(
                 "The assessment cannot be completed before it started on "
                 f"{long_date(assessment.start_date)}: check the completion date",
             )
-        problems.check(_not_in_future, completed_date, "completed_date", "The completion date")
+        problems.check(not_in_future, completed_date, "completed_date", "The completion date")
     try:
         chosen = factors_clean(factors if factors is not None else assessment.factors)
     except ValidationError as error:
@@ -745,10 +713,10 @@ def visit_problems(
     """Every reason a statutory visit cannot be recorded as given (None: nothing wrong); a
     date not given is not judged."""
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     if visit_date is not None:
-        problems.check(_not_before_referral, episode, visit_date, "visit_date", "The visit")
-        problems.check(_not_in_future, visit_date, "visit_date", "The visit date")
+        problems.check(not_before_referral, episode, visit_date, "visit_date", "The visit")
+        problems.check(not_in_future, visit_date, "visit_date", "The visit date")
     if seen_alone and not child_seen:
         problems.add(
             "seen_alone",
@@ -809,16 +777,16 @@ def supervision_problems(
     """Every reason a supervision cannot be recorded as given (None: nothing wrong); a value
     not given is not judged."""
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     if supervisor.role != Role.TEAM_MANAGER:
         problems.add(
             "supervisor", f"{supervisor} is not a team manager: supervision is recorded by one"
         )
     if supervision_date is not None:
         problems.check(
-            _not_before_referral, episode, supervision_date, "supervision_date", "Supervision"
+            not_before_referral, episode, supervision_date, "supervision_date", "Supervision"
         )
-        problems.check(_not_in_future, supervision_date, "supervision_date", "The supervision date")
+        problems.check(not_in_future, supervision_date, "supervision_date", "The supervision date")
     if decisions is not None:
         problems.check(
             _require_text,
@@ -891,7 +859,7 @@ def transfer_problems(
     """Every reason the case cannot move to another team as given (None: nothing wrong); a
     value not given is not judged (the service gives every value: a team of None is refused)."""
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     problems.check(_validate_team, to_team, "to_team")
     if to_team is not None and to_team.pk == episode.team_id:
         problems.add(
@@ -903,10 +871,8 @@ def transfer_problems(
     if to_team is not None:
         problems.check(validate_in_team, to_social_worker, to_team, "to_social_worker")
     if transfer_date is not None:
-        problems.check(
-            _not_before_referral, episode, transfer_date, "transfer_date", "The transfer"
-        )
-        problems.check(_not_in_future, transfer_date, "transfer_date", "The transfer date")
+        problems.check(not_before_referral, episode, transfer_date, "transfer_date", "The transfer")
+        problems.check(not_in_future, transfer_date, "transfer_date", "The transfer date")
         last = episode.transfers.order_by("-transfer_date").first()
         if last is not None and transfer_date < last.transfer_date:
             problems.add(
@@ -984,7 +950,7 @@ def reallocation_problems(
     nothing wrong). A form passes only what it accepted (`given` False: a social worker of
     None has not been chosen yet); the service passes every value (`given` True)."""
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     if social_worker is None and given:
         problems.add("social_worker", "Choose the social worker who will hold the case")
     if reason is not None and not reason.strip():
@@ -998,14 +964,14 @@ def reallocation_problems(
             )
     if reallocation_date is not None:
         problems.check(
-            _not_before_referral,
+            not_before_referral,
             episode,
             reallocation_date,
             "reallocation_date",
             "The reallocation",
         )
         problems.check(
-            _not_in_future, reallocation_date, "reallocation_date", "The reallocation date"
+            not_in_future, reallocation_date, "reallocation_date", "The reallocation date"
         )
         last = episode.transfers.order_by("-transfer_date").first()
         if last is not None and reallocation_date < last.transfer_date:
@@ -1151,7 +1117,7 @@ def closure_problems(
     """Every reason the episode cannot close as given (None: nothing wrong), the same when a
     social worker asks and when a manager closes; a value not given is not judged."""
     problems = Problems()
-    problems.check(_require_open, episode)
+    problems.check(require_open_episode, episode)
     if reason is not None and reason not in ClosureReason.values:
         problems.add("reason", "Choose the reason for closure")
     if summary is not None and not summary.strip():
@@ -1161,9 +1127,9 @@ def closure_problems(
         )
     if closure_date is not None:
         problems.check(
-            _not_before_referral, episode, closure_date, "closure_date", "The closure date"
+            not_before_referral, episode, closure_date, "closure_date", "The closure date"
         )
-        problems.check(_not_in_future, closure_date, "closure_date", "The closure date")
+        problems.check(not_in_future, closure_date, "closure_date", "The closure date")
         latest = _latest_start(episode)
         if latest is not None and closure_date < latest[0]:
             problems.add(

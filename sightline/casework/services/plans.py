@@ -38,17 +38,16 @@ from sightline.casework.models import (
     PlanOutcome,
     PlanVersion,
 )
-from sightline.casework.services.protection import (
+from sightline.casework.services.checks import (
     Action,
-    _check_actions,
-    _create_actions,
-    _event,
-    _not_before_referral,
-    _not_in_future,
-    _open_episode,
+    check_actions,
     long_date,
+    not_before_referral,
+    not_in_future,
     open_cp_plan,
+    require_open_episode,
 )
+from sightline.casework.services.steps import actions_create, episode_step_record
 from sightline.core import audit, versions
 from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import add_working_days, is_working_day, next_working_day
@@ -91,10 +90,10 @@ def plan_create_problems(
     if kind != Plan.Kind.CIN:
         problems.add("kind", "Choose the kind of plan")
         return problems.error()
-    problems.check(_open_episode, episode)
+    problems.check(require_open_episode, episode)
     if start_date is not None:
-        problems.check(_not_before_referral, episode, start_date, "start_date", "The plan")
-        problems.check(_not_in_future, start_date, "start_date", "The start date")
+        problems.check(not_before_referral, episode, start_date, "start_date", "The plan")
+        problems.check(not_in_future, start_date, "start_date", "The start date")
     cp = open_cp_plan(episode.child_id)
     if cp is not None:
         problems.add(
@@ -143,7 +142,7 @@ def plan_create(*, actor: User, episode: Episode, kind: str, start_date: dt.date
         person_id=episode.child_id,
         detail={"kind": kind},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="cin_plan_started",
         episode=episode,
@@ -370,7 +369,7 @@ def plan_confirm(*, actor: User, plan: Plan) -> PlanVersion:
         person_id=plan.episode.child_id,
         detail={"version": number},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="plan_confirmed",
         episode=plan.episode,
@@ -508,7 +507,7 @@ def plan_end_problems(
             problems.add(
                 "end_date", f"The plan cannot end before it started on {long_date(plan.start_date)}"
             )
-        problems.check(_not_in_future, end_date, "end_date", "The end date")
+        problems.check(not_in_future, end_date, "end_date", "The end date")
     if reason is not None and not reason.strip() and not outside:
         problems.add("reason", "Say why the plan is ending")
     return problems.error()
@@ -593,7 +592,7 @@ def plan_end(
             ended_details["ended_because"] = plan.ended_because
         if plan.receiving_authority:
             ended_details["receiving_authority"] = plan.receiving_authority
-        _event(
+        episode_step_record(
             actor=actor,
             type="cp_plan_ended",
             episode=plan.episode,
@@ -602,7 +601,7 @@ def plan_end(
             details=ended_details,
         )
     else:
-        _event(
+        episode_step_record(
             actor=actor,
             type="cin_plan_ended",
             episode=plan.episode,
@@ -654,7 +653,7 @@ def core_group_member_problems(
                 "joined",
                 f"A member cannot join before the plan started on {long_date(plan.start_date)}",
             )
-        problems.check(_not_in_future, joined, "joined", "The date joined")
+        problems.check(not_in_future, joined, "joined", "The date joined")
     return problems.error()
 
 
@@ -709,7 +708,7 @@ def core_group_meeting_problems(
                 "meeting_date",
                 f"A core group cannot meet before the plan started on {long_date(plan.start_date)}",
             )
-        problems.check(_not_in_future, meeting_date, "meeting_date", "The meeting date")
+        problems.check(not_in_future, meeting_date, "meeting_date", "The meeting date")
     if present is not None:
         if not present:
             problems.add("present", "Say who came")
@@ -726,7 +725,7 @@ def core_group_meeting_problems(
                 missing.append(f"Outcome {number}: add a note on the progress made")
         problems.add("progress", *missing)
     if actions is not None:
-        problems.check(_check_actions, actions, agreed_on=meeting_date)
+        problems.check(check_actions, actions, agreed_on=meeting_date)
     return problems.error()
 
 
@@ -768,7 +767,7 @@ def core_group_meeting_record(
             if item.outcome.plan_id == plan.pk
         ]
     )
-    _create_actions(actions, core_group=meeting)
+    actions_create(actions, core_group=meeting)
     audit.record_change(
         actor=actor,
         action="core_group.recorded",
@@ -777,7 +776,7 @@ def core_group_meeting_record(
         detail={"due_date": meeting.due_date},
     )
     late = meeting_date > meeting.due_date
-    _event(
+    episode_step_record(
         actor=actor,
         type="core_group",
         episode=plan.episode,

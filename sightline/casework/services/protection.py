@@ -12,7 +12,6 @@ starts on the date of the ICPC that decided it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, User
 from sightline.casework.models import (
     AbuseCategory,
-    AgreedAction,
     Conference,
     ConferenceAttendee,
     CoreGroupMember,
@@ -36,9 +34,20 @@ from sightline.casework.models import (
     StrategyAttendee,
     StrategyDiscussion,
 )
-from sightline.casework.services.episodes import validate_in_team
-from sightline.chronology.services import event_record
+from sightline.casework.services.checks import (
+    Action,
+    check_actions,
+    long_date,
+    not_before_referral,
+    not_in_future,
+    open_cp_plan,
+    require_open_episode,
+    validate_in_team,
+)
+from sightline.casework.services.plans import plan_end
+from sightline.casework.services.steps import actions_create, episode_step_record
 from sightline.core import audit
+from sightline.core.dates import add_months
 from sightline.core.problems import Problems, refuse
 from sightline.core.working_days import (
     LONDON,
@@ -47,7 +56,6 @@ from sightline.core.working_days import (
     is_working_day,
     working_days_between,
 )
-from sightline.people.services import social_care_agency
 
 ICPC_WORKING_DAYS = 15  # T4
 FIRST_REVIEW_MONTHS = 3  # T6
@@ -72,16 +80,6 @@ class Attendee:
 
 
 @dataclass(frozen=True)
-class Action:
-    """An agreed action: what, who (person and agency), by when."""
-
-    action: str
-    owner: str
-    owner_agency: Agency | None
-    due_date: dt.date | None
-
-
-@dataclass(frozen=True)
 class Member:
     """A core group member named at a conference or added later."""
 
@@ -98,60 +96,10 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, LONDON).date()
 
 
-def at_time(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
-    """A moment on `day` for the chronology (records that carry only a date)."""
+def at_time(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment on `day` at a time someone recorded, UK time. A step with a date only has no
+    time to give: it is stored by `core.dates.date_only_moment`, never at an invented hour."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _not_before_referral(episode: Episode, day: dt.date, field: str, what: str) -> None:
-    if day < episode.referral_date:
-        raise ValidationError(
-            {field: f"{what} cannot be before the referral on {long_date(episode.referral_date)}"}
-        )
-
-
-def _not_in_future(day: dt.date, field: str, what: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: f"{what} must be today or in the past"})
-
-
-def _open_episode(episode: Episode) -> None:
-    if not episode.is_open:
-        raise ValidationError(
-            f"This episode closed on {long_date(episode.closure_date)}: "  # type: ignore[arg-type]
-            "open a new referral to record more work"
-        )
-
-
-def _event(
-    *,
-    actor: User,
-    type: str,
-    episode: Episode,
-    occurred_at: dt.datetime | dt.date,  # a date: a step recorded by date only (core.dates)
-    summary: str,
-    details: dict[str, object] | None = None,
-) -> None:
-    event_record(
-        type=type,
-        occurred_at=occurred_at,
-        summary=summary,
-        source=social_care_agency(),
-        participants=[(episode.child, "child")],
-        recorded_by=actor,
-        details=details or {},
-    )
 
 
 # Strategy discussions ---------------------------------------------------------------------
@@ -161,45 +109,6 @@ def strategy_missing_agencies(attendees: Sequence[Attendee]) -> list[str]:
     """The statutory agencies (social care, police, health) with no one at the discussion."""
     kinds = {attendee.agency.kind for attendee in attendees}
     return [name for name, wanted in REQUIRED_AT_STRATEGY.items() if not kinds & wanted]
-
-
-def _check_actions(
-    actions: Sequence[Action], field: str = "actions", agreed_on: dt.date | None = None
-) -> None:
-    """Every action says what, who, their agency and by when; none is due before the meeting
-    that agreed it (`agreed_on`)."""
-    problems = []
-    for number, item in enumerate(actions, start=1):
-        if not item.action.strip():
-            problems.append(f"Action {number} has no description: say what will be done")
-        if not item.owner.strip():
-            problems.append(f"Action {number} has no owner: say who will do it")
-        if item.owner_agency is None:
-            problems.append(f"Action {number} has no agency: choose the owner's agency")
-        if item.due_date is None:
-            problems.append(f"Action {number} has no date: say by when it will be done")
-        elif agreed_on is not None and item.due_date < agreed_on:
-            problems.append(
-                f"Action {number} is due before it was agreed on {long_date(agreed_on)}: "
-                "give a date on or after that day"
-            )
-    if problems:
-        raise ValidationError({field: problems})
-
-
-def _create_actions(actions: Sequence[Action], **parent: object) -> None:
-    AgreedAction.objects.bulk_create(
-        [
-            AgreedAction(
-                action=item.action.strip(),
-                owner=item.owner.strip(),
-                owner_agency=item.owner_agency,
-                due_date=item.due_date,  # type: ignore[misc]  # checked by _check_actions
-                **parent,
-            )
-            for item in actions
-        ]
-    )
 
 
 def strategy_discussion_problems(
@@ -220,10 +129,10 @@ def strategy_discussion_problems(
     is not judged; the service passes every value.
     """
     problems = Problems()
-    problems.check(_open_episode, episode)
+    problems.check(require_open_episode, episode)
     day = local_date(held_at) if held_at is not None else None
     if held_at is not None and day is not None:
-        problems.check(_not_before_referral, episode, day, "held_at", "The strategy discussion")
+        problems.check(not_before_referral, episode, day, "held_at", "The strategy discussion")
         if held_at > timezone.now():
             problems.add("held_at", "Record a strategy discussion after it has been held")
     if attendees is not None:
@@ -249,7 +158,7 @@ def strategy_discussion_problems(
     if s47_decided and safety_plan is not None and not safety_plan.strip():
         problems.add("safety_plan", "Say how the child will be kept safe until the conference")
     if actions is not None:
-        problems.check(_check_actions, actions, agreed_on=day)
+        problems.check(check_actions, actions, agreed_on=day)
     return problems.error()
 
 
@@ -302,7 +211,7 @@ def strategy_discussion_record(
             for attendee in attendees
         ]
     )
-    _create_actions(actions, discussion=discussion)
+    actions_create(actions, discussion=discussion)
     codes = sorted({attendee.agency.code for attendee in attendees})
     audit.record_change(
         actor=actor,
@@ -311,7 +220,7 @@ def strategy_discussion_record(
         person_id=episode.child_id,
         detail={"attendees": codes, "s47": s47_decided, "missing": missing},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="strategy_discussion",
         episode=episode,
@@ -361,11 +270,11 @@ def s47_start_problems(
     """Every reason an S47 enquiry cannot start as given (None: nothing wrong)."""
     episode = discussion.episode
     problems = Problems()
-    problems.check(_open_episode, episode)
+    problems.check(require_open_episode, episode)
     if not discussion.s47_decided:
         problems.add(None, "This strategy discussion did not decide to start section 47 enquiries")
     if start_date is not None:
-        problems.check(_not_before_referral, episode, start_date, "start_date", "The S47 enquiry")
+        problems.check(not_before_referral, episode, start_date, "start_date", "The S47 enquiry")
         discussed = local_date(discussion.held_at)
         if start_date < discussed:
             problems.add(
@@ -373,7 +282,7 @@ def s47_start_problems(
                 "The S47 enquiry cannot start before the strategy discussion on "
                 f"{long_date(discussed)}",
             )
-        problems.check(_not_in_future, start_date, "start_date", "The start date")
+        problems.check(not_in_future, start_date, "start_date", "The start date")
     problems.check(_no_open_s47, episode.child_id)
     return problems.error()
 
@@ -397,7 +306,7 @@ def s47_start(*, actor: User, discussion: StrategyDiscussion, start_date: dt.dat
         person_id=episode.child_id,
         detail={"start_date": start_date, "icpc_target_date": s47.icpc_target_date},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="s47_started",
         episode=episode,
@@ -425,7 +334,7 @@ def s47_complete_problems(
                 "completed_date",
                 f"The enquiry cannot be completed before it started on {long_date(s47.start_date)}",
             )
-        problems.check(_not_in_future, completed_date, "completed_date", "The completion date")
+        problems.check(not_in_future, completed_date, "completed_date", "The completion date")
     if outcome is not None and not outcome.strip():
         problems.add("outcome", "Say what the enquiry found")
     if icpc_not_required and Conference.objects.filter(s47=s47).exists():
@@ -463,7 +372,7 @@ def s47_complete(
         person_id=s47.episode.child_id,
         detail={"completed_date": completed_date, "icpc_not_required": icpc_not_required},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="s47_completed",
         episode=s47.episode,
@@ -490,10 +399,10 @@ def medical_request_problems(
 ) -> ValidationError | None:
     """Every reason a medical cannot be requested as given (None: nothing wrong)."""
     problems = Problems()
-    problems.check(_open_episode, episode)
+    problems.check(require_open_episode, episode)
     if requested_at is not None:
         problems.check(
-            _not_before_referral, episode, local_date(requested_at), "requested_at", "The request"
+            not_before_referral, episode, local_date(requested_at), "requested_at", "The request"
         )
         if requested_at > timezone.now():
             problems.add("requested_at", "Record a medical request once it has been made")
@@ -547,7 +456,7 @@ def medical_request(
     audit.record_change(
         actor=actor, action="medical.requested", target=medical, person_id=episode.child_id
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="medical_requested",
         episode=episode,
@@ -605,7 +514,7 @@ def medical_outcome(
         target=medical,
         person_id=medical.episode.child_id,
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="medical_completed",
         episode=medical.episode,
@@ -682,14 +591,6 @@ def review_conference_due_date(plan: Plan) -> dt.date | None:
     """T6, the date only (see `review_conference_due`)."""
     due = review_conference_due(plan)
     return due[0] if due else None
-
-
-def open_cp_plan(child_id: int) -> Plan | None:
-    return (
-        Plan.objects.filter(episode__child_id=child_id, kind=Plan.Kind.CP)
-        .exclude(status=Plan.Status.ENDED)
-        .first()
-    )
 
 
 def _check_category(decision: str, category: str) -> None:
@@ -811,15 +712,15 @@ def conference_problems(
     is not judged; the service passes every value.
     """
     problems = Problems()
-    problems.check(_open_episode, episode)
+    problems.check(require_open_episode, episode)
     if conference_date is not None:
         problem = conference_day_problem(conference_date)
         if problem:
             problems.add("conference_date", problem)
         problems.check(
-            _not_before_referral, episode, conference_date, "conference_date", "The conference"
+            not_before_referral, episode, conference_date, "conference_date", "The conference"
         )
-        problems.check(_not_in_future, conference_date, "conference_date", "The conference date")
+        problems.check(not_in_future, conference_date, "conference_date", "The conference date")
     if decision is not None:
         problems.check(_check_category, decision, category or "")
         if decision == Conference.Decision.CP_PLAN and lead_social_worker is None:
@@ -875,8 +776,6 @@ def conference_record(
     with the category and the core group; it ends any open CIN plan on that date, since a
     CIN plan may not overlap a CP plan.
     """
-    from sightline.casework.services.plans import plan_end  # plans imports this module
-
     if kind == Conference.Kind.INITIAL and s47 is not None:
         s47 = S47Enquiry.objects.select_for_update(of=("self",)).get(pk=s47.pk)
     refuse(
@@ -940,7 +839,7 @@ def conference_record(
     occurred = conference_date
     if kind == Conference.Kind.INITIAL:
         outcome = "cp_plan" if decision == Conference.Decision.CP_PLAN else "no_plan"
-        _event(
+        episode_step_record(
             actor=actor,
             type="icpc",
             episode=episode,
@@ -953,7 +852,7 @@ def conference_record(
             _plan_from_icpc(actor=actor, conference=conference, core_group=core_group)
     else:
         assert plan is not None
-        _event(
+        episode_step_record(
             actor=actor,
             type="rcpc",
             episode=episode,
@@ -999,8 +898,6 @@ def _plan_from_icpc(
     conference: Conference,
     core_group: Sequence[Member],
 ) -> Plan:
-    from sightline.casework.services.plans import plan_end  # plans imports this module
-
     episode = conference.episode
     day = conference.conference_date
     cin = (
@@ -1033,7 +930,7 @@ def _plan_from_icpc(
         person_id=episode.child_id,
         detail={"kind": plan.kind, "category": plan.initial_category},
     )
-    _event(
+    episode_step_record(
         actor=actor,
         type="cp_plan_started",
         episode=episode,

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sightline.accounts.models import Agency, User
+from sightline.accounts.models import Agency
 from sightline.casework import selectors
 from sightline.casework.forms_episodes import (
     AssessmentCompleteForm,
@@ -34,6 +34,7 @@ from sightline.casework.models import Episode
 from sightline.casework.services import episodes as services
 from sightline.core.forms import GovukForm
 from sightline.core.problems import refuse
+from sightline.core.requests import SignedInRequest
 
 TEMPLATES = "casework/episodes"
 VIEW = "casework.view_casework"
@@ -41,10 +42,6 @@ OPEN = "casework.open_episode"
 WORK = "casework.work_cases"
 AUTHORISE = "casework.authorise_assessment"
 SUPERVISE = "casework.record_supervision"
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def needs(perm: str) -> Callable[[Any], Any]:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,15 +34,12 @@ from sightline.casework.services import plans as plan_services
 from sightline.casework.services import protection as services
 from sightline.core import audit
 from sightline.core.problems import refuse, renamed
+from sightline.core.requests import SignedInRequest
 from sightline.core.versions import StaleEdit
 from sightline.people.selectors import persons_visible_to
 
 T = TypeVar("T", bound=models.Model)
 TEMPLATES = "casework/protection"
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def protection(view: Any) -> Any:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sightline.core.requests import SignedInRequest
 from sightline.frontdoor import selectors
 from sightline.frontdoor.forms_triage import AnswerForm, InformationRequestForm
 from sightline.frontdoor.models import Contact
@@ -21,7 +22,7 @@ from sightline.frontdoor.services.requests import (
     information_request_check,
     information_request_create,
 )
-from sightline.frontdoor.views.triage import SignedInRequest, front_door
+from sightline.frontdoor.views.triage import front_door
 
 TEMPLATES = "frontdoor/triage"
 

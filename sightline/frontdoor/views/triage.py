@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sightline.accounts.models import User
 from sightline.core.problems import refuse
+from sightline.core.requests import SignedInRequest
 from sightline.frontdoor import selectors
 from sightline.frontdoor.forms_triage import (
     AuthoriseForm,
@@ -33,12 +33,6 @@ from sightline.people.selectors import people_search
 from sightline.people.services import new_child_problems
 
 VIEW_QUEUE = "frontdoor.view_queue"
-
-
-class SignedInRequest(HttpRequest):
-    """A request behind login_required: its user is a signed-in Sightline user."""
-
-    user: User
 
 
 TEMPLATES = "frontdoor/triage"

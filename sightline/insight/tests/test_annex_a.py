@@ -150,3 +150,9 @@ def test_the_disability_column_says_what_a_social_worker_recorded(stories, socia
         "",
         None,
     )
+
+
+def test_the_last_twelve_months_from_29_february_start_on_1_march():
+    """Counting back a year from a leap day takes 28 February, not an error."""
+    period = Period.last_twelve_months(dt.date(2028, 2, 29))
+    assert (period.start, period.end) == (dt.date(2027, 3, 1), dt.date(2028, 2, 29))

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from sightline.partnership.deadlines import add_months, practice_review_publication_due
+from sightline.core.dates import add_months
+from sightline.partnership.deadlines import practice_review_publication_due
 from sightline.partnership.services import reviews
 
 pytestmark = pytest.mark.django_db

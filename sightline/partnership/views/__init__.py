@@ -11,20 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sightline.accounts.models import User
+from sightline.core.requests import SignedInRequest
 from sightline.partnership import selectors
 
 Crumbs = list[tuple[str, str]]
-
-
-class SignedInRequest(HttpRequest):
-    """A request behind login_required: its user is a signed-in Sightline user."""
-
-    user: User
 
 
 def area_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

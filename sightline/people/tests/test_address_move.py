@@ -92,3 +92,34 @@ def test_another_house_in_the_same_street_and_postcode_is_a_different_address(ag
 )
 def test_addresses_are_compared_normalised(a, b, same):  # type: ignore[no-untyped-def]
     assert same_address(*a, *b) is same
+
+
+def test_the_feed_path_keeps_an_address_as_the_model_does(agencies):
+    """The plain-row insert a feed line uses and the model's save() store the same address."""
+    from sightline.people.models import Address
+
+    child = f.child(address=HELD)
+    address_move(
+        actor="Police feed",
+        person=child,
+        line="  3 Station Road ",
+        town=" Keighley ",
+        postcode=" bd21 5ab",
+        moved_in=dt.date(2025, 3, 1),
+        source=agencies["police"],
+    )
+    by_feed = current(child)
+    by_model = Address.objects.create(
+        person=child, line="  3 Station Road ", town=" Keighley ", postcode=" bd21 5ab"
+    )
+    by_model.refresh_from_db()
+    assert (by_feed.line, by_feed.town, by_feed.postcode) == (
+        "3 Station Road",
+        "Keighley",
+        "BD21 5AB",
+    )
+    assert (by_model.line, by_model.town, by_model.postcode) == (
+        by_feed.line,
+        by_feed.town,
+        by_feed.postcode,
+    )

@@ -5,21 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sightline.accounts.models import User
 from sightline.core.pagination import paginate
+from sightline.core.requests import SignedInRequest
 from sightline.sharing.network import selectors
 from sightline.sharing.network.services import (
     notification_mark_acted_on,
     notification_mark_read,
 )
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 @login_required
