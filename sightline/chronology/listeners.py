@@ -129,7 +129,9 @@ def entries_moved(person_ids: Iterable[int]) -> None:
     if getattr(_suspended, "active", False):
         return
     pending: set[int] | None = getattr(_moved, "pending", None)
-    if pending is None:
+    waiting = transaction.get_connection().run_on_commit
+    if pending is None or not any(entry[1] is _moved_publish for entry in waiting):
+        # None registered now: what is pending was published by changes rolled back since.
         pending = _moved.pending = set()
     pending.update(person_ids)
     # Registered with every publication: a savepoint rolled back drops its own registration

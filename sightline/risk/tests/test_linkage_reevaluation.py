@@ -164,3 +164,19 @@ def test_a_suspended_chronology_publishes_no_moves(twins, ifd_manager, on_commit
     with on_commit(), listeners.suspended():  # a bulk load replays the rules afterwards
         person_merge(actor="loader", survivor=police, merged=school, reason="Same child")
     assert not EvaluationRequest.objects.exists() and not Alert.objects.exists()
+
+
+def test_a_rolled_back_merge_is_not_published_with_the_next_change(twins, ifd_manager, on_commit):
+    police, school = twins
+    third = f.child(given_name="Ada", family_name="Testother")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        person_merge(actor=ifd_manager, survivor=police, merged=school, reason="Same child")
+        raise RuntimeError("the request failed after the merge")
+    published: list[list[int]] = []
+    listeners.listen_moved(published.append)
+    try:
+        with on_commit():
+            person_merge(actor=ifd_manager, survivor=third, merged=school, reason="Same child")
+    finally:
+        listeners._moved_listeners.remove(published.append)
+    assert published == [sorted([third.pk, school.pk])]
