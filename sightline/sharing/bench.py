@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sightline.feeds import bench as ingest
@@ -63,6 +64,10 @@ class Latency:
     emailed: list[float] = field(default_factory=list)  # accepted -> e-mail handed over
     alerts: int = 0
     drain_seconds: float = 0.0
+    seconds: float = 0.0  # from the first line offered until the worker had caught up
+    importer_cpu: float = 0.0
+    worker_cpu: float = 0.0
+    tasks: dict[str, tuple[int, float]] = field(default_factory=dict)  # name: (count, seconds)
 
 
 def _p95(samples: list[float]) -> float:
@@ -113,6 +118,16 @@ class Worker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def cpu_seconds(self) -> float:
+        """The worker process's CPU time so far (user and system), from /proc."""
+        if self.process is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -204,18 +219,42 @@ def rules_in_worker(persons: int, events: int, *, seed: int) -> Run:
     return run
 
 
-def latency(persons: int, *, rate: float, seconds: float, batch: int, seed: int) -> Latency:
+def _task_times(since: dt.datetime) -> dict[str, tuple[int, float]]:
+    """Per task, how many ran since `since` and the seconds they took in all."""
+    from django_tasks_db.models import DBTaskResult
+
+    found: dict[str, tuple[int, float]] = {}
+    rows = DBTaskResult.objects.filter(enqueued_at__gte=since, finished_at__isnull=False)
+    for path, started, finished in rows.values_list("task_path", "started_at", "finished_at"):
+        if started is None or finished is None:
+            continue
+        name = path.rsplit(".", 1)[-1]
+        count, seconds = found.get(name, (0, 0.0))
+        found[name] = (count + 1, seconds + (finished - started).total_seconds())
+    return found
+
+
+def latency(
+    persons: int, *, rate: float, seconds: float, batch: int, seed: int, worker: Worker
+) -> Latency:
     """Run 3: a feed paced at `rate` events a second, with the worker running."""
     from sightline.risk.models import Alert
     from sightline.sharing.models import NetworkNotification
 
     events = int(rate * seconds)
     lines = ingest.feed_lines(events, persons, seed=seed, mix=ingest.STEADY)
+    since = dt.datetime.now(dt.UTC)
+    worker_cpu, cpu = worker.cpu_seconds(), time.process_time()
     started = time.perf_counter()
     _, times = _import(lines, batch=batch, paced=rate)
     took = time.perf_counter() - started
+    importer_cpu = time.process_time() - cpu
     result = Latency(rate=rate, achieved=events / took if took else 0.0, events=events)
     result.drain_seconds = drain()
+    result.seconds = time.perf_counter() - started
+    result.importer_cpu = importer_cpu
+    result.worker_cpu = worker.cpu_seconds() - worker_cpu
+    result.tasks = _task_times(since)
     result.accepted_lag = [(a - o).total_seconds() for o, a in times.values()]
     raised_by = dict(
         Alert.objects.filter(raised_by__source_event_id__in=list(times)).values_list(
@@ -267,6 +306,19 @@ def markdown(runs: list[Run], found: Latency, *, target: float = 5.0) -> str:
         f"({found.events:,} events; the import kept up {found.achieved:.0f} a second) and one "
         f"worker; {found.alerts:,} alerts raised by those lines; the worker had caught up "
         f"{found.drain_seconds:.1f} s after the last line.",
+        f"- CPU time for the paced feed: the import {found.importer_cpu:.1f} s, the worker "
+        f"{found.worker_cpu:.1f} s, over {found.seconds:.1f} s from the first line to the "
+        f"worker caught up: the worker needs {found.worker_cpu / max(found.events, 1) * 1000:.1f} "
+        f"ms of CPU an event ({found.worker_cpu / max(found.events, 1) * found.rate:.2f} of a "
+        "core at the feed's rate), so on a machine with a core to spare for it one worker "
+        "keeps up. Its tasks (count, seconds in all): "
+        + ", ".join(
+            f"{name} {count:,} ({spent:.1f} s)"
+            for name, (count, spent) in sorted(found.tasks.items(), key=lambda t: -t[1][1])
+        )
+        + ". The machine's load when the run ended: "
+        + " ".join(f"{v:.1f}" for v in os.getloadavg())
+        + f" (1, 5 and 15 minutes) on {os.cpu_count()} cores.",
         "- The ingest rows import the same number of events of a new feed as fast as they go: "
         "rules on feed commit is the earlier way (evaluated in the importing process as each "
         "batch of 200 commits); rules in the worker is now (the import queues one evaluation "
@@ -302,7 +354,9 @@ def main(argv: list[str] | None = None) -> None:
             worker.start()
             drain()  # the hub's tasks run 1 queued
             second = rules_in_worker(persons, events, seed=12)
-            found = latency(persons, rate=args.rate, seconds=seconds, batch=args.batch, seed=13)
+            found = latency(
+                persons, rate=args.rate, seconds=seconds, batch=args.batch, seed=13, worker=worker
+            )
         finally:
             worker.stop()
         print(markdown([first, second], found))

@@ -111,11 +111,11 @@ def test_a_feed_batch_queues_one_evaluation_that_the_worker_runs(
 def test_import_events_then_alerts_lists_the_same_alerts_however_the_rules_ran(
     how, settings, monkeypatch, feed, agencies, django_capture_on_commit_callbacks
 ):
+    monkeypatch.setattr(  # (see `database_tasks`)
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     if how != "immediate":
         settings.TASKS = DATABASE_TASKS
-        monkeypatch.setattr(
-            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-        )
     with django_capture_on_commit_callbacks(execute=True):
         import_events(feed)
     if how == "worker between":
