@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import statistics
 import subprocess
@@ -57,6 +58,7 @@ class Run:
 @dataclass
 class Latency:
     rate: float  # events a second asked for
+    workers: int
     achieved: float  # events a second the import kept up
     events: int
     accepted_lag: list[float] = field(default_factory=list)  # line offered -> accepted
@@ -101,10 +103,11 @@ def _recipients() -> None:
 
 
 class Worker:
-    """One `sightline worker` process beside the import (started and stopped by its pid)."""
+    """`sightline worker` processes beside the import (started and stopped by their pids)."""
 
-    def __init__(self) -> None:
-        self.process: subprocess.Popen[bytes] | None = None
+    def __init__(self, count: int = 1) -> None:
+        self.count = count
+        self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
         env = {
@@ -112,32 +115,38 @@ class Worker:
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "DJANGO_DEBUG": "0",
         }
-        self.process = subprocess.Popen(  # noqa: S603 (our own command)
-            [sys.executable, "-m", "sightline.manage", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        for _ in range(self.count):
+            self.processes.append(
+                subprocess.Popen(  # noqa: S603 (our own command)
+                    [sys.executable, "-m", "sightline.manage", "worker"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     def cpu_seconds(self) -> float:
-        """The worker process's CPU time so far (user and system), from /proc."""
-        if self.process is None:
-            return 0.0
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """The worker processes' CPU time so far (user and system), from /proc."""
+        total = 0.0
+        for process in self.processes:
+            try:
+                stat = Path(f"/proc/{process.pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
             try:
-                self.process.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+                process.kill()
+                process.wait()
+        self.processes = []
 
 
 def _waiting() -> int:
@@ -146,7 +155,8 @@ def _waiting() -> int:
 
     from sightline.risk.tasks import evaluations_waiting
 
-    return DBTaskResult.objects.ready().count() + evaluations_waiting()
+    tasks = DBTaskResult.objects.ready() | DBTaskResult.objects.running()
+    return tasks.count() + evaluations_waiting()
 
 
 def drain(timeout: float = 600.0) -> float:
@@ -249,7 +259,9 @@ def latency(
     _, times = _import(lines, batch=batch, paced=rate)
     took = time.perf_counter() - started
     importer_cpu = time.process_time() - cpu
-    result = Latency(rate=rate, achieved=events / took if took else 0.0, events=events)
+    result = Latency(
+        rate=rate, workers=worker.count, achieved=events / took if took else 0.0, events=events
+    )
     result.drain_seconds = drain()
     result.seconds = time.perf_counter() - started
     result.importer_cpu = importer_cpu
@@ -287,6 +299,9 @@ def markdown(runs: list[Run], found: Latency, *, target: float = 5.0) -> str:
             f"| {run.label} | {run.events:,} | {run.seconds:.1f} | {run.rate:.0f} | {drained} |"
         )
     p95 = _p95(found.inbox)
+    per_event = found.worker_cpu / max(found.events, 1)
+    cores = per_event * found.rate
+    workers = f"{found.workers} worker process{'es' if found.workers > 1 else ''}"
     verdict = "meets" if found.inbox and p95 < target else "MISSES"
     rows += [
         "",
@@ -303,15 +318,20 @@ def markdown(runs: list[Run], found: Latency, *, target: float = 5.0) -> str:
         "",
         f"- Feed to inbox {verdict} the target of a p95 under {target:.0f} seconds "
         f"({p95:.2f} s), with a feed offered at {found.rate:.0f} events a second "
-        f"({found.events:,} events; the import kept up {found.achieved:.0f} a second) and one "
-        f"worker; {found.alerts:,} alerts raised by those lines; the worker had caught up "
-        f"{found.drain_seconds:.1f} s after the last line.",
-        f"- CPU time for the paced feed: the import {found.importer_cpu:.1f} s, the worker "
+        f"({found.events:,} events; the import kept up {found.achieved:.0f} a second) and "
+        f"{workers}; {found.alerts:,} alerts raised by those lines; the workers had caught "
+        f"up {found.drain_seconds:.1f} s after the last line.",
+        f"- CPU time for the paced feed: the import {found.importer_cpu:.1f} s, the workers "
         f"{found.worker_cpu:.1f} s, over {found.seconds:.1f} s from the first line to the "
-        f"worker caught up: the worker needs {found.worker_cpu / max(found.events, 1) * 1000:.1f} "
-        f"ms of CPU an event ({found.worker_cpu / max(found.events, 1) * found.rate:.2f} of a "
-        "core at the feed's rate), so on a machine with a core to spare for it one worker "
-        "keeps up. Its tasks (count, seconds in all): "
+        f"workers caught up. The workers need {per_event * 1000:.1f} ms of CPU an event, "
+        f"{cores:.2f} of a core at the feed's rate, and the import "
+        f"{found.importer_cpu / max(found.events, 1) * found.rate:.2f} of a core: "
+        + (
+            "one worker keeps up on a machine with a core to spare for it"
+            if cores < 1
+            else f"at least {math.ceil(cores)} workers on as many free cores would keep up"
+        )
+        + ". Its tasks (count, seconds from start to finish in all): "
         + ", ".join(
             f"{name} {count:,} ({spent:.1f} s)"
             for name, (count, spent) in sorted(found.tasks.items(), key=lambda t: -t[1][1])
@@ -322,7 +342,7 @@ def markdown(runs: list[Run], found: Latency, *, target: float = 5.0) -> str:
         "- The ingest rows import the same number of events of a new feed as fast as they go: "
         "rules on feed commit is the earlier way (evaluated in the importing process as each "
         "batch of 200 commits); rules in the worker is now (the import queues one evaluation "
-        "per batch; one worker process beside it evaluates and notifies).",
+        f"per batch; {workers} beside it evaluate and notify).",
     ]
     return "\n".join(rows)
 
@@ -335,6 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="events a second (200)")
     parser.add_argument("--seconds", type=float, help="seconds of paced feed")
     parser.add_argument("--batch", type=int, default=40, help="lines a batch when paced (40)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
     parser.add_argument("--database-url", help="default: SQLite in a temporary directory")
     args = parser.parse_args(argv)
     persons = args.persons or (10_000 if args.quick else 100_000)
@@ -348,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
         ingest.linkage_index_ready()
         ingest._calendar_ready()
         _recipients()
-        worker = Worker()
+        worker = Worker(args.workers)
         try:
             first = rules_on_commit(persons, events, seed=11)
             worker.start()
