@@ -180,3 +180,52 @@ def test_a_rolled_back_merge_is_not_published_with_the_next_change(twins, ifd_ma
     finally:
         listeners._moved_listeners.remove(published.append)
     assert published == [sorted([third.pk, school.pk])]
+
+
+def _contact_line(event_id: str, source: str, record_id: str, day: str) -> str:
+    return json.dumps(
+        {
+            "feed": "1",
+            "source": source,
+            "event_id": event_id,
+            "type": "contact",
+            "occurred_at": f"{day}T10:00:00+00:00",
+            "summary": "Worried about the child.",
+            "people": [
+                {
+                    "role": "child",
+                    "record_id": record_id,
+                    "given_name": "Poppy",
+                    "family_name": "Testsmith",
+                    "date_of_birth": "2016-03-07",
+                    "nhs_number": "9434765919",
+                }
+            ],
+            "details": {"referral_source": "6", "concern": "Worried.", "outcome": "nfa"},
+        }
+    )
+
+
+def test_undoing_an_automatic_link_withdraws_the_alert_the_linked_record_completed(
+    agencies, ifd_manager, on_commit
+):
+    from sightline.feeds.services import feed_import
+    from sightline.linkage.models import PersonChange
+
+    lines = [
+        _contact_line("C-1", "police", "P1", "2023-01-10"),
+        _contact_line("C-2", "police", "P1", "2023-02-10"),
+        _contact_line("C-3", "school", "S1", "2023-03-10"),  # same NHS number: linked
+    ]
+    with on_commit():
+        assert feed_import(list(enumerate(lines, 1))).accepted == 3
+    [alert] = Alert.objects.filter(rule=RULE)
+    link = PersonChange.objects.get(kind=PersonChange.Kind.LINK)
+    with on_commit():
+        person_change_undo(actor=ifd_manager, change=link)
+    alert.refresh_from_db()
+    assert (alert.status, alert.outcome, alert.note) == (
+        AlertStatus.CLOSED,
+        AlertOutcome.WITHDRAWN,
+        tasks.MOVED_NOTE,
+    )
