@@ -9,8 +9,13 @@ Keeping alerts in step (`_sync`): a computed pattern instance that shares eviden
 stored alert of the same rule is that alert (its evidence follows the pattern; a closed alert
 whose pattern grew reopens); a new instance raises a new alert; a stored alert whose pattern
 no longer holds (for example the contact led to an assessment after all) is removed if nobody
-has acted on it, and otherwise closed as withdrawn. Timescale alerts are only ever added: a
+has acted on it, and otherwise closed as withdrawn. When records were merged or split, such an
+alert is always closed as withdrawn, with the reason (its people may have been told); an alert
+Sightline withdrew reopens if its pattern holds again. Timescale alerts are only ever added: a
 deadline that was missed stays missed.
+
+As events arrive and as records are merged or split, the evaluation runs in the worker
+(`sightline.risk.tasks`).
 """
 
 from __future__ import annotations
