@@ -342,7 +342,8 @@ def markdown(runs: list[Run], found: Latency, *, target: float = 5.0) -> str:
         "- The ingest rows import the same number of events of a new feed as fast as they go: "
         "rules on feed commit is the earlier way (evaluated in the importing process as each "
         "batch of 200 commits); rules in the worker is now (the import queues one evaluation "
-        f"per batch; {workers} beside it evaluate and notify).",
+        f"per batch; {workers} beside it "
+        f"{'evaluate and notify' if found.workers > 1 else 'evaluates and notifies'}).",
     ]
     return "\n".join(rows)
 
