@@ -22,6 +22,7 @@ people may have been told already.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from django_tasks import task
 from sightline.risk import engine
 from sightline.risk.models import EvaluationRequest
 
+log = logging.getLogger(__name__)
 Cause = EvaluationRequest.Cause
 PEOPLE_PER_RUN = engine.EVALUATE_CHUNK  # people evaluated in one transaction
 REQUESTS_PER_RUN = 200  # requests one transaction takes at most
@@ -82,23 +84,61 @@ def rules_evaluate(request_id: int) -> int:
 
 def evaluations_run(*, first: int | None = None, until_empty: bool = False) -> int:
     """Evaluate waiting requests, `first` among them; with `until_empty`, every request
-    waiting, in as many transactions as it takes. How many people were evaluated."""
+    waiting, in as many transactions as it takes. How many people were evaluated.
+
+    Should evaluating requests together fail, each is evaluated alone, so one request that
+    cannot be evaluated holds up no other: it stays waiting, and the error is raised once the
+    others are done (the task is recorded as failed; `sightline alerts` says so)."""
     evaluated = 0
     while True:
-        done, taken = _run_once(first)
+        try:
+            done, taken = _run_once(first)
+        except Exception:
+            log.exception("Evaluating the waiting requests together failed; one at a time now")
+            ids = [first] if first is not None and not until_empty else _waiting_ids(first)
+            return evaluated + _one_at_a_time(ids)
         evaluated += done
         first = None
         if not until_empty or not taken:
             return evaluated
 
 
+def _waiting_ids(first: int | None) -> list[int]:
+    ids = list(EvaluationRequest.objects.order_by("pk").values_list("pk", flat=True))
+    return ([first] if first in ids else []) + [pk for pk in ids if pk != first]
+
+
+def _one_at_a_time(ids: list[int]) -> int:
+    evaluated = 0
+    failed: list[int] = []
+    for pk in ids:
+        try:
+            evaluated += _run_once(pk, alone=True)[0]
+        except Exception:
+            log.exception("Evaluation request %s failed; it waits for the next run", pk)
+            failed.append(pk)
+    if failed:
+        raise EvaluationFailed(failed)
+    return evaluated
+
+
+class EvaluationFailed(RuntimeError):
+    def __init__(self, request_ids: list[int]) -> None:
+        super().__init__(
+            f"The rules could not be evaluated for request(s) {request_ids}: they wait for the "
+            "next run (see the log for the error)."
+        )
+        self.request_ids = request_ids
+
+
 def evaluations_waiting() -> int:
     return EvaluationRequest.objects.count()
 
 
-def _run_once(first: int | None) -> tuple[int, int]:
-    """One transaction: take requests (oldest first, `first` included when it still waits),
-    evaluate their people, delete them. Returns (people evaluated, requests taken)."""
+def _run_once(first: int | None, *, alone: bool = False) -> tuple[int, int]:
+    """One transaction: take requests (oldest first, `first` included when it still waits;
+    with `alone`, `first` only), evaluate their people, delete them. Returns (people
+    evaluated, requests taken)."""
     with transaction.atomic():
         engine.rules_lock()  # one evaluation at a time: another worker's requests are gone
         waiting = EvaluationRequest.objects.order_by("pk")
@@ -111,7 +151,7 @@ def _run_once(first: int | None) -> tuple[int, int]:
                 return 0, 0  # evaluated already, with another task's requests
         people: set[int] = {pk for request in taken for pk in request.person_ids}
         others = waiting.exclude(pk=first) if first is not None else waiting
-        for request in others[:REQUESTS_PER_RUN]:
+        for request in others[: 0 if alone else REQUESTS_PER_RUN]:
             if taken and len(people | set(request.person_ids)) > PEOPLE_PER_RUN:
                 break
             taken.append(request)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django_tasks_db.models import DBTaskResult
 
 from sightline.core.models import AuditEntry
@@ -195,3 +196,35 @@ def test_requests_waiting_together_are_evaluated_in_one_run(
     )
     assert people == [0, 0, 3]  # the child and the two adults, evaluated once
     assert [a.rule for a in Alert.objects.all()] == ["domestic-abuse-cumulative"]
+
+
+def test_a_request_that_cannot_be_evaluated_holds_up_no_other(
+    database_tasks, agencies, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sightline.testing import factories as f
+
+    stuck = f.child(given_name="Ada", family_name="Teststuck")
+    real = engine.people_evaluate
+
+    def fails_for_one(person_ids, **kwargs):  # type: ignore[no-untyped-def]
+        if stuck.pk in person_ids:
+            raise RuntimeError("a bug in one rule for one person")
+        return real(person_ids, **kwargs)
+
+    monkeypatch.setattr(engine, "people_evaluate", fails_for_one)
+    tasks.evaluation_queue([stuck.pk], cause="events")  # the oldest request: taken first
+    path = tmp_path / "incidents.jsonl"
+    path.write_text("".join(json.dumps(incident(*i)) + "\n" for i in INCIDENTS))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_events(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        worker()
+    # The feed's request was evaluated by its own task; the stuck one waits, its task failed.
+    assert [a.rule for a in Alert.objects.all()] == ["domestic-abuse-cumulative"]
+    [waiting] = EvaluationRequest.objects.all()
+    assert waiting.person_ids == [stuck.pk]
+    assert DBTaskResult.objects.filter(task_path=RULES_TASK, status="FAILED").count() == 1
+    out = StringIO()
+    with pytest.raises(CommandError, match="could not be evaluated"):
+        call_command("alerts", "--format", "json", stdout=out, stderr=StringIO())
+    assert [row["rule"] for row in json.loads(out.getvalue())] == ["domestic-abuse-cumulative"]

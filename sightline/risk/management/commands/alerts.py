@@ -34,7 +34,11 @@ class Command(BaseCommand):
                 raise CommandError("--as-of must be a date like 2025-03-31") from error
         # The rules run in the worker; what it has not evaluated yet is evaluated here, so the
         # answer is the same whether or not a worker ran after the last import.
-        tasks.evaluations_run(until_empty=True)
+        stuck = None
+        try:
+            tasks.evaluations_run(until_empty=True)
+        except tasks.EvaluationFailed as error:
+            stuck = error  # the others were evaluated: list them, then say so and exit 1
         if options["rebuild"]:
             result = engine.replay()
             self.stderr.write(
@@ -47,3 +51,5 @@ class Command(BaseCommand):
                 engine.timescales_sweep()
             rows = stored_alerts_json()
         self.stdout.write(json.dumps(rows, indent=2))
+        if stuck is not None:
+            raise CommandError(str(stuck), returncode=1)
