@@ -74,6 +74,7 @@ bench: install
 	mkdir -p $(BENCH_DIR)
 	$(BIN)/python -m sightline.bench --section --output $(BENCH_DIR)/pages.md $(BENCH_ARGS)
 	$(BIN)/python -m sightline.feeds.bench $(BENCH_ARGS) > $(BENCH_DIR)/ingest.md
+	$(BIN)/python -m sightline.sharing.bench $(BENCH_ARGS) > $(BENCH_DIR)/inbox.md
 	$(BIN)/python -m sightline.linkage.bench $(BENCH_ARGS) > $(BENCH_DIR)/linkage.md
 	$(BIN)/python -m sightline.risk.bench $(BENCH_ARGS) > $(BENCH_DIR)/replay.md
 	$(BIN)/python -m sightline.insight.bench $(BENCH_ARGS) > $(BENCH_DIR)/census.md

@@ -228,6 +228,7 @@ def run(quick: bool) -> str:
 SECTIONS = [
     ("pages.md", "Front door queue and the child's page"),
     ("ingest.md", "Feed ingest (events per second, with linkage and rules)"),
+    ("inbox.md", "Feed to inbox (the rules and notifications in the worker)"),
     ("linkage.md", "Linkage quality and scale"),
     ("replay.md", "Rule replay over the whole chronology"),
     ("census.md", "CIN census export"),

@@ -54,7 +54,12 @@ class BatchResult(Schema):
     rejected: int
     persons_created: int
     persons_linked: int
-    alerts_raised: int | None = Field(description="Null when the rule catalogue is not installed")
+    alerts_raised: int | None = Field(
+        description=(
+            "Alerts the batch raised; null when the rules run in the worker after the batch "
+            "commits (GET the alerts later) or the rule catalogue is not installed"
+        )
+    )
     results: list[EventResult]
 
 

@@ -107,6 +107,9 @@ class ImportSummary:
     persons_created: int = 0
     persons_linked: int = 0
     alerts_raised: int | None = None
+    # The rules run in the worker after each batch commits: the import cannot count the
+    # alerts they raise (`sightline alerts` lists them).
+    rules_in_worker: bool = False
     results: list[LineResult] = field(default_factory=list)
 
     @property
@@ -143,6 +146,14 @@ class ImportSummary:
 def registered_agencies() -> dict[str, Agency]:
     """Agencies allowed to send feeds, by code."""
     return {agency.code: agency for agency in Agency.objects.filter(active=True)}
+
+
+def rules_in_worker() -> bool:
+    """Whether the rules the chronology's listeners start run later, in the worker (the
+    database task backend), rather than as each batch commits (the immediate backend)."""
+    from django_tasks import default_task_backend
+
+    return bool(default_task_backend.supports_defer)
 
 
 def alert_count() -> int | None:
@@ -546,8 +557,9 @@ def feed_import(
     from which line nothing was imported (sending the file again imports just those).
     """
     agencies = registered_agencies()
-    alerts_before = alert_count()
-    summary = ImportSummary()
+    deferred = rules_in_worker()
+    alerts_before = None if deferred else alert_count()
+    summary = ImportSummary(rules_in_worker=deferred)
     batch: list[tuple[int, bytes | str | Any]] = []
 
     def flush() -> None:
@@ -578,7 +590,7 @@ def feed_import(
             flush()
     if batch:
         flush()
-    alerts_after = alert_count()
+    alerts_after = None if deferred else alert_count()
     if alerts_before is not None and alerts_after is not None:
         summary.alerts_raised = alerts_after - alerts_before
     try:

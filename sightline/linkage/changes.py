@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sightline.accounts.models import User
+from sightline.chronology.listeners import entries_moved
 from sightline.chronology.models import Participant
 from sightline.core import audit
 from sightline.linkage.index import index_move
@@ -137,6 +138,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, reason: str)
     audit.record_change(
         actor=actor, action="person.merged_away", target=change, person_id=merged.pk, detail=detail
     )
+    entries_moved([survivor.pk, merged.pk])
     return change
 
 
@@ -225,6 +227,7 @@ def person_split(
         person_id=person.pk,
         detail={"change": change.pk, "new_person": new.pk, "records": record_ids, "reason": reason},
     )
+    entries_moved([person.pk, new.pk])
     return change
 
 
@@ -282,6 +285,7 @@ def person_change_undo(*, actor: Actor, change: PersonChange) -> PersonChange:
     MatchCandidate.objects.filter(change=change).update(
         status=MatchCandidate.Status.PENDING, change=None
     )
+    entries_moved([back.pk, here.pk])
     return change
 
 

@@ -9,8 +9,13 @@ Keeping alerts in step (`_sync`): a computed pattern instance that shares eviden
 stored alert of the same rule is that alert (its evidence follows the pattern; a closed alert
 whose pattern grew reopens); a new instance raises a new alert; a stored alert whose pattern
 no longer holds (for example the contact led to an assessment after all) is removed if nobody
-has acted on it, and otherwise closed as withdrawn. Timescale alerts are only ever added: a
+has acted on it, and otherwise closed as withdrawn. When records were merged or split, such an
+alert is always closed as withdrawn, with the reason (its people may have been told); an alert
+Sightline withdrew reopens if its pattern holds again. Timescale alerts are only ever added: a
 deadline that was missed stays missed.
+
+As events arrive and as records are merged or split, the evaluation runs in the worker
+(`sightline.risk.tasks`).
 """
 
 from __future__ import annotations
@@ -185,6 +190,7 @@ class _Stored:
     touched: bool
     reopened_count: int
     evidence: dict[int, int] = field(default_factory=dict)  # event id -> link row id
+    withdrawn_by_rules: bool = False  # closed as withdrawn by Sightline, not by a person
 
 
 @dataclass
@@ -218,11 +224,15 @@ def _stored(person_ids: list[int], codes: list[str]) -> dict[tuple[int, str], li
                 "acknowledged_by_id",
                 "closed_by_id",
                 "reopened_count",
+                "outcome",
             )
         )
-        for pk, person_id, rule, raised_by, status, acknowledged, closed, reopened in rows:
+        for pk, person_id, rule, raised_by, status, acknowledged, closed, reopened, outcome in rows:
             alert = _Stored(
                 pk, person_id, rule, raised_by, status, bool(acknowledged or closed), reopened
+            )
+            alert.withdrawn_by_rules = (
+                status == AlertStatus.CLOSED and outcome == AlertOutcome.WITHDRAWN and not closed
             )
             by_id[pk] = alert
             stored[(person_id, rule)].append(alert)
@@ -245,11 +255,16 @@ def _sync(
     codes: Iterable[str],
     withdraw: bool,
     record_each: bool,
+    withdrawn_note: str | None = None,
 ) -> SyncResult:
     """Make the stored alerts of `codes` for `person_ids` match the computed `instances`.
 
     Reads the stored alerts and their evidence in two queries, works out what differs in
-    Python, and writes only that, in bulk: nothing at all when the alerts are in step."""
+    Python, and writes only that, in bulk: nothing at all when the alerts are in step.
+
+    With `withdrawn_note`, an alert whose pattern no longer holds is closed as withdrawn with
+    that note even when nobody has acted on it (its people may have been told already),
+    rather than removed."""
     result = SyncResult()
     person_ids, codes = sorted(set(person_ids)), list(codes)
     if not person_ids or not codes:
@@ -288,11 +303,12 @@ def _sync(
                 _retire(
                     alert,
                     AlertOutcome.WITHDRAWN,
-                    "The pattern no longer holds on the events recorded since.",
+                    withdrawn_note or "The pattern no longer holds on the events recorded since.",
                     writes,
                     now,
+                    keep=withdrawn_note is not None,
                 )
-                _count_retired(alert, result)
+                _count_retired(alert, result, keep=withdrawn_note is not None)
     _write(writes, result, record_each, now)
     return result
 
@@ -312,7 +328,10 @@ def _follow(
     wanted = dict.fromkeys(instance.evidence)
     added = [pk for pk in wanted if pk not in have]
     grew = bool(added)
-    changed = grew or alert.raised_by != instance.raised_by
+    # A pattern alert Sightline withdrew (its records were split, say) whose pattern holds
+    # again (the split was undone) reopens, as one whose pattern grew does.
+    returned = withdraw and alert.withdrawn_by_rules
+    changed = grew or returned or alert.raised_by != instance.raised_by
     if withdraw:
         gone = [link for pk, link in have.items() if pk not in wanted]
         if gone:
@@ -330,24 +349,38 @@ def _follow(
         updated_at=now,
     )
     fields: tuple[str, ...] = ("raised_by", "raised_at", "updated_at")
-    if grew and alert.status == AlertStatus.CLOSED:
+    if returned and alert.status == AlertStatus.CLOSED:
+        update.status, update.reopened_count = AlertStatus.OPEN, alert.reopened_count + 1
+        update.outcome, update.note, update.closed_at = "", "", None
+        fields += ("outcome", "note", "closed_at", "status", "reopened_count")
+        result.reopened.append(alert.id)
+    elif grew and alert.status == AlertStatus.CLOSED:
         update.status, update.reopened_count = AlertStatus.OPEN, alert.reopened_count + 1
         fields += ("status", "reopened_count")
         result.reopened.append(alert.id)
     elif grew:
         result.extended.append(alert.id)
     writes.updates[fields].append(update)
-    if record_each and grew:
+    if record_each and (grew or fields[-1] == "reopened_count"):
         action = "alert.reopened" if fields[-1] == "reopened_count" else "alert.extended"
         detail = {"rule": alert.rule, "evidence": sorted(set(wanted) | set(have))}
         writes.audits.append((action, update, detail))
 
 
-def _retire(alert: _Stored, outcome: str, note: str, writes: _Writes, now: dt.datetime) -> None:
-    """An alert nobody has acted on goes; one somebody has is closed with `outcome`."""
+def _retire(
+    alert: _Stored,
+    outcome: str,
+    note: str,
+    writes: _Writes,
+    now: dt.datetime,
+    *,
+    keep: bool = False,
+) -> None:
+    """An alert nobody has acted on goes (unless `keep`); one somebody has is closed with
+    `outcome`."""
     if alert.status == AlertStatus.CLOSED:
         return
-    if not alert.touched:
+    if not alert.touched and not keep:
         writes.deletes.append(alert.id)
         return
     closed = Alert(
@@ -361,10 +394,10 @@ def _retire(alert: _Stored, outcome: str, note: str, writes: _Writes, now: dt.da
     writes.updates[("status", "outcome", "note", "closed_at", "updated_at")].append(closed)
 
 
-def _count_retired(alert: _Stored, result: SyncResult) -> None:
+def _count_retired(alert: _Stored, result: SyncResult, *, keep: bool = False) -> None:
     if alert.status == AlertStatus.CLOSED:
         return
-    if alert.touched:
+    if alert.touched or keep:
         result.withdrawn.append(alert.id)
     else:
         result.removed += 1
@@ -499,15 +532,34 @@ def _pattern_codes(config: Configuration) -> list[str]:
     return [code for code in catalogue.PATTERN_CODES if config.on(code)]
 
 
+def rules_lock() -> None:
+    """Hold the rules' lock until the transaction ends: one evaluation writes alerts at a
+    time, so two workers evaluating the same person never both raise its alert.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite runs one write transaction at a time
+    already (`transaction_mode` IMMEDIATE takes the write lock when the transaction begins)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RULES_LOCK])
+
+
+RULES_LOCK = 0x5167_4C00  # the advisory lock's key ("SigL")
+
+
 @transaction.atomic
 def people_evaluate(
     person_ids: Iterable[int],
     *,
     addresses: Iterable[tuple[str, str]] = (),
     record_each: bool = True,
+    withdrawn_note: str | None = None,
 ) -> SyncResult:
     """Evaluate the pattern rules for these people and the children in their households (and
-    everyone living at `addresses`, such as a custody release address)."""
+    everyone living at `addresses`, such as a custody release address).
+
+    With `withdrawn_note`, an alert that no longer holds is closed with that note, never
+    removed (see `_sync`)."""
+    rules_lock()
     config = Configuration.current()
     residents = Residents()
     affected = neighbours(set(person_ids), addresses, residents)
@@ -521,6 +573,7 @@ def people_evaluate(
         codes=_pattern_codes(config),
         withdraw=True,
         record_each=record_each,
+        withdrawn_note=withdrawn_note,
     )
 
 
@@ -533,12 +586,24 @@ EVALUATE_CHUNK = 500  # people evaluated together (keeps every IN list well insi
 
 
 def events_arrived(event_ids: list[int]) -> None:
-    """The chronology listener: evaluate the people the events touch, after they commit.
+    """Evaluate now the people the events touch (the worker's task does this for the
+    chronology listener, `sightline.risk.tasks`).
 
     A batch of events (a feed import) evaluates each person it touches once, over their whole
     stream, which gives the same alerts as evaluating after every event: evaluation reads the
     whole stream and stored alerts are brought in step with it.
     """
+    person_ids, addresses = people_touched(event_ids)
+    if not person_ids:
+        return
+    ordered = sorted(person_ids)
+    for start in range(0, len(ordered), EVALUATE_CHUNK):
+        people_evaluate(ordered[start : start + EVALUATE_CHUNK], addresses=addresses)
+
+
+def people_touched(event_ids: Iterable[int]) -> tuple[set[int], set[tuple[str, str]]]:
+    """The people the events name, and the addresses their details name (a release or new
+    address: whoever lives there is evaluated too)."""
     event_ids = sorted(set(event_ids))
     person_ids: set[int] = set()
     addresses: set[tuple[str, str]] = set()
@@ -552,20 +617,14 @@ def events_arrived(event_ids: list[int]) -> None:
             for name in ("release_address", "address"):
                 if (key := address_key_from(details.get(name))) is not None:
                     addresses.add(key)
-    if not person_ids:
-        return
-    ordered = sorted(person_ids)
-    if len(ordered) <= EVALUATE_CHUNK:
-        people_evaluate(ordered, addresses=addresses)
-        return
-    for start in range(0, len(ordered), EVALUATE_CHUNK):
-        people_evaluate(ordered[start : start + EVALUATE_CHUNK], addresses=addresses)
+    return person_ids, addresses
 
 
 @transaction.atomic
 def replay(*, chunk: int = 2000) -> SyncResult:
     """Replay every pattern rule over all history, and the timescales as of now, in one pass
     over each person's stream."""
+    rules_lock()
     config = Configuration.current()
     codes = _pattern_codes(config)
     timescale_codes = [c for c in catalogue.TIMESCALE_CODES if config.on(c)]
@@ -655,6 +714,7 @@ def timescales_sweep(
     *, config: Configuration | None = None, record_each: bool = True
 ) -> SyncResult:
     """Raise the timescale alerts for deadlines missed by now (never withdraws one)."""
+    rules_lock()
     config = config or Configuration.current()
     today = timezone.localdate()
     instances: list[Instance] = []

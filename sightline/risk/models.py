@@ -122,3 +122,30 @@ class DashRecord(models.Model):
 
     def __str__(self) -> str:
         return f"DASH {self.yes_count}/24 ({self.level}) for event {self.event_id}"
+
+
+class EvaluationRequest(models.Model):
+    """People whose rules must be evaluated again, waiting for the worker.
+
+    Written when a feed batch commits (the people its events touch) or when the chronology
+    says its entries moved between people (a merge, a split, an undo). The worker's task
+    evaluates the rules for them and deletes the request in the same transaction, so a
+    request whose evaluation failed stays here and the next task, or `sightline alerts`,
+    evaluates it: none is dropped. Evaluating twice changes nothing."""
+
+    class Cause(models.TextChoices):
+        EVENTS = "events", "Events recorded"
+        LINKAGE = "linkage", "Records merged or split"
+
+    cause = models.CharField(max_length=10, choices=Cause.choices)
+    person_ids = models.JSONField(help_text="The persons' ids, ascending")
+    addresses = models.JSONField(
+        default=list, blank=True, help_text="Address keys [postcode, line] whose residents too"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()}: {len(self.person_ids)} people"

@@ -1,8 +1,8 @@
 """The hub's background work, run by the worker (`sightline worker`): notifications made
 after the change that caused them has committed, so a feed line never waits for them.
 
-The feed's rule evaluation itself stays where it is (on feed commit, in the feed's process):
-only the telling of people moves here."""
+The rules that raise the alerts run in the worker too (`sightline.risk.tasks`): an alert they
+raise is published after their transaction commits, and `alerts_notify` tells its people."""
 
 from __future__ import annotations
 

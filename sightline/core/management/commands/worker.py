@@ -1,4 +1,4 @@
-"""`sightline worker`: run queued background tasks (deliveries, notifications).
+"""`sightline worker`: run queued background tasks (the rules, notifications, deliveries).
 
 Without a flag it is the long-lived worker `make run` starts beside the web server; start
 more (`sightline worker` in other terminals or service units) to share the work: each task

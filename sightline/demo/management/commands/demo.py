@@ -69,7 +69,8 @@ class Command(BaseCommand):
             Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # quiets WhiteNoise
         self.stdout.write(f"\nServing Sightline on http://{ADDRESS}/ (Ctrl+C to stop)\n")
         self.stdout.flush()
-        # The worker (deliveries, notifications) runs beside the web server, stopped with it.
+        # The worker (the rules, notifications, deliveries) runs beside the web server, stopped
+        # with it.
         worker = subprocess.Popen([sys.executable, "-m", "sightline.manage", "worker"])  # noqa: S603
         try:
             call_command("runserver", ADDRESS, use_reloader=False)

@@ -25,7 +25,12 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def summary_text(summary: ImportSummary) -> str:
-    alerts = "not available" if summary.alerts_raised is None else str(summary.alerts_raised)
+    if summary.rules_in_worker:
+        alerts = "the worker evaluates the rules: `sightline alerts` lists the alerts"
+    elif summary.alerts_raised is None:
+        alerts = "not available"
+    else:
+        alerts = str(summary.alerts_raised)
     rows = [
         ("Accepted", str(summary.accepted)),
         ("Duplicates (already received)", str(summary.duplicates)),
