@@ -41,6 +41,13 @@ def _label(value: float | None, shown: str, unit: str) -> str:
     return f"{value:,.1f}{unit}"
 
 
+def _scale(unit: str, values: list[float]) -> alt.Scale:
+    """Percentages on 0 to 100; other figures from 0 to their largest (at least 1, so a row of
+    zeros still draws from the left)."""
+    top = 100.0 if unit == "%" else max([*values, 1.0])
+    return alt.Scale(domain=[0, top], nice=False)
+
+
 def comparison_chart(title: str, figures: list[Figure], unit: str) -> Chart:
     """One row of bars per indicator: this district's figure, then each benchmark's."""
     rows = []
@@ -54,10 +61,13 @@ def comparison_chart(title: str, figures: list[Figure], unit: str) -> Chart:
             rows.append({"indicator": name, "series": comparison.label.split(",")[0],
                          "order": order, "value": value,
                          "label": _label(value, "", unit)})  # fmt: skip
+    x = alt.X("value:Q", title=None, axis=None)
+    if unit == "%":
+        x = alt.X("value:Q", title=None, axis=None, scale=_scale(unit, []))
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("series:N", sort=alt.SortField("order"), title=None,
                 axis=alt.Axis(labelLimit=220, labelColor=TEXT, labelFontSize=12)),
-        x=alt.X("value:Q", title=None, axis=None),
+        x=x,
     )  # fmt: skip
     bars = base.mark_bar(color=BAR, height=14)
     labels = base.mark_text(align="left", dx=4, color=TEXT, fontSize=12).encode(text="label:N")
@@ -67,7 +77,9 @@ def comparison_chart(title: str, figures: list[Figure], unit: str) -> Chart:
                            header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                              labelOrient="top", labelFontSize=13,
                                              labelFontWeight="bold", labelColor=TEXT,
-                                             labelLimit=WIDTH)))
+                                             labelLimit=WIDTH + 200)))
+        # Each indicator on its own scale, with only the benchmarks it has.
+        .resolve_scale(x="independent", y="independent")
         .properties(title=alt.Title(title, anchor="start", fontSize=15, color=TEXT))
         .configure_view(stroke=None)
     )  # fmt: skip
@@ -81,10 +93,11 @@ def breakdown_chart(title: str, figures: list[Figure], unit: str) -> Chart:
          "label": _label(f.chart_value, f.value, unit)}
         for f in figures
     ]  # fmt: skip
+    scale = _scale(unit, [float(row["value"]) for row in rows])  # type: ignore[arg-type]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("group:N", sort=None, title=None,
                 axis=alt.Axis(labelLimit=260, labelColor=TEXT, labelFontSize=12)),
-        x=alt.X("value:Q", title=None, axis=None),
+        x=alt.X("value:Q", title=None, axis=None, scale=scale),
     )  # fmt: skip
     chart = (
         alt.layer(
