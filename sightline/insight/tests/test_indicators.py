@@ -244,3 +244,26 @@ def test_re_referrals_reconcile_with_the_referrals_of_this_return_and_the_last(s
             in_year = YEAR.start <= after <= YEAR.reference_date
             rereferred += in_year and (after - before).days <= 365
     assert figures["rereferral_within_12_months"].numerator == rereferred
+
+
+@pytest.mark.django_db
+def test_the_demo_districts_indicators_reconcile_with_its_census_return():
+    from sightline.demo.insight import load_population_demo
+    from sightline.demo.loader import district_load
+    from sightline.people.models import Person
+
+    district_load(size="small", as_of=dt.date(2026, 6, 30), further=False)
+    load_population_demo()
+    mid_2025 = dt.date(2025, 6, 30)
+    children = sum(
+        1
+        for born in Person.objects.filter(kind="child").values_list("date_of_birth", flat=True)
+        if born and born <= mid_2025 and born > dt.date(2007, 6, 30)
+    )
+    stream = io.StringIO()
+    census_xml_write(YEAR, stream)
+    expected = recount_from_xml(stream.getvalue(), YEAR, children)
+    figures = {i.code: i for i in census_indicators(YEAR)}
+    for code, counts in expected.items():
+        assert (figures[code].numerator, figures[code].denominator) == counts, code
+    assert expected["referral_rate"][0] > 0 and children > 0
