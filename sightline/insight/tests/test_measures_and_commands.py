@@ -165,3 +165,19 @@ def test_the_indicators_command_prints_the_years_figures_as_the_contract_says(fr
 def test_the_indicators_command_refuses_a_year_that_is_not_a_census_year():
     with pytest.raises(CommandError, match="the year the census starts in"):
         call_command("indicators", "--year", "25", "--format", "json")
+
+
+def test_population_load_sets_each_years_children_and_refuses_every_bad_line_at_once(tmp_path):
+    from sightline.insight.indicators import child_population
+
+    path = tmp_path / "population.csv"
+    rows = [f"2025,{age},{1000 + age},ONS mid-2025" for age in range(18)]
+    path.write_text("year,age,count,source\n" + "\n".join(rows) + "\n")
+    out = StringIO()
+    call_command("population", "load", str(path), stdout=out)
+    assert "Mid-2025: 18,153 children aged 0 to 17." in out.getvalue()
+    assert child_population(2025) == 18153
+    path.write_text("year,age,count,source\n2026,18,5,x\n2026,three,5,x\n")
+    with pytest.raises(CommandError, match="line 2: age must be 0 to 17.*line 3: year, age"):
+        call_command("population", "load", str(path))
+    assert child_population(2026) is None
