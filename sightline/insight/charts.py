@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import vl_convert
@@ -27,7 +28,16 @@ class Chart:
 
 
 def _svg(chart: alt.TopLevelMixin, title: str) -> str:
-    svg = vl_convert.vegalite_to_svg(chart.to_json(), format_locale="en-GB")
+    # The specification is checked against Vega-Lite's schema by the tests (test_charts.py),
+    # not on every view: the check costs about as much as the drawing.
+    return _rendered(chart.to_json(validate=False), title)
+
+
+@lru_cache(maxsize=128)
+def _rendered(spec: str, title: str) -> str:
+    """The SVG of a specification: drawing takes a fraction of a second per chart, and the same
+    figures give the same specification, so each is drawn once per process."""
+    svg = vl_convert.vegalite_to_svg(spec, format_locale="en-GB")
     label = html.escape(title, quote=True)
     # A named image for assistive technology; the table beside it holds the numbers.
     return re.sub(r"^<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', svg)
@@ -49,6 +59,10 @@ def _scale(unit: str, values: list[float]) -> alt.Scale:
 
 
 def comparison_chart(title: str, figures: list[Figure], unit: str) -> Chart:
+    return Chart(title, _svg(comparison_spec(title, figures, unit), title))
+
+
+def comparison_spec(title: str, figures: list[Figure], unit: str) -> alt.TopLevelMixin:
     """One row of bars per indicator: this district's figure, then each benchmark's."""
     rows = []
     for figure in figures:
@@ -83,10 +97,14 @@ def comparison_chart(title: str, figures: list[Figure], unit: str) -> Chart:
         .properties(title=alt.Title(title, anchor="start", fontSize=15, color=TEXT))
         .configure_view(stroke=None)
     )  # fmt: skip
-    return Chart(title, _svg(chart, title))
+    return chart
 
 
 def breakdown_chart(title: str, figures: list[Figure], unit: str) -> Chart:
+    return Chart(title, _svg(breakdown_spec(title, figures, unit), title))
+
+
+def breakdown_spec(title: str, figures: list[Figure], unit: str) -> alt.TopLevelMixin:
     """One bar per group (agency, rule), labelled with its figure."""
     rows = [
         {"group": f.indicator.group, "value": f.chart_value or 0,
@@ -108,4 +126,4 @@ def breakdown_chart(title: str, figures: list[Figure], unit: str) -> Chart:
         .properties(title=alt.Title(title, anchor="start", fontSize=15, color=TEXT))
         .configure_view(stroke=None)
     )
-    return Chart(title, _svg(chart, title))
+    return chart
