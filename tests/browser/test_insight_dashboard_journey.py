@@ -57,14 +57,18 @@ def test_the_partnership_reads_its_figures_and_a_manager_follows_one_to_the_chil
     expect(
         site.page.get_by_role("img", name=re.compile("^Rates per 10,000 children"))
     ).to_be_visible()
-    expect(main.get_by_role("link", name=re.compile("children behind"))).to_have_count(0)
+    expect(main.get_by_role("link", name=re.compile("list the children behind"))).to_have_count(0)
     site.check_accessibility()
     site.sign_out()
 
     site.sign_in(district.username, PASSWORD)
     site.go("/insight/?year=2025")
     site.page.get_by_role(
-        "link", name="3 children behind: children on a child protection plan on 31 march"
+        "link",
+        name=re.compile(
+            r"^3\s*: list the children behind the figure, "
+            "Children on a child protection plan on 31 March$"
+        ),
     ).click()
     expect(site.page.get_by_role("heading", level=1)).to_have_text(
         "Children behind the figure: Children on a child protection plan on 31 March"

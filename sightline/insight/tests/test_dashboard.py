@@ -81,7 +81,7 @@ def test_the_page_shows_each_figure_with_its_benchmarks_period_and_time_computed
     value, count, *_ = _cell(page, "Children on a child protection plan on 31 March")
     assert (value, count) == (
         "16.7",
-        "3 children behind: children on a child protection plan on 31 march",
+        "3: list the children behind the figure, Children on a child protection plan on 31 March",
     )
     _, _, _, _, region, _ = _cell(page, "Assessments completed within 45 working days")
     assert region == "83.6 (Yorkshire and the Humber)"
