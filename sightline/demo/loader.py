@@ -39,6 +39,10 @@ FURTHER_DEMOS = (
     ("partnership reviews and action plan", "sightline.demo.partnership.load_partnership_demo"),
     ("training calendar", "sightline.demo.learning.load_learning_demo"),
     ("school calendars and Operation Encompass", "sightline.demo.encompass.load_encompass_demo"),
+    (
+        "child population by age (the dashboard's rates)",
+        "sightline.demo.insight.load_population_demo",
+    ),
     # The year's events were recorded without waking the chronology's listeners (see
     # _history_unannounced); the rules engine reads the whole history once instead.
     ("alerts from the rule catalogue over the whole year", "sightline.risk.engine.replay"),

@@ -177,6 +177,7 @@ class ChildRow:
     # Nobody has recorded the child's disabilities: NONE is sent (DfE requires the element)
     # and the export's summary names the child.
     disabilities_not_recorded: bool = False
+    person_id: int = 0  # Sightline's own id (not sent): the dashboard's drill-down
 
 
 def upn_acceptable(upn: str) -> bool:
@@ -410,6 +411,7 @@ def _child_row(census: CensusYear, person: tuple[Any, ...], episodes: list[Episo
         episodes=episodes,
         upn_withheld=withheld,
         disabilities_not_recorded=not (disabilities_recorded_at and recorded),
+        person_id=person_id,
     )
 
 

@@ -57,3 +57,32 @@ def stories(history):  # type: ignore[no-untyped-def]
         for index, born in enumerate(BIRTHDAYS)
     ]
     return stories_write(history, children)
+
+
+@pytest.fixture
+def scrutineer(agencies):  # type: ignore[no-untyped-def]
+    return f.user(None, "scrutineer", "other", username="is.willow")
+
+
+@pytest.fixture
+def subgroup_chair(agencies):  # type: ignore[no-untyped-def]
+    return f.user(None, "subgroup_chair", "other", username="sc.rowan")
+
+
+@pytest.fixture
+def police_lead(agencies):  # type: ignore[no-untyped-def]
+    """The police's named agency lead (a lead partner's delegate)."""
+    lead = f.user(agencies["police"], "practitioner", "police_officer", username="di.hawthorn")
+    lead.is_agency_lead = True
+    lead.save(update_fields=["is_agency_lead"])
+    return lead
+
+
+@pytest.fixture
+def population():  # type: ignore[no-untyped-def]
+    """The district's children in mid-2025: 100 of each age, 1,800 in all."""
+    from sightline.insight.services import child_population_set
+
+    return child_population_set(
+        actor="test", year=2025, counts=dict.fromkeys(range(18), 100), source="Test figures"
+    )
