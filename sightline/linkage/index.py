@@ -230,6 +230,10 @@ def _candidate_rules(features: Features, date_of_birth: dt.date | None) -> Q:
         rules |= Q(postcode=features.postcode, given_key__in=given_keys)
     if features.postcode and family_key:
         rules |= Q(postcode=features.postcode, family_key=family_key)
+    if features.addr and features.given:  # as the batch's "same street line and initial"
+        rules |= Q(addr=features.addr, given__startswith=features.given[0])
+    if features.addr and family_key:
+        rules |= Q(addr=features.addr, family_key=family_key)
     if features.nhs:
         rules |= Q(nhs=features.nhs)
     if features.upn:
@@ -242,7 +246,8 @@ def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[Li
 
     Same date of birth (or day and month swapped); same family-name sound and a first-name
     sound (nicknames included); same family-name sound and birth year; same postcode and
-    first-name or family-name sound; same NHS number or UPN.
+    first-name or family-name sound; same street line and first initial or family-name
+    sound; same NHS number or UPN.
     """
     rules = _candidate_rules(features, date_of_birth)
     return list(LinkageRecord.objects.filter(rules)[:MAX_CANDIDATE_ROWS])
@@ -295,6 +300,10 @@ def _candidate_where(
         )
     if features.postcode and family_key:  # as the batch's "same family and postcode"
         rule("(postcode = %s AND family_key = %s)", features.postcode, family_key)
+    if features.addr and features.given:  # no birthday, a slip in a name: the street line
+        rule("(addr = %s AND substr(given, 1, 1) = %s)", features.addr, features.given[0])
+    if features.addr and family_key:
+        rule("(addr = %s AND family_key = %s)", features.addr, family_key)
     if features.nhs:
         rule("nhs = %s", features.nhs)
     if features.upn:
