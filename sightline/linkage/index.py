@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 
 from sightline.core.rows import rows_insert, rows_read
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
-from sightline.linkage.models import LinkageRecord
+from sightline.linkage.models import LinkageRecord, PersonChange
 from sightline.linkage.scoring import TermFrequencies
 from sightline.people.models import Address, Person, SourceRecord
 from sightline.people.names import name_key
@@ -168,13 +168,17 @@ def index_catch_up(after: CatchUpMarks | None = None) -> int:
         last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
         since = max(last_person - CATCH_UP_WINDOW, 0)
     persons = Person._meta.db_table
-    # In id order: ordered by name, SQLite would walk the whole table in name order.
+    changes = PersonChange._meta.db_table
+    # In id order: ordered by name, SQLite would walk the whole table in name order. A person
+    # merged into another has no source records left, and is nobody to match against.
     for person in rows_read(
         Person,
         f"id > %s AND NOT EXISTS (SELECT 1 FROM {records} s "  # noqa: S608 (names)
         f"WHERE s.person_id = {persons}.id) "
-        f"AND id NOT IN (SELECT person_id FROM {index} WHERE person_id > %s) ORDER BY id",
-        [since, since],
+        f"AND id NOT IN (SELECT person_id FROM {index} WHERE person_id > %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {changes} c WHERE c.from_person_id = {persons}.id "
+        "AND c.kind = %s AND c.undone_at IS NULL) ORDER BY id",
+        [since, since, PersonChange.Kind.MERGE],
     ):
         index_person(person)
         done += 1
@@ -200,7 +204,14 @@ def index_rebuild(*, batch_size: int = 2000) -> int:
             rows = []
     LinkageRecord.objects.bulk_create(rows)
     count += len(rows)
-    for person in Person.objects.filter(source_records__isnull=True).order_by("pk"):
+    merged_away = PersonChange.objects.filter(
+        kind=PersonChange.Kind.MERGE, undone_at__isnull=True
+    ).values("from_person_id")
+    for person in (
+        Person.objects.filter(source_records__isnull=True)
+        .exclude(pk__in=merged_away)
+        .order_by("pk")
+    ):
         index_person(person)
         count += 1
     return count
