@@ -121,7 +121,7 @@ def test_an_administrator_sees_the_model_in_use_and_rolls_it_back(site, agencies
 
     site.sign_in("ad.hazel", PASSWORD)
     site.go("/linkage/review/")
-    expect(page.locator("#review-share")).to_contain_text("target is under 2%")
+    expect(page.locator("#review-share")).to_contain_text("under 2% of new records")
     site.check_accessibility()
     page.get_by_role("link", name="the linkage model in use").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Linkage model in use")
