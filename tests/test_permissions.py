@@ -109,6 +109,8 @@ TABLE: dict[str, dict[str, object]] = {
     "/front-door/contacts/{awaiting}/authorise/": row(403, ifd_manager=200),
     "/information-requests/": row(200),
     "/information-requests/{request}/": row(404, health_visitor=200),
+    "/linkage/model/": DATA_QUALITY,
+    "/linkage/model/roll-back/": row(403),  # administrators only, and by POST
     "/linkage/review/": DATA_QUALITY,
     "/linkage/review/{candidate}/": DATA_QUALITY,
     "/linkage/review/{candidate}/undo/": row(403, analyst=405, ig_officer=405),

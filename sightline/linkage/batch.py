@@ -46,6 +46,9 @@ BLOCKING_RULES = (
     "l.dob = r.dob AND substr(l.family, 1, 1) = substr(r.given, 1, 1)",
     # a slip in the birthday (the per-event blocking's "same family and year of birth")
     "l.family = r.family AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    # no birthday or postcode and a slip in a name: the same street line (house and street)
+    "l.addr = r.addr AND substr(l.given, 1, 1) = substr(r.given, 1, 1)",
+    "l.addr = r.addr AND l.family = r.family",
     "l.nhs = r.nhs",
     "l.upn = r.upn",
 )

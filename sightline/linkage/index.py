@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 
 from sightline.core.rows import rows_insert, rows_read
 from sightline.linkage.features import Features, dob_variants, features_of, given_variants
-from sightline.linkage.models import LinkageRecord
+from sightline.linkage.models import LinkageRecord, PersonChange
 from sightline.linkage.scoring import TermFrequencies
 from sightline.people.models import Address, Person, SourceRecord
 from sightline.people.names import name_key
@@ -168,13 +168,17 @@ def index_catch_up(after: CatchUpMarks | None = None) -> int:
         last_person = LinkageRecord.objects.aggregate(m=Max("person_id"))["m"] or 0
         since = max(last_person - CATCH_UP_WINDOW, 0)
     persons = Person._meta.db_table
-    # In id order: ordered by name, SQLite would walk the whole table in name order.
+    changes = PersonChange._meta.db_table
+    # In id order: ordered by name, SQLite would walk the whole table in name order. A person
+    # merged into another has no source records left, and is nobody to match against.
     for person in rows_read(
         Person,
         f"id > %s AND NOT EXISTS (SELECT 1 FROM {records} s "  # noqa: S608 (names)
         f"WHERE s.person_id = {persons}.id) "
-        f"AND id NOT IN (SELECT person_id FROM {index} WHERE person_id > %s) ORDER BY id",
-        [since, since],
+        f"AND id NOT IN (SELECT person_id FROM {index} WHERE person_id > %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {changes} c WHERE c.from_person_id = {persons}.id "
+        "AND c.kind = %s AND c.undone_at IS NULL) ORDER BY id",
+        [since, since, PersonChange.Kind.MERGE],
     ):
         index_person(person)
         done += 1
@@ -200,7 +204,14 @@ def index_rebuild(*, batch_size: int = 2000) -> int:
             rows = []
     LinkageRecord.objects.bulk_create(rows)
     count += len(rows)
-    for person in Person.objects.filter(source_records__isnull=True).order_by("pk"):
+    merged_away = PersonChange.objects.filter(
+        kind=PersonChange.Kind.MERGE, undone_at__isnull=True
+    ).values("from_person_id")
+    for person in (
+        Person.objects.filter(source_records__isnull=True)
+        .exclude(pk__in=merged_away)
+        .order_by("pk")
+    ):
         index_person(person)
         count += 1
     return count
@@ -230,6 +241,10 @@ def _candidate_rules(features: Features, date_of_birth: dt.date | None) -> Q:
         rules |= Q(postcode=features.postcode, given_key__in=given_keys)
     if features.postcode and family_key:
         rules |= Q(postcode=features.postcode, family_key=family_key)
+    if features.addr and features.given:  # as the batch's "same street line and initial"
+        rules |= Q(addr=features.addr, given__startswith=features.given[0])
+    if features.addr and family_key:
+        rules |= Q(addr=features.addr, family_key=family_key)
     if features.nhs:
         rules |= Q(nhs=features.nhs)
     if features.upn:
@@ -242,7 +257,8 @@ def candidate_rows(features: Features, date_of_birth: dt.date | None) -> list[Li
 
     Same date of birth (or day and month swapped); same family-name sound and a first-name
     sound (nicknames included); same family-name sound and birth year; same postcode and
-    first-name or family-name sound; same NHS number or UPN.
+    first-name or family-name sound; same street line and first initial or family-name
+    sound; same NHS number or UPN.
     """
     rules = _candidate_rules(features, date_of_birth)
     return list(LinkageRecord.objects.filter(rules)[:MAX_CANDIDATE_ROWS])
@@ -295,6 +311,10 @@ def _candidate_where(
         )
     if features.postcode and family_key:  # as the batch's "same family and postcode"
         rule("(postcode = %s AND family_key = %s)", features.postcode, family_key)
+    if features.addr and features.given:  # no birthday, a slip in a name: the street line
+        rule("(addr = %s AND substr(given, 1, 1) = %s)", features.addr, features.given[0])
+    if features.addr and family_key:
+        rule("(addr = %s AND family_key = %s)", features.addr, family_key)
     if features.nhs:
         rule("nhs = %s", features.nhs)
     if features.upn:

@@ -40,6 +40,7 @@ class LinkageRecord(models.Model):
             models.Index(fields=["family_key", "birth_year"], name="linkage_rec_family_year"),
             models.Index(fields=["dob"], name="linkage_rec_dob"),
             models.Index(fields=["postcode", "given_key"], name="linkage_rec_postcode"),
+            models.Index(fields=["addr", "family_key"], name="linkage_rec_addr"),
             models.Index(fields=["nhs"], name="linkage_rec_nhs"),
             models.Index(fields=["upn"], name="linkage_rec_upn"),
         ]
@@ -51,14 +52,33 @@ class LinkageRecord(models.Model):
 class ModelVersion(models.Model):
     """A linkage model re-estimated from the partnership's own data (`sightline linkage train`).
 
-    The newest is used; with none, the model shipped in sightline/linkage/model/default.json.
+    The newest not rolled back is used, with its own link threshold; with none, the model
+    shipped in sightline/linkage/model/default.json at `LINKAGE_LINK_THRESHOLD`.
     """
+
+    class ThresholdBasis(models.TextChoices):
+        MODEL = "model", "The model's own match probabilities over the pairs it scored"
+        REVIEW = "review", "Review decisions, with the model's probabilities for other pairs"
 
     parameters = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_label = models.CharField(max_length=200)
     record_count = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+    # The lowest threshold at which the estimated precision holds at the target (0.999):
+    # records matching at or above it are linked without review.
+    link_threshold = models.FloatField(null=True, blank=True)
+    threshold_basis = models.CharField(
+        max_length=6, choices=ThresholdBasis.choices, blank=True, default=""
+    )
+    expected_precision = models.FloatField(null=True, blank=True)
+    expected_recall = models.FloatField(null=True, blank=True)
+    pairs_scored = models.PositiveIntegerField(default=0)
+    labelled_pairs = models.PositiveIntegerField(
+        default=0, help_text="Pairs scored that a review decision labels"
+    )
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

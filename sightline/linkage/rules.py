@@ -13,3 +13,8 @@ is_data_quality = has_role(Role.ANALYST, Role.INFORMATION_GOVERNANCE, Role.ADMIN
 REVIEW_MATCHES = "linkage.review_matches"
 
 rules.add_perm(REVIEW_MATCHES, is_data_quality)
+
+# Rolling the linkage model back changes how every later record is linked: administrators.
+MANAGE_MODEL = "linkage.manage_model"
+
+rules.add_perm(MANAGE_MODEL, has_role(Role.ADMIN))

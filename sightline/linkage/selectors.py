@@ -1,21 +1,27 @@
-"""Reads for linkage: the review queue, one uncertain match side by side, merges and splits.
+"""Reads for linkage: the model in use, the review queue, one uncertain match side by side,
+merges and splits.
 
 Each read that shows personal data is recorded. Only data-quality users may see them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sightline.accounts.models import User
+from sightline.chronology.models import EventType, Participant
 from sightline.core import audit
+from sightline.linkage import conf
 from sightline.linkage.index import record_features
 from sightline.linkage.merges import current_person_id, retired_person_ids
-from sightline.linkage.models import MatchCandidate, PersonChange
+from sightline.linkage.models import MatchCandidate, ModelVersion, PersonChange
 from sightline.linkage.rules import REVIEW_MATCHES
 from sightline.linkage.scoring import FieldWeight, Score, score
 from sightline.people.models import Person, SourceRecord
@@ -31,21 +37,161 @@ def _check(user: User) -> None:
         raise PermissionDenied("Only data-quality users review matches.")
 
 
-def review_queue(*, user: User) -> QuerySet[MatchCandidate]:
-    """Uncertain matches waiting for a decision, most likely first. Recorded."""
+# Events that open and close a case: a person whose latest is an opening has an open case.
+CASE_OPENED = (EventType.EPISODE_OPENED, EventType.CP_PLAN_STARTED, EventType.CIN_PLAN_STARTED)
+CASE_CLOSED = (EventType.EPISODE_CLOSED, EventType.CP_PLAN_ENDED, EventType.CIN_PLAN_ENDED)
+CHILDREN = (Person.Kind.CHILD, Person.Kind.UNBORN)
+
+
+def persons_with_open_cases(person_ids: Iterable[int]) -> set[int]:
+    """Of these persons, those with an episode or plan opened and not since closed."""
+    ids = list(set(person_ids))
+    latest: dict[int, tuple[object, int, bool]] = {}
+    for start in range(0, len(ids), 500):
+        rows = Participant.objects.filter(
+            person_id__in=ids[start : start + 500],
+            event__type__in=[*CASE_OPENED, *CASE_CLOSED],
+        ).values_list("person_id", "occurred_at", "event_id", "event__type")
+        for person_id, at, event_id, kind in rows:
+            key = (at, event_id, kind in CASE_OPENED)
+            if person_id not in latest or key[:2] > latest[person_id][:2]:  # type: ignore[operator]
+                latest[person_id] = key
+    return {person_id for person_id, (_, _, opened) in latest.items() if opened}
+
+
+@dataclass(frozen=True)
+class QueuedMatch:
+    """A match waiting for a decision, with what puts it higher in the queue."""
+
+    match: MatchCandidate
+    child: bool
+    open_case: bool
+    closeness: float  # how far its match probability is from the link threshold
+
+    @property
+    def why_first(self) -> str:
+        reasons = [
+            text
+            for flag, text in ((self.child, "a child"), (self.open_case, "an open case"))
+            if flag
+        ]
+        return " and ".join(reasons).capitalize()
+
+
+def review_queue(*, user: User) -> list[QueuedMatch]:
+    """Matches waiting for a decision, those a decision would change most first: a child's
+    before an adult's, an open case's before others, then the closest to the link threshold
+    (where the model is least sure). Recorded."""
+    from sightline.linkage.model_versions import active_link_threshold
+
     _check(user)
-    queue = (
-        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING)
-        .select_related("record__agency", "candidate", "person")
-        .order_by("-match_probability", "created_at", "id")
+    pending = list(
+        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING).select_related(
+            "record__agency", "candidate", "person"
+        )
+    )
+    threshold = active_link_threshold()
+    open_cases = persons_with_open_cases(
+        [m.person_id for m in pending] + [m.candidate_id for m in pending]
+    )
+    queue = sorted(
+        (
+            QueuedMatch(
+                match=m,
+                child=m.person.kind in CHILDREN or m.candidate.kind in CHILDREN,
+                open_case=m.person_id in open_cases or m.candidate_id in open_cases,
+                closeness=abs(m.match_probability - threshold),
+            )
+            for m in pending
+        ),
+        key=lambda q: (
+            not q.child,
+            not q.open_case,
+            q.closeness,
+            q.match.created_at,
+            q.match.pk,
+        ),
     )
     audit.record(
         actor=user,
         kind=audit.Kind.LIST,
         action="linkage.review_queue_viewed",
-        detail={"pending": queue.count()},
+        detail={"pending": len(queue)},
     )
     return queue
+
+
+REVIEW_SHARE_TARGET = 0.02  # under 2% of new records waiting for a person to decide
+NEW_RECORD_DAYS = 28
+
+
+@dataclass(frozen=True)
+class ReviewShare:
+    """New source records (the last `days`) and how many of them wait for review."""
+
+    days: int
+    new_records: int
+    waiting: int
+    target: float = REVIEW_SHARE_TARGET
+
+    @property
+    def share(self) -> float:
+        return self.waiting / self.new_records if self.new_records else 0.0
+
+    @property
+    def within_target(self) -> bool:
+        return self.share < self.target
+
+    @property
+    def percent(self) -> str:
+        return f"{self.share:.1%}"
+
+    @property
+    def target_percent(self) -> str:
+        return f"{self.target:.0%}"
+
+
+def review_share(*, user: User, days: int = NEW_RECORD_DAYS) -> ReviewShare:
+    """The share of the source records received in the last `days` days that wait for a
+    review decision (target: under 2%)."""
+    _check(user)
+    since = timezone.now() - dt.timedelta(days=days)
+    new = SourceRecord.objects.filter(created_at__gte=since)
+    waiting = (
+        MatchCandidate.objects.filter(
+            status=MatchCandidate.Status.PENDING, record__created_at__gte=since
+        )
+        .values("record_id")
+        .distinct()
+        .count()
+    )
+    return ReviewShare(days=days, new_records=new.count(), waiting=waiting)
+
+
+@dataclass(frozen=True)
+class ModelInUse:
+    """The linkage model the per-event path and rebuilds score with, and the versions kept."""
+
+    version: ModelVersion | None  # None: the model shipped with Sightline
+    link_threshold: float
+    review_threshold: float
+    versions: list[ModelVersion]
+
+    @property
+    def can_roll_back(self) -> bool:
+        return self.version is not None
+
+
+def linkage_model_in_use(*, user: User) -> ModelInUse:
+    from sightline.linkage.model_versions import active_link_threshold, active_version
+
+    _check(user)
+    return ModelInUse(
+        version=active_version(),
+        link_threshold=active_link_threshold(),
+        review_threshold=conf.review_threshold(),
+        versions=list(ModelVersion.objects.order_by("-id")[:20]),
+    )
 
 
 def decided_matches(*, user: User, limit: int = 50) -> list[MatchCandidate]:

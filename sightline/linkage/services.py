@@ -13,7 +13,9 @@
 3. Probabilistic: candidates found by cheap blocking keys (`sightline.linkage.index`) are
    scored with the active model (Fellegi-Sunter weights from its m and u probabilities, name
    frequencies when there are enough records); the best person decides the band:
-   - match probability at or above `LINKAGE_LINK_THRESHOLD` (0.99): linked;
+   - match probability at or above the link threshold (the one the model in use was
+     calibrated to by `sightline linkage train`; for the shipped model
+     `LINKAGE_LINK_THRESHOLD`, 0.99): linked;
    - at or above `LINKAGE_REVIEW_THRESHOLD` (0.80): a new person for now, and the possible
      match (up to three) in the review queue, where a data-quality user links them (a merge)
      or keeps them apart;
@@ -57,6 +59,7 @@ from sightline.linkage.index import (
     term_frequencies,
 )
 from sightline.linkage.merges import current_person_id, person_retired
+from sightline.linkage.model_versions import active_version_row
 from sightline.linkage.models import LinkageRecord, MatchCandidate, ModelVersion, PersonChange
 from sightline.linkage.scoring import (
     Model,
@@ -103,12 +106,12 @@ class Resolution:
 _model_cache: dict[int, Model] = {}
 
 
-def active_model() -> Model:
-    """The newest trained model, or the shipped one when the partnership has trained none."""
+def _active() -> tuple[Model, float]:
+    """The model in use and its link threshold (read once per resolution session)."""
     session = _session_now()
-    if session is not None and session.model is not None:
-        return session.model
-    version = ModelVersion.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if session is not None and session.model is not None and session.threshold is not None:
+        return session.model, session.threshold
+    version, threshold = active_version_row()
     model = _model_cache.get(version)
     if model is None:
         data = ModelVersion.objects.get(pk=version).parameters if version else load_shipped_model()
@@ -116,8 +119,19 @@ def active_model() -> Model:
         _model_cache.clear()
         _model_cache[version] = model
     if session is not None:
-        session.model = model
-    return model
+        session.model, session.threshold = model, threshold
+    return model, threshold
+
+
+def active_model() -> Model:
+    """The newest trained model not rolled back, or the shipped one when there is none."""
+    return _active()[0]
+
+
+def link_threshold() -> float:
+    """At or above this match probability a record is linked without review: the threshold
+    the model in use was calibrated to (`sightline linkage train`), else the setting."""
+    return _active()[1]
 
 
 # --- Many resolutions at once --------------------------------------------------------------
@@ -128,6 +142,7 @@ class _Session:
     """What many resolutions in one transaction (a feed batch) read once."""
 
     model: Model | None = None
+    threshold: float | None = None
     tf: TermFrequencies | None = None
     tf_read: bool = False
     marks: CatchUpMarks | None = None
@@ -287,7 +302,7 @@ def best_candidates(features: Features, date_of_birth: dt.date | None) -> list[C
     """Blocked candidates scored, best row per person, most likely first."""
     model = active_model()
     tf = _term_frequencies()
-    hold = conf.link_threshold()
+    hold = link_threshold()
     best: dict[int, Candidate] = {}
     for row in candidate_rows(features, date_of_birth):
         scored = score(features, row_features(row), model, tf, hold_below=hold)
@@ -480,7 +495,7 @@ def resolution_candidates(features: Features, date_of_birth: dt.date | None) -> 
     """
     model = active_model()
     tf = _term_frequencies()
-    hold = conf.link_threshold()
+    hold = link_threshold()
     cutoff = _bits(conf.review_threshold()) - 1e-6
     checks = _checks(features, model, tf)
     prior = model.prior_weight
@@ -536,7 +551,7 @@ def _by_identifier(
     if not person_ids:
         return None, None
     person_id = max(set(person_ids), key=person_ids.count)  # the usual holder of the number
-    model, tf, hold = active_model(), _term_frequencies(), conf.link_threshold()
+    model, tf, hold = active_model(), _term_frequencies(), link_threshold()
     scored = [
         Candidate(
             person_id,
@@ -594,12 +609,12 @@ def source_record_resolve(*, actor: User | str, sent: RecordAsSent) -> Resolutio
             for c in resolution_candidates(features, sent.date_of_birth)
             if c.person_id not in doubted
         ]
-        if candidates and candidates[0].score.match_probability >= conf.link_threshold():
+        if candidates and candidates[0].score.match_probability >= link_threshold():
             found, method = candidates[0], "probabilistic"
             also = [  # other persons the record links as strongly: one person, as in a rebuild
                 c
                 for c in candidates[1:]
-                if c.score.match_probability >= conf.link_threshold() and not c.score.guard
+                if c.score.match_probability >= link_threshold() and not c.score.guard
             ]
         else:
             review = [

@@ -1,4 +1,5 @@
-"""Linkage pages: the review queue, one uncertain match side by side, merges and undo."""
+"""Linkage pages: the model in use and rolling it back, the review queue, one uncertain match
+side by side, merges and undo."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from sightline.core.requests import SignedInRequest
 from sightline.linkage import selectors
 from sightline.linkage.changes import person_change_undo
 from sightline.linkage.forms import DecisionForm
-from sightline.linkage.rules import REVIEW_MATCHES
+from sightline.linkage.model_versions import model_version_rollback
+from sightline.linkage.rules import MANAGE_MODEL, REVIEW_MATCHES
 from sightline.linkage.services import (
     match_candidate_decide,
     match_candidate_reopen,
@@ -31,9 +33,50 @@ def data_quality(view: Any) -> Any:
 @data_quality
 @require_GET
 def review_queue(request: SignedInRequest) -> HttpResponse:
-    queue = list(selectors.review_queue(user=request.user)[:200])
+    queue = selectors.review_queue(user=request.user)
     decided = selectors.decided_matches(user=request.user, limit=20)
-    return render(request, "linkage/review_queue.html", {"queue": queue, "decided": decided})
+    return render(
+        request,
+        "linkage/review_queue.html",
+        {
+            "queue": queue[:200],
+            "waiting": len(queue),
+            "decided": decided,
+            "share": selectors.review_share(user=request.user),
+        },
+    )
+
+
+@data_quality
+@require_GET
+def model(request: SignedInRequest) -> HttpResponse:
+    """The model in use: its link threshold, when it was trained and on how many records."""
+    return render(
+        request,
+        "linkage/model.html",
+        {
+            "in_use": selectors.linkage_model_in_use(user=request.user),
+            "may_roll_back": request.user.has_perm(MANAGE_MODEL),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_MODEL, raise_exception=True)
+@require_POST
+def model_rollback(request: SignedInRequest) -> HttpResponse:
+    try:
+        previous = model_version_rollback(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Rolled back: linkage model {previous.pk} is in use again."
+            if previous
+            else "Rolled back: the model shipped with Sightline is in use again.",
+        )
+    return redirect("linkage:model")
 
 
 @data_quality

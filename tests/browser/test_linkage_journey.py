@@ -101,3 +101,36 @@ def test_an_automatic_link_is_listed_and_undone_and_a_keep_apart_is_undone(site,
     expect(page.locator("body")).to_contain_text("waiting for a decision again")
     expect(page.locator("#queue")).to_contain_text("Bill")
     site.check_accessibility()
+
+
+def test_an_administrator_sees_the_model_in_use_and_rolls_it_back(site, agencies):
+    from sightline.linkage.rebuild import _store_model
+    from sightline.linkage.scoring import load_shipped_model
+
+    f.user(None, "admin", "other", username="ad.hazel")
+    expected = {"basis": "model", "precision": 0.9995, "recall": 0.91, "pairs": 4000}
+    for threshold in (0.97, 0.9731):
+        _store_model(
+            actor="test",
+            parameters=load_shipped_model(),
+            records=4321,
+            note="test",
+            expected={**expected, "threshold": threshold, "labelled": 0},
+        )
+    page = site.page
+
+    site.sign_in("ad.hazel", PASSWORD)
+    site.go("/linkage/review/")
+    expect(page.locator("#review-share")).to_contain_text("under 2% of new records")
+    site.check_accessibility()
+    page.get_by_role("link", name="the linkage model in use").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Linkage model in use")
+    expect(page.locator("#model-in-use")).to_contain_text("Match probability 0.9731 or more")
+    expect(page.locator("#model-in-use")).to_contain_text("4321 source records")
+    site.check_accessibility()
+
+    page.get_by_role("button", name="Roll back to the previous model").click()
+    expect(page.locator("body")).to_contain_text("is in use again")
+    expect(page.locator("#model-in-use")).to_contain_text("Match probability 0.9700 or more")
+    expect(page.locator("#versions")).to_contain_text("Rolled back")
+    site.check_accessibility()

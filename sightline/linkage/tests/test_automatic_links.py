@@ -232,3 +232,35 @@ def test_undoing_a_wrong_feed_link_takes_back_the_address_the_linked_record_brou
     person_change_undo(actor="test", change=split)  # undoing the undo puts it all back
     assert current_line(child) == "3 Canal Street"
     assert child.addresses.get(line="14 Acacia Avenue").moved_out == dt.date(2025, 2, 28)
+
+
+def test_a_person_merged_away_is_never_indexed_again_nor_linked_to(agencies):  # type: ignore[no-untyped-def]
+    """The index catch-up looks for persons without source records: one merged into another
+    has none left, and must not come back as someone to match (a later record linked to it
+    would sit on a person nobody sees, and a rebuild could not merge it)."""
+    from sightline.linkage.changes import person_merge
+    from sightline.linkage.index import index_catch_up, index_rebuild
+    from sightline.linkage.models import LinkageRecord
+    from sightline.linkage.services import RecordAsSent, source_record_resolve
+
+    ivy = {"given_name": "Ivy", "family_name": "Quarrie", "date_of_birth": dt.date(2017, 4, 2)}
+    first = source_record_resolve(actor="feed", sent=RecordAsSent(agencies["health"], "H-1", **ivy))
+    other = source_record_resolve(
+        actor="feed",
+        sent=RecordAsSent(
+            agencies["school"], "S-1", **{**ivy, "date_of_birth": dt.date(2017, 9, 20)}
+        ),
+    )
+    assert other.person != first.person
+    person_merge(actor="test", survivor=first.person, merged=other.person, reason="test")
+    index_catch_up()
+    assert not LinkageRecord.objects.filter(person=other.person).exists()
+    index_rebuild()
+    assert not LinkageRecord.objects.filter(person=other.person).exists()
+    again = source_record_resolve(
+        actor="feed",
+        sent=RecordAsSent(
+            agencies["police"], "P-1", **{**ivy, "date_of_birth": dt.date(2017, 9, 20)}
+        ),
+    )
+    assert again.person != other.person
