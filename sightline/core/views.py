@@ -54,6 +54,12 @@ HOME_LINKS = [
         "Domestic abuse incidents told to schools before the next school day",
     ),
     (
+        "insight.view_dashboard",
+        "insight:dashboard",
+        "Partnership figures",
+        "How children are doing, beside England and similar areas",
+    ),
+    (
         "core.view_break_glass_report",
         "people:break-glass-report",
         "Break-glass report",

@@ -31,6 +31,12 @@ REFERENCE_ROWS = [
         "load",
     ),
     ("sharing", "ReferralCriterion", "sightline.sharing.migrations.0005_risk_meetings", "load"),
+    (
+        "insight",
+        "Benchmark",
+        "sightline.insight.migrations.0002_shipped_dfe_benchmarks_2025",
+        "load",
+    ),
 ]
 
 
