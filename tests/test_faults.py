@@ -65,7 +65,6 @@ class Scratch:
             "DATABASE_URL": self.url,
             "AUDIT_CHAIN_KEY": settings.AUDIT_CHAIN_KEY,
             "AUDIT_ANCHOR_FILE": str(self.folder / "anchors.log"),
-            "SIGHTLINE_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
             **extra,
         }
         environment.pop("DJANGO_PRODUCTION", None)

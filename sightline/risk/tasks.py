@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django_tasks import task
 
+from sightline.core.outages import patiently
 from sightline.risk import engine
 from sightline.risk.models import EvaluationRequest
 
@@ -65,14 +66,20 @@ def evaluation_queue(
 
 
 def events_recorded(event_ids: list[int]) -> None:
-    """The chronology's batch listener: one request and one task per committed batch."""
-    person_ids, addresses = engine.people_touched(event_ids)
-    evaluation_queue(person_ids, cause=Cause.EVENTS, addresses=addresses)
+    """The chronology's batch listener: one request and one task per committed batch. The
+    events are committed already, so a database out of reach just then is waited out
+    (`patiently`): their rules must not be lost to it."""
+
+    def store() -> None:
+        person_ids, addresses = engine.people_touched(event_ids)
+        evaluation_queue(person_ids, cause=Cause.EVENTS, addresses=addresses)
+
+    patiently(store, on_wait=log.warning)
 
 
 def entries_moved(person_ids: list[int]) -> None:
     """The chronology's listener for entries moved between people (merge, split, undo)."""
-    evaluation_queue(person_ids, cause=Cause.LINKAGE)
+    patiently(lambda: evaluation_queue(person_ids, cause=Cause.LINKAGE), on_wait=log.warning)
 
 
 @task()
