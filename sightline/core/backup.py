@@ -41,6 +41,8 @@ MADE_BY_MIGRATE = frozenset(
         "core_theme",
         "sharing_notificationkind",
         "sharing_audience",
+        "sharing_referralcriterion",
+        "insight_benchmark",
         "sightline_cache",
         "sqlite_sequence",
     }

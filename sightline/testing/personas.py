@@ -44,6 +44,9 @@ REFERENCE_ROWS = [
 def _reference_rows(request):  # type: ignore[no-untyped-def]
     names = request.fixturenames
     database = next((name for name in ("transactional_db", "db") if name in names), None)
+    marker = request.node.get_closest_marker("django_db")
+    if database is None and marker is not None:  # `@pytest.mark.django_db` rather than a fixture
+        database = "transactional_db" if marker.kwargs.get("transaction") else "db"
     if database is None:
         return
     request.getfixturevalue(database)

@@ -12,14 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sightline.accounts.models import User
+from sightline.core.requests import SignedInRequest
 from sightline.sharing.encompass import selectors
 from sightline.sharing.encompass.rules import VIEW_CALENDARS, VIEW_MEASURES
 from sightline.sharing.encompass.services import encompass_acknowledge
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def _month(request: HttpRequest) -> dt.date:

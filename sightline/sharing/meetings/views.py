@@ -15,18 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sightline.accounts.models import User
 from sightline.core.exports import table_download
 from sightline.core.forms import GovukForm
 from sightline.core.problems import refuse
+from sightline.core.requests import SignedInRequest
 from sightline.people.models import Person
 from sightline.sharing.meetings import forms, selectors, services
 from sightline.sharing.meetings.agenda import dram_agenda, dram_window
 from sightline.sharing.meetings.models import MeetingKind, Referral, RiskMeeting
-
-
-class SignedInRequest(HttpRequest):
-    user: User
 
 
 def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
