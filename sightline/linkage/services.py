@@ -806,7 +806,6 @@ def _queue_for_review(
 # --- Review decisions ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def match_decision_problems(
     *, candidate: MatchCandidate, same_person: bool | None = None, **_ignored: object
 ) -> ValidationError | None:
@@ -826,6 +825,7 @@ def match_decision_problems(
     return problems.error()
 
 
+@transaction.atomic
 def match_candidate_decide(
     *, actor: User, candidate: MatchCandidate, same_person: bool, note: str = ""
 ) -> MatchCandidate:

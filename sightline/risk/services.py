@@ -62,7 +62,6 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
     return alert
 
 
-@transaction.atomic
 def alert_close_problems(
     *, alert: Alert, outcome: str | None = None, note: str | None = None, **_ignored: object
 ) -> ValidationError | None:
@@ -78,6 +77,7 @@ def alert_close_problems(
     return problems.error()
 
 
+@transaction.atomic
 def alert_close(*, actor: User, alert: Alert, outcome: str, note: str) -> Alert:
     """Close an alert with what was done about it. A later growth of the pattern reopens it."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
