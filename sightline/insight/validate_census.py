@@ -21,7 +21,14 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
+
+# Run as a script, this file's folder (the insight app) comes first on the path, where its
+# `selectors.py` would stand in for the standard library's `selectors` that the validator's
+# own imports (subprocess, through pandas) need.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 
 _CRASH = re.compile(r"^Error with rule (\S+): (.*)$")
 
