@@ -20,7 +20,6 @@ import io
 import json
 import re
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,11 @@ def validate(path: str, ruleset: str) -> list[dict[str, Any]]:
     import cin_validator.cin_validator as cin  # type: ignore[import-not-found]
 
     registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
-    root = ET.parse(path).getroot()  # noqa: S314 (the LA's own export)
+    # Parsed by defusedxml: a file handed to the command may not be Sightline's own export,
+    # and no entity or DTD in it is expanded.
+    from defusedxml.ElementTree import parse  # type: ignore[import-untyped]
+
+    root = parse(path, forbid_dtd=True).getroot()
     data = cin.process_data(cin.convert_data(root))
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
