@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -87,13 +87,22 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
 
 
 @transaction.atomic
+def account_for_sign_in(username: str) -> QuerySet[User]:
+    """The account, locked while its attempt is counted. FOR NO KEY UPDATE, not FOR UPDATE:
+    the audit entries other requests write name the user (a foreign key, which takes a KEY
+    SHARE lock on the row), and one of them may hold the audit chain's turn while this
+    sign-in waits for it: a FOR UPDATE lock here made the two wait for each other
+    (PostgreSQL's deadlock, seen under load)."""
+    return User.objects.select_for_update(no_key=True).filter(username__iexact=username.strip())
+
+
 def _sign_in_attempt(
     *, request: HttpRequest | None, username: str, password: str, client: str, name: str
 ) -> tuple[SignInResult | None, str]:
     now = timezone.now()
     window = settings.SIGN_IN_LOCKOUT_MINUTES * 60
     pair = _pair_key(name, client)
-    account = User.objects.select_for_update().filter(username__iexact=username.strip()).first()
+    account = account_for_sign_in(username).first()
     # The password is checked on every path (an unknown username costs the same hash).
     user = authenticate(
         request, username=account.username if account else username, password=password

@@ -96,8 +96,8 @@ def build(events: int, children: int) -> dict[str, int]:
         cursor.executemany(
             f"INSERT INTO {person_table} (kind, given_name, family_name, date_of_birth, "  # noqa: S608
             "created_at, expected_date_of_birth, sex, nhs_number, upn, ethnicity, "
-            "date_of_death, given_name_key, family_name_key) "
-            "VALUES (%s, %s, %s, %s, %s, NULL, 'U', '', '', '', NULL, '', '')",
+            "date_of_death, given_name_key, family_name_key, disabilities) "
+            "VALUES (%s, %s, %s, %s, %s, NULL, 'U', '', '', '', NULL, '', '', '[]')",
             people,
         )
         first = Person.objects.order_by("pk").values_list("pk", flat=True).first() or 1
