@@ -86,7 +86,6 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
     return result
 
 
-@transaction.atomic
 def account_for_sign_in(username: str) -> QuerySet[User]:
     """The account, locked while its attempt is counted. FOR NO KEY UPDATE, not FOR UPDATE:
     the audit entries other requests write name the user (a foreign key, which takes a KEY
@@ -96,6 +95,7 @@ def account_for_sign_in(username: str) -> QuerySet[User]:
     return User.objects.select_for_update(no_key=True).filter(username__iexact=username.strip())
 
 
+@transaction.atomic
 def _sign_in_attempt(
     *, request: HttpRequest | None, username: str, password: str, client: str, name: str
 ) -> tuple[SignInResult | None, str]:
